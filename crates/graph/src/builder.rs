@@ -1,0 +1,68 @@
+//! Building a [`DeletionGraph`]: each source of edges is a separate, named
+//! step; the builder runs them in order and then rejects cycles.
+
+use decom_parser::{Address, Manifest};
+
+use crate::cycle::{find_cycles, CycleError};
+use crate::deletion_graph::DeletionGraph;
+use crate::edge::EdgeReason;
+
+/// "`before` must be deleted before `after`, because `reason`."
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposedEdge {
+    pub before: Address,
+    pub after: Address,
+    pub reason: EdgeReason,
+}
+
+/// One source of edges (Terraform's graph transformers, reduced to what a
+/// deletion graph needs).
+pub trait EdgeStep {
+    /// Shown in debugging output; says where the edges come from.
+    fn name(&self) -> &'static str;
+    /// The edges this step contributes. Endpoints must be resources of the
+    /// manifest; edges naming anything else are ignored.
+    fn edges(&self, manifest: &Manifest) -> Vec<ProposedEdge>;
+}
+
+/// Runs [`EdgeStep`]s over a manifest and produces a checked graph.
+pub struct GraphBuilder<'m> {
+    manifest: &'m Manifest,
+    steps: Vec<Box<dyn EdgeStep + 'm>>,
+}
+
+impl<'m> GraphBuilder<'m> {
+    pub fn new(manifest: &'m Manifest) -> Self {
+        GraphBuilder {
+            manifest,
+            steps: Vec::new(),
+        }
+    }
+
+    pub fn step(mut self, step: impl EdgeStep + 'm) -> Self {
+        self.steps.push(Box::new(step));
+        self
+    }
+
+    /// One node per resource instance, then every step's edges; fails with
+    /// every cycle found.
+    pub fn build(self) -> Result<DeletionGraph, CycleError> {
+        let mut graph = DeletionGraph::with_nodes(
+            self.manifest
+                .resources
+                .iter()
+                .map(|r| r.address.clone()),
+        );
+        for step in &self.steps {
+            for edge in step.edges(self.manifest) {
+                graph.add_reason(&edge.before, &edge.after, edge.reason);
+            }
+        }
+        let cycles = find_cycles(&graph);
+        if cycles.is_empty() {
+            Ok(graph)
+        } else {
+            Err(CycleError { cycles })
+        }
+    }
+}

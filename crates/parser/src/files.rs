@@ -1,0 +1,133 @@
+//! Reading the manifest from disk.
+//!
+//! Exists so that the rest of the loader never touches the filesystem: it
+//! turns a path (a directory of `*.hcl` files, sorted by name and read
+//! non-recursively, or a single file) into [`SourceFile`]s in a
+//! [`SourceMap`], stripping a UTF-8 BOM and reporting unreadable paths,
+//! empty directories and non-UTF-8 bytes as diagnostics.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+const BOM: &str = "\u{feff}";
+
+/// Reads every manifest file under `path` into `sources`, returning the ids
+/// of the files to parse (in load order). Problems go to `diags`.
+pub(crate) fn read_manifest(
+    path: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<FileId> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    format!("cannot read manifest path `{}`: {e}", path.display()),
+                    None,
+                )
+                .with_help("pass a directory of *.hcl files or a single .hcl file"),
+            );
+            return Vec::new();
+        }
+    };
+    let paths: Vec<PathBuf> = if meta.is_dir() {
+        match list_hcl_files(path) {
+            Ok(p) => p,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    format!("cannot list directory `{}`: {e}", path.display()),
+                    None,
+                ));
+                return Vec::new();
+            }
+        }
+    } else {
+        vec![path.to_path_buf()]
+    };
+    if paths.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                format!("no *.hcl files in directory `{}`", path.display()),
+                None,
+            )
+            .with_help("put the manifest in files ending in .hcl, or pass the file itself"),
+        );
+        return Vec::new();
+    }
+    let mut ids = Vec::with_capacity(paths.len());
+    for p in paths {
+        if let Some(id) = read_one(&p, sources, diags) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// The `*.hcl` regular files directly in `dir`, sorted by file name.
+fn list_hcl_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let p = entry.path();
+        let is_hcl = p.extension().is_some_and(|e| e == "hcl");
+        // Follows symlinks: a linked file counts, a directory never does.
+        if is_hcl && p.is_file() {
+            out.push(p);
+        }
+    }
+    out.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(out)
+}
+
+/// Reads one file (manifest or `--var-file`) into `sources`.
+pub(crate) fn read_one(
+    path: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                format!("cannot read `{}`: {e}", path.display()),
+                None,
+            ));
+            return None;
+        }
+    };
+    let bytes = match bytes.strip_prefix(BOM.as_bytes()) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    let (text, bad_utf8_at) = match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    let id = sources.add(SourceFile {
+        path: path.to_path_buf(),
+        text,
+    });
+    if let Some(at) = bad_utf8_at {
+        // Lossy decoding keeps every valid byte before `at` in place.
+        diags.push(
+            Diagnostic::error(
+                format!("`{}` is not valid UTF-8", path.display()),
+                Some(Span {
+                    file: id,
+                    start: at,
+                    end: at,
+                }),
+            )
+            .with_label("invalid byte here")
+            .with_help("save the file as UTF-8"),
+        );
+        return None;
+    }
+    Some(id)
+}

@@ -1,0 +1,65 @@
+//! decom's manifest language.
+//!
+//! This crate turns a directory of `*.hcl` files (or one file) into a typed,
+//! fully evaluated [`Manifest`]: every resource instance with its address,
+//! identity, relation assertions, lifecycle settings and the dependencies
+//! its expressions create, each carrying the source [`Span`] it came from.
+//!
+//! It never touches the network. Values that only live state can supply
+//! (the ARN of a resource identified by `name`) are carried as
+//! [`Knowable::AfterRefresh`], never guessed.
+//!
+//! Entry point: [`load`]. Errors come back as [`Diagnostics`]: every
+//! independent problem in the manifest at once, each with file, line,
+//! column, a snippet and, where one exists, a one-line fix hint.
+
+pub mod diagnostic;
+mod diagnostic_render;
+pub mod manifest;
+pub mod resource_type;
+pub mod source;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use manifest::{
+    Address, Dependency, DependencyKind, Identity, IdentityKind, InstanceKey, Knowable, Manifest,
+    Provider, Relation, ResourceInstance, Variable,
+};
+pub use resource_type::{RelationAttr, ResourceType};
+pub use source::{FileId, Location, SourceFile, SourceMap, Span};
+pub use value::Value;
+
+use std::path::Path;
+
+/// Where variable values come from, besides `DECOM_VAR_*` and defaults.
+///
+/// Precedence, highest first: `--var`, `--var-file` (later files win),
+/// the environment, the variable's default.
+#[derive(Debug, Clone, Default)]
+pub struct VariableInputs {
+    /// `--var name=value`, in command-line order (a later one wins).
+    pub cli: Vec<(String, String)>,
+    /// `--var-file FILE` paths, in command-line order.
+    pub files: Vec<std::path::PathBuf>,
+    /// `DECOM_VAR_name` values; the CLI fills this from the process env so
+    /// that tests can pass their own.
+    pub env: Vec<(String, String)>,
+}
+
+impl VariableInputs {
+    /// Collects `DECOM_VAR_*` from the process environment.
+    pub fn with_process_env(mut self) -> Self {
+        self.env = std::env::vars()
+            .filter_map(|(k, v)| k.strip_prefix("DECOM_VAR_").map(|n| (n.to_string(), v)))
+            .collect();
+        self
+    }
+}
+
+/// Loads, evaluates and checks the manifest at `path` (a directory of
+/// `*.hcl` files, sorted by name, non-recursive; or a single file).
+pub fn load(path: &Path, vars: &VariableInputs) -> Result<Manifest, Diagnostics> {
+    loader::load(path, vars)
+}
+
+mod loader;

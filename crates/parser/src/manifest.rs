@@ -1,0 +1,188 @@
+//! The evaluated manifest: what the graph, plan and apply consume.
+
+use std::time::Duration;
+
+use crate::resource_type::{RelationAttr, ResourceType};
+use crate::source::{SourceMap, Span};
+
+/// A loaded, evaluated and checked manifest.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// Every file read, for diagnostics and for the plan's manifest digest.
+    pub sources: SourceMap,
+    pub providers: Vec<Provider>,
+    pub variables: Vec<Variable>,
+    /// Resource instances in declaration order (files sorted by name),
+    /// `count`/`for_each` expanded.
+    pub resources: Vec<ResourceInstance>,
+}
+
+impl Manifest {
+    pub fn resource(&self, address: &Address) -> Option<&ResourceInstance> {
+        self.resources.iter().find(|r| &r.address == address)
+    }
+}
+
+/// A `provider "aws"` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    /// `None` for the default provider; resources pick an alias with
+    /// `provider = aws.<alias>`.
+    pub alias: Option<String>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    /// Empty: any account.
+    pub allowed_account_ids: Vec<String>,
+    pub span: Span,
+}
+
+/// A declared variable with its resolved value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    pub name: String,
+    pub value: crate::Value,
+    /// Shown as `(sensitive)` everywhere.
+    pub sensitive: bool,
+    pub span: Span,
+}
+
+/// The address of one resource instance: `type.name`, `type.name[0]` or
+/// `type.name["key"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Address {
+    pub resource_type: ResourceType,
+    pub name: String,
+    pub key: Option<InstanceKey>,
+}
+
+/// The instance key created by `count` or `for_each`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InstanceKey {
+    Index(usize),
+    Key(String),
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.resource_type, self.name)?;
+        match &self.key {
+            None => Ok(()),
+            Some(InstanceKey::Index(i)) => write!(f, "[{i}]"),
+            Some(InstanceKey::Key(k)) => write!(f, "[{k:?}]"),
+        }
+    }
+}
+
+impl std::str::FromStr for Address {
+    type Err = String;
+
+    /// Parses `type.name`, `type.name[0]` or `type.name["key"]` (as given
+    /// to `--target`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (base, key) = match s.find('[') {
+            Some(i) if s.ends_with(']') => (&s[..i], Some(&s[i + 1..s.len() - 1])),
+            Some(_) => return Err(format!("`{s}`: unbalanced `[` in address")),
+            None => (s, None),
+        };
+        let (ty, name) = base
+            .split_once('.')
+            .ok_or_else(|| format!("`{s}` is not an address; expected TYPE.NAME"))?;
+        let resource_type = ResourceType::from_name(ty)
+            .ok_or_else(|| format!("`{ty}` is not a resource type decom knows"))?;
+        let key = match key {
+            None => None,
+            Some(k) if k.starts_with('"') && k.ends_with('"') && k.len() >= 2 => {
+                Some(InstanceKey::Key(k[1..k.len() - 1].to_string()))
+            }
+            Some(k) => Some(InstanceKey::Index(k.parse().map_err(|_| {
+                format!("`{s}`: instance key must be a number or a quoted string")
+            })?)),
+        };
+        Ok(Address {
+            resource_type,
+            name: name.to_string(),
+            key,
+        })
+    }
+}
+
+/// A value that is either known from the manifest or known only after
+/// refresh (because it comes from a resource identified by `name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Knowable<T> {
+    Known(T),
+    /// What it waits for, e.g. `aws_apprunner_service.web.arn`.
+    AfterRefresh(String),
+}
+
+/// How a resource names the live object it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdentityKind {
+    Arn,
+    Id,
+    /// Resolved against live inventory at plan time.
+    Name,
+}
+
+impl IdentityKind {
+    pub fn attribute(self) -> &'static str {
+        match self {
+            IdentityKind::Arn => "arn",
+            IdentityKind::Id => "id",
+            IdentityKind::Name => "name",
+        }
+    }
+}
+
+/// The one identity attribute a resource gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub kind: IdentityKind,
+    pub value: Knowable<String>,
+    /// The attribute's span in the block.
+    pub span: Span,
+}
+
+/// A relation assertion (`service_arn`, `vpc_connector_arn`,
+/// `connection_id`), checked against live state at plan time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    pub attr: RelationAttr,
+    pub value: Knowable<String>,
+    pub span: Span,
+}
+
+/// "This resource must be deleted before `target`", and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub target: Address,
+    pub kind: DependencyKind,
+    /// Where the reference or `depends_on` entry is written.
+    pub span: Span,
+}
+
+/// Why a [`Dependency`] exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DependencyKind {
+    /// An expression in `attribute` references the target.
+    Reference { attribute: String },
+    /// The target is listed in `depends_on`.
+    DependsOn,
+}
+
+/// One resource instance (after `count`/`for_each` expansion).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceInstance {
+    pub address: Address,
+    pub identity: Identity,
+    pub relations: Vec<Relation>,
+    /// `provider = aws.<alias>`; `None` is the default provider.
+    pub provider: Option<String>,
+    pub prevent_destroy: bool,
+    /// From `timeouts { delete = ... }`, else the type's default.
+    pub delete_timeout: Duration,
+    /// Deduplicated by (target, kind); in source order.
+    pub dependencies: Vec<Dependency>,
+    /// The `resource "type" "name"` header.
+    pub span: Span,
+}
