@@ -1,26 +1,62 @@
-//! Command-line interface: argument definitions and dispatch.
+//! Command-line interface: argument definitions and dispatch. One module
+//! per subcommand; shared argument groups live in `manifest_args`.
+
+mod graph;
+mod manifest_args;
+mod style;
+mod validate;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// decom: plan and apply the decommissioning of cloud resources.
+/// How a command ended; the process exit codes of DESIGN section 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Invalid manifest, blocker, failed delete, stale plan, refusal.
+    Failure,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        match outcome {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Failure => ExitCode::from(1),
+        }
+    }
+}
+
+/// decom plans and applies the decommissioning of cloud resources.
+///
+/// A manifest (a directory of *.hcl files) names what must go; decom works
+/// out the order from the references between resources and deletes in
+/// that order. Start with `decom validate` on your manifest.
 #[derive(Debug, Parser)]
-#[command(name = "decom", version, about, long_about = None)]
+#[command(name = "decom", version, about, long_about)]
 struct Cli {
+    /// Never colour output (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    no_color: bool,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Validate(validate::ValidateArgs),
+    Graph(graph::GraphArgs),
     /// Run the AWS simulator (App Runner, Direct Connect, Supply Chain) on loopback.
     Sim(decom_sim::SimArgs),
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let style = style::Style::detect(cli.no_color);
     match cli.command {
+        Command::Validate(args) => validate::run(args, style).into(),
+        Command::Graph(args) => graph::run(args, style).into(),
         Command::Sim(args) => decom_sim::run_cli(args),
     }
 }

@@ -47,12 +47,8 @@ impl<'m> GraphBuilder<'m> {
     /// One node per resource instance, then every step's edges; fails with
     /// every cycle found.
     pub fn build(self) -> Result<DeletionGraph, CycleError> {
-        let mut graph = DeletionGraph::with_nodes(
-            self.manifest
-                .resources
-                .iter()
-                .map(|r| r.address.clone()),
-        );
+        let mut graph =
+            DeletionGraph::with_nodes(self.manifest.resources.iter().map(|r| r.address.clone()));
         for step in &self.steps {
             for edge in step.edges(self.manifest) {
                 graph.add_reason(&edge.before, &edge.after, edge.reason);

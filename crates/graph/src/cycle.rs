@@ -45,14 +45,20 @@ impl CycleError {
             .cycles
             .iter()
             .map(|cycle| {
-                let span = cycle.edges.iter().find_map(|(_, _, r)| r.site()).map(|s| s.span);
+                let span = cycle
+                    .edges
+                    .iter()
+                    .find_map(|(_, _, r)| r.site())
+                    .map(|s| s.span);
                 let mut message = format!("deletion order has a cycle: {}", cycle.path());
                 for (before, after, reason) in &cycle.edges {
                     message.push_str(&format!("\n  {before} -> {after}: {reason}"));
                 }
                 Diagnostic::error(message, span)
                     .with_label("this edge is part of the cycle")
-                    .with_help("remove one of these references or depends_on entries to break the cycle")
+                    .with_help(
+                        "remove one of these references or depends_on entries to break the cycle",
+                    )
             })
             .collect();
         Diagnostics {
@@ -99,7 +105,12 @@ pub(crate) fn find_cycles(graph: &DeletionGraph) -> Vec<Cycle> {
             })
         })
         .collect();
-    cycles.sort_by(|a, b| a.edges.first().map(|e| &e.0).cmp(&b.edges.first().map(|e| &e.0)));
+    cycles.sort_by(|a, b| {
+        a.edges
+            .first()
+            .map(|e| &e.0)
+            .cmp(&b.edges.first().map(|e| &e.0))
+    });
     cycles
 }
 

@@ -98,7 +98,10 @@ fn waves_follow_references_and_independent_resources_start_first() {
     assert_eq!(names(&waves[1]), [SERVICE]);
     assert_eq!(names(&waves[2]), [CONNECTOR]);
     assert_eq!(g.must_go_before(&SERVICE.parse().unwrap()).len(), 1);
-    assert_eq!(names(&g.must_go_after(&SERVICE.parse().unwrap())), [CONNECTOR]);
+    assert_eq!(
+        names(&g.must_go_after(&SERVICE.parse().unwrap())),
+        [CONNECTOR]
+    );
 }
 
 #[test]
@@ -165,9 +168,15 @@ fn a_cycle_is_reported_as_a_path_with_each_edge_location() {
     );
     let err = from_manifest(&m).unwrap_err();
     assert_eq!(err.cycles.len(), 1);
-    assert_eq!(err.cycles[0].path(), format!("{INGRESS} -> {SERVICE} -> {INGRESS}"));
+    assert_eq!(
+        err.cycles[0].path(),
+        format!("{INGRESS} -> {SERVICE} -> {INGRESS}")
+    );
     let text = err.to_string();
-    assert!(text.contains("reference in service_arn at main.hcl:2:1"), "{text}");
+    assert!(
+        text.contains("reference in service_arn at main.hcl:2:1"),
+        "{text}"
+    );
     assert!(text.contains("depends_on at main.hcl:3:1"), "{text}");
     let diags = err.to_diagnostics(&m.sources);
     let loc = diags.location(&diags.items[0]).unwrap();
@@ -211,7 +220,10 @@ fn dot_output_quotes_instance_keys_and_labels_reasons() {
         key: Some(InstanceKey::Key("blue".into())),
     }
     .to_string();
-    let m = manifest(&[&keyed, CONNECTOR], &[(&keyed, CONNECTOR, "vpc_connector_arn", 3)]);
+    let m = manifest(
+        &[&keyed, CONNECTOR],
+        &[(&keyed, CONNECTOR, "vpc_connector_arn", 3)],
+    );
     let dot = from_manifest(&m).unwrap().to_dot();
     assert!(dot.starts_with("// decom deletion graph"));
     assert!(dot.contains(r#""aws_apprunner_service.svc[\"blue\"]" -> "aws_apprunner_vpc_connector.shared" [label = "reference in vpc_connector_arn at main.hcl:3:1"];"#), "{dot}");

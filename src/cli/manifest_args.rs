@@ -1,0 +1,53 @@
+//! The arguments every manifest-reading command shares (PATH, `--var`,
+//! `--var-file`) and loading the manifest with them.
+
+use std::path::PathBuf;
+
+use decom_graph::DeletionGraph;
+use decom_parser::{Diagnostics, Manifest, VariableInputs};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ManifestArgs {
+    /// Manifest directory (every *.hcl file in it, not recursive) or one .hcl file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Set a variable: --var env=prod. Overrides --var-file, DECOM_VAR_<name> and defaults.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+
+    /// Read variables from an HCL file of `name = value` lines; later files win.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+impl ManifestArgs {
+    /// Loads the manifest; variables also come from `DECOM_VAR_*`.
+    pub fn load(&self) -> Result<Manifest, Diagnostics> {
+        let inputs = VariableInputs {
+            cli: self.vars.clone(),
+            files: self.var_files.clone(),
+            env: Vec::new(),
+        }
+        .with_process_env();
+        decom_parser::load(&self.path, &inputs)
+    }
+
+    /// Loads the manifest and builds its deletion graph (a cycle is
+    /// reported as diagnostics like any other manifest error).
+    pub fn load_graph(&self) -> Result<(Manifest, DeletionGraph), Diagnostics> {
+        let manifest = self.load()?;
+        let graph = decom_graph::from_manifest(&manifest)
+            .map_err(|e| e.to_diagnostics(&manifest.sources))?;
+        Ok((manifest, graph))
+    }
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("`{s}` is not NAME=VALUE (example: --var env=prod)")),
+    }
+}

@@ -1,0 +1,68 @@
+//! `decom validate`: load and check a manifest and its deletion graph,
+//! without any network access.
+
+use super::manifest_args::ManifestArgs;
+use super::style::Style;
+use super::Outcome;
+
+/// Check a manifest: syntax, types, references and the deletion order.
+///
+/// Needs no credentials and sends no request. Exits 0 with a one-line
+/// summary, or 1 with every problem found, each at file:line:column.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  decom validate examples/quickstart\n  decom validate teardown.hcl --var env=prod --json"
+)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    manifest: ManifestArgs,
+
+    /// Print the result as JSON on stdout (diagnostics included).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: ValidateArgs, style: Style) -> Outcome {
+    match args.manifest.load_graph() {
+        Ok((manifest, graph)) => {
+            let waves = graph.waves().len();
+            let resources = manifest.resources.len();
+            if args.json {
+                let report = serde_json::json!({
+                    "valid": true,
+                    "resources": resources,
+                    "waves": waves,
+                    "diagnostics": [],
+                });
+                println!("{report:#}");
+            } else {
+                println!(
+                    "Valid: {}, {}.",
+                    plural(resources, "resource"),
+                    plural(waves, "wave")
+                );
+            }
+            Outcome::Success
+        }
+        Err(diags) => {
+            if args.json {
+                let report = serde_json::json!({
+                    "valid": false,
+                    "diagnostics": diags.to_json(),
+                });
+                println!("{report:#}");
+            } else {
+                eprint!("{}", diags.render(style.stderr_color));
+            }
+            Outcome::Failure
+        }
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

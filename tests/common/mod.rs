@@ -1,0 +1,70 @@
+//! A small harness for running the real `decom` binary in a temp dir.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// A temporary manifest directory.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("create temp dir"),
+        }
+    }
+
+    /// A project with one `main.hcl`.
+    pub fn with_main(text: &str) -> Project {
+        let p = Project::new();
+        p.write("main.hcl", text);
+        p
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).expect("write test file");
+        path
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `decom ARGS...` run inside the project directory, with no colour and
+    /// no inherited `DECOM_VAR_*` or AWS settings.
+    pub fn decom(&self, args: &[&str]) -> Command {
+        let mut cmd = decom();
+        cmd.current_dir(self.path()).args(args);
+        cmd
+    }
+}
+
+/// The `decom` binary with a clean environment for deterministic output.
+pub fn decom() -> Command {
+    let mut cmd = Command::cargo_bin("decom").expect("decom binary is built");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("DECOM_VAR_") || key.starts_with("AWS_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// The repository root (for the shipped examples).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

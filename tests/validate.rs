@@ -1,0 +1,190 @@
+//! `decom validate` end to end: summaries, diagnostics, JSON, variables.
+
+mod common;
+
+use common::{decom, repo_root, stderr, stdout, Project};
+
+#[test]
+fn quickstart_is_valid_with_three_waves() {
+    let out = decom()
+        .arg("validate")
+        .arg(repo_root().join("examples/quickstart"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Valid: 6 resources, 3 waves.\n");
+}
+
+#[test]
+fn every_shipped_example_is_valid() {
+    for example in [
+        "quickstart",
+        "apprunner-private-networking",
+        "directconnect",
+    ] {
+        let out = decom()
+            .arg("validate")
+            .arg(repo_root().join("examples").join(example))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{example}: {}", stderr(&out));
+        assert!(stdout(&out).starts_with("Valid: "), "{example}");
+    }
+}
+
+#[test]
+fn errors_show_file_line_column_snippet_and_exit_1() {
+    let p = Project::with_main(
+        r#"resource "aws_dx_connection" "a" {
+  id  = "dxcon-fg123456"
+  idd = "x"
+}
+"#,
+    );
+    let out = p.decom(&["validate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("main.hcl:3:3"), "{err}");
+    assert!(err.contains("idd = \"x\""), "snippet missing: {err}");
+    assert!(
+        err.contains("allowed"),
+        "allowed attributes not listed: {err}"
+    );
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn a_cycle_is_printed_as_a_path_with_each_edge_location() {
+    let p = Project::with_main(
+        r#"resource "aws_apprunner_service" "a" {
+  name       = "svc-a"
+  depends_on = [aws_apprunner_vpc_connector.b]
+}
+
+resource "aws_apprunner_vpc_connector" "b" {
+  name       = "conn-b"
+  depends_on = [aws_apprunner_service.a]
+}
+"#,
+    );
+    let out = p.decom(&["validate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "aws_apprunner_service.a -> aws_apprunner_vpc_connector.b -> aws_apprunner_service.a"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("depends_on at main.hcl:3:17"), "{err}");
+    assert!(err.contains("depends_on at main.hcl:8:17"), "{err}");
+}
+
+#[test]
+fn json_reports_validity_and_diagnostics_with_positions() {
+    let p = Project::with_main("resource \"aws_nope\" \"x\" {\n  id = \"1\"\n}\n");
+    let out = p.decom(&["validate", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(10))
+    );
+    assert!(d["message"].as_str().unwrap().contains("aws_nope"));
+    assert!(d["file"].as_str().unwrap().ends_with("main.hcl"));
+
+    let ok = decom()
+        .args(["validate", "--json"])
+        .arg(repo_root().join("examples/quickstart"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["resources"], 6);
+    assert_eq!(report["waves"], 3);
+}
+
+const NAMED_BY_VAR: &str = r#"variable "conn" {
+  type = string
+}
+
+resource "aws_dx_connection" "c" {
+  id = var.conn
+}
+"#;
+
+#[test]
+fn variables_come_from_var_then_var_file_then_env() {
+    let p = Project::with_main(NAMED_BY_VAR);
+    p.write("vars.hcl", "conn = \"dxcon-fromfile\"\n");
+    // A missing value is an error naming the variable.
+    let out = p.decom(&["validate", "main.hcl"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("conn"), "{}", stderr(&out));
+
+    // env alone is enough
+    let out = p
+        .decom(&["validate", "main.hcl"])
+        .env("DECOM_VAR_conn", "dxcon-fromenv")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // --var wins over a bad value in env and the file (the graph shows the id
+    // nowhere, so check through a wrong-shaped value instead: a non-dxcon id
+    // from env must not be used when --var is given).
+    let out = p
+        .decom(&[
+            "validate",
+            "main.hcl",
+            "--var-file",
+            "vars.hcl",
+            "--var",
+            "conn=dxcon-fromcli",
+        ])
+        .env("DECOM_VAR_conn", "not-a-connection-id")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_malformed_var_flag_is_a_usage_error() {
+    let out = decom()
+        .args(["validate", "--var", "novalue"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("NAME=VALUE"));
+}
+
+#[test]
+fn every_command_help_has_an_example() {
+    for cmd in ["validate", "graph"] {
+        let out = decom().args([cmd, "--help"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = stdout(&out);
+        assert!(
+            text.contains("Example"),
+            "{cmd} --help has no example:\n{text}"
+        );
+        assert!(text.contains(&format!("decom {cmd}")), "{cmd}");
+    }
+}
+
+#[test]
+fn a_missing_path_is_an_error_not_a_panic() {
+    let out = decom()
+        .args(["validate", "/nonexistent/decom/manifest"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/nonexistent/decom/manifest"),
+        "{}",
+        stderr(&out)
+    );
+}
