@@ -1,6 +1,6 @@
 //! The checked, acyclic deletion graph.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use decom_parser::Address;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -110,6 +110,33 @@ impl DeletionGraph {
             .collect();
         out.sort();
         out
+    }
+
+    /// `targets` and everything that must be deleted before them,
+    /// transitively.
+    pub fn with_predecessors(&self, targets: &[Address]) -> HashSet<Address> {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<NodeIndex> = targets.iter().filter_map(|t| self.index.get(t).copied()).collect();
+        while let Some(n) = stack.pop() {
+            if seen.insert(self.graph[n].clone()) {
+                stack.extend(self.graph.neighbors_directed(n, Direction::Incoming));
+            }
+        }
+        seen
+    }
+
+    /// The subgraph of the nodes in `keep` (still acyclic: a subgraph of a
+    /// DAG is one).
+    pub fn restricted_to(&self, keep: &HashSet<Address>) -> DeletionGraph {
+        let graph = self.graph.filter_map(
+            |_, a| keep.contains(a).then(|| a.clone()),
+            |_, reasons| Some(reasons.clone()),
+        );
+        let index = graph
+            .node_indices()
+            .map(|n| (graph[n].clone(), n))
+            .collect();
+        DeletionGraph { graph, index }
     }
 
     /// Topological layers: wave 1 has nothing that must go before it; a

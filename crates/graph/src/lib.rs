@@ -17,12 +17,16 @@ mod cycle;
 mod deletion_graph;
 mod dot;
 mod edge;
+pub mod live;
+pub mod plan;
 pub mod steps;
 
 pub use builder::{EdgeStep, GraphBuilder, ProposedEdge};
 pub use cycle::{Cycle, CycleError};
 pub use deletion_graph::DeletionGraph;
 pub use edge::{EdgeReason, Site};
+pub use live::{Inventory, LiveRelation, LiveResource, LiveState};
+pub use plan::{plan, Action, Plan, PlanRequest, PlannedResource};
 
 use decom_parser::Manifest;
 

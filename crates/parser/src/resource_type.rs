@@ -6,21 +6,33 @@ use std::time::Duration;
 
 use crate::manifest::IdentityKind;
 
-/// A resource type decom knows how to delete.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A resource type decom knows how to delete. Serialized by its manifest
+/// name (`aws_apprunner_service`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ResourceType {
+    #[serde(rename = "aws_apprunner_vpc_ingress_connection")]
     AppRunnerVpcIngressConnection,
+    #[serde(rename = "aws_apprunner_service")]
     AppRunnerService,
+    #[serde(rename = "aws_apprunner_vpc_connector")]
     AppRunnerVpcConnector,
+    #[serde(rename = "aws_dx_virtual_interface")]
     DxVirtualInterface,
+    #[serde(rename = "aws_dx_connection")]
     DxConnection,
+    #[serde(rename = "aws_supplychain_instance")]
     SupplyChainInstance,
 }
 
 /// An attribute that asserts a live relation between two resources. Plan
 /// compares it with live state; the graph turns a reference in it into an
 /// edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum RelationAttr {
     /// ingress connection -> the service it fronts
     ServiceArn,

@@ -1,0 +1,171 @@
+//! What refresh learned about live resources, in cloud-neutral terms.
+//!
+//! The `aws` crate fills an [`Inventory`] from List*/Describe* calls; the
+//! plan reads it. Nothing here knows an SDK type.
+
+use std::collections::HashMap;
+
+use decom_parser::{RelationAttr, ResourceType};
+
+/// Where a live resource is in its life, as far as deleting it goes
+/// (DESIGN section 3, "gone when" / "wait while").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveState {
+    /// Steady: a delete request can be sent now.
+    Deletable,
+    /// In a transition that must finish before a delete is accepted
+    /// (PENDING_CREATION, OPERATION_IN_PROGRESS, Initializing, pending...).
+    Busy,
+    /// Already being deleted: only waiting is left.
+    Deleting,
+    /// Deleted (still visible in a terminal state) or never found.
+    Gone,
+}
+
+/// One live resource as refresh saw it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LiveResource {
+    pub resource_type: ResourceType,
+    pub region: String,
+    /// What Delete* names: the ARN for App Runner types, the id for Direct
+    /// Connect and Supply Chain.
+    pub id: String,
+    pub name: String,
+    /// The account that owns it, when the API says.
+    pub account_id: Option<String>,
+    /// The raw AWS status (`AVAILABLE`, `deleting`, `Active`...).
+    pub status: String,
+    pub state: LiveState,
+    /// Relations as live state has them. A relation missing here is
+    /// unknown (not described), not absent.
+    pub relations: Vec<LiveRelation>,
+}
+
+/// A live relation: this resource's `attr` points at `target` (an ARN or id).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LiveRelation {
+    pub attr: RelationAttr,
+    /// `None`: described, and the relation is empty (a service without a
+    /// VPC connector).
+    pub target: Option<String>,
+}
+
+impl LiveResource {
+    /// The live value of `attr`: `None` if refresh did not learn it,
+    /// `Some(None)` if it is empty.
+    pub fn relation(&self, attr: RelationAttr) -> Option<Option<&str>> {
+        self.relations
+            .iter()
+            .find(|r| r.attr == attr)
+            .map(|r| r.target.as_deref())
+    }
+}
+
+/// Everything refresh found, indexed for the plan's lookups.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    resources: Vec<LiveResource>,
+    by_id: HashMap<(ResourceType, String), usize>,
+    by_name: HashMap<(ResourceType, String, String), Vec<usize>>,
+    by_relation: HashMap<(RelationAttr, String), Vec<usize>>,
+}
+
+impl Inventory {
+    pub fn new(resources: impl IntoIterator<Item = LiveResource>) -> Inventory {
+        let mut inv = Inventory::default();
+        for r in resources {
+            inv.insert(r);
+        }
+        inv
+    }
+
+    /// Adds a resource; a later entry for the same id replaces the earlier
+    /// one (a describe refines a list summary).
+    pub fn insert(&mut self, resource: LiveResource) {
+        let key = (resource.resource_type, resource.id.clone());
+        if let Some(&i) = self.by_id.get(&key) {
+            self.unindex(i);
+            self.resources[i] = resource;
+            self.index(i);
+        } else {
+            self.resources.push(resource);
+            let i = self.resources.len() - 1;
+            self.by_id.insert(key, i);
+            self.index(i);
+        }
+    }
+
+    fn index(&mut self, i: usize) {
+        let r = &self.resources[i];
+        self.by_name
+            .entry((r.resource_type, r.region.clone(), r.name.clone()))
+            .or_default()
+            .push(i);
+        for rel in &r.relations {
+            if let Some(target) = &rel.target {
+                self.by_relation
+                    .entry((rel.attr, target.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+
+    fn unindex(&mut self, i: usize) {
+        let r = &self.resources[i];
+        if let Some(v) = self
+            .by_name
+            .get_mut(&(r.resource_type, r.region.clone(), r.name.clone()))
+        {
+            v.retain(|&j| j != i);
+        }
+        for rel in &r.relations {
+            if let Some(v) = rel
+                .target
+                .as_ref()
+                .and_then(|t| self.by_relation.get_mut(&(rel.attr, t.clone())))
+            {
+                v.retain(|&j| j != i);
+            }
+        }
+    }
+
+    pub fn get(&self, resource_type: ResourceType, id: &str) -> Option<&LiveResource> {
+        self.by_id
+            .get(&(resource_type, id.to_string()))
+            .map(|&i| &self.resources[i])
+    }
+
+    /// Every resource of `resource_type` called `name` in `region`.
+    pub fn named(&self, resource_type: ResourceType, region: &str, name: &str) -> Vec<&LiveResource> {
+        self.by_name
+            .get(&(resource_type, region.to_string(), name.to_string()))
+            .map(|v| v.iter().map(|&i| &self.resources[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every resource whose live `attr` points at `target`.
+    pub fn related_to(&self, attr: RelationAttr, target: &str) -> Vec<&LiveResource> {
+        self.by_relation
+            .get(&(attr, target.to_string()))
+            .map(|v| v.iter().map(|&i| &self.resources[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Resources of one type in one region (for "did you mean" candidates).
+    pub fn of_type_in(&self, resource_type: ResourceType, region: &str) -> Vec<&LiveResource> {
+        self.resources
+            .iter()
+            .filter(|r| r.resource_type == resource_type && r.region == region)
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+}

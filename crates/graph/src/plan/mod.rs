@@ -1,0 +1,192 @@
+//! Planning: manifest + live inventory -> the [`Plan`], a DAG of
+//! `delete` / `wait` / `no-op` actions.
+//!
+//! The steps, in order (DESIGN section 5.3-5.4), each in its own module:
+//! 1. [`resolve`]: every resource's identity and relation values against
+//!    live state (names -> ids, references known only after refresh).
+//! 2. [`relations`]: relation assertions vs live state, and the live
+//!    relation edges (an [`crate::EdgeStep`]).
+//! 3. [`blockers`]: live resources outside the manifest that would make a
+//!    planned delete fail.
+//! 4. [`guards`]: `prevent_destroy` and `allowed_account_ids`.
+//! 5. actions, `--target` restriction, waves.
+//!
+//! Every problem is collected (not just the first) and reported as a
+//! diagnostic pointing into the manifest.
+
+mod blockers;
+mod guards;
+mod relations;
+mod resolve;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
+
+use crate::live::{Inventory, LiveResource, LiveState};
+use crate::{DeletionGraph, GraphBuilder};
+
+pub use relations::LiveRelationEdges;
+pub use resolve::Resolution;
+
+/// What a plan does to one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Send a delete (after any transitional state ends), wait until gone.
+    Delete,
+    /// Already being deleted: wait until gone.
+    Wait,
+    /// Already gone (or never existed): nothing to do.
+    NoOp,
+}
+
+impl Action {
+    fn for_state(state: Option<LiveState>) -> Action {
+        match state {
+            Some(LiveState::Deletable | LiveState::Busy) => Action::Delete,
+            Some(LiveState::Deleting) => Action::Wait,
+            Some(LiveState::Gone) | None => Action::NoOp,
+        }
+    }
+}
+
+/// What the plan needs besides the manifest and the inventory.
+#[derive(Debug, Clone, Default)]
+pub struct PlanRequest {
+    /// Region for resources whose ARN and provider name none (`--region`,
+    /// `AWS_REGION`).
+    pub default_region: Option<String>,
+    /// `--target` addresses: plan only these and what must go before them.
+    pub targets: Vec<Address>,
+}
+
+/// One resource's entry in the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedResource {
+    pub address: Address,
+    pub action: Action,
+    /// 1-based wave: resources of a wave may be deleted in parallel.
+    pub wave: usize,
+    pub region: String,
+    /// The live resource the action is about; `None` if not found.
+    pub live: Option<LiveResource>,
+    pub delete_timeout: Duration,
+}
+
+/// The reviewed unit of work: actions in deletion order and the graph that
+/// orders them (manifest and live edges, restricted to the targets).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// In deletion order: by wave, then address.
+    pub resources: Vec<PlannedResource>,
+    pub graph: DeletionGraph,
+    /// Shown above the plan (e.g. the `--target` warning).
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    pub fn count(&self, action: Action) -> usize {
+        self.resources.iter().filter(|r| r.action == action).count()
+    }
+
+    /// `Plan: 4 to delete, 1 to wait for, 1 already gone.`
+    pub fn summary(&self) -> String {
+        format!(
+            "Plan: {} to delete, {} to wait for, {} already gone.",
+            self.count(Action::Delete),
+            self.count(Action::Wait),
+            self.count(Action::NoOp)
+        )
+    }
+
+    /// Whether applying would change anything.
+    pub fn has_changes(&self) -> bool {
+        self.resources.iter().any(|r| r.action != Action::NoOp)
+    }
+}
+
+/// Builds the plan, or every problem that stops it.
+pub fn plan(
+    manifest: &Manifest,
+    inventory: &Inventory,
+    request: &PlanRequest,
+) -> Result<Plan, Diagnostics> {
+    let fail = |items: Vec<Diagnostic>| Diagnostics {
+        sources: manifest.sources.clone(),
+        items,
+    };
+    let resolution = resolve::resolve(manifest, inventory, request.default_region.as_deref())
+        .map_err(fail)?;
+
+    let graph = GraphBuilder::new(manifest)
+        .step(crate::steps::ReferenceEdges)
+        .step(crate::steps::DependsOnEdges)
+        .step(LiveRelationEdges::new(&resolution))
+        .build()
+        .map_err(|e| e.to_diagnostics(&manifest.sources))?;
+
+    let (graph, warnings) = restrict_to_targets(graph, &request.targets).map_err(fail)?;
+
+    let mut problems = relations::check_assertions(manifest, &resolution);
+    let planned = |a: &Address| {
+        graph.contains(a)
+            && Action::for_state(resolution.live(a).map(|l| l.state)) != Action::NoOp
+    };
+    problems.extend(blockers::find(manifest, inventory, &resolution, &planned));
+    problems.extend(guards::check(manifest, &resolution, &planned));
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+
+    let mut resources = Vec::with_capacity(graph.len());
+    for (i, wave) in graph.waves().iter().enumerate() {
+        for &address in wave {
+            let Some(resource) = manifest.resource(address) else {
+                continue;
+            };
+            let live = resolution.live(address).cloned();
+            resources.push(PlannedResource {
+                address: address.clone(),
+                action: Action::for_state(live.as_ref().map(|l| l.state)),
+                wave: i + 1,
+                region: resolution.region(address).unwrap_or_default().to_string(),
+                live,
+                delete_timeout: resource.delete_timeout,
+            });
+        }
+    }
+    Ok(Plan {
+        resources,
+        graph,
+        warnings,
+    })
+}
+
+/// Keeps the targets and everything that must be deleted before them.
+fn restrict_to_targets(
+    graph: DeletionGraph,
+    targets: &[Address],
+) -> Result<(DeletionGraph, Vec<String>), Vec<Diagnostic>> {
+    if targets.is_empty() {
+        return Ok((graph, Vec::new()));
+    }
+    let unknown: Vec<Diagnostic> = targets
+        .iter()
+        .filter(|t| !graph.contains(t))
+        .map(|t| {
+            Diagnostic::error(format!("--target {t}: no such resource in the manifest"), None)
+                .with_help("run `decom validate` to list the manifest's resources")
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    let keep: HashSet<Address> = graph.with_predecessors(targets);
+    let warning = "Resource targeting is in effect: this plan deletes only the targeted \
+                   resources and what must be deleted before them. Use --target for \
+                   exceptional situations, not routinely."
+        .to_string();
+    Ok((graph.restricted_to(&keep), vec![warning]))
+}

@@ -1,0 +1,308 @@
+//! Step 1: which live resource each manifest resource means, and the
+//! values of its relation attributes, with references known only after
+//! refresh filled in.
+
+use std::collections::HashMap;
+
+use decom_parser::{
+    Address, Diagnostic, IdentityKind, Knowable, Manifest, RelationAttr, ResourceInstance,
+    ResourceType, Span,
+};
+
+use crate::live::{Inventory, LiveResource, LiveState};
+
+/// A relation attribute's declared value, resolved.
+#[derive(Debug, Clone)]
+pub struct DeclaredRelation {
+    pub attr: RelationAttr,
+    /// `None` when it references a resource that does not exist live, so
+    /// there is nothing to compare.
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+struct Resolved {
+    region: String,
+    live: Option<LiveResource>,
+    relations: Vec<DeclaredRelation>,
+}
+
+/// The outcome of resolution for every manifest resource.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    entries: HashMap<Address, Resolved>,
+    by_live_id: HashMap<(ResourceType, String), Address>,
+}
+
+impl Resolution {
+    /// The live resource `address` means; `None` if not found.
+    pub fn live(&self, address: &Address) -> Option<&LiveResource> {
+        self.entries.get(address)?.live.as_ref()
+    }
+
+    pub fn region(&self, address: &Address) -> Option<&str> {
+        self.entries.get(address).map(|r| r.region.as_str())
+    }
+
+    /// The manifest resource that means the live resource `id`.
+    pub fn address_of(&self, resource_type: ResourceType, id: &str) -> Option<&Address> {
+        self.by_live_id.get(&(resource_type, id.to_string()))
+    }
+
+    pub fn declared_relations(&self, address: &Address) -> &[DeclaredRelation] {
+        self.entries
+            .get(address)
+            .map_or(&[], |r| r.relations.as_slice())
+    }
+
+    /// Addresses that resolved to a live resource, with it.
+    pub fn resolved(&self) -> impl Iterator<Item = (&Address, &LiveResource)> {
+        self.entries
+            .iter()
+            .filter_map(|(a, r)| r.live.as_ref().map(|l| (a, l)))
+    }
+}
+
+/// Resolves every resource; all problems are returned together.
+pub fn resolve(
+    manifest: &Manifest,
+    inventory: &Inventory,
+    default_region: Option<&str>,
+) -> Result<Resolution, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut resolution = Resolution::default();
+    let mut deferred: Vec<(&ResourceInstance, String)> = Vec::new();
+
+    // Identities known from the manifest first; those that reference
+    // another resource's live attribute once that one is resolved.
+    for r in &manifest.resources {
+        let Some(region) = region_of(manifest, r, default_region) else {
+            problems.push(
+                Diagnostic::error(format!("no region for {}", r.address), Some(r.span))
+                    .with_label("this resource")
+                    .with_help("set `region` in its provider block, or pass --region / set AWS_REGION"),
+            );
+            continue;
+        };
+        match &r.identity.value {
+            Knowable::Known(v) => match find_live(inventory, r, &region, v) {
+                Ok(live) => resolution.insert(r, region, live),
+                Err(d) => problems.push(d),
+            },
+            Knowable::AfterRefresh(reference) => deferred.push((r, reference.clone())),
+        }
+    }
+    // Each pass resolves at least one deferred identity or stops.
+    while !deferred.is_empty() {
+        let before = deferred.len();
+        let mut still = Vec::new();
+        for (r, reference) in deferred {
+            match resolution.reference_value(manifest, &reference) {
+                Some(Ok(value)) => {
+                    let region = region_of(manifest, r, default_region).unwrap_or_default();
+                    match find_live(inventory, r, &region, &value) {
+                        Ok(live) => resolution.insert(r, region, live),
+                        Err(d) => problems.push(d),
+                    }
+                }
+                Some(Err(why)) => problems.push(unresolvable(r.identity.span, &reference, &why)),
+                None => still.push((r, reference)),
+            }
+        }
+        if still.len() == before {
+            for (r, reference) in still {
+                problems.push(unresolvable(
+                    r.identity.span,
+                    &reference,
+                    "the referenced resource could not be resolved",
+                ));
+            }
+            break;
+        }
+        deferred = still;
+    }
+
+    for r in &manifest.resources {
+        let relations = r
+            .relations
+            .iter()
+            .filter_map(|rel| {
+                let value = match &rel.value {
+                    Knowable::Known(v) => Some(v.clone()),
+                    Knowable::AfterRefresh(reference) => {
+                        match resolution.reference_value(manifest, reference) {
+                            Some(Ok(v)) => Some(v),
+                            Some(Err(why)) => {
+                                problems.push(unresolvable(rel.span, reference, &why));
+                                return None;
+                            }
+                            None => None,
+                        }
+                    }
+                };
+                Some(DeclaredRelation {
+                    attr: rel.attr,
+                    value,
+                    span: rel.span,
+                })
+            })
+            .collect();
+        if let Some(entry) = resolution.entries.get_mut(&r.address) {
+            entry.relations = relations;
+        }
+    }
+
+    problems.extend(resolution.same_live_resource_twice(manifest));
+    if problems.is_empty() {
+        Ok(resolution)
+    } else {
+        Err(problems)
+    }
+}
+
+impl Resolution {
+    fn insert(&mut self, r: &ResourceInstance, region: String, live: Option<LiveResource>) {
+        self.entries.insert(
+            r.address.clone(),
+            Resolved {
+                region,
+                live,
+                relations: Vec::new(),
+            },
+        );
+    }
+
+    /// The value of `TYPE.NAME[KEY].ATTR` from the referenced resource's
+    /// live facts: `None` if that resource is not resolved (yet),
+    /// `Some(Err)` if it can never be.
+    fn reference_value(&self, manifest: &Manifest, reference: &str) -> Option<Result<String, String>> {
+        let Some((address, attr)) = reference
+            .rsplit_once('.')
+            .and_then(|(a, attr)| Some((a.parse::<Address>().ok()?, attr)))
+        else {
+            return Some(Err(format!("`{reference}` is not a resource attribute reference")));
+        };
+        manifest.resource(&address)?;
+        let entry = self.entries.get(&address)?;
+        let Some(live) = &entry.live else {
+            return Some(Err(format!("{address} does not exist")));
+        };
+        let arn_identified = address.resource_type.identity_kind() == IdentityKind::Arn;
+        Some(match attr {
+            "name" => Ok(live.name.clone()),
+            "id" => Ok(live.id.clone()),
+            "arn" if arn_identified => Ok(live.id.clone()),
+            other => Err(format!("decom does not read `{other}` of {address} from live state")),
+        })
+    }
+
+    /// Two manifest resources that mean the same live resource.
+    fn same_live_resource_twice(&mut self, manifest: &Manifest) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for r in &manifest.resources {
+            let Some(live) = self.live(&r.address) else {
+                continue;
+            };
+            let key = (live.resource_type, live.id.clone());
+            match self.by_live_id.get(&key) {
+                Some(first) => problems.push(
+                    Diagnostic::error(
+                        format!("{} and {first} both name {}", r.address, live.id),
+                        Some(r.identity.span),
+                    )
+                    .with_label("same live resource as another block")
+                    .with_help(format!("remove one of the two blocks (the other is {first})")),
+                ),
+                None => {
+                    self.by_live_id.insert(key, r.address.clone());
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// The live resource an identity value names. `Ok(None)`: not found by
+/// ARN/id (already gone). A name must match exactly one live resource.
+fn find_live(
+    inventory: &Inventory,
+    r: &ResourceInstance,
+    region: &str,
+    value: &str,
+) -> Result<Option<LiveResource>, Diagnostic> {
+    let ty = r.address.resource_type;
+    if r.identity.kind != IdentityKind::Name {
+        return Ok(inventory.get(ty, value).cloned());
+    }
+    let matches = inventory.named(ty, region, value);
+    let present: Vec<&&LiveResource> = matches.iter().filter(|l| l.state != LiveState::Gone).collect();
+    match (present.as_slice(), matches.first()) {
+        ([one], _) => Ok(Some((**one).clone())),
+        ([], Some(gone)) => Ok(Some((*gone).clone())),
+        ([], None) => {
+            let mut names: Vec<&str> = inventory
+                .of_type_in(ty, region)
+                .iter()
+                .filter(|l| l.state != LiveState::Gone)
+                .map(|l| l.name.as_str())
+                .collect();
+            names.sort();
+            names.dedup();
+            let help = if names.is_empty() {
+                format!("there is no live {ty} in {region}; if it was deleted already, remove this block")
+            } else {
+                let shown: Vec<_> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
+                let more = names.len().saturating_sub(10);
+                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                format!("live {ty} names in {region}: {}{more}", shown.join(", "))
+            };
+            Err(Diagnostic::error(
+                format!("{}: no {ty} named \"{value}\" in {region}", r.address),
+                Some(r.identity.span),
+            )
+            .with_label("matches no live resource")
+            .with_help(help))
+        }
+        (several, _) => {
+            let ids: Vec<String> = several.iter().map(|l| l.id.clone()).collect();
+            Err(Diagnostic::error(
+                format!(
+                    "{}: {} live {ty} resources are named \"{value}\" in {region}: {}",
+                    r.address,
+                    several.len(),
+                    ids.join(", ")
+                ),
+                Some(r.identity.span),
+            )
+            .with_label("matches more than one live resource")
+            .with_help(format!(
+                "identify it by `{}` instead of `name`",
+                ty.identity_kind().attribute()
+            )))
+        }
+    }
+}
+
+/// The region of a resource: from its ARN, else its provider, else the
+/// default.
+fn region_of(manifest: &Manifest, r: &ResourceInstance, default: Option<&str>) -> Option<String> {
+    if r.identity.kind == IdentityKind::Arn {
+        if let Knowable::Known(arn) = &r.identity.value {
+            if let Some(region) = arn.split(':').nth(3).filter(|s| !s.is_empty()) {
+                return Some(region.to_string());
+            }
+        }
+    }
+    manifest
+        .providers
+        .iter()
+        .find(|p| p.alias == r.provider)
+        .and_then(|p| p.region.clone())
+        .or_else(|| default.map(str::to_string))
+}
+
+fn unresolvable(span: Span, reference: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(format!("cannot resolve `{reference}`: {why}"), Some(span))
+        .with_label("known only after refresh")
+}

@@ -1,0 +1,343 @@
+//! Planning over real manifests (parsed from HCL) and hand-built live
+//! inventories: actions, resolution, assertions, live edges, blockers,
+//! guards, targets.
+
+use decom_graph::{
+    plan, Action, EdgeReason, Inventory, LiveRelation, LiveResource, LiveState, PlanRequest,
+};
+use decom_parser::{Address, Diagnostics, Manifest, RelationAttr, ResourceType, VariableInputs};
+
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "us-east-1";
+
+fn manifest(hcl: &str) -> Manifest {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.hcl");
+    std::fs::write(&path, hcl).unwrap();
+    decom_parser::load(&path, &VariableInputs::default())
+        .unwrap_or_else(|d| panic!("test manifest is invalid:\n{d}"))
+}
+
+fn arn(kind: &str, name: &str) -> String {
+    format!("arn:aws:apprunner:{REGION}:{ACCOUNT}:{kind}/{name}/0123456789abcdef0123456789abcdef")
+}
+
+fn live(ty: ResourceType, id: &str, name: &str, state: LiveState) -> LiveResource {
+    LiveResource {
+        resource_type: ty,
+        region: REGION.into(),
+        id: id.into(),
+        name: name.into(),
+        account_id: Some(ACCOUNT.into()),
+        status: format!("{state:?}").to_uppercase(),
+        state,
+        relations: Vec::new(),
+    }
+}
+
+fn related(mut r: LiveResource, attr: RelationAttr, target: &str) -> LiveResource {
+    r.relations.push(LiveRelation {
+        attr,
+        target: Some(target.into()),
+    });
+    r
+}
+
+fn addr(s: &str) -> Address {
+    s.parse().unwrap()
+}
+
+fn plan_errors(m: &Manifest, inv: &Inventory) -> String {
+    let d: Diagnostics = plan(m, inv, &PlanRequest::default()).unwrap_err();
+    d.render(false)
+}
+
+const STACK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_apprunner_vpc_ingress_connection" "web" {
+  name        = "web-ingress"
+  service_arn = aws_apprunner_service.web.arn
+}
+
+resource "aws_apprunner_service" "web" {
+  name              = "web"
+  vpc_connector_arn = aws_apprunner_vpc_connector.shared.arn
+}
+
+resource "aws_apprunner_vpc_connector" "shared" {
+  name = "shared"
+}
+"#;
+
+fn stack_inventory(service_state: LiveState) -> Vec<LiveResource> {
+    use ResourceType::*;
+    vec![
+        related(
+            live(AppRunnerVpcIngressConnection, &arn("vpcingressconnection", "web-ingress"), "web-ingress", LiveState::Deletable),
+            RelationAttr::ServiceArn,
+            &arn("service", "web"),
+        ),
+        related(
+            live(AppRunnerService, &arn("service", "web"), "web", service_state),
+            RelationAttr::VpcConnectorArn,
+            &arn("vpcconnector", "shared"),
+        ),
+        live(AppRunnerVpcConnector, &arn("vpcconnector", "shared"), "shared", LiveState::Deletable),
+    ]
+}
+
+#[test]
+fn names_resolve_and_the_stack_is_deleted_in_three_waves() {
+    let m = manifest(STACK);
+    let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &PlanRequest::default()).unwrap();
+    let order: Vec<(String, Action, usize)> = p
+        .resources
+        .iter()
+        .map(|r| (r.address.to_string(), r.action, r.wave))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("aws_apprunner_vpc_ingress_connection.web".into(), Action::Delete, 1),
+            ("aws_apprunner_service.web".into(), Action::Delete, 2),
+            ("aws_apprunner_vpc_connector.shared".into(), Action::Delete, 3),
+        ]
+    );
+    assert_eq!(p.resources[1].live.as_ref().unwrap().id, arn("service", "web"));
+    assert_eq!(p.summary(), "Plan: 3 to delete, 0 to wait for, 0 already gone.");
+    assert!(p.has_changes());
+}
+
+#[test]
+fn each_live_state_maps_to_its_action() {
+    let m = manifest(STACK);
+    let mut inv = stack_inventory(LiveState::Deleting);
+    inv[0].state = LiveState::Gone;
+    inv[2].state = LiveState::Busy;
+    let p = plan(&m, &Inventory::new(inv), &PlanRequest::default()).unwrap();
+    let actions: Vec<Action> = p.resources.iter().map(|r| r.action).collect();
+    assert_eq!(actions, [Action::NoOp, Action::Wait, Action::Delete]);
+    assert_eq!(p.summary(), "Plan: 1 to delete, 1 to wait for, 1 already gone.");
+}
+
+#[test]
+fn a_resource_given_by_id_that_is_not_found_is_already_gone() {
+    let m = manifest(
+        "resource \"aws_dx_connection\" \"c\" {\n  id = \"dxcon-fg123456\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+    );
+    let p = plan(&m, &Inventory::default(), &PlanRequest::default()).unwrap();
+    assert_eq!(p.resources[0].action, Action::NoOp);
+    assert!(p.resources[0].live.is_none());
+    assert!(!p.has_changes());
+}
+
+#[test]
+fn a_name_with_no_match_is_an_error_listing_the_live_names() {
+    let m = manifest(STACK);
+    let mut inv = stack_inventory(LiveState::Deletable);
+    inv[1].name = "web-v2".into();
+    let text = plan_errors(&m, &Inventory::new(inv));
+    assert!(text.contains("aws_apprunner_service.web: no aws_apprunner_service named \"web\" in us-east-1"), "{text}");
+    assert!(text.contains("\"web-v2\""), "{text}");
+    assert!(text.contains("main.hcl:12:3"), "{text}");
+}
+
+#[test]
+fn a_name_with_two_matches_is_an_error_listing_both() {
+    let m = manifest(STACK);
+    let mut inv = stack_inventory(LiveState::Deletable);
+    let mut twin = inv[2].clone();
+    twin.id = arn("vpcconnector", "shared-twin");
+    inv.push(twin);
+    let text = plan_errors(&m, &Inventory::new(inv));
+    assert!(text.contains("2 live aws_apprunner_vpc_connector resources are named \"shared\""), "{text}");
+    assert!(text.contains(&arn("vpcconnector", "shared-twin")), "{text}");
+    assert!(text.contains("identify it by `arn`"), "{text}");
+}
+
+#[test]
+fn a_relation_that_contradicts_live_state_is_an_error() {
+    let m = manifest(STACK);
+    let mut inv = stack_inventory(LiveState::Deletable);
+    inv[1].relations[0].target = Some(arn("vpcconnector", "other"));
+    let text = plan_errors(&m, &Inventory::new(inv));
+    assert!(text.contains("vpc_connector_arn does not match live state"), "{text}");
+    assert!(text.contains(&format!("declared: {}", arn("vpcconnector", "shared"))), "{text}");
+    assert!(text.contains(&format!("live:     {}", arn("vpcconnector", "other"))), "{text}");
+}
+
+#[test]
+fn live_relations_order_deletions_the_manifest_does_not_mention() {
+    let m = manifest(&format!(
+        r#"
+resource "aws_apprunner_service" "web" {{
+  arn = "{}"
+}}
+resource "aws_apprunner_vpc_connector" "shared" {{
+  arn = "{}"
+}}
+"#,
+        arn("service", "web"),
+        arn("vpcconnector", "shared")
+    ));
+    let inv = Inventory::new(stack_inventory(LiveState::Deletable).into_iter().skip(1));
+    let p = plan(&m, &inv, &PlanRequest::default()).unwrap();
+    let edges = p.graph.edges();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(edges[0].0, &addr("aws_apprunner_service.web"));
+    assert_eq!(edges[0].2, [EdgeReason::Live { relation: "vpc_connector_arn".into() }]);
+    assert_eq!(edges[0].2[0].to_string(), "live: vpc_connector_arn");
+    assert_eq!(p.resources[1].wave, 2);
+}
+
+#[test]
+fn a_service_outside_the_manifest_on_a_planned_connector_is_a_blocker() {
+    let m = manifest(STACK);
+    let mut inv = stack_inventory(LiveState::Deletable);
+    inv.push(related(
+        live(ResourceType::AppRunnerService, &arn("service", "intruder"), "intruder", LiveState::Deletable),
+        RelationAttr::VpcConnectorArn,
+        &arn("vpcconnector", "shared"),
+    ));
+    let text = plan_errors(&m, &Inventory::new(inv));
+    assert!(text.contains("aws_apprunner_vpc_connector.shared cannot be deleted: live aws_apprunner_service \"intruder\""), "{text}");
+    assert!(text.contains("resource \"aws_apprunner_service\" \"intruder\" {"), "{text}");
+    assert!(text.contains("vpc_connector_arn = aws_apprunner_vpc_connector.shared.arn"), "{text}");
+}
+
+#[test]
+fn ingress_connections_and_virtual_interfaces_outside_the_manifest_are_blockers() {
+    let m = manifest(
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_apprunner_service" "web" {
+  name = "web"
+}
+resource "aws_dx_connection" "nyc" {
+  id = "dxcon-fg123456"
+}
+"#,
+    );
+    let inv = Inventory::new([
+        live(ResourceType::AppRunnerService, &arn("service", "web"), "web", LiveState::Deletable),
+        related(
+            live(ResourceType::AppRunnerVpcIngressConnection, &arn("vpcingressconnection", "in"), "in", LiveState::Deletable),
+            RelationAttr::ServiceArn,
+            &arn("service", "web"),
+        ),
+        // Already being deleted: not a blocker.
+        related(
+            live(ResourceType::AppRunnerVpcIngressConnection, &arn("vpcingressconnection", "old"), "old", LiveState::Deleting),
+            RelationAttr::ServiceArn,
+            &arn("service", "web"),
+        ),
+        live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable),
+        related(
+            live(ResourceType::DxVirtualInterface, "dxvif-aaaa1111", "vif", LiveState::Busy),
+            RelationAttr::ConnectionId,
+            "dxcon-fg123456",
+        ),
+    ]);
+    let text = plan_errors(&m, &inv);
+    assert!(text.contains("aws_apprunner_service.web cannot be deleted: live aws_apprunner_vpc_ingress_connection \"in\""), "{text}");
+    assert!(!text.contains("\"old\""), "{text}");
+    assert!(text.contains("aws_dx_connection.nyc cannot be deleted: live aws_dx_virtual_interface \"vif\""), "{text}");
+    assert!(text.contains("connection_id = aws_dx_connection.nyc.id"), "{text}");
+}
+
+#[test]
+fn prevent_destroy_stops_the_plan_unless_the_resource_is_gone() {
+    let hcl = r#"
+resource "aws_dx_connection" "nyc" {
+  id = "dxcon-fg123456"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+provider "aws" {
+  region = "us-east-1"
+}
+"#;
+    let m = manifest(hcl);
+    let present = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
+    let text = plan_errors(&m, &present);
+    assert!(text.contains("aws_dx_connection.nyc has lifecycle.prevent_destroy set"), "{text}");
+    assert!(text.contains("main.hcl:2:1"), "{text}");
+    assert!(plan(&m, &Inventory::default(), &PlanRequest::default()).is_ok());
+}
+
+#[test]
+fn a_resource_in_a_disallowed_account_stops_the_plan() {
+    let m = manifest(
+        r#"
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["999999999999"]
+}
+resource "aws_dx_connection" "nyc" {
+  id = "dxcon-fg123456"
+}
+"#,
+    );
+    let inv = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
+    let text = plan_errors(&m, &inv);
+    assert!(text.contains("is in account 123456789012, which the provider does not allow (allowed: 999999999999)"), "{text}");
+}
+
+#[test]
+fn a_target_keeps_what_must_go_before_it_and_warns() {
+    let m = manifest(STACK);
+    let request = PlanRequest {
+        targets: vec![addr("aws_apprunner_service.web")],
+        ..Default::default()
+    };
+    let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &request).unwrap();
+    let kept: Vec<String> = p.resources.iter().map(|r| r.address.to_string()).collect();
+    assert_eq!(kept, ["aws_apprunner_vpc_ingress_connection.web", "aws_apprunner_service.web"]);
+    assert!(p.warnings[0].contains("Resource targeting is in effect"));
+
+    let bad = PlanRequest {
+        targets: vec![addr("aws_apprunner_service.nope")],
+        ..Default::default()
+    };
+    let err = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &bad).unwrap_err();
+    assert!(err.render(false).contains("--target aws_apprunner_service.nope: no such resource"));
+}
+
+#[test]
+fn two_blocks_naming_one_live_resource_is_an_error() {
+    let m = manifest(
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_dx_connection" "a" {
+  id = "dxcon-fg123456"
+}
+resource "aws_dx_connection" "b" {
+  name = "nyc"
+}
+"#,
+    );
+    let inv = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
+    let text = plan_errors(&m, &inv);
+    assert!(text.contains("aws_dx_connection.b and aws_dx_connection.a both name dxcon-fg123456"), "{text}");
+}
+
+#[test]
+fn a_resource_without_any_region_is_an_error() {
+    let m = manifest("resource \"aws_dx_connection\" \"a\" {\n  name = \"nyc\"\n}\n");
+    let err = plan(&m, &Inventory::default(), &PlanRequest::default()).unwrap_err();
+    assert!(err.render(false).contains("no region for aws_dx_connection.a"));
+    let with_default = PlanRequest {
+        default_region: Some(REGION.into()),
+        ..Default::default()
+    };
+    let inv = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
+    assert_eq!(plan(&m, &inv, &with_default).unwrap().resources[0].region, REGION);
+}
