@@ -341,3 +341,57 @@ fn a_resource_without_any_region_is_an_error() {
     let inv = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
     assert_eq!(plan(&m, &inv, &with_default).unwrap().resources[0].region, REGION);
 }
+
+#[test]
+fn the_rendered_plan_shows_each_block_as_a_removal_in_deletion_order() {
+    let m = manifest(STACK);
+    let mut inv = stack_inventory(LiveState::Deletable);
+    inv[2].state = LiveState::Gone;
+    let p = plan(&m, &Inventory::new(inv), &PlanRequest::default()).unwrap();
+    let text = decom_graph::plan::render(&p, false);
+    let expected_block = format!(
+        r#"  # aws_apprunner_vpc_ingress_connection.web will be deleted (wave 1)
+  - resource "aws_apprunner_vpc_ingress_connection" "web" {{
+      - arn         = "{}"
+      - name        = "web-ingress"
+      - service_arn = "{}"
+      - region      = "us-east-1"
+      - status      = "DELETABLE"
+    }}
+"#,
+        arn("vpcingressconnection", "web-ingress"),
+        arn("service", "web")
+    );
+    assert!(text.starts_with("decom will perform the following actions (waves run in order; resources in a wave run in parallel):\n\n"), "{text}");
+    assert!(text.contains(&expected_block), "{text}");
+    assert!(text.contains("  # aws_apprunner_vpc_connector.shared is already gone (no-op)\n"), "{text}");
+    assert!(text.ends_with("Plan: 2 to delete, 0 to wait for, 1 already gone.\n"), "{text}");
+    let ingress = text.find("vpc_ingress_connection.web will").unwrap();
+    let service = text.find("aws_apprunner_service.web will").unwrap();
+    assert!(ingress < service);
+    assert!(!text.contains('\x1b'));
+    assert!(decom_graph::plan::render(&p, true).contains("\x1b[31m"));
+}
+
+#[test]
+fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
+    let m = manifest(STACK);
+    let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deleting)), &PlanRequest::default()).unwrap();
+    let j = decom_graph::plan::to_json(&p);
+    assert_eq!(j["format_version"], "1.0");
+    let changes = j["resource_changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 3);
+    assert_eq!(changes[0]["address"], "aws_apprunner_vpc_ingress_connection.web");
+    assert_eq!(changes[0]["type"], "aws_apprunner_vpc_ingress_connection");
+    assert_eq!(changes[0]["name"], "web");
+    assert_eq!(changes[0]["change"]["actions"], serde_json::json!(["delete"]));
+    assert_eq!(changes[0]["change"]["after"], serde_json::Value::Null);
+    assert_eq!(changes[0]["change"]["before"]["name"], "web-ingress");
+    assert_eq!(changes[1]["decom_action"], "wait");
+    assert_eq!(changes[1]["action_reason"], "already_deleting");
+    assert_eq!(j["waves"][2][0], "aws_apprunner_vpc_connector.shared");
+    let edge = &j["edges"][0];
+    assert_eq!(edge["before"], "aws_apprunner_vpc_ingress_connection.web");
+    assert!(edge["reasons"][0].as_str().unwrap().starts_with("reference in service_arn at "));
+    assert_eq!(j["summary"]["wait"], 1);
+}

@@ -16,7 +16,9 @@
 
 mod blockers;
 mod guards;
+mod json;
 mod relations;
+mod render;
 mod resolve;
 
 use std::collections::HashSet;
@@ -28,6 +30,8 @@ use crate::live::{Inventory, LiveResource, LiveState};
 use crate::{DeletionGraph, GraphBuilder};
 
 pub use relations::LiveRelationEdges;
+pub use json::{to_json, FORMAT_VERSION};
+pub use render::{attribute_text, render};
 pub use resolve::Resolution;
 
 /// What a plan does to one resource.

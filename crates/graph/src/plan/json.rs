@@ -1,0 +1,72 @@
+//! `plan --json`: Terraform's `show -json` plan shape where it applies
+//! (`format_version`, `resource_changes[]` with `change.actions`,
+//! `before`, `after`), plus decom's own `waves` and `edges` with reasons.
+
+use serde_json::{json, Value};
+
+use super::render::displayed_attributes;
+use super::{Action, Plan, PlannedResource};
+use decom_parser::InstanceKey;
+
+/// The JSON format's version; bump on incompatible changes.
+pub const FORMAT_VERSION: &str = "1.0";
+
+pub fn to_json(plan: &Plan) -> Value {
+    json!({
+        "format_version": FORMAT_VERSION,
+        "decom_version": env!("CARGO_PKG_VERSION"),
+        "resource_changes": plan.resources.iter().map(resource_change).collect::<Vec<_>>(),
+        "waves": plan.graph.waves().iter()
+            .map(|w| w.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        "edges": plan.graph.edges().iter().map(|(before, after, reasons)| json!({
+            "before": before.to_string(),
+            "after": after.to_string(),
+            "reasons": reasons.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "warnings": plan.warnings,
+        "summary": {
+            "delete": plan.count(Action::Delete),
+            "wait": plan.count(Action::Wait),
+            "no_op": plan.count(Action::NoOp),
+        },
+    })
+}
+
+fn resource_change(r: &PlannedResource) -> Value {
+    let (actions, reason) = match r.action {
+        Action::Delete => (vec!["delete"], None),
+        Action::Wait => (vec!["delete"], Some("already_deleting")),
+        Action::NoOp => (vec!["no-op"], Some("already_gone")),
+    };
+    let before = r.live.as_ref().map(|live| {
+        displayed_attributes(live)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::String(v)))
+            .collect::<serde_json::Map<_, _>>()
+    });
+    let mut change = json!({
+        "address": r.address.to_string(),
+        "mode": "managed",
+        "type": r.address.resource_type.name(),
+        "name": r.address.name,
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {
+            "actions": actions,
+            "before": before,
+            "after": null,
+        },
+        "decom_action": r.action,
+        "wave": r.wave,
+        "region": r.region,
+    });
+    match &r.address.key {
+        Some(InstanceKey::Index(i)) => change["index"] = json!(i),
+        Some(InstanceKey::Key(k)) => change["index"] = json!(k),
+        None => {}
+    }
+    if let Some(reason) = reason {
+        change["action_reason"] = json!(reason);
+    }
+    change
+}

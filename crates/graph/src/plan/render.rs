@@ -1,0 +1,122 @@
+//! The plan as people read it: Terraform-like blocks in deletion order,
+//! grouped by wave, each block the diff (made with `similar`) of the live
+//! attributes against nothing.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use similar::{ChangeTag, TextDiff};
+
+use super::{Action, Plan, PlannedResource};
+use crate::live::LiveResource;
+
+const RED: Style = AnsiColor::Red.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const BOLD: Style = Style::new().bold();
+const PLAIN: Style = Style::new();
+
+/// Renders the plan; `color` adds ANSI styles.
+pub fn render(plan: &Plan, color: bool) -> String {
+    let paint = |style: Style, text: &str| {
+        if color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    for w in &plan.warnings {
+        let _ = writeln!(out, "{} {w}\n", paint(YELLOW.bold(), "Warning:"));
+    }
+    if !plan.has_changes() {
+        let _ = writeln!(
+            out,
+            "No changes. Every resource in the manifest is already gone ({}).\n",
+            plan.resources.len()
+        );
+    } else {
+        out.push_str("decom will perform the following actions (waves run in order; resources in a wave run in parallel):\n\n");
+        for r in &plan.resources {
+            out.push_str(&resource_block(r, &paint));
+        }
+    }
+    out.push_str(&paint(BOLD, &plan.summary()));
+    out.push('\n');
+    out
+}
+
+fn resource_block(r: &PlannedResource, paint: &dyn Fn(Style, &str) -> String) -> String {
+    let (headline, style) = match r.action {
+        Action::Delete => (format!("will be deleted (wave {})", r.wave), RED),
+        Action::Wait => (
+            format!("is already being deleted; decom will wait for it (wave {})", r.wave),
+            YELLOW,
+        ),
+        Action::NoOp => ("is already gone (no-op)".to_string(), PLAIN),
+    };
+    let mut out = format!("  {}\n", paint(BOLD, &format!("# {} {headline}", r.address)));
+    if r.action == Action::NoOp {
+        out.push('\n');
+        return out;
+    }
+    let before = r.live.as_ref().map(attribute_text).unwrap_or_default();
+    let body = removal_diff(&before);
+    let ty = r.address.resource_type;
+    let _ = writeln!(
+        out,
+        "  {} resource \"{ty}\" \"{}\" {{",
+        paint(style, "-"),
+        r.address.name
+    );
+    for line in body.lines() {
+        let (sign, rest) = line.split_at(1);
+        let _ = writeln!(out, "      {}{rest}", paint(style, sign));
+    }
+    out.push_str("    }\n\n");
+    out
+}
+
+/// `- key = "value"` lines: the unified diff of `before` against nothing,
+/// made with `similar`, without the headers.
+fn removal_diff(before: &str) -> String {
+    let diff = TextDiff::from_lines(before, "");
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            ChangeTag::Delete => "-",
+            ChangeTag::Insert => "+",
+            ChangeTag::Equal => " ",
+        };
+        let _ = write!(out, "{sign} {}", change.value());
+        if change.missing_newline() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The live attributes shown for a resource, `=` aligned, in a fixed order.
+pub fn attribute_text(live: &LiveResource) -> String {
+    let attrs = displayed_attributes(live);
+    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    attrs
+        .iter()
+        .map(|(k, v)| format!("{k:<width$} = {v:?}\n"))
+        .collect()
+}
+
+/// `(name, value)` pairs: identity, name, live relations, region, status.
+pub fn displayed_attributes(live: &LiveResource) -> Vec<(&'static str, String)> {
+    let mut attrs = vec![
+        (live.resource_type.identity_kind().attribute(), live.id.clone()),
+        ("name", live.name.clone()),
+    ];
+    for rel in &live.relations {
+        if let Some(target) = &rel.target {
+            attrs.push((rel.attr.name(), target.clone()));
+        }
+    }
+    attrs.push(("region", live.region.clone()));
+    attrs.push(("status", live.status.clone()));
+    attrs
+}
