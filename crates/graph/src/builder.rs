@@ -47,18 +47,33 @@ impl<'m> GraphBuilder<'m> {
     /// One node per resource instance, then every step's edges; fails with
     /// every cycle found.
     pub fn build(self) -> Result<DeletionGraph, CycleError> {
-        let mut graph =
-            DeletionGraph::with_nodes(self.manifest.resources.iter().map(|r| r.address.clone()));
-        for step in &self.steps {
-            for edge in step.edges(self.manifest) {
-                graph.add_reason(&edge.before, &edge.after, edge.reason);
-            }
-        }
-        let cycles = find_cycles(&graph);
-        if cycles.is_empty() {
-            Ok(graph)
-        } else {
-            Err(CycleError { cycles })
-        }
+        let nodes = self.manifest.resources.iter().map(|r| r.address.clone());
+        let edges = self.steps.iter().flat_map(|step| step.edges(self.manifest));
+        checked(nodes, edges)
+    }
+}
+
+/// A graph from nodes and edges recorded elsewhere (a saved plan), checked
+/// like a built one.
+pub fn from_parts(
+    nodes: impl IntoIterator<Item = Address>,
+    edges: impl IntoIterator<Item = ProposedEdge>,
+) -> Result<DeletionGraph, CycleError> {
+    checked(nodes, edges)
+}
+
+fn checked(
+    nodes: impl IntoIterator<Item = Address>,
+    edges: impl IntoIterator<Item = ProposedEdge>,
+) -> Result<DeletionGraph, CycleError> {
+    let mut graph = DeletionGraph::with_nodes(nodes);
+    for edge in edges {
+        graph.add_reason(&edge.before, &edge.after, edge.reason);
+    }
+    let cycles = find_cycles(&graph);
+    if cycles.is_empty() {
+        Ok(graph)
+    } else {
+        Err(CycleError { cycles })
     }
 }

@@ -4,14 +4,15 @@ use decom_parser::{Location, Span};
 
 /// A place in the manifest: the span (for diagnostics with a snippet) and
 /// its resolved `file:line:column` (for one-line reasons).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Site {
     pub span: Span,
     pub location: Location,
 }
 
 /// One reason why a resource must be deleted before another.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EdgeReason {
     /// The earlier resource's `attribute` references the later one.
     Reference { attribute: String, at: Site },

@@ -21,7 +21,7 @@ pub mod live;
 pub mod plan;
 pub mod steps;
 
-pub use builder::{EdgeStep, GraphBuilder, ProposedEdge};
+pub use builder::{from_parts, EdgeStep, GraphBuilder, ProposedEdge};
 pub use cycle::{Cycle, CycleError};
 pub use deletion_graph::DeletionGraph;
 pub use edge::{EdgeReason, Site};

@@ -395,3 +395,92 @@ fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
     assert!(edge["reasons"][0].as_str().unwrap().starts_with("reference in service_arn at "));
     assert_eq!(j["summary"]["wait"], 1);
 }
+
+mod plan_file {
+    use super::*;
+    use decom_graph::plan::{PlanFile, PlanFileError};
+
+    fn saved() -> (tempfile::TempDir, std::path::PathBuf, PlanFile) {
+        let m = manifest(STACK);
+        let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &PlanRequest::default()).unwrap();
+        let file = PlanFile::new(&p, &m);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.bin");
+        file.write(&path).unwrap();
+        (dir, path, file)
+    }
+
+    #[test]
+    fn round_trips_and_renders_the_same_plan() {
+        let (_dir, path, file) = saved();
+        let read = PlanFile::read(&path).unwrap();
+        assert_eq!(read, file);
+        let plan = read.to_plan().unwrap();
+        assert_eq!(plan.summary(), "Plan: 3 to delete, 0 to wait for, 0 already gone.");
+        assert_eq!(plan.graph.edges().len(), 2);
+        assert!(read.manifest_digest.starts_with("sha256:"));
+        assert!(read.resources.iter().all(|r| r.fingerprint.is_some()));
+        let ids: Vec<&str> = read.approved_deletions().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids.len(), 3);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn is_written_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_dir, path, _) = saved();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_swapped_id_is_refused_by_the_checksum() {
+        let (_dir, path, _) = saved();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = text.replace("vpcconnector/shared/", "vpcconnector/other/");
+        assert_ne!(text, edited);
+        std::fs::write(&path, edited).unwrap();
+        let err = PlanFile::read(&path).unwrap_err();
+        assert!(matches!(err, PlanFileError::Checksum { .. }), "{err}");
+        assert!(err.to_string().contains("checksum mismatch"));
+    }
+
+    #[test]
+    fn truncated_foreign_and_old_files_get_clear_errors() {
+        let (_dir, path, _) = saved();
+        let bytes = std::fs::read(&path).unwrap();
+        let truncated = PlanFile::parse(&bytes[..bytes.len() / 2], "plan.bin").unwrap_err();
+        assert!(matches!(truncated, PlanFileError::Checksum { .. }), "{truncated}");
+        let foreign = PlanFile::parse(b"{\"format_version\": \"1.2\"}", "plan.json").unwrap_err();
+        assert_eq!(foreign.to_string(), "plan.json is not a decom plan file (it does not start with `decom-plan`)");
+        let text = String::from_utf8(bytes).unwrap().replacen("decom-plan 1 ", "decom-plan 0 ", 1);
+        let old = PlanFile::parse(text.as_bytes(), "plan.bin").unwrap_err();
+        assert!(old.to_string().contains("format version 0"), "{old}");
+        assert!(PlanFile::parse(b"", "empty").is_err());
+        assert!(PlanFile::read(std::path::Path::new("/nonexistent/plan.bin")).is_err());
+    }
+
+    #[test]
+    fn a_file_with_a_valid_checksum_cannot_smuggle_in_a_cycle() {
+        let (_dir, _path, mut file) = saved();
+        let back = file.edges[0].clone();
+        file.edges.push(decom_graph::plan::SavedEdge {
+            before: back.after.clone(),
+            after: back.before.clone(),
+            reasons: back.reasons.clone(),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cyclic.bin");
+        file.write(&path).unwrap();
+        let err = PlanFile::read(&path).unwrap_err();
+        assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
+    }
+
+    #[test]
+    fn the_digest_changes_with_a_file_or_a_variable() {
+        let a = manifest(STACK);
+        let b = manifest(&format!("{STACK}\n# a comment\n"));
+        assert_ne!(decom_graph::plan::manifest_digest(&a), decom_graph::plan::manifest_digest(&b));
+        assert_eq!(decom_graph::plan::manifest_digest(&a), decom_graph::plan::manifest_digest(&manifest(STACK)));
+    }
+}

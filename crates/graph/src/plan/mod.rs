@@ -15,6 +15,7 @@
 //! diagnostic pointing into the manifest.
 
 mod blockers;
+mod file;
 mod guards;
 mod json;
 mod relations;
@@ -30,6 +31,7 @@ use crate::live::{Inventory, LiveResource, LiveState};
 use crate::{DeletionGraph, GraphBuilder};
 
 pub use relations::LiveRelationEdges;
+pub use file::{fingerprint, manifest_digest, PlanFile, PlanFileError, SavedEdge, SavedResource, PLAN_FILE_VERSION};
 pub use json::{to_json, FORMAT_VERSION};
 pub use render::{attribute_text, render};
 pub use resolve::Resolution;
@@ -67,7 +69,7 @@ pub struct PlanRequest {
 }
 
 /// One resource's entry in the plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlannedResource {
     pub address: Address,
     pub action: Action,

@@ -1,0 +1,238 @@
+//! The saved plan (`plan --out FILE`): what was reviewed, in a form `apply`
+//! can check against the present before touching anything.
+//!
+//! On disk: one header line `decom-plan <version> sha256:<hex>` and a JSON
+//! body. The checksum covers the body, so a corrupted, truncated or
+//! hand-edited file (an id swapped) is refused before any request. The
+//! file is written owner-only: it names every resource to be deleted.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use decom_parser::{Address, Manifest};
+
+use super::{Action, Plan, PlannedResource};
+use crate::builder::{from_parts, ProposedEdge};
+use crate::edge::EdgeReason;
+use crate::live::LiveResource;
+
+/// The plan file format this decom writes and reads.
+pub const PLAN_FILE_VERSION: u32 = 1;
+const MAGIC: &str = "decom-plan";
+
+/// Why a plan file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanFileError {
+    #[error("cannot read plan file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("cannot write plan file {path}: {source}")]
+    Write { path: String, source: std::io::Error },
+    #[error("{path} is not a decom plan file (it does not start with `{MAGIC}`)")]
+    NotAPlan { path: String },
+    #[error("{path} is plan file format version {found}; this decom ({}) reads version {PLAN_FILE_VERSION}: run `decom plan --out` again", env!("CARGO_PKG_VERSION"))]
+    Version { path: String, found: String },
+    #[error("{path} is corrupted or was edited after it was written (checksum mismatch): run `decom plan --out` again")]
+    Checksum { path: String },
+    #[error("{path} is not a valid plan: {detail}")]
+    Invalid { path: String, detail: String },
+}
+
+/// The body of a plan file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlanFile {
+    pub decom_version: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Digest of the manifest's files and variable values.
+    pub manifest_digest: String,
+    /// The plan's resources in deletion order, each with the fingerprint of
+    /// the live facts its action was based on.
+    pub resources: Vec<SavedResource>,
+    pub edges: Vec<SavedEdge>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedResource {
+    #[serde(flatten)]
+    pub resource: PlannedResource,
+    /// `sha256:` of the live facts (absent when not found).
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedEdge {
+    pub before: Address,
+    pub after: Address,
+    pub reasons: Vec<EdgeReason>,
+}
+
+impl PlanFile {
+    pub fn new(plan: &Plan, manifest: &Manifest) -> PlanFile {
+        PlanFile {
+            decom_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_at: OffsetDateTime::now_utc(),
+            manifest_digest: manifest_digest(manifest),
+            resources: plan
+                .resources
+                .iter()
+                .map(|r| SavedResource {
+                    fingerprint: r.live.as_ref().map(fingerprint),
+                    resource: r.clone(),
+                })
+                .collect(),
+            edges: plan
+                .graph
+                .edges()
+                .into_iter()
+                .map(|(before, after, reasons)| SavedEdge {
+                    before: before.clone(),
+                    after: after.clone(),
+                    reasons: reasons.to_vec(),
+                })
+                .collect(),
+            warnings: plan.warnings.clone(),
+        }
+    }
+
+    /// The plan as it was reviewed (graph checked again: a file cannot
+    /// smuggle in a cycle).
+    pub fn to_plan(&self) -> Result<Plan, String> {
+        let nodes = self.resources.iter().map(|r| r.resource.address.clone());
+        let edges = self.edges.iter().flat_map(|e| {
+            e.reasons.iter().map(|reason| ProposedEdge {
+                before: e.before.clone(),
+                after: e.after.clone(),
+                reason: reason.clone(),
+            })
+        });
+        let graph = from_parts(nodes, edges).map_err(|e| e.to_string())?;
+        Ok(Plan {
+            resources: self.resources.iter().map(|r| r.resource.clone()).collect(),
+            graph,
+            warnings: self.warnings.clone(),
+        })
+    }
+
+    /// Ids the plan may delete: the `delete` actions, nothing else.
+    pub fn approved_deletions(&self) -> impl Iterator<Item = &LiveResource> {
+        self.resources
+            .iter()
+            .filter(|r| r.resource.action == Action::Delete)
+            .filter_map(|r| r.resource.live.as_ref())
+    }
+
+    /// Writes the file, owner-only (0600 on Unix).
+    pub fn write(&self, path: &Path) -> Result<(), PlanFileError> {
+        let err = |source| PlanFileError::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        let body = serde_json::to_vec_pretty(self).map_err(|e| err(e.into()))?;
+        let header = format!("{MAGIC} {PLAN_FILE_VERSION} {}\n", checksum(&body));
+        let mut file = owner_only_file(path).map_err(err)?;
+        file.write_all(header.as_bytes()).map_err(err)?;
+        file.write_all(&body).map_err(err)?;
+        file.sync_all().map_err(err)
+    }
+
+    pub fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| PlanFileError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::parse(&bytes, &shown)
+    }
+
+    /// Checks header, version and checksum, then parses the body.
+    pub fn parse(bytes: &[u8], path: &str) -> Result<PlanFile, PlanFileError> {
+        let path = path.to_string();
+        let newline = bytes.iter().position(|&b| b == b'\n');
+        let header = newline
+            .and_then(|i| std::str::from_utf8(&bytes[..i]).ok())
+            .unwrap_or_default();
+        let mut fields = header.split(' ');
+        if fields.next() != Some(MAGIC) {
+            return Err(PlanFileError::NotAPlan { path });
+        }
+        let version = fields.next().unwrap_or_default();
+        if version != PLAN_FILE_VERSION.to_string() {
+            return Err(PlanFileError::Version {
+                path,
+                found: version.to_string(),
+            });
+        }
+        let body = &bytes[newline.map_or(bytes.len(), |i| i + 1)..];
+        if fields.next() != Some(checksum(body).as_str()) {
+            return Err(PlanFileError::Checksum { path });
+        }
+        let file: PlanFile = serde_json::from_slice(body).map_err(|e| PlanFileError::Invalid {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        file.to_plan()
+            .map_err(|detail| PlanFileError::Invalid { path, detail })?;
+        Ok(file)
+    }
+}
+
+fn owner_only_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    // An existing file keeps its old mode through open(): tighten it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}
+
+fn checksum(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// Digest of what the plan was made from: every file (by name, so the
+/// same manifest checked out elsewhere has the same digest) and every
+/// variable value.
+pub fn manifest_digest(manifest: &Manifest) -> String {
+    let mut hasher = Sha256::new();
+    let mut files: Vec<_> = manifest
+        .sources
+        .files()
+        .map(|(_, f)| {
+            let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), f.text.as_str())
+        })
+        .collect();
+    files.sort();
+    for (name, text) in files {
+        for part in [name.as_bytes(), text.as_bytes()] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+    }
+    let mut vars: Vec<_> = manifest.variables.iter().collect();
+    vars.sort_by(|a, b| a.name.cmp(&b.name));
+    for v in vars {
+        let value = format!("{}={:?}", v.name, v.value);
+        hasher.update((value.len() as u64).to_le_bytes());
+        hasher.update(value.as_bytes());
+    }
+    format!("sha256:{}", hex::encode(hasher.finalize()))
+}
+
+/// Fingerprint of the live facts an action was based on.
+pub fn fingerprint(live: &LiveResource) -> String {
+    checksum(&serde_json::to_vec(live).unwrap_or_default())
+}
