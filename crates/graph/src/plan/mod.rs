@@ -34,7 +34,7 @@ pub use relations::LiveRelationEdges;
 pub use file::{fingerprint, manifest_digest, PlanFile, PlanFileError, SavedEdge, SavedResource, PLAN_FILE_VERSION};
 pub use json::{to_json, FORMAT_VERSION};
 pub use render::{attribute_text, render};
-pub use resolve::Resolution;
+pub use resolve::{region_of, Resolution};
 
 /// What a plan does to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

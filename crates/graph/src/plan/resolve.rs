@@ -286,7 +286,7 @@ fn find_live(
 
 /// The region of a resource: from its ARN, else its provider, else the
 /// default.
-fn region_of(manifest: &Manifest, r: &ResourceInstance, default: Option<&str>) -> Option<String> {
+pub fn region_of(manifest: &Manifest, r: &ResourceInstance, default: Option<&str>) -> Option<String> {
     if r.identity.kind == IdentityKind::Arn {
         if let Knowable::Known(arn) = &r.identity.value {
             if let Some(region) = arn.split(':').nth(3).filter(|s| !s.is_empty()) {

@@ -1,0 +1,177 @@
+//! Building SDK clients from aws-config's standard chain (environment,
+//! profiles, SSO, IMDS), with decom's overrides (`--endpoint-url`,
+//! `--profile`), one set of clients per (profile, region).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::error::CloudError;
+
+/// How to reach AWS (or a look-alike).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// `--endpoint-url`; else `AWS_ENDPOINT_URL*` from the chain.
+    pub endpoint_url: Option<String>,
+    /// `--profile`: used for providers that name none.
+    pub profile: Option<String>,
+    /// API requests in flight at once (`--parallelism`).
+    pub parallelism: usize,
+    /// Attempts per request through the SDK's adaptive retry.
+    pub max_attempts: u32,
+}
+
+/// Where requests go: credentials profile and region.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    /// `None`: the default credential chain.
+    pub profile: Option<String>,
+    pub region: String,
+}
+
+/// The SDK clients for one [`Target`].
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub apprunner: aws_sdk_apprunner::Client,
+    pub directconnect: aws_sdk_directconnect::Client,
+    pub supplychain: aws_sdk_supplychain::Client,
+}
+
+/// Setting up a connection failed before any request.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SetupError {
+    #[error("no AWS credentials found{}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with AWS_PROFILE or --profile, or run `aws sso login` ({detail})", profile_note(.profile))]
+    NoCredentials { profile: Option<String>, detail: String },
+}
+
+fn profile_note(profile: &Option<String>) -> String {
+    profile
+        .as_ref()
+        .map(|p| format!(" for profile \"{p}\""))
+        .unwrap_or_default()
+}
+
+/// The connection to the cloud: lazily built clients, a bound on requests
+/// in flight, and a count of calls by operation.
+pub struct AwsCloud {
+    options: ConnectOptions,
+    configs: Mutex<HashMap<Option<String>, Arc<OnceCell<SdkConfig>>>>,
+    permits: Arc<Semaphore>,
+    calls: Mutex<HashMap<&'static str, usize>>,
+}
+
+impl AwsCloud {
+    pub fn new(options: ConnectOptions) -> AwsCloud {
+        let permits = Arc::new(Semaphore::new(options.parallelism.max(1)));
+        AwsCloud {
+            options,
+            configs: Mutex::new(HashMap::new()),
+            permits,
+            calls: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The profile a provider without one uses.
+    pub fn default_profile(&self) -> Option<&str> {
+        self.options.profile.as_deref()
+    }
+
+    async fn config(&self, profile: &Option<String>) -> SdkConfig {
+        let cell = {
+            let mut configs = self.configs.lock().unwrap_or_else(|e| e.into_inner());
+            configs.entry(profile.clone()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let attempts = self.options.max_attempts.max(1);
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+            if let Some(p) = profile {
+                loader = loader.profile_name(p);
+            }
+            if let Some(url) = &self.options.endpoint_url {
+                loader = loader.endpoint_url(url);
+            }
+            loader.load().await
+        })
+        .await
+        .clone()
+    }
+
+    /// Fails with one clear error if the chain yields no credentials.
+    pub async fn check_credentials(&self, profile: &Option<String>) -> Result<(), SetupError> {
+        let config = self.config(profile).await;
+        let no_credentials = |detail: String| SetupError::NoCredentials {
+            profile: profile.clone(),
+            detail,
+        };
+        let provider = config
+            .credentials_provider()
+            .ok_or_else(|| no_credentials("no credential provider configured".into()))?;
+        provider
+            .provide_credentials()
+            .await
+            .map(drop)
+            .map_err(|e| no_credentials(e.to_string()))
+    }
+
+    /// Clients for a target (cheap: they share the profile's config).
+    pub async fn clients(&self, target: &Target) -> Clients {
+        let config = self.config(&target.profile).await;
+        let region = Region::new(target.region.clone());
+        Clients {
+            apprunner: aws_sdk_apprunner::Client::from_conf(
+                aws_sdk_apprunner::config::Builder::from(&config)
+                    .region(region.clone())
+                    .build(),
+            ),
+            directconnect: aws_sdk_directconnect::Client::from_conf(
+                aws_sdk_directconnect::config::Builder::from(&config)
+                    .region(region.clone())
+                    .build(),
+            ),
+            supplychain: aws_sdk_supplychain::Client::from_conf(
+                aws_sdk_supplychain::config::Builder::from(&config)
+                    .region(region)
+                    .build(),
+            ),
+        }
+    }
+
+    /// Runs one API call under the in-flight bound, counting it.
+    pub async fn call<T>(
+        &self,
+        operation: &'static str,
+        request: impl Future<Output = Result<T, CloudError>>,
+    ) -> Result<T, CloudError> {
+        let _permit = self.permits.acquire().await.map_err(|_| CloudError {
+            operation,
+            code: None,
+            message: "request limiter closed".into(),
+        })?;
+        *self
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(operation)
+            .or_default() += 1;
+        request.await
+    }
+
+    /// Calls made so far, by operation, sorted by name.
+    pub fn calls(&self) -> Vec<(&'static str, usize)> {
+        let mut calls: Vec<_> = self
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .collect();
+        calls.sort();
+        calls
+    }
+}

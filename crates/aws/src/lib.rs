@@ -1,0 +1,20 @@
+//! decom's real cloud: the only crate (with the binary) that knows the AWS
+//! SDK.
+//!
+//! - [`connect`]: clients from aws-config's standard chain plus decom's
+//!   overrides, a bound on requests in flight, call counting.
+//! - [`resources`]: one module per resource type, its calls and its status
+//!   table.
+//! - [`refresh`]: the batched reads a plan needs, and no more.
+//!
+//! Everything it returns is in decom's own terms ([`decom_graph::LiveResource`]),
+//! never SDK types.
+
+pub mod connect;
+pub mod error;
+pub mod refresh;
+pub mod resources;
+
+pub use connect::{AwsCloud, ConnectOptions, SetupError, Target};
+pub use error::CloudError;
+pub use refresh::refresh;

@@ -1,0 +1,37 @@
+//! One module per resource type: its List/Describe calls and how its AWS
+//! statuses map to [`LiveState`] (DESIGN section 3, "gone when" / "wait
+//! while").
+
+pub mod dx_connection;
+pub mod dx_virtual_interface;
+pub mod service;
+pub mod supplychain_instance;
+pub mod vpc_connector;
+pub mod vpc_ingress_connection;
+
+use decom_graph::LiveState;
+use decom_parser::ResourceType;
+
+/// The [`LiveState`] of an AWS status string of `resource_type`.
+pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
+    match resource_type {
+        ResourceType::AppRunnerVpcIngressConnection => vpc_ingress_connection::state(status),
+        ResourceType::AppRunnerService => service::state(status),
+        ResourceType::AppRunnerVpcConnector => vpc_connector::state(status),
+        ResourceType::DxVirtualInterface => dx_virtual_interface::state(status),
+        ResourceType::DxConnection => dx_connection::state(status),
+        ResourceType::SupplyChainInstance => supplychain_instance::state(status),
+    }
+}
+
+/// Parts of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`).
+pub(crate) mod arn {
+    pub fn account(arn: &str) -> Option<String> {
+        arn.split(':').nth(4).filter(|s| !s.is_empty()).map(str::to_string)
+    }
+
+    /// The NAME of `.../type/NAME/...`.
+    pub fn resource_name(arn: &str) -> Option<String> {
+        arn.split(':').nth(5)?.split('/').nth(1).map(str::to_string)
+    }
+}

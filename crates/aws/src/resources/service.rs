@@ -1,0 +1,98 @@
+//! `aws_apprunner_service`: ListServices (summaries: name, ARN, status) and
+//! DescribeService (the only call that tells which VPC connector a
+//! service uses).
+
+use decom_graph::{LiveRelation, LiveResource, LiveState};
+use decom_parser::{RelationAttr, ResourceType};
+
+use super::arn;
+use crate::connect::{AwsCloud, Clients};
+use crate::error::CloudError;
+
+pub fn state(status: &str) -> LiveState {
+    match status {
+        "DELETED" => LiveState::Gone,
+        "OPERATION_IN_PROGRESS" => LiveState::Busy,
+        _ => LiveState::Deletable,
+    }
+}
+
+fn live(region: &str, arn_: &str, name: &str, status: &str) -> LiveResource {
+    LiveResource {
+        resource_type: ResourceType::AppRunnerService,
+        region: region.to_string(),
+        id: arn_.to_string(),
+        name: name.to_string(),
+        account_id: arn::account(arn_),
+        status: status.to_string(),
+        state: state(status),
+        relations: Vec::new(),
+    }
+}
+
+pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = cloud
+            .call("ListServices", async {
+                c.apprunner
+                    .list_services()
+                    .max_results(20)
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| CloudError::from_sdk("ListServices", e))
+            })
+            .await?;
+        for s in page.service_summary_list() {
+            let (Some(arn_), Some(name)) = (s.service_arn(), s.service_name()) else {
+                continue;
+            };
+            let status = s.status().map(|s| s.as_str()).unwrap_or_default();
+            out.push(live(region, arn_, name, status));
+        }
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// The service with its VPC connector relation; `None` if not found.
+pub async fn describe(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+    service_arn: &str,
+) -> Result<Option<LiveResource>, CloudError> {
+    let result = cloud
+        .call("DescribeService", async {
+            c.apprunner
+                .describe_service()
+                .service_arn(service_arn)
+                .send()
+                .await
+                .map_err(|e| CloudError::from_sdk("DescribeService", e))
+        })
+        .await;
+    let out = match result {
+        Ok(out) => out,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(s) = out.service() else {
+        return Ok(None);
+    };
+    let mut r = live(region, s.service_arn(), s.service_name(), s.status().as_str());
+    let connector = s
+        .network_configuration()
+        .and_then(|n| n.egress_configuration())
+        .and_then(|e| e.vpc_connector_arn())
+        .filter(|a| !a.is_empty());
+    r.relations.push(LiveRelation {
+        attr: RelationAttr::VpcConnectorArn,
+        target: connector.map(str::to_string),
+    });
+    Ok(Some(r))
+}

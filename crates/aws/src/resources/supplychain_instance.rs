@@ -1,0 +1,51 @@
+//! `aws_supplychain_instance`: ListInstances pages carry name, id and state.
+
+use decom_graph::{LiveResource, LiveState};
+use decom_parser::ResourceType;
+
+use crate::connect::{AwsCloud, Clients};
+use crate::error::CloudError;
+
+pub fn state(status: &str) -> LiveState {
+    match status {
+        "Deleted" => LiveState::Gone,
+        "Deleting" => LiveState::Deleting,
+        "Initializing" => LiveState::Busy,
+        _ => LiveState::Deletable,
+    }
+}
+
+pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = cloud
+            .call("ListInstances", async {
+                c.supplychain
+                    .list_instances()
+                    .max_results(20)
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| CloudError::from_sdk("ListInstances", e))
+            })
+            .await?;
+        for i in page.instances() {
+            let status = i.state().as_str();
+            out.push(LiveResource {
+                resource_type: ResourceType::SupplyChainInstance,
+                region: region.to_string(),
+                id: i.instance_id().to_string(),
+                name: i.instance_name().unwrap_or_default().to_string(),
+                account_id: Some(i.aws_account_id().to_string()).filter(|a| !a.is_empty()),
+                status: status.to_string(),
+                state: state(status),
+                relations: Vec::new(),
+            });
+        }
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(out);
+        }
+    }
+}

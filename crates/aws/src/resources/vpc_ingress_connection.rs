@@ -1,0 +1,103 @@
+//! `aws_apprunner_vpc_ingress_connection`: ListVpcIngressConnections gives
+//! ARN and service ARN only (the name is in the ARN); status needs
+//! DescribeVpcIngressConnection.
+
+use decom_graph::{LiveRelation, LiveResource, LiveState};
+use decom_parser::{RelationAttr, ResourceType};
+
+use super::arn;
+use crate::connect::{AwsCloud, Clients};
+use crate::error::CloudError;
+
+/// Status of a listed but not yet described ingress connection.
+pub const NOT_DESCRIBED: &str = "(not described)";
+
+pub fn state(status: &str) -> LiveState {
+    match status {
+        "DELETED" => LiveState::Gone,
+        "PENDING_DELETION" => LiveState::Deleting,
+        "PENDING_CREATION" | "PENDING_UPDATE" => LiveState::Busy,
+        _ => LiveState::Deletable,
+    }
+}
+
+fn live(region: &str, arn_: &str, name: String, service_arn: &str, status: &str) -> LiveResource {
+    LiveResource {
+        resource_type: ResourceType::AppRunnerVpcIngressConnection,
+        region: region.to_string(),
+        id: arn_.to_string(),
+        name,
+        account_id: arn::account(arn_),
+        status: status.to_string(),
+        state: state(status),
+        relations: vec![LiveRelation {
+            attr: RelationAttr::ServiceArn,
+            target: Some(service_arn.to_string()).filter(|s| !s.is_empty()),
+        }],
+    }
+}
+
+pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = cloud
+            .call("ListVpcIngressConnections", async {
+                c.apprunner
+                    .list_vpc_ingress_connections()
+                    .max_results(100)
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| CloudError::from_sdk("ListVpcIngressConnections", e))
+            })
+            .await?;
+        for s in page.vpc_ingress_connection_summary_list() {
+            let Some(arn_) = s.vpc_ingress_connection_arn() else {
+                continue;
+            };
+            let name = arn::resource_name(arn_).unwrap_or_default();
+            out.push(live(region, arn_, name, s.service_arn().unwrap_or_default(), NOT_DESCRIBED));
+        }
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// The ingress connection with its status; `None` if not found.
+pub async fn describe(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+    ingress_arn: &str,
+) -> Result<Option<LiveResource>, CloudError> {
+    let result = cloud
+        .call("DescribeVpcIngressConnection", async {
+            c.apprunner
+                .describe_vpc_ingress_connection()
+                .vpc_ingress_connection_arn(ingress_arn)
+                .send()
+                .await
+                .map_err(|e| CloudError::from_sdk("DescribeVpcIngressConnection", e))
+        })
+        .await;
+    let out = match result {
+        Ok(out) => out,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(out.vpc_ingress_connection().and_then(|v| {
+        let arn_ = v.vpc_ingress_connection_arn()?;
+        let name = v
+            .vpc_ingress_connection_name()
+            .map(str::to_string)
+            .or_else(|| arn::resource_name(arn_))
+            .unwrap_or_default();
+        let status = v.status().map(|s| s.as_str()).unwrap_or_default();
+        let mut r = live(region, arn_, name, v.service_arn().unwrap_or_default(), status);
+        r.account_id = v.account_id().map(str::to_string).or(r.account_id);
+        Some(r)
+    }))
+}
