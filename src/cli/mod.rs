@@ -1,8 +1,11 @@
 //! Command-line interface: argument definitions and dispatch. One module
 //! per subcommand; shared argument groups live in `manifest_args`.
 
+mod cloud_args;
 mod graph;
 mod manifest_args;
+mod plan;
+mod show;
 mod style;
 mod validate;
 
@@ -16,6 +19,8 @@ pub enum Outcome {
     Success,
     /// Invalid manifest, blocker, failed delete, stale plan, refusal.
     Failure,
+    /// `plan --detailed-exitcode` with changes.
+    Changes,
 }
 
 impl From<Outcome> for ExitCode {
@@ -23,6 +28,7 @@ impl From<Outcome> for ExitCode {
         match outcome {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Failure => ExitCode::from(1),
+            Outcome::Changes => ExitCode::from(2),
         }
     }
 }
@@ -47,6 +53,8 @@ struct Cli {
 enum Command {
     Validate(validate::ValidateArgs),
     Graph(graph::GraphArgs),
+    Plan(plan::PlanArgs),
+    Show(show::ShowArgs),
     /// Run the AWS simulator (App Runner, Direct Connect, Supply Chain) on loopback.
     Sim(decom_sim::SimArgs),
 }
@@ -57,6 +65,8 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Validate(args) => validate::run(args, style).into(),
         Command::Graph(args) => graph::run(args, style).into(),
+        Command::Plan(args) => plan::run(args, style).into(),
+        Command::Show(args) => show::run(args, style).into(),
         Command::Sim(args) => decom_sim::run_cli(args),
     }
 }

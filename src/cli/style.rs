@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
+    /// Colour on stdout (plans, progress).
+    pub stdout_color: bool,
     /// Colour on stderr (diagnostics).
     pub stderr_color: bool,
 }
@@ -13,6 +15,7 @@ impl Style {
     pub fn detect(no_color_flag: bool) -> Style {
         let allowed = !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         Style {
+            stdout_color: allowed && std::io::stdout().is_terminal(),
             stderr_color: allowed && std::io::stderr().is_terminal(),
         }
     }

@@ -102,6 +102,13 @@ impl AwsCloud {
         .clone()
     }
 
+    /// The region the standard chain gives the default profile
+    /// (`AWS_REGION`, the profile's `region`...), if any.
+    pub async fn chain_region(&self) -> Option<String> {
+        let profile = self.options.profile.clone();
+        self.config(&profile).await.region().map(|r| r.to_string())
+    }
+
     /// Fails with one clear error if the chain yields no credentials.
     pub async fn check_credentials(&self, profile: &Option<String>) -> Result<(), SetupError> {
         let config = self.config(profile).await;

@@ -1,0 +1,41 @@
+//! `decom show`: a saved plan, for people (text, markdown) or tools (JSON).
+
+use std::path::PathBuf;
+
+use decom_graph::plan::{self as planning, PlanFile};
+
+use super::style::Style;
+use super::Outcome;
+
+/// Show a saved plan file without touching the cloud.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  decom show plan.bin\n  decom show plan.bin --json | jq '.resource_changes[].address'")]
+pub struct ShowArgs {
+    /// A plan file written by `decom plan --out`.
+    plan_file: PathBuf,
+
+    /// Print the plan as JSON (the same shape as `plan --json`).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: ShowArgs, style: Style) -> Outcome {
+    let plan = match PlanFile::read(&args.plan_file).and_then(|f| {
+        f.to_plan().map_err(|detail| planning::PlanFileError::Invalid {
+            path: args.plan_file.display().to_string(),
+            detail,
+        })
+    }) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Failure;
+        }
+    };
+    if args.json {
+        println!("{:#}", planning::to_json(&plan));
+    } else {
+        print!("{}", planning::render(&plan, style.stdout_color));
+    }
+    Outcome::Success
+}
