@@ -19,7 +19,9 @@ use super::Outcome;
 /// the manifest, prevent_destroy, a disallowed account) stops the plan
 /// with exit code 1.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  decom plan examples/quickstart --region us-east-1\n  decom plan teardown/ --out plan.bin --detailed-exitcode\n  decom plan teardown/ --target aws_apprunner_service.web --json")]
+#[command(
+    after_help = "Examples:\n  decom plan examples/quickstart --region us-east-1\n  decom plan teardown/ --out plan.bin --detailed-exitcode\n  decom plan teardown/ --target aws_apprunner_service.web --json"
+)]
 pub struct PlanArgs {
     #[command(flatten)]
     manifest: ManifestArgs,

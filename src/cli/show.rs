@@ -9,7 +9,9 @@ use super::Outcome;
 
 /// Show a saved plan file without touching the cloud.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  decom show plan.bin\n  decom show plan.bin --json | jq '.resource_changes[].address'")]
+#[command(
+    after_help = "Examples:\n  decom show plan.bin\n  decom show plan.bin --json | jq '.resource_changes[].address'"
+)]
 pub struct ShowArgs {
     /// A plan file written by `decom plan --out`.
     plan_file: PathBuf,
@@ -21,10 +23,11 @@ pub struct ShowArgs {
 
 pub fn run(args: ShowArgs, style: Style) -> Outcome {
     let plan = match PlanFile::read(&args.plan_file).and_then(|f| {
-        f.to_plan().map_err(|detail| planning::PlanFileError::Invalid {
-            path: args.plan_file.display().to_string(),
-            detail,
-        })
+        f.to_plan()
+            .map_err(|detail| planning::PlanFileError::Invalid {
+                path: args.plan_file.display().to_string(),
+                detail,
+            })
     }) {
         Ok(p) => p,
         Err(e) => {

@@ -46,7 +46,10 @@ pub struct Clients {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SetupError {
     #[error("no AWS credentials found{}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with AWS_PROFILE or --profile, or run `aws sso login` ({detail})", profile_note(.profile))]
-    NoCredentials { profile: Option<String>, detail: String },
+    NoCredentials {
+        profile: Option<String>,
+        detail: String,
+    },
 }
 
 fn profile_note(profile: &Option<String>) -> String {

@@ -97,16 +97,25 @@ fn describe_scope(
     placed: &[(Target, &ResourceInstance)],
     inventory: &Inventory,
 ) -> Vec<(Target, ResourceType, String)> {
-    let of_type = |ty: ResourceType| placed.iter().filter(move |(_, r)| r.address.resource_type == ty);
+    let of_type = |ty: ResourceType| {
+        placed
+            .iter()
+            .filter(move |(_, r)| r.address.resource_type == ty)
+    };
     let mut scope = Vec::new();
 
     // Services in targets with a planned connector.
-    let connector_targets: HashSet<&Target> =
-        of_type(ResourceType::AppRunnerVpcConnector).map(|(t, _)| t).collect();
+    let connector_targets: HashSet<&Target> = of_type(ResourceType::AppRunnerVpcConnector)
+        .map(|(t, _)| t)
+        .collect();
     for target in &connector_targets {
         for s in inventory.of_type_in(ResourceType::AppRunnerService, &target.region) {
             if s.state != LiveState::Gone {
-                scope.push(((*target).clone(), ResourceType::AppRunnerService, s.id.clone()));
+                scope.push((
+                    (*target).clone(),
+                    ResourceType::AppRunnerService,
+                    s.id.clone(),
+                ));
             }
         }
     }
@@ -135,7 +144,11 @@ fn describe_scope(
                 .flatten()
                 .unwrap_or_default();
             if planned_ingress.contains(&i.id) || planned_services.contains(service) {
-                scope.push((target.clone(), ResourceType::AppRunnerVpcIngressConnection, i.id.clone()));
+                scope.push((
+                    target.clone(),
+                    ResourceType::AppRunnerVpcIngressConnection,
+                    i.id.clone(),
+                ));
             }
         }
     }
@@ -156,11 +169,17 @@ fn live_ids(inventory: &Inventory, target: &Target, r: &ResourceInstance) -> Vec
     }
 }
 
-async fn list(cloud: &AwsCloud, target: &Target, ty: ResourceType) -> Result<Vec<LiveResource>, CloudError> {
+async fn list(
+    cloud: &AwsCloud,
+    target: &Target,
+    ty: ResourceType,
+) -> Result<Vec<LiveResource>, CloudError> {
     let c = cloud.clients(target).await;
     let region = &target.region;
     match ty {
-        ResourceType::AppRunnerVpcIngressConnection => vpc_ingress_connection::list(cloud, &c, region).await,
+        ResourceType::AppRunnerVpcIngressConnection => {
+            vpc_ingress_connection::list(cloud, &c, region).await
+        }
         ResourceType::AppRunnerService => service::list(cloud, &c, region).await,
         ResourceType::AppRunnerVpcConnector => vpc_connector::list(cloud, &c, region).await,
         ResourceType::DxVirtualInterface => dx_virtual_interface::list(cloud, &c, region).await,

@@ -116,7 +116,10 @@ impl DeletionGraph {
     /// transitively.
     pub fn with_predecessors(&self, targets: &[Address]) -> HashSet<Address> {
         let mut seen = HashSet::new();
-        let mut stack: Vec<NodeIndex> = targets.iter().filter_map(|t| self.index.get(t).copied()).collect();
+        let mut stack: Vec<NodeIndex> = targets
+            .iter()
+            .filter_map(|t| self.index.get(t).copied())
+            .collect();
         while let Some(n) = stack.pop() {
             if seen.insert(self.graph[n].clone()) {
                 stack.extend(self.graph.neighbors_directed(n, Direction::Incoming));

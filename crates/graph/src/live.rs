@@ -138,7 +138,12 @@ impl Inventory {
     }
 
     /// Every resource of `resource_type` called `name` in `region`.
-    pub fn named(&self, resource_type: ResourceType, region: &str, name: &str) -> Vec<&LiveResource> {
+    pub fn named(
+        &self,
+        resource_type: ResourceType,
+        region: &str,
+        name: &str,
+    ) -> Vec<&LiveResource> {
         self.by_name
             .get(&(resource_type, region.to_string(), name.to_string()))
             .map(|v| v.iter().map(|&i| &self.resources[i]).collect())

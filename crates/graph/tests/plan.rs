@@ -76,23 +76,43 @@ fn stack_inventory(service_state: LiveState) -> Vec<LiveResource> {
     use ResourceType::*;
     vec![
         related(
-            live(AppRunnerVpcIngressConnection, &arn("vpcingressconnection", "web-ingress"), "web-ingress", LiveState::Deletable),
+            live(
+                AppRunnerVpcIngressConnection,
+                &arn("vpcingressconnection", "web-ingress"),
+                "web-ingress",
+                LiveState::Deletable,
+            ),
             RelationAttr::ServiceArn,
             &arn("service", "web"),
         ),
         related(
-            live(AppRunnerService, &arn("service", "web"), "web", service_state),
+            live(
+                AppRunnerService,
+                &arn("service", "web"),
+                "web",
+                service_state,
+            ),
             RelationAttr::VpcConnectorArn,
             &arn("vpcconnector", "shared"),
         ),
-        live(AppRunnerVpcConnector, &arn("vpcconnector", "shared"), "shared", LiveState::Deletable),
+        live(
+            AppRunnerVpcConnector,
+            &arn("vpcconnector", "shared"),
+            "shared",
+            LiveState::Deletable,
+        ),
     ]
 }
 
 #[test]
 fn names_resolve_and_the_stack_is_deleted_in_three_waves() {
     let m = manifest(STACK);
-    let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &PlanRequest::default()).unwrap();
+    let p = plan(
+        &m,
+        &Inventory::new(stack_inventory(LiveState::Deletable)),
+        &PlanRequest::default(),
+    )
+    .unwrap();
     let order: Vec<(String, Action, usize)> = p
         .resources
         .iter()
@@ -101,13 +121,27 @@ fn names_resolve_and_the_stack_is_deleted_in_three_waves() {
     assert_eq!(
         order,
         [
-            ("aws_apprunner_vpc_ingress_connection.web".into(), Action::Delete, 1),
+            (
+                "aws_apprunner_vpc_ingress_connection.web".into(),
+                Action::Delete,
+                1
+            ),
             ("aws_apprunner_service.web".into(), Action::Delete, 2),
-            ("aws_apprunner_vpc_connector.shared".into(), Action::Delete, 3),
+            (
+                "aws_apprunner_vpc_connector.shared".into(),
+                Action::Delete,
+                3
+            ),
         ]
     );
-    assert_eq!(p.resources[1].live.as_ref().unwrap().id, arn("service", "web"));
-    assert_eq!(p.summary(), "Plan: 3 to delete, 0 to wait for, 0 already gone.");
+    assert_eq!(
+        p.resources[1].live.as_ref().unwrap().id,
+        arn("service", "web")
+    );
+    assert_eq!(
+        p.summary(),
+        "Plan: 3 to delete, 0 to wait for, 0 already gone."
+    );
     assert!(p.has_changes());
 }
 
@@ -120,7 +154,10 @@ fn each_live_state_maps_to_its_action() {
     let p = plan(&m, &Inventory::new(inv), &PlanRequest::default()).unwrap();
     let actions: Vec<Action> = p.resources.iter().map(|r| r.action).collect();
     assert_eq!(actions, [Action::NoOp, Action::Wait, Action::Delete]);
-    assert_eq!(p.summary(), "Plan: 1 to delete, 1 to wait for, 1 already gone.");
+    assert_eq!(
+        p.summary(),
+        "Plan: 1 to delete, 1 to wait for, 1 already gone."
+    );
 }
 
 #[test]
@@ -140,7 +177,12 @@ fn a_name_with_no_match_is_an_error_listing_the_live_names() {
     let mut inv = stack_inventory(LiveState::Deletable);
     inv[1].name = "web-v2".into();
     let text = plan_errors(&m, &Inventory::new(inv));
-    assert!(text.contains("aws_apprunner_service.web: no aws_apprunner_service named \"web\" in us-east-1"), "{text}");
+    assert!(
+        text.contains(
+            "aws_apprunner_service.web: no aws_apprunner_service named \"web\" in us-east-1"
+        ),
+        "{text}"
+    );
     assert!(text.contains("\"web-v2\""), "{text}");
     assert!(text.contains("main.hcl:12:3"), "{text}");
 }
@@ -153,7 +195,10 @@ fn a_name_with_two_matches_is_an_error_listing_both() {
     twin.id = arn("vpcconnector", "shared-twin");
     inv.push(twin);
     let text = plan_errors(&m, &Inventory::new(inv));
-    assert!(text.contains("2 live aws_apprunner_vpc_connector resources are named \"shared\""), "{text}");
+    assert!(
+        text.contains("2 live aws_apprunner_vpc_connector resources are named \"shared\""),
+        "{text}"
+    );
     assert!(text.contains(&arn("vpcconnector", "shared-twin")), "{text}");
     assert!(text.contains("identify it by `arn`"), "{text}");
 }
@@ -164,9 +209,18 @@ fn a_relation_that_contradicts_live_state_is_an_error() {
     let mut inv = stack_inventory(LiveState::Deletable);
     inv[1].relations[0].target = Some(arn("vpcconnector", "other"));
     let text = plan_errors(&m, &Inventory::new(inv));
-    assert!(text.contains("vpc_connector_arn does not match live state"), "{text}");
-    assert!(text.contains(&format!("declared: {}", arn("vpcconnector", "shared"))), "{text}");
-    assert!(text.contains(&format!("live:     {}", arn("vpcconnector", "other"))), "{text}");
+    assert!(
+        text.contains("vpc_connector_arn does not match live state"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("declared: {}", arn("vpcconnector", "shared"))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("live:     {}", arn("vpcconnector", "other"))),
+        "{text}"
+    );
 }
 
 #[test]
@@ -188,7 +242,12 @@ resource "aws_apprunner_vpc_connector" "shared" {{
     let edges = p.graph.edges();
     assert_eq!(edges.len(), 1);
     assert_eq!(edges[0].0, &addr("aws_apprunner_service.web"));
-    assert_eq!(edges[0].2, [EdgeReason::Live { relation: "vpc_connector_arn".into() }]);
+    assert_eq!(
+        edges[0].2,
+        [EdgeReason::Live {
+            relation: "vpc_connector_arn".into()
+        }]
+    );
     assert_eq!(edges[0].2[0].to_string(), "live: vpc_connector_arn");
     assert_eq!(p.resources[1].wave, 2);
 }
@@ -198,14 +257,25 @@ fn a_service_outside_the_manifest_on_a_planned_connector_is_a_blocker() {
     let m = manifest(STACK);
     let mut inv = stack_inventory(LiveState::Deletable);
     inv.push(related(
-        live(ResourceType::AppRunnerService, &arn("service", "intruder"), "intruder", LiveState::Deletable),
+        live(
+            ResourceType::AppRunnerService,
+            &arn("service", "intruder"),
+            "intruder",
+            LiveState::Deletable,
+        ),
         RelationAttr::VpcConnectorArn,
         &arn("vpcconnector", "shared"),
     ));
     let text = plan_errors(&m, &Inventory::new(inv));
     assert!(text.contains("aws_apprunner_vpc_connector.shared cannot be deleted: live aws_apprunner_service \"intruder\""), "{text}");
-    assert!(text.contains("resource \"aws_apprunner_service\" \"intruder\" {"), "{text}");
-    assert!(text.contains("vpc_connector_arn = aws_apprunner_vpc_connector.shared.arn"), "{text}");
+    assert!(
+        text.contains("resource \"aws_apprunner_service\" \"intruder\" {"),
+        "{text}"
+    );
+    assert!(
+        text.contains("vpc_connector_arn = aws_apprunner_vpc_connector.shared.arn"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -224,21 +294,46 @@ resource "aws_dx_connection" "nyc" {
 "#,
     );
     let inv = Inventory::new([
-        live(ResourceType::AppRunnerService, &arn("service", "web"), "web", LiveState::Deletable),
+        live(
+            ResourceType::AppRunnerService,
+            &arn("service", "web"),
+            "web",
+            LiveState::Deletable,
+        ),
         related(
-            live(ResourceType::AppRunnerVpcIngressConnection, &arn("vpcingressconnection", "in"), "in", LiveState::Deletable),
+            live(
+                ResourceType::AppRunnerVpcIngressConnection,
+                &arn("vpcingressconnection", "in"),
+                "in",
+                LiveState::Deletable,
+            ),
             RelationAttr::ServiceArn,
             &arn("service", "web"),
         ),
         // Already being deleted: not a blocker.
         related(
-            live(ResourceType::AppRunnerVpcIngressConnection, &arn("vpcingressconnection", "old"), "old", LiveState::Deleting),
+            live(
+                ResourceType::AppRunnerVpcIngressConnection,
+                &arn("vpcingressconnection", "old"),
+                "old",
+                LiveState::Deleting,
+            ),
             RelationAttr::ServiceArn,
             &arn("service", "web"),
         ),
-        live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable),
+        live(
+            ResourceType::DxConnection,
+            "dxcon-fg123456",
+            "nyc",
+            LiveState::Deletable,
+        ),
         related(
-            live(ResourceType::DxVirtualInterface, "dxvif-aaaa1111", "vif", LiveState::Busy),
+            live(
+                ResourceType::DxVirtualInterface,
+                "dxvif-aaaa1111",
+                "vif",
+                LiveState::Busy,
+            ),
             RelationAttr::ConnectionId,
             "dxcon-fg123456",
         ),
@@ -246,8 +341,16 @@ resource "aws_dx_connection" "nyc" {
     let text = plan_errors(&m, &inv);
     assert!(text.contains("aws_apprunner_service.web cannot be deleted: live aws_apprunner_vpc_ingress_connection \"in\""), "{text}");
     assert!(!text.contains("\"old\""), "{text}");
-    assert!(text.contains("aws_dx_connection.nyc cannot be deleted: live aws_dx_virtual_interface \"vif\""), "{text}");
-    assert!(text.contains("connection_id = aws_dx_connection.nyc.id"), "{text}");
+    assert!(
+        text.contains(
+            "aws_dx_connection.nyc cannot be deleted: live aws_dx_virtual_interface \"vif\""
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("connection_id = aws_dx_connection.nyc.id"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -264,9 +367,17 @@ provider "aws" {
 }
 "#;
     let m = manifest(hcl);
-    let present = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
+    let present = Inventory::new([live(
+        ResourceType::DxConnection,
+        "dxcon-fg123456",
+        "nyc",
+        LiveState::Deletable,
+    )]);
     let text = plan_errors(&m, &present);
-    assert!(text.contains("aws_dx_connection.nyc has lifecycle.prevent_destroy set"), "{text}");
+    assert!(
+        text.contains("aws_dx_connection.nyc has lifecycle.prevent_destroy set"),
+        "{text}"
+    );
     assert!(text.contains("main.hcl:2:1"), "{text}");
     assert!(plan(&m, &Inventory::default(), &PlanRequest::default()).is_ok());
 }
@@ -284,9 +395,19 @@ resource "aws_dx_connection" "nyc" {
 }
 "#,
     );
-    let inv = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
+    let inv = Inventory::new([live(
+        ResourceType::DxConnection,
+        "dxcon-fg123456",
+        "nyc",
+        LiveState::Deletable,
+    )]);
     let text = plan_errors(&m, &inv);
-    assert!(text.contains("is in account 123456789012, which the provider does not allow (allowed: 999999999999)"), "{text}");
+    assert!(
+        text.contains(
+            "is in account 123456789012, which the provider does not allow (allowed: 999999999999)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -296,17 +417,35 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
         targets: vec![addr("aws_apprunner_service.web")],
         ..Default::default()
     };
-    let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &request).unwrap();
+    let p = plan(
+        &m,
+        &Inventory::new(stack_inventory(LiveState::Deletable)),
+        &request,
+    )
+    .unwrap();
     let kept: Vec<String> = p.resources.iter().map(|r| r.address.to_string()).collect();
-    assert_eq!(kept, ["aws_apprunner_vpc_ingress_connection.web", "aws_apprunner_service.web"]);
+    assert_eq!(
+        kept,
+        [
+            "aws_apprunner_vpc_ingress_connection.web",
+            "aws_apprunner_service.web"
+        ]
+    );
     assert!(p.warnings[0].contains("Resource targeting is in effect"));
 
     let bad = PlanRequest {
         targets: vec![addr("aws_apprunner_service.nope")],
         ..Default::default()
     };
-    let err = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &bad).unwrap_err();
-    assert!(err.render(false).contains("--target aws_apprunner_service.nope: no such resource"));
+    let err = plan(
+        &m,
+        &Inventory::new(stack_inventory(LiveState::Deletable)),
+        &bad,
+    )
+    .unwrap_err();
+    assert!(err
+        .render(false)
+        .contains("--target aws_apprunner_service.nope: no such resource"));
 }
 
 #[test]
@@ -324,22 +463,40 @@ resource "aws_dx_connection" "b" {
 }
 "#,
     );
-    let inv = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
+    let inv = Inventory::new([live(
+        ResourceType::DxConnection,
+        "dxcon-fg123456",
+        "nyc",
+        LiveState::Deletable,
+    )]);
     let text = plan_errors(&m, &inv);
-    assert!(text.contains("aws_dx_connection.b and aws_dx_connection.a both name dxcon-fg123456"), "{text}");
+    assert!(
+        text.contains("aws_dx_connection.b and aws_dx_connection.a both name dxcon-fg123456"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_resource_without_any_region_is_an_error() {
     let m = manifest("resource \"aws_dx_connection\" \"a\" {\n  name = \"nyc\"\n}\n");
     let err = plan(&m, &Inventory::default(), &PlanRequest::default()).unwrap_err();
-    assert!(err.render(false).contains("no region for aws_dx_connection.a"));
+    assert!(err
+        .render(false)
+        .contains("no region for aws_dx_connection.a"));
     let with_default = PlanRequest {
         default_region: Some(REGION.into()),
         ..Default::default()
     };
-    let inv = Inventory::new([live(ResourceType::DxConnection, "dxcon-fg123456", "nyc", LiveState::Deletable)]);
-    assert_eq!(plan(&m, &inv, &with_default).unwrap().resources[0].region, REGION);
+    let inv = Inventory::new([live(
+        ResourceType::DxConnection,
+        "dxcon-fg123456",
+        "nyc",
+        LiveState::Deletable,
+    )]);
+    assert_eq!(
+        plan(&m, &inv, &with_default).unwrap().resources[0].region,
+        REGION
+    );
 }
 
 #[test]
@@ -364,8 +521,14 @@ fn the_rendered_plan_shows_each_block_as_a_removal_in_deletion_order() {
     );
     assert!(text.starts_with("decom will perform the following actions (waves run in order; resources in a wave run in parallel):\n\n"), "{text}");
     assert!(text.contains(&expected_block), "{text}");
-    assert!(text.contains("  # aws_apprunner_vpc_connector.shared is already gone (no-op)\n"), "{text}");
-    assert!(text.ends_with("Plan: 2 to delete, 0 to wait for, 1 already gone.\n"), "{text}");
+    assert!(
+        text.contains("  # aws_apprunner_vpc_connector.shared is already gone (no-op)\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Plan: 2 to delete, 0 to wait for, 1 already gone.\n"),
+        "{text}"
+    );
     let ingress = text.find("vpc_ingress_connection.web will").unwrap();
     let service = text.find("aws_apprunner_service.web will").unwrap();
     assert!(ingress < service);
@@ -376,15 +539,26 @@ fn the_rendered_plan_shows_each_block_as_a_removal_in_deletion_order() {
 #[test]
 fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
     let m = manifest(STACK);
-    let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deleting)), &PlanRequest::default()).unwrap();
+    let p = plan(
+        &m,
+        &Inventory::new(stack_inventory(LiveState::Deleting)),
+        &PlanRequest::default(),
+    )
+    .unwrap();
     let j = decom_graph::plan::to_json(&p);
     assert_eq!(j["format_version"], "1.0");
     let changes = j["resource_changes"].as_array().unwrap();
     assert_eq!(changes.len(), 3);
-    assert_eq!(changes[0]["address"], "aws_apprunner_vpc_ingress_connection.web");
+    assert_eq!(
+        changes[0]["address"],
+        "aws_apprunner_vpc_ingress_connection.web"
+    );
     assert_eq!(changes[0]["type"], "aws_apprunner_vpc_ingress_connection");
     assert_eq!(changes[0]["name"], "web");
-    assert_eq!(changes[0]["change"]["actions"], serde_json::json!(["delete"]));
+    assert_eq!(
+        changes[0]["change"]["actions"],
+        serde_json::json!(["delete"])
+    );
     assert_eq!(changes[0]["change"]["after"], serde_json::Value::Null);
     assert_eq!(changes[0]["change"]["before"]["name"], "web-ingress");
     assert_eq!(changes[1]["decom_action"], "wait");
@@ -392,7 +566,10 @@ fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
     assert_eq!(j["waves"][2][0], "aws_apprunner_vpc_connector.shared");
     let edge = &j["edges"][0];
     assert_eq!(edge["before"], "aws_apprunner_vpc_ingress_connection.web");
-    assert!(edge["reasons"][0].as_str().unwrap().starts_with("reference in service_arn at "));
+    assert!(edge["reasons"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("reference in service_arn at "));
     assert_eq!(j["summary"]["wait"], 1);
 }
 
@@ -402,7 +579,12 @@ mod plan_file {
 
     fn saved() -> (tempfile::TempDir, std::path::PathBuf, PlanFile) {
         let m = manifest(STACK);
-        let p = plan(&m, &Inventory::new(stack_inventory(LiveState::Deletable)), &PlanRequest::default()).unwrap();
+        let p = plan(
+            &m,
+            &Inventory::new(stack_inventory(LiveState::Deletable)),
+            &PlanRequest::default(),
+        )
+        .unwrap();
         let file = PlanFile::new(&p, &m);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.bin");
@@ -416,7 +598,10 @@ mod plan_file {
         let read = PlanFile::read(&path).unwrap();
         assert_eq!(read, file);
         let plan = read.to_plan().unwrap();
-        assert_eq!(plan.summary(), "Plan: 3 to delete, 0 to wait for, 0 already gone.");
+        assert_eq!(
+            plan.summary(),
+            "Plan: 3 to delete, 0 to wait for, 0 already gone."
+        );
         assert_eq!(plan.graph.edges().len(), 2);
         assert!(read.manifest_digest.starts_with("sha256:"));
         assert!(read.resources.iter().all(|r| r.fingerprint.is_some()));
@@ -450,10 +635,18 @@ mod plan_file {
         let (_dir, path, _) = saved();
         let bytes = std::fs::read(&path).unwrap();
         let truncated = PlanFile::parse(&bytes[..bytes.len() / 2], "plan.bin").unwrap_err();
-        assert!(matches!(truncated, PlanFileError::Checksum { .. }), "{truncated}");
+        assert!(
+            matches!(truncated, PlanFileError::Checksum { .. }),
+            "{truncated}"
+        );
         let foreign = PlanFile::parse(b"{\"format_version\": \"1.2\"}", "plan.json").unwrap_err();
-        assert_eq!(foreign.to_string(), "plan.json is not a decom plan file (it does not start with `decom-plan`)");
-        let text = String::from_utf8(bytes).unwrap().replacen("decom-plan 1 ", "decom-plan 0 ", 1);
+        assert_eq!(
+            foreign.to_string(),
+            "plan.json is not a decom plan file (it does not start with `decom-plan`)"
+        );
+        let text = String::from_utf8(bytes)
+            .unwrap()
+            .replacen("decom-plan 1 ", "decom-plan 0 ", 1);
         let old = PlanFile::parse(text.as_bytes(), "plan.bin").unwrap_err();
         assert!(old.to_string().contains("format version 0"), "{old}");
         assert!(PlanFile::parse(b"", "empty").is_err());
@@ -480,7 +673,13 @@ mod plan_file {
     fn the_digest_changes_with_a_file_or_a_variable() {
         let a = manifest(STACK);
         let b = manifest(&format!("{STACK}\n# a comment\n"));
-        assert_ne!(decom_graph::plan::manifest_digest(&a), decom_graph::plan::manifest_digest(&b));
-        assert_eq!(decom_graph::plan::manifest_digest(&a), decom_graph::plan::manifest_digest(&manifest(STACK)));
+        assert_ne!(
+            decom_graph::plan::manifest_digest(&a),
+            decom_graph::plan::manifest_digest(&b)
+        );
+        assert_eq!(
+            decom_graph::plan::manifest_digest(&a),
+            decom_graph::plan::manifest_digest(&manifest(STACK))
+        );
     }
 }

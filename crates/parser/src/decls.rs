@@ -79,7 +79,6 @@ pub(crate) struct LocalDecl<'a> {
 pub(crate) struct ResourceDecl<'a> {
     pub rtype: ResourceType,
     pub name: &'a str,
-    pub file: FileId,
     /// The `resource "type" "name"` header.
     pub span: Span,
     /// Allowed attributes only (unknown ones were reported by `schema`).
@@ -88,6 +87,9 @@ pub(crate) struct ResourceDecl<'a> {
     pub prevent_destroy: Option<Attr<'a>>,
     /// `timeouts { delete = ... }`
     pub delete_timeout: Option<Attr<'a>>,
+    /// The block had unknown attributes (already reported), so a missing
+    /// identity is likely a typo that must not be reported twice.
+    pub had_unknown_attrs: bool,
 }
 
 impl<'a> ResourceDecl<'a> {

@@ -81,10 +81,15 @@ impl Diagnostics {
 
     fn source_line(&self, span: Span) -> String {
         let text = &self.sources.file(span.file).text;
-        let start = span.start.min(text.len());
+        let mut start = span.start.min(text.len());
+        while start > 0 && !text.is_char_boundary(start) {
+            start -= 1;
+        }
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        text[line_start..line_end].trim_end_matches('\r').to_string()
+        text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string()
     }
 
     /// Renders every diagnostic for a terminal: `error: message`, the

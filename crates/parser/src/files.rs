@@ -109,10 +109,9 @@ pub(crate) fn read_one(
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
         }
     };
-    let id = sources.add(SourceFile {
-        path: path.to_path_buf(),
-        text,
-    });
+    // `./main.hcl` reads as `main.hcl` in diagnostics, as users write it.
+    let shown = path.strip_prefix(".").unwrap_or(path).to_path_buf();
+    let id = sources.add(SourceFile { path: shown, text });
     if let Some(at) = bad_utf8_at {
         // Lossy decoding keeps every valid byte before `at` in place.
         diags.push(

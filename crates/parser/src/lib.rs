@@ -62,4 +62,19 @@ pub fn load(path: &Path, vars: &VariableInputs) -> Result<Manifest, Diagnostics>
     loader::load(path, vars)
 }
 
+mod decls;
+mod duration;
+mod eval;
+mod expand;
+mod fasthash;
+mod files;
+mod functions;
 mod loader;
+mod locals;
+mod providers;
+mod refs;
+mod resources;
+mod schema;
+mod suggest;
+mod types;
+mod variables;

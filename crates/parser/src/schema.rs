@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use crate::fasthash::FastMap;
+
 use hcl_edit::structure::{Block, Body, Structure};
 
 use crate::decls::{span_of, Attr, Decls, LocalDecl, ProviderDecl, ResourceDecl, VariableDecl};
@@ -26,9 +28,11 @@ struct Checker<'s, 'a> {
     sources: &'s SourceMap,
     diags: &'s mut Vec<Diagnostic>,
     decls: Decls<'a>,
-    seen_vars: HashMap<&'a str, Span>,
-    seen_locals: HashMap<&'a str, Span>,
-    seen_resources: HashMap<(ResourceType, &'a str), Span>,
+    seen_vars: FastMap<&'a str, Span>,
+    seen_locals: FastMap<&'a str, Span>,
+    seen_resources: FastMap<(ResourceType, &'a str), Span>,
+    /// `ResourceType::allowed_attributes()` per type, computed once.
+    allowed: Vec<(ResourceType, Vec<&'static str>)>,
 }
 
 /// Checks the structure of every parsed file and collects declarations.
@@ -41,10 +45,16 @@ pub(crate) fn collect<'a>(
         sources,
         diags,
         decls: Decls::default(),
-        seen_vars: HashMap::new(),
-        seen_locals: HashMap::new(),
-        seen_resources: HashMap::new(),
+        seen_vars: FastMap::default(),
+        seen_locals: FastMap::default(),
+        seen_resources: FastMap::default(),
+        allowed: ResourceType::ALL
+            .iter()
+            .map(|t| (*t, t.allowed_attributes()))
+            .collect(),
     };
+    let blocks: usize = bodies.iter().map(|(_, b)| b.len()).sum();
+    c.decls.resources.reserve(blocks);
     for (file, body) in bodies {
         c.body(*file, body);
     }
@@ -161,7 +171,7 @@ impl<'a> Checker<'_, 'a> {
         allowed: &[&str],
         nested: &[&str],
     ) -> (Vec<Attr<'a>>, Vec<&'a Block>) {
-        let mut out: Vec<Attr<'a>> = Vec::new();
+        let mut out: Vec<Attr<'a>> = Vec::with_capacity(body.len());
         let mut blocks = Vec::new();
         for s in body.iter() {
             match s {
@@ -279,9 +289,12 @@ impl<'a> Checker<'_, 'a> {
             &[],
         );
         if !is_identifier(name) {
-            let d = Diagnostic::error(format!("invalid variable name \"{name}\""), Some(label_span))
-                .with_label("not an identifier")
-                .with_help("names start with a letter or `_` and contain letters, digits, `_`, `-`");
+            let d = Diagnostic::error(
+                format!("invalid variable name \"{name}\""),
+                Some(label_span),
+            )
+            .with_label("not an identifier")
+            .with_help("names start with a letter or `_` and contain letters, digits, `_`, `-`");
             self.err(d);
             return;
         }
@@ -378,18 +391,25 @@ impl<'a> Checker<'_, 'a> {
             return;
         };
         let what = rtype.name();
-        let allowed = rtype.allowed_attributes();
+        let allowed = self
+            .allowed
+            .iter()
+            .find(|(t, _)| *t == rtype)
+            .map(|(_, a)| a.clone())
+            .unwrap_or_default();
+        let errors_before = self.diags.len();
         let (attrs, nested) =
             self.attrs(file, &b.body, what, &allowed, &ResourceType::ALLOWED_BLOCKS);
         let mut decl = ResourceDecl {
             rtype,
             name,
-            file,
             span: header,
             attrs,
             prevent_destroy: None,
             delete_timeout: None,
+            had_unknown_attrs: false,
         };
+        decl.had_unknown_attrs = self.diags.len() != errors_before;
         let mut seen_nested: HashMap<&str, Span> = HashMap::new();
         for nb in nested {
             let ident = nb.ident.as_str();
@@ -427,7 +447,9 @@ impl<'a> Checker<'_, 'a> {
         if !is_identifier(name) {
             let d = Diagnostic::error(format!("invalid resource name \"{name}\""), Some(name_span))
                 .with_label("not an identifier")
-                .with_help("names start with a letter or `_` and contain letters, digits, `_`, `-`");
+                .with_help(
+                    "names start with a letter or `_` and contain letters, digits, `_`, `-`",
+                );
             self.err(d);
             return;
         }

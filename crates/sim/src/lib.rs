@@ -1,10 +1,63 @@
-//! An AWS-compatible simulator of App Runner, Direct Connect and Supply Chain.
+//! `decom-sim`: an AWS-compatible simulator of App Runner, Direct Connect and
+//! Supply Chain that speaks the real wire protocols, so the real `aws-sdk-*`
+//! clients, boto3 and the AWS CLI work against it unchanged.
+//!
+//! One HTTP port serves all three services:
+//! - App Runner: awsJson1_0 (`X-Amz-Target: AppRunner.<Op>`),
+//! - Direct Connect: awsJson1_1 (`X-Amz-Target: OvertureService.<Op>`) and
+//!   smithy-rpc-v2-cbor (`POST /service/OvertureService/operation/<Op>`, listed first in its model),
+//! - Supply Chain: restJson1 (routes from the model's `http` traits).
+//!
+//! The region comes from the SigV4 credential scope (signatures are not
+//! checked) and partitions all state. Resources follow the state machines of
+//! the real services with latencies scaled by [`SimConfig::time_scale`],
+//! evaluated lazily on access; AWS's refusals (deleting a service with an
+//! AVAILABLE ingress connection, a connector in use, a connection with
+//! virtual interfaces, anything in a transitional state) come with the real
+//! error codes. Every request is validated against the operation's input shape
+//! of the embedded botocore models ([`model`]). Throttling and fault injection
+//! are deterministic under a seed; every request is audited ([`AuditEntry`]).
+//!
+//! Embedding (tests, `decom plan --sandbox`):
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), decom_sim::SimError> {
+//! use decom_sim::{ResourceType, SeedResource, Sim, SimConfig, SimState};
+//! let sim = Sim::start(SimConfig {
+//!     time_scale: 0.001,
+//!     initial_state: Some(SimState {
+//!         resources: vec![SeedResource::new(ResourceType::AppRunnerService, "web")],
+//!     }),
+//!     ..SimConfig::default()
+//! })
+//! .await?;
+//! let endpoint = sim.endpoint_url(); // give to the SDK clients
+//! # let _ = endpoint;
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! The `decom sim` command is [`run_cli`] with [`SimArgs`].
 
-/// Flags of `decom sim`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct SimArgs {}
+mod audit;
+mod cbor;
+mod cli;
+mod clock;
+mod config;
+mod faults;
+mod ids;
+pub mod model;
+mod protocol;
+mod region;
+mod server;
+mod services;
+mod state_file;
+mod store;
 
-/// Runs `decom sim` until interrupted.
-pub fn run_cli(_args: SimArgs) -> std::process::ExitCode {
-    std::process::ExitCode::FAILURE
-}
+pub use audit::{AuditEntry, RecordedResponse};
+pub use cli::{run_cli, SimArgs};
+pub use config::{Latencies, SimConfig};
+pub use protocol::{ApiError, ServiceKind};
+pub use region::DEFAULT_REGION;
+pub use server::{Sim, SimError, SimHandle};
+pub use state_file::{ResourceType, SeedResource, SimState};

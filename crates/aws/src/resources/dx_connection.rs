@@ -15,7 +15,11 @@ pub fn state(status: &str) -> LiveState {
     }
 }
 
-pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+pub async fn list(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+) -> Result<Vec<LiveResource>, CloudError> {
     let out = cloud
         .call("DescribeConnections", async {
             c.directconnect
@@ -29,7 +33,10 @@ pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<Liv
         .connections()
         .iter()
         .filter_map(|conn| {
-            let status = conn.connection_state().map(|s| s.as_str()).unwrap_or_default();
+            let status = conn
+                .connection_state()
+                .map(|s| s.as_str())
+                .unwrap_or_default();
             Some(LiveResource {
                 resource_type: ResourceType::DxConnection,
                 region: conn.region().unwrap_or(region).to_string(),

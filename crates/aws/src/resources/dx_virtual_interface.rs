@@ -16,7 +16,11 @@ pub fn state(status: &str) -> LiveState {
     }
 }
 
-pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+pub async fn list(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+) -> Result<Vec<LiveResource>, CloudError> {
     let out = cloud
         .call("DescribeVirtualInterfaces", async {
             c.directconnect
@@ -30,7 +34,10 @@ pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<Liv
         .virtual_interfaces()
         .iter()
         .filter_map(|vif| {
-            let status = vif.virtual_interface_state().map(|s| s.as_str()).unwrap_or_default();
+            let status = vif
+                .virtual_interface_state()
+                .map(|s| s.as_str())
+                .unwrap_or_default();
             Some(LiveResource {
                 resource_type: ResourceType::DxVirtualInterface,
                 region: vif.region().unwrap_or(region).to_string(),

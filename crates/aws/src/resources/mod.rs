@@ -27,7 +27,10 @@ pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
 /// Parts of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`).
 pub(crate) mod arn {
     pub fn account(arn: &str) -> Option<String> {
-        arn.split(':').nth(4).filter(|s| !s.is_empty()).map(str::to_string)
+        arn.split(':')
+            .nth(4)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     }
 
     /// The NAME of `.../type/NAME/...`.

@@ -30,7 +30,11 @@ fn live(region: &str, arn_: &str, name: &str, status: &str) -> LiveResource {
     }
 }
 
-pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+pub async fn list(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+) -> Result<Vec<LiveResource>, CloudError> {
     let mut out = Vec::new();
     let mut token = None;
     loop {
@@ -84,7 +88,12 @@ pub async fn describe(
     let Some(s) = out.service() else {
         return Ok(None);
     };
-    let mut r = live(region, s.service_arn(), s.service_name(), s.status().as_str());
+    let mut r = live(
+        region,
+        s.service_arn(),
+        s.service_name(),
+        s.status().as_str(),
+    );
     let connector = s
         .network_configuration()
         .and_then(|n| n.egress_configuration())

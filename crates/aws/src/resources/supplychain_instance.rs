@@ -15,7 +15,11 @@ pub fn state(status: &str) -> LiveState {
     }
 }
 
-pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+pub async fn list(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+) -> Result<Vec<LiveResource>, CloudError> {
     let mut out = Vec::new();
     let mut token = None;
     loop {

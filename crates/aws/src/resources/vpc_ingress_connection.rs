@@ -37,7 +37,11 @@ fn live(region: &str, arn_: &str, name: String, service_arn: &str, status: &str)
     }
 }
 
-pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<LiveResource>, CloudError> {
+pub async fn list(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+) -> Result<Vec<LiveResource>, CloudError> {
     let mut out = Vec::new();
     let mut token = None;
     loop {
@@ -57,7 +61,13 @@ pub async fn list(cloud: &AwsCloud, c: &Clients, region: &str) -> Result<Vec<Liv
                 continue;
             };
             let name = arn::resource_name(arn_).unwrap_or_default();
-            out.push(live(region, arn_, name, s.service_arn().unwrap_or_default(), NOT_DESCRIBED));
+            out.push(live(
+                region,
+                arn_,
+                name,
+                s.service_arn().unwrap_or_default(),
+                NOT_DESCRIBED,
+            ));
         }
         token = page.next_token().map(str::to_string);
         if token.is_none() {
@@ -96,7 +106,13 @@ pub async fn describe(
             .or_else(|| arn::resource_name(arn_))
             .unwrap_or_default();
         let status = v.status().map(|s| s.as_str()).unwrap_or_default();
-        let mut r = live(region, arn_, name, v.service_arn().unwrap_or_default(), status);
+        let mut r = live(
+            region,
+            arn_,
+            name,
+            v.service_arn().unwrap_or_default(),
+            status,
+        );
         r.account_id = v.account_id().map(str::to_string).or(r.account_id);
         Some(r)
     }))

@@ -27,9 +27,15 @@ const MAGIC: &str = "decom-plan";
 #[derive(Debug, thiserror::Error)]
 pub enum PlanFileError {
     #[error("cannot read plan file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write plan file {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not a decom plan file (it does not start with `{MAGIC}`)")]
     NotAPlan { path: String },
     #[error("{path} is plan file format version {found}; this decom ({}) reads version {PLAN_FILE_VERSION}: run `decom plan --out` again", env!("CARGO_PKG_VERSION"))]

@@ -20,10 +20,15 @@ pub fn check(
                     Some(r.span),
                 )
                 .with_label("protected from deletion")
-                .with_help("set prevent_destroy = false (or remove the block) if it really must go"),
+                .with_help(
+                    "set prevent_destroy = false (or remove the block) if it really must go",
+                ),
             );
         }
-        let Some(account) = resolution.live(&r.address).and_then(|l| l.account_id.as_deref()) else {
+        let Some(account) = resolution
+            .live(&r.address)
+            .and_then(|l| l.account_id.as_deref())
+        else {
             continue;
         };
         let Some(provider) = manifest.providers.iter().find(|p| p.alias == r.provider) else {

@@ -30,9 +30,12 @@ use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::{DeletionGraph, GraphBuilder};
 
-pub use relations::LiveRelationEdges;
-pub use file::{fingerprint, manifest_digest, PlanFile, PlanFileError, SavedEdge, SavedResource, PLAN_FILE_VERSION};
+pub use file::{
+    fingerprint, manifest_digest, PlanFile, PlanFileError, SavedEdge, SavedResource,
+    PLAN_FILE_VERSION,
+};
 pub use json::{to_json, FORMAT_VERSION};
+pub use relations::LiveRelationEdges;
 pub use render::{attribute_text, render};
 pub use resolve::{region_of, Resolution};
 
@@ -123,8 +126,8 @@ pub fn plan(
         sources: manifest.sources.clone(),
         items,
     };
-    let resolution = resolve::resolve(manifest, inventory, request.default_region.as_deref())
-        .map_err(fail)?;
+    let resolution =
+        resolve::resolve(manifest, inventory, request.default_region.as_deref()).map_err(fail)?;
 
     let graph = GraphBuilder::new(manifest)
         .step(crate::steps::ReferenceEdges)
@@ -137,8 +140,7 @@ pub fn plan(
 
     let mut problems = relations::check_assertions(manifest, &resolution);
     let planned = |a: &Address| {
-        graph.contains(a)
-            && Action::for_state(resolution.live(a).map(|l| l.state)) != Action::NoOp
+        graph.contains(a) && Action::for_state(resolution.live(a).map(|l| l.state)) != Action::NoOp
     };
     problems.extend(blockers::find(manifest, inventory, &resolution, &planned));
     problems.extend(guards::check(manifest, &resolution, &planned));
@@ -182,8 +184,11 @@ fn restrict_to_targets(
         .iter()
         .filter(|t| !graph.contains(t))
         .map(|t| {
-            Diagnostic::error(format!("--target {t}: no such resource in the manifest"), None)
-                .with_help("run `decom validate` to list the manifest's resources")
+            Diagnostic::error(
+                format!("--target {t}: no such resource in the manifest"),
+                None,
+            )
+            .with_help("run `decom validate` to list the manifest's resources")
         })
         .collect();
     if !unknown.is_empty() {

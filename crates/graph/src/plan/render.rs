@@ -49,12 +49,18 @@ fn resource_block(r: &PlannedResource, paint: &dyn Fn(Style, &str) -> String) ->
     let (headline, style) = match r.action {
         Action::Delete => (format!("will be deleted (wave {})", r.wave), RED),
         Action::Wait => (
-            format!("is already being deleted; decom will wait for it (wave {})", r.wave),
+            format!(
+                "is already being deleted; decom will wait for it (wave {})",
+                r.wave
+            ),
             YELLOW,
         ),
         Action::NoOp => ("is already gone (no-op)".to_string(), PLAIN),
     };
-    let mut out = format!("  {}\n", paint(BOLD, &format!("# {} {headline}", r.address)));
+    let mut out = format!(
+        "  {}\n",
+        paint(BOLD, &format!("# {} {headline}", r.address))
+    );
     if r.action == Action::NoOp {
         out.push('\n');
         return out;
@@ -108,7 +114,10 @@ pub fn attribute_text(live: &LiveResource) -> String {
 /// `(name, value)` pairs: identity, name, live relations, region, status.
 pub fn displayed_attributes(live: &LiveResource) -> Vec<(&'static str, String)> {
     let mut attrs = vec![
-        (live.resource_type.identity_kind().attribute(), live.id.clone()),
+        (
+            live.resource_type.identity_kind().attribute(),
+            live.id.clone(),
+        ),
         ("name", live.name.clone()),
     ];
     for rel in &live.relations {

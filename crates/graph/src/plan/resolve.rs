@@ -81,7 +81,9 @@ pub fn resolve(
             problems.push(
                 Diagnostic::error(format!("no region for {}", r.address), Some(r.span))
                     .with_label("this resource")
-                    .with_help("set `region` in its provider block, or pass --region / set AWS_REGION"),
+                    .with_help(
+                        "set `region` in its provider block, or pass --region / set AWS_REGION",
+                    ),
             );
             continue;
         };
@@ -176,12 +178,18 @@ impl Resolution {
     /// The value of `TYPE.NAME[KEY].ATTR` from the referenced resource's
     /// live facts: `None` if that resource is not resolved (yet),
     /// `Some(Err)` if it can never be.
-    fn reference_value(&self, manifest: &Manifest, reference: &str) -> Option<Result<String, String>> {
+    fn reference_value(
+        &self,
+        manifest: &Manifest,
+        reference: &str,
+    ) -> Option<Result<String, String>> {
         let Some((address, attr)) = reference
             .rsplit_once('.')
             .and_then(|(a, attr)| Some((a.parse::<Address>().ok()?, attr)))
         else {
-            return Some(Err(format!("`{reference}` is not a resource attribute reference")));
+            return Some(Err(format!(
+                "`{reference}` is not a resource attribute reference"
+            )));
         };
         manifest.resource(&address)?;
         let entry = self.entries.get(&address)?;
@@ -193,7 +201,9 @@ impl Resolution {
             "name" => Ok(live.name.clone()),
             "id" => Ok(live.id.clone()),
             "arn" if arn_identified => Ok(live.id.clone()),
-            other => Err(format!("decom does not read `{other}` of {address} from live state")),
+            other => Err(format!(
+                "decom does not read `{other}` of {address} from live state"
+            )),
         })
     }
 
@@ -212,7 +222,9 @@ impl Resolution {
                         Some(r.identity.span),
                     )
                     .with_label("same live resource as another block")
-                    .with_help(format!("remove one of the two blocks (the other is {first})")),
+                    .with_help(format!(
+                        "remove one of the two blocks (the other is {first})"
+                    )),
                 ),
                 None => {
                     self.by_live_id.insert(key, r.address.clone());
@@ -236,7 +248,10 @@ fn find_live(
         return Ok(inventory.get(ty, value).cloned());
     }
     let matches = inventory.named(ty, region, value);
-    let present: Vec<&&LiveResource> = matches.iter().filter(|l| l.state != LiveState::Gone).collect();
+    let present: Vec<&&LiveResource> = matches
+        .iter()
+        .filter(|l| l.state != LiveState::Gone)
+        .collect();
     match (present.as_slice(), matches.first()) {
         ([one], _) => Ok(Some((**one).clone())),
         ([], Some(gone)) => Ok(Some((*gone).clone())),
@@ -254,7 +269,11 @@ fn find_live(
             } else {
                 let shown: Vec<_> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
                 let more = names.len().saturating_sub(10);
-                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                let more = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
                 format!("live {ty} names in {region}: {}{more}", shown.join(", "))
             };
             Err(Diagnostic::error(
@@ -286,7 +305,11 @@ fn find_live(
 
 /// The region of a resource: from its ARN, else its provider, else the
 /// default.
-pub fn region_of(manifest: &Manifest, r: &ResourceInstance, default: Option<&str>) -> Option<String> {
+pub fn region_of(
+    manifest: &Manifest,
+    r: &ResourceInstance,
+    default: Option<&str>,
+) -> Option<String> {
     if r.identity.kind == IdentityKind::Arn {
         if let Knowable::Known(arn) = &r.identity.value {
             if let Some(region) = arn.split(':').nth(3).filter(|s| !s.is_empty()) {

@@ -1,0 +1,187 @@
+//! `provider "aws"` blocks.
+//!
+//! Exists to evaluate provider settings (which may use variables and
+//! locals, never resources), validate `allowed_account_ids`, and enforce
+//! that aliases are unique and that there is at most one default
+//! (alias-less) provider.
+
+use std::collections::HashMap;
+
+use hcl_edit::expr::Expression;
+
+use crate::decls::{span_of, Attr};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{type_error, Evaluator, Place, Scope};
+use crate::manifest::Provider;
+use crate::source::Span;
+use crate::value::Value;
+
+impl Evaluator<'_> {
+    pub(crate) fn eval_providers(&mut self) -> Vec<Provider> {
+        let mut out: Vec<Provider> = Vec::new();
+        let mut aliases: HashMap<String, Span> = HashMap::new();
+        let mut default_at: Option<Span> = None;
+        for i in 0..self.decls.providers.len() {
+            let Some(decl) = self.decls.providers.get(i) else {
+                continue;
+            };
+            let span = decl.span;
+            let attrs: Vec<Attr<'_>> = decl.attrs.clone();
+            let mut p = Provider {
+                alias: None,
+                region: None,
+                profile: None,
+                allowed_account_ids: Vec::new(),
+                span,
+            };
+            let mut ok = true;
+            for a in attrs {
+                let mut scope = Scope::new(Some(a.file), Place::Provider, None);
+                let vspan = a.value_span();
+                let Ok(v) = self.eval(a.expr, &mut scope) else {
+                    ok = false;
+                    continue;
+                };
+                match a.key {
+                    "region" | "profile" | "alias" => {
+                        let s = match v {
+                            Value::String(s) => s,
+                            Value::Null => continue,
+                            other => {
+                                self.report(type_error(
+                                    &format!("`{}`", a.key),
+                                    "string",
+                                    &other,
+                                    vspan,
+                                ));
+                                ok = false;
+                                continue;
+                            }
+                        };
+                        match a.key {
+                            "region" => p.region = Some(s),
+                            "profile" => p.profile = Some(s),
+                            _ => {
+                                let valid = s
+                                    .chars()
+                                    .next()
+                                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                                    && s.chars()
+                                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                                if !valid {
+                                    self.report(
+                                        Diagnostic::error(format!("invalid provider alias \"{s}\""), vspan)
+                                            .with_label("not an identifier")
+                                            .with_help("aliases are identifiers such as \"west\" (used as provider = aws.west)"),
+                                    );
+                                    ok = false;
+                                    continue;
+                                }
+                                p.alias = Some(s);
+                            }
+                        }
+                    }
+                    _ => match self.account_ids(a, v) {
+                        Some(ids) => p.allowed_account_ids = ids,
+                        None => ok = false,
+                    },
+                }
+            }
+            match &p.alias {
+                Some(alias) => {
+                    if let Some(first) = aliases.get(alias).copied() {
+                        let loc = self.sources.location(first);
+                        self.report(
+                            Diagnostic::error(format!("duplicate provider alias \"{alias}\""), Some(span))
+                                .with_label("declared again here")
+                                .with_help(format!(
+                                    "the alias is first declared at {}:{}; give each provider a different alias",
+                                    loc.file, loc.line
+                                )),
+                        );
+                        ok = false;
+                    } else {
+                        aliases.insert(alias.clone(), span);
+                    }
+                }
+                None => {
+                    if let Some(first) = default_at {
+                        let loc = self.sources.location(first);
+                        self.report(
+                            Diagnostic::error("duplicate default provider \"aws\" (a second block without `alias`)", Some(span))
+                                .with_label("second default provider")
+                                .with_help(format!(
+                                    "the default provider is declared at {}:{}; add alias = \"...\" to one of them",
+                                    loc.file, loc.line
+                                )),
+                        );
+                        ok = false;
+                    } else {
+                        default_at = Some(span);
+                    }
+                }
+            }
+            if ok {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    fn account_ids(&mut self, a: Attr<'_>, v: Value) -> Option<Vec<String>> {
+        let vspan = a.value_span();
+        let items = match v {
+            Value::List(items) => items,
+            other => {
+                self.report(type_error(
+                    "`allowed_account_ids`",
+                    "list of strings",
+                    &other,
+                    vspan,
+                ));
+                return None;
+            }
+        };
+        // Point at the element when the list is written literally.
+        let elem_spans: Vec<Option<Span>> = match a.expr {
+            Expression::Array(arr) => arr.iter().map(|e| span_of(a.file, e)).collect(),
+            _ => Vec::new(),
+        };
+        let mut ids = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.into_iter().enumerate() {
+            let span = elem_spans.get(i).copied().flatten().or(vspan);
+            match item {
+                Value::String(s) if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) => {
+                    ids.push(s)
+                }
+                Value::String(s) => {
+                    self.report(
+                        Diagnostic::error(
+                            format!("\"{s}\" is not a 12-digit AWS account id"),
+                            span,
+                        )
+                        .with_label("invalid account id")
+                        .with_help("account ids are 12 digits, e.g. \"123456789012\""),
+                    );
+                    ok = false;
+                }
+                Value::Number(_) => {
+                    self.report(
+                        Diagnostic::error("account ids must be quoted strings", span)
+                            .with_label("a number")
+                            .with_help(
+                                "quote it (\"012345678901\"): as a number, leading zeros are lost",
+                            ),
+                    );
+                    ok = false;
+                }
+                other => {
+                    self.report(type_error("an account id", "string", &other, span));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(ids)
+    }
+}

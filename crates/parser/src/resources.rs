@@ -1,0 +1,581 @@
+//! Building [`ResourceInstance`]s from resource blocks.
+//!
+//! Exists to turn one checked, evaluated resource block into its instances:
+//! identity (exactly one of the type's identity attribute or `name`, with
+//! light shape checks), relation assertions, provider alias, lifecycle and
+//! timeout settings, and every dependency with the reason it exists.
+//! Block-level problems (both `arn` and `name`, a bad duration) are
+//! reported once per block, not once per instance.
+
+use crate::fasthash::FastSet;
+use std::time::Duration;
+
+use hcl_edit::expr::{Expression, TraversalOperator};
+
+use crate::decls::{span_of, Attr};
+use crate::diagnostic::Diagnostic;
+use crate::duration;
+use crate::eval::{type_error, Evaluator, FoundDep, IdAttr, Place, Reported, Scope, Slot};
+use crate::manifest::{
+    Address, Dependency, DependencyKind, Identity, IdentityKind, Knowable, Relation,
+    ResourceInstance,
+};
+use crate::refs::{memo_key, Resolved};
+use crate::resource_type::{RelationAttr, ResourceType};
+use crate::source::Span;
+use crate::suggest;
+use crate::value::Value;
+
+const ARN_PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+
+impl Evaluator<'_> {
+    /// Every instance of every resource block, in declaration order.
+    pub(crate) fn build_resources(&mut self, aliases: &[String]) -> Vec<ResourceInstance> {
+        let mut out = Vec::with_capacity(self.decls.resources.len());
+        for idx in 0..self.decls.resources.len() {
+            self.build_block(idx, aliases, &mut out);
+        }
+        out
+    }
+
+    fn build_block(&mut self, idx: usize, aliases: &[String], out: &mut Vec<ResourceInstance>) {
+        let Some(decl) = self.decls.resources.get(idx) else {
+            return;
+        };
+        let (rtype, name, span) = (decl.rtype, decl.name, decl.span);
+        let kind = rtype.identity_kind();
+        let id_attr = decl.attr(kind.attribute());
+        let name_attr = decl.attr("name");
+        let provider_attr = decl.attr("provider");
+        let depends_attr = decl.attr("depends_on");
+        let count_key = if decl.attr("count").is_some() {
+            "count"
+        } else {
+            "for_each"
+        };
+        let relations: Vec<(RelationAttr, Attr<'_>)> = rtype
+            .relation_attrs()
+            .iter()
+            .filter_map(|r| decl.attr(r.name()).map(|a| (*r, a)))
+            .collect();
+        let (prevent_attr, timeout_attr) = (decl.prevent_destroy, decl.delete_timeout);
+        let had_unknown_attrs = decl.had_unknown_attrs;
+        let errors_before = self.diags.len();
+        let base = || format!("{rtype}.{name}");
+
+        let mut identity_missing = false;
+        let identity_choice: Option<(IdentityKind, Attr<'_>)> = match (id_attr, name_attr) {
+            (Some(_), Some(n)) => {
+                let id = kind.attribute();
+                self.report(
+                    Diagnostic::error(format!("{} sets both `{id}` and `name`; give exactly one", base()), n.key_span.or(Some(span)))
+                        .with_label("second identity")
+                        .with_help(format!(
+                            "keep `{id}` (exact) or `name` (looked up in live inventory at plan time), not both"
+                        )),
+                );
+                None
+            }
+            (None, None) if had_unknown_attrs => {
+                // The identity is most likely the misspelled attribute
+                // already reported; fail the block without a second error.
+                identity_missing = true;
+                None
+            }
+            (None, None) => {
+                let id = kind.attribute();
+                self.report(
+                    Diagnostic::error(
+                        format!("{} has no identity: set `{id}` or `name`", base()),
+                        Some(span),
+                    )
+                    .with_label("no identity")
+                    .with_help(format!(
+                        "add `{id} = \"{}\"` or `name = \"...\"`",
+                        example_identity(rtype)
+                    )),
+                );
+                None
+            }
+            (Some(a), None) => Some((kind, a)),
+            (None, Some(n)) => Some((IdentityKind::Name, n)),
+        };
+        let provider = match provider_attr {
+            None => Ok(None),
+            Some(a) => self.provider_alias(a, aliases),
+        };
+        let prevent_destroy = prevent_attr.map_or(Ok(false), |a| self.prevent_destroy(a));
+        let delete_timeout = timeout_attr.map_or(Ok(rtype.default_delete_timeout()), |a| {
+            self.delete_timeout(a)
+        });
+        let depends = depends_attr.map(|a| self.depends_on(a)).unwrap_or_default();
+        let Ok(exp) = self.expansion(idx) else {
+            return;
+        };
+        let exp_deps = self.expansion_deps(idx);
+        let mut shape_reported = false;
+
+        for inst in 0..exp.len() {
+            let address = Address {
+                resource_type: rtype,
+                name: name.to_string(),
+                key: exp.key(inst),
+            };
+            let mut deps: Vec<Dependency> = Vec::new();
+            let mut failed = false;
+            let reference = |attr: &str, found: Vec<FoundDep>, deps: &mut Vec<Dependency>| {
+                deps.extend(found.into_iter().map(|(target, span)| Dependency {
+                    target,
+                    kind: DependencyKind::Reference {
+                        attribute: attr.to_string(),
+                    },
+                    span,
+                }));
+            };
+            reference(count_key, exp_deps.clone(), &mut deps);
+
+            let mut identity = None;
+            if let Some((ikind, a)) = identity_choice {
+                let key = ikind.attribute();
+                let id_attr = IdAttr::from_name(key).unwrap_or(IdAttr::Name);
+                // Evaluated (once) through the memo that references share.
+                let _ = self.instance_attr(idx, inst, id_attr);
+                if let Some(Slot::Done(Some((v, found)))) =
+                    self.attr_memo.get(&memo_key(idx, inst, id_attr))
+                {
+                    let (v, found) = (v.clone(), found.clone());
+                    reference(key, found, &mut deps);
+                    if let Ok(v) = v {
+                        if let Some(value) =
+                            self.knowable(key, v, a.value_span(), !shape_reported, |s| {
+                                identity_shape(rtype, ikind, s)
+                            })
+                        {
+                            identity = Some(Identity {
+                                kind: ikind,
+                                value,
+                                span: a.span_or(span),
+                            });
+                        } else {
+                            shape_reported = true;
+                            failed = true;
+                        }
+                    }
+                }
+            }
+
+            let mut rels = Vec::with_capacity(relations.len());
+            for (rel, a) in &relations {
+                let mut scope = Scope::new(Some(a.file), Place::Resource, Some(exp.vars(inst)));
+                let (v, found) = self.collecting(|ev| ev.eval(a.expr, &mut scope));
+                reference(rel.name(), found, &mut deps);
+                if let Ok(v) = v {
+                    if let Some(value) =
+                        self.knowable(rel.name(), v, a.value_span(), !shape_reported, |s| {
+                            relation_shape(*rel, s)
+                        })
+                    {
+                        rels.push(Relation {
+                            attr: *rel,
+                            value,
+                            span: a.span_or(span),
+                        });
+                    } else {
+                        shape_reported = true;
+                        failed = true;
+                    }
+                }
+            }
+
+            for (target, dspan) in &depends {
+                deps.push(Dependency {
+                    target: target.clone(),
+                    kind: DependencyKind::DependsOn,
+                    span: *dspan,
+                });
+            }
+
+            if failed || identity_missing || self.diags.len() != errors_before {
+                continue;
+            }
+            let (Some(identity), Ok(provider), Ok(prevent_destroy), Ok(delete_timeout)) =
+                (identity, &provider, &prevent_destroy, &delete_timeout)
+            else {
+                continue;
+            };
+            out.push(ResourceInstance {
+                address,
+                identity,
+                relations: rels,
+                provider: provider.clone(),
+                prevent_destroy: *prevent_destroy,
+                delete_timeout: *delete_timeout,
+                dependencies: dedup(deps),
+                span,
+            });
+        }
+    }
+
+    /// A string (or unknown) value as a [`Knowable`], with a shape check
+    /// on known values. `None`: reported (or suppressed after the first
+    /// shape error of a block).
+    fn knowable(
+        &mut self,
+        what: &str,
+        v: Value,
+        span: Option<Span>,
+        report_shape: bool,
+        shape: impl Fn(&str) -> Result<(), (String, String)>,
+    ) -> Option<Knowable<String>> {
+        match v {
+            Value::String(s) => match shape(&s) {
+                Ok(()) => Some(Knowable::Known(s)),
+                Err((msg, help)) => {
+                    if report_shape {
+                        self.report(
+                            Diagnostic::error(msg, span)
+                                .with_label("unexpected format")
+                                .with_help(help),
+                        );
+                    }
+                    None
+                }
+            },
+            Value::Unknown(w) => Some(Knowable::AfterRefresh(w)),
+            other => {
+                self.report(type_error(&format!("`{what}`"), "string", &other, span));
+                None
+            }
+        }
+    }
+
+    fn provider_alias(
+        &mut self,
+        a: Attr<'_>,
+        aliases: &[String],
+    ) -> Result<Option<String>, Reported> {
+        let span = a.value_span();
+        let alias = match a.expr {
+            Expression::Variable(v) if v.as_str() == "aws" => return Ok(None),
+            Expression::Traversal(t) => match (&t.expr, t.operators.as_slice()) {
+                (Expression::Variable(root), [op]) if root.as_str() == "aws" => match op.value() {
+                    TraversalOperator::GetAttr(alias) => Some(alias.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(alias) = alias else {
+            return Err(self.report(
+                Diagnostic::error("`provider` must be `aws` or `aws.ALIAS`", span)
+                    .with_label("not a provider reference")
+                    .with_help("write provider = aws.west (without quotes) for the provider with alias = \"west\""),
+            ));
+        };
+        if aliases.iter().any(|x| x == alias) {
+            return Ok(Some(alias.to_string()));
+        }
+        let declared: Vec<&str> = aliases.iter().map(String::as_str).collect();
+        let help = if declared.is_empty() {
+            format!("no provider declares an alias; add provider \"aws\" {{ alias = \"{alias}\" }}")
+        } else {
+            match suggest::closest(alias, &declared) {
+                Some(c) => format!(
+                    "did you mean `aws.{c}`? declared aliases: {}",
+                    suggest::list(&declared)
+                ),
+                None => format!("declared aliases: {}", suggest::list(&declared)),
+            }
+        };
+        Err(self.report(
+            Diagnostic::error(format!("provider aws.{alias} is not declared"), span)
+                .with_label("unknown provider alias")
+                .with_help(help),
+        ))
+    }
+
+    fn prevent_destroy(&mut self, a: Attr<'_>) -> Result<bool, Reported> {
+        let mut scope = Scope::new(Some(a.file), Place::Resource, None);
+        let span = a.value_span();
+        match self.eval(a.expr, &mut scope)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(self.report(type_error("`prevent_destroy`", "bool", &other, span))),
+        }
+    }
+
+    fn delete_timeout(&mut self, a: Attr<'_>) -> Result<Duration, Reported> {
+        let mut scope = Scope::new(Some(a.file), Place::Resource, None);
+        let span = a.value_span();
+        match self.eval(a.expr, &mut scope)? {
+            Value::String(s) => match duration::parse(&s) {
+                Some(d) => Ok(d),
+                None => Err(self.report(
+                    Diagnostic::error(
+                        format!("invalid duration \"{s}\" for timeouts.delete"),
+                        span,
+                    )
+                    .with_label("not a duration")
+                    .with_help(duration::EXAMPLE),
+                )),
+            },
+            other => Err(self.report(
+                Diagnostic::error(
+                    format!(
+                        "wrong value type for timeouts.delete: expected a duration string, got {}",
+                        other.type_name()
+                    ),
+                    span,
+                )
+                .with_label("not a duration")
+                .with_help(duration::EXAMPLE),
+            )),
+        }
+    }
+
+    /// The targets of `depends_on = [TYPE.NAME, TYPE.NAME[0], ...]`.
+    fn depends_on(&mut self, a: Attr<'_>) -> Vec<FoundDep> {
+        let Expression::Array(items) = a.expr else {
+            self.report(
+                Diagnostic::error("`depends_on` must be a list of resources", a.value_span())
+                    .with_label("not a list")
+                    .with_help("write depends_on = [aws_dx_connection.main]"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut scope = Scope::new(Some(a.file), Place::Resource, None);
+        for item in items.iter() {
+            let span = span_of(a.file, item);
+            let (root, ops) = match item {
+                Expression::Traversal(t) => match &t.expr {
+                    Expression::Variable(v) => (Some(v.as_str()), t.operators.as_slice()),
+                    _ => (None, t.operators.as_slice()),
+                },
+                Expression::Variable(v) => (Some(v.as_str()), &[][..]),
+                _ => (None, &[][..]),
+            };
+            let rtype = root.and_then(ResourceType::from_name);
+            let Some(rtype) = rtype else {
+                let names: Vec<&str> = ResourceType::ALL.iter().map(|t| t.name()).collect();
+                let help = match root.and_then(|r| suggest::closest(r, &names)) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => {
+                        "write a resource address such as aws_dx_connection.main (without quotes)"
+                            .to_string()
+                    }
+                };
+                self.report(
+                    Diagnostic::error(
+                        "`depends_on` entries must be resource addresses (TYPE.NAME)",
+                        span,
+                    )
+                    .with_label("not a resource address")
+                    .with_help(help),
+                );
+                continue;
+            };
+            let Some(span) = span else {
+                continue;
+            };
+            match self.resolve_target(rtype, ops, Some(span), &mut scope, true) {
+                Ok(Resolved::One(target, consumed)) => {
+                    if consumed < ops.len() {
+                        self.report(
+                            Diagnostic::error(
+                                format!(
+                                    "`depends_on` names resources, not attributes: use {}",
+                                    target.address
+                                ),
+                                Some(span),
+                            )
+                            .with_label("attribute not allowed here")
+                            .with_help(format!("write {}", target.address)),
+                        );
+                        continue;
+                    }
+                    out.push((target.address, span));
+                }
+                Ok(Resolved::All(idx, base)) => {
+                    if let Ok(exp) = self.expansion(idx) {
+                        for i in 0..exp.len() {
+                            out.push((
+                                Address {
+                                    key: exp.key(i),
+                                    ..base.clone()
+                                },
+                                span,
+                            ));
+                        }
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        out
+    }
+}
+
+/// Sorts dependencies into source order and drops repeats of the same
+/// (target, kind).
+fn dedup(mut deps: Vec<Dependency>) -> Vec<Dependency> {
+    deps.sort_by_key(|d| (d.span.file, d.span.start));
+    if deps.len() <= 16 {
+        // The common case: a handful of references, no hashing needed.
+        let mut out: Vec<Dependency> = Vec::with_capacity(deps.len());
+        for d in deps {
+            if !out.iter().any(|o| o.target == d.target && o.kind == d.kind) {
+                out.push(d);
+            }
+        }
+        return out;
+    }
+    let mut seen: FastSet<(Address, Option<String>)> = FastSet::default();
+    deps.retain(|d| {
+        let kind = match &d.kind {
+            DependencyKind::Reference { attribute } => Some(attribute.clone()),
+            DependencyKind::DependsOn => None,
+        };
+        seen.insert((d.target.clone(), kind))
+    });
+    deps
+}
+
+fn example_identity(rtype: ResourceType) -> &'static str {
+    match rtype {
+        ResourceType::AppRunnerService => {
+            "arn:aws:apprunner:us-east-1:123456789012:service/web/0123abcd"
+        }
+        ResourceType::AppRunnerVpcConnector => {
+            "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/shared/1/89efcdab"
+        }
+        ResourceType::AppRunnerVpcIngressConnection => {
+            "arn:aws:apprunner:us-east-1:123456789012:vpcingressconnection/web/0123abcd"
+        }
+        ResourceType::DxConnection => "dxcon-fg123456",
+        ResourceType::DxVirtualInterface => "dxvif-ffabc123",
+        ResourceType::SupplyChainInstance => "INSTANCE_ID",
+    }
+}
+
+fn apprunner_kind(rtype: ResourceType) -> Option<&'static str> {
+    match rtype {
+        ResourceType::AppRunnerService => Some("service"),
+        ResourceType::AppRunnerVpcConnector => Some("vpcconnector"),
+        ResourceType::AppRunnerVpcIngressConnection => Some("vpcingressconnection"),
+        _ => None,
+    }
+}
+
+/// Checks `arn:PARTITION:apprunner:REGION:ACCOUNT:KIND/...`.
+fn check_apprunner_arn(s: &str, rtype: ResourceType) -> Result<(), (String, String)> {
+    let Some(kind) = apprunner_kind(rtype) else {
+        return Ok(());
+    };
+    let help = || {
+        format!(
+            "an {rtype} ARN looks like {} (partition aws, aws-cn or aws-us-gov)",
+            example_identity(rtype)
+        )
+    };
+    let mut parts = s.splitn(6, ':');
+    let mut next = || parts.next().unwrap_or_default();
+    let (arn, partition, service, region, account, resource) =
+        (next(), next(), next(), next(), next(), next());
+    let ok_prefix = arn == "arn"
+        && ARN_PARTITIONS.contains(&partition)
+        && service == "apprunner"
+        && !region.is_empty()
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && !resource.is_empty();
+    if !ok_prefix {
+        return Err((format!("\"{s}\" is not an App Runner ARN"), help()));
+    }
+    let (res_kind, rest) = resource.split_once('/').unwrap_or((resource, ""));
+    if res_kind != kind {
+        let found = if ["service", "vpcconnector", "vpcingressconnection"].contains(&res_kind) {
+            format!("a {res_kind} ARN")
+        } else {
+            format!("\"{res_kind}\"")
+        };
+        return Err((
+            format!("\"{s}\" is {found}, but {rtype} needs a {kind} ARN"),
+            help(),
+        ));
+    }
+    if rest.is_empty() {
+        return Err((
+            format!("\"{s}\" is missing the {kind} name after `{kind}/`"),
+            help(),
+        ));
+    }
+    Ok(())
+}
+
+fn identity_shape(
+    rtype: ResourceType,
+    kind: IdentityKind,
+    s: &str,
+) -> Result<(), (String, String)> {
+    match kind {
+        IdentityKind::Name => {
+            if s.trim().is_empty() {
+                return Err((
+                    format!("`name` of a {rtype} must not be empty"),
+                    "give the resource's name".to_string(),
+                ));
+            }
+            Ok(())
+        }
+        IdentityKind::Arn => check_apprunner_arn(s, rtype),
+        IdentityKind::Id => match rtype {
+            ResourceType::DxConnection => check_prefix(
+                s,
+                "dxcon-",
+                "a Direct Connect connection id",
+                "dxcon-fg123456",
+            ),
+            ResourceType::DxVirtualInterface => check_prefix(
+                s,
+                "dxvif-",
+                "a Direct Connect virtual interface id",
+                "dxvif-ffabc123",
+            ),
+            _ => {
+                if s.trim().is_empty() {
+                    Err((
+                        format!("`id` of a {rtype} must not be empty"),
+                        "give the instance id".to_string(),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        },
+    }
+}
+
+fn relation_shape(rel: RelationAttr, s: &str) -> Result<(), (String, String)> {
+    match rel {
+        RelationAttr::ServiceArn | RelationAttr::VpcConnectorArn => {
+            check_apprunner_arn(s, rel.target_type())
+        }
+        RelationAttr::ConnectionId => check_prefix(
+            s,
+            "dxcon-",
+            "a Direct Connect connection id",
+            "dxcon-fg123456",
+        ),
+    }
+}
+
+fn check_prefix(s: &str, prefix: &str, what: &str, example: &str) -> Result<(), (String, String)> {
+    match s.strip_prefix(prefix) {
+        Some(rest) if !rest.is_empty() => Ok(()),
+        _ => Err((
+            format!("\"{s}\" is not {what}"),
+            format!("{what} starts with `{prefix}`, e.g. \"{example}\""),
+        )),
+    }
+}

@@ -1,0 +1,494 @@
+//! The HTTP server: accepting connections (hyper, HTTP/1.1), classifying each
+//! request (`X-Amz-Target` → App Runner / Direct Connect JSON, `/service/…/operation/…`
+//! → Direct Connect rpc-v2-cbor, anything else → Supply Chain restJson1 routes
+//! from the model), throttling and fault injection, validation, dispatch to the
+//! service handlers, encoding, the audit log — and the embedding API
+//! ([`Sim::start`], [`SimHandle`]).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::http::request::Parts;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::audit::{AuditEntry, AuditLog, RecordedResponse};
+use crate::clock::{rfc3339, Clock};
+use crate::config::SimConfig;
+use crate::faults::{Faults, Verdict};
+use crate::model::{models, parse_query};
+use crate::protocol::{encode, ApiError, ServiceKind, Wire, WireResponse};
+use crate::region::region_from_authorization;
+use crate::services::{dispatch, request_target, supported, Ctx};
+use crate::state_file::SimState;
+use crate::store::Store;
+
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// Errors starting or seeding a simulator.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// A configuration value is out of range.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The audit log could not be opened.
+    #[error("cannot open audit log {path}: {source}")]
+    AuditLog {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A seed entry is invalid (bad status, duplicate identity, missing relation…).
+    #[error("invalid seed state: {0}")]
+    Seed(String),
+}
+
+/// Shared state of a running simulator.
+#[derive(Debug)]
+pub(crate) struct Core {
+    store: Mutex<Store>,
+    clock: Clock,
+    audit: AuditLog,
+    faults: Faults,
+    requests: AtomicU64,
+}
+
+/// The simulator. Start one with [`Sim::start`].
+#[derive(Debug)]
+pub struct Sim;
+
+/// A running simulator. Dropping it stops the server (without waiting);
+/// prefer [`SimHandle::shutdown`].
+#[derive(Debug)]
+pub struct SimHandle {
+    addr: SocketAddr,
+    core: Arc<Core>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Sim {
+    /// Binds `config.listen`, loads `config.initial_state` and serves in the
+    /// background on the current tokio runtime.
+    pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+        config.validate().map_err(SimError::Config)?;
+        let clock = Clock::new();
+        let mut store = Store::new(&config);
+        if let Some(state) = &config.initial_state {
+            store.seed(state, clock.now_ms()).map_err(SimError::Seed)?;
+        }
+        let audit = AuditLog::open(config.audit_log.as_deref(), config.record_responses).map_err(
+            |source| SimError::AuditLog {
+                path: config
+                    .audit_log
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                source,
+            },
+        )?;
+        let listener = bind(config.listen).map_err(|source| SimError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let core = Arc::new(Core {
+            store: Mutex::new(store),
+            clock,
+            audit,
+            faults: Faults::new(
+                config.throttle_rps,
+                config.fault_rate,
+                config.fault_drop_share,
+                config.seed,
+            ),
+            requests: AtomicU64::new(0),
+        });
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, core.clone(), stop_rx));
+        Ok(SimHandle {
+            addr,
+            core,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+impl SimHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, for the SDKs' `endpoint_url`.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A copy of every audit entry so far (always kept, with or without `audit_log`).
+    pub fn audit(&self) -> Vec<AuditEntry> {
+        self.core.audit.entries()
+    }
+
+    /// Every response body so far, when `record_responses` is on (else empty).
+    pub fn responses(&self) -> Vec<RecordedResponse> {
+        self.core.audit.responses()
+    }
+
+    /// Adds resources while running (same rules as `initial_state`).
+    pub fn seed(&self, state: &SimState) -> Result<(), SimError> {
+        let now = self.core.clock.now_ms();
+        self.core.lock().seed(state, now).map_err(SimError::Seed)
+    }
+
+    /// The live resources now, in the seed format (statuses settled, tombstones
+    /// still within their TTL included).
+    pub fn snapshot(&self) -> SimState {
+        let now = self.core.clock.now_ms();
+        self.core.lock().snapshot(now)
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to 2 s) and returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+impl Core {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Binds with a large accept backlog: benchmarks open hundreds of
+/// connections at once.
+fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
+}
+
+/// Returned by the service to make hyper close the connection without a response.
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by fault injection")]
+struct DropConnection;
+
+async fn accept_loop(listener: TcpListener, core: Arc<Core>, mut stop: watch::Receiver<bool>) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let core = core.clone();
+                    let svc = hyper::service::service_fn(move |req| handle(core.clone(), req));
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), svc);
+                    let conn = graceful.watch(conn);
+                    tokio::spawn(async move {
+                        if let Err(e) = conn.await {
+                            tracing::debug!("connection ended: {e}");
+                        }
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(2)) => {}
+    }
+}
+
+async fn handle(
+    core: Arc<Core>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let (parts, body) = req.into_parts();
+    let bytes = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => {
+            return Ok(simple(413, "request body too large or unreadable"));
+        }
+    };
+    match core.process(&parts, &bytes) {
+        Some(w) => Ok(to_response(w)),
+        None => Err(DropConnection),
+    }
+}
+
+fn simple(status: u16, msg: &str) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(format!("{{\"message\":\"{msg}\"}}"))));
+    *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
+    r
+}
+
+fn to_response(w: WireResponse) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(w.body)));
+    *r.status_mut() =
+        hyper::StatusCode::from_u16(w.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (k, v) in w.headers {
+        if let Ok(v) = hyper::header::HeaderValue::from_str(&v) {
+            r.headers_mut().insert(k, v);
+        }
+    }
+    r
+}
+
+/// How one request was classified.
+struct Classified {
+    service: ServiceKind,
+    wire: Wire,
+    /// The operation name (or a description of the unknown request).
+    operation: String,
+    /// restJson1 path labels.
+    labels: Vec<(String, String)>,
+    /// Whether `operation` is routable at all.
+    known: bool,
+}
+
+fn classify(parts: &Parts) -> Classified {
+    let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok());
+    if let Some(target) = header("x-amz-target") {
+        let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
+        let (service, wire, known) = match prefix {
+            "AppRunner" => (ServiceKind::AppRunner, Wire::AwsJson10, true),
+            "OvertureService" => (ServiceKind::DirectConnect, Wire::AwsJson11, true),
+            _ if header("content-type").is_some_and(|c| c.contains("1.0")) => {
+                (ServiceKind::AppRunner, Wire::AwsJson10, false)
+            }
+            _ => (ServiceKind::DirectConnect, Wire::AwsJson11, false),
+        };
+        return Classified {
+            service,
+            wire,
+            operation: if known {
+                op.to_owned()
+            } else {
+                target.to_owned()
+            },
+            labels: Vec::new(),
+            known,
+        };
+    }
+    let path = parts.uri.path();
+    if let Some(rest) = path.strip_prefix("/service/") {
+        let mut it = rest.split('/');
+        let (svc, kw, op) = (it.next(), it.next(), it.next());
+        let known =
+            svc == Some("OvertureService") && kw == Some("operation") && it.next().is_none();
+        return Classified {
+            service: ServiceKind::DirectConnect,
+            wire: Wire::Cbor,
+            operation: if known {
+                op.unwrap_or_default().to_owned()
+            } else {
+                path.to_owned()
+            },
+            labels: Vec::new(),
+            known,
+        };
+    }
+    match models().supplychain.route(parts.method.as_str(), path) {
+        Some((op, labels)) => Classified {
+            service: ServiceKind::SupplyChain,
+            wire: Wire::RestJson,
+            operation: op,
+            labels,
+            known: true,
+        },
+        None => Classified {
+            service: ServiceKind::SupplyChain,
+            wire: Wire::RestJson,
+            operation: format!("{} {}", parts.method, path),
+            labels: Vec::new(),
+            known: false,
+        },
+    }
+}
+
+impl Core {
+    /// Handles one request synchronously. `None` = drop the connection.
+    fn process(&self, parts: &Parts, body: &[u8]) -> Option<WireResponse> {
+        let c = classify(parts);
+        let auth = parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
+        let region = region_from_authorization(auth);
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let request_id = format!(
+            "{:08x}-0000-4000-8000-{:012x}",
+            n >> 16,
+            n & 0xFFFF_FFFF_FFFF
+        );
+
+        let input = self.parse_input(&c, parts, body);
+        let target = input.as_ref().ok().and_then(request_target);
+
+        let outcome: Result<(Value, Option<String>, u16), ApiError> =
+            match self.faults.decide(c.service) {
+                Verdict::Drop => {
+                    self.audit_entry(&c, &region, target, 0, Some("ConnectionDropped"));
+                    return None;
+                }
+                Verdict::Throttle => Err(ApiError::throttled(c.service)),
+                Verdict::Fail500 => Err(ApiError::internal(c.service)),
+                Verdict::Proceed => self.execute(&c, &region, input),
+            };
+
+        let (status, body_json, error_code, target) = match outcome {
+            Ok((body, created, status)) => (status, body, None, created.or(target)),
+            Err(e) => (
+                e.status,
+                e.body(c.service, c.wire),
+                Some(e.code.clone()),
+                target,
+            ),
+        };
+        self.audit_entry(&c, &region, target, status, error_code.as_deref());
+        if self.audit.recording() {
+            self.audit.record(RecordedResponse {
+                service: c.service.name().to_owned(),
+                operation: c.operation.clone(),
+                status,
+                error_code: error_code.clone(),
+                body: body_json.clone(),
+            });
+        }
+        Some(encode(
+            c.service,
+            &c.operation,
+            c.wire,
+            status,
+            &body_json,
+            error_code.as_deref(),
+            &request_id,
+        ))
+    }
+
+    fn parse_input(&self, c: &Classified, parts: &Parts, body: &[u8]) -> Result<Value, ApiError> {
+        let json_body = |body: &[u8]| -> Result<Value, ApiError> {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Value::Object(Default::default()));
+            }
+            serde_json::from_slice::<Value>(body)
+                .map_err(|e| ApiError::serialization(format!("Malformed JSON request body: {e}")))
+        };
+        let v = match c.wire {
+            Wire::AwsJson10 | Wire::AwsJson11 => json_body(body)?,
+            Wire::Cbor => crate::cbor::decode(body).map_err(|e| {
+                ApiError::serialization(format!("Malformed CBOR request body: {e}"))
+            })?,
+            Wire::RestJson => {
+                let b = json_body(body)?;
+                let query = parse_query(parts.uri.query().unwrap_or(""));
+                if !c.known {
+                    return Ok(b);
+                }
+                models()
+                    .supplychain
+                    .rest_input(&c.operation, b, &c.labels, &query)
+                    .map_err(|e| ApiError::validation(c.service, e))?
+            }
+        };
+        if !v.is_object() {
+            return Err(ApiError::serialization(
+                "The request body must be a JSON object",
+            ));
+        }
+        Ok(v)
+    }
+
+    fn execute(
+        &self,
+        c: &Classified,
+        region: &str,
+        input: Result<Value, ApiError>,
+    ) -> Result<(Value, Option<String>, u16), ApiError> {
+        let model = models().get(c.service);
+        let op = match model.operation(&c.operation) {
+            Some(op) if c.known && supported(c.service, &c.operation) => op,
+            _ => return Err(ApiError::unknown_operation(c.service, &c.operation)),
+        };
+        let input = input?;
+        model
+            .validate_input(&c.operation, &input)
+            .map_err(|m| ApiError::validation(c.service, m))?;
+        let now = self.clock.now_ms();
+        let mut store = self.lock();
+        let mut ctx = Ctx {
+            store: &mut store,
+            region,
+            now,
+        };
+        let out = dispatch(c.service, &c.operation, &input, &mut ctx)?;
+        Ok((out.body, out.target, op.response_code))
+    }
+
+    fn audit_entry(
+        &self,
+        c: &Classified,
+        region: &str,
+        target: Option<String>,
+        status: u16,
+        error: Option<&str>,
+    ) {
+        self.audit.log(AuditEntry {
+            ts: rfc3339(self.clock.now_ms()),
+            service: c.service.name().to_owned(),
+            operation: c.operation.clone(),
+            target,
+            status,
+            region: region.to_owned(),
+            error: error.map(str::to_owned),
+        });
+    }
+}

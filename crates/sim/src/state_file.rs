@@ -1,0 +1,283 @@
+//! The seed format: [`SimState`] is what `--state FILE` loads, what
+//! [`crate::SimConfig::initial_state`] and [`crate::SimHandle::seed`] take, and
+//! what [`crate::SimHandle::snapshot`] returns.
+//!
+//! ```json
+//! {
+//!   "resources": [
+//!     {"type": "aws_apprunner_vpc_connector", "region": "us-east-1", "name": "conn-a"},
+//!     {"type": "aws_apprunner_service", "name": "web",
+//!      "vpc_connector_arn": "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/conn-a/1/0123456789abcdef0123456789abcdef"},
+//!     {"type": "aws_dx_connection", "id": "dxcon-abcd1234", "name": "dc-1", "tags": {"team": "net"}},
+//!     {"type": "aws_dx_virtual_interface", "name": "vif-1", "connection_id": "dxcon-abcd1234", "status": "available"},
+//!     {"type": "aws_supplychain_instance", "region": "eu-central-1", "name": "scn"}
+//!   ]
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The six simulated resource types, named as in the `decom` manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ResourceType {
+    /// App Runner service (`aws_apprunner_service`), identified by ARN.
+    #[serde(rename = "aws_apprunner_service")]
+    AppRunnerService,
+    /// App Runner VPC connector (`aws_apprunner_vpc_connector`), identified by ARN.
+    #[serde(rename = "aws_apprunner_vpc_connector")]
+    AppRunnerVpcConnector,
+    /// App Runner VPC ingress connection (`aws_apprunner_vpc_ingress_connection`), by ARN.
+    #[serde(rename = "aws_apprunner_vpc_ingress_connection")]
+    AppRunnerVpcIngressConnection,
+    /// Direct Connect connection (`aws_dx_connection`), id `dxcon-xxxxxxxx`.
+    #[serde(rename = "aws_dx_connection")]
+    DxConnection,
+    /// Direct Connect private virtual interface (`aws_dx_virtual_interface`), id `dxvif-xxxxxxxx`.
+    #[serde(rename = "aws_dx_virtual_interface")]
+    DxVirtualInterface,
+    /// Supply Chain instance (`aws_supplychain_instance`), id a UUID.
+    #[serde(rename = "aws_supplychain_instance")]
+    SupplyChainInstance,
+}
+
+impl ResourceType {
+    /// All types, in a fixed order.
+    pub const ALL: [ResourceType; 6] = [
+        ResourceType::AppRunnerService,
+        ResourceType::AppRunnerVpcConnector,
+        ResourceType::AppRunnerVpcIngressConnection,
+        ResourceType::DxConnection,
+        ResourceType::DxVirtualInterface,
+        ResourceType::SupplyChainInstance,
+    ];
+
+    /// The manifest type name, e.g. `aws_apprunner_service`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceType::AppRunnerService => "aws_apprunner_service",
+            ResourceType::AppRunnerVpcConnector => "aws_apprunner_vpc_connector",
+            ResourceType::AppRunnerVpcIngressConnection => "aws_apprunner_vpc_ingress_connection",
+            ResourceType::DxConnection => "aws_dx_connection",
+            ResourceType::DxVirtualInterface => "aws_dx_virtual_interface",
+            ResourceType::SupplyChainInstance => "aws_supplychain_instance",
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The steady state a seed entry gets when it names no status (the
+    /// state in which the resource can be deleted).
+    pub fn default_status(self) -> &'static str {
+        match self {
+            ResourceType::AppRunnerService => "RUNNING",
+            ResourceType::AppRunnerVpcConnector => "ACTIVE",
+            ResourceType::AppRunnerVpcIngressConnection => "AVAILABLE",
+            ResourceType::DxConnection => "available",
+            ResourceType::DxVirtualInterface => "available",
+            ResourceType::SupplyChainInstance => "Active",
+        }
+    }
+
+    /// Every status the type can be in (the model's enum values that apply).
+    pub fn statuses(self) -> &'static [&'static str] {
+        match self {
+            ResourceType::AppRunnerService => &[
+                "CREATE_FAILED",
+                "RUNNING",
+                "DELETED",
+                "DELETE_FAILED",
+                "PAUSED",
+                "OPERATION_IN_PROGRESS",
+            ],
+            ResourceType::AppRunnerVpcConnector => &["ACTIVE", "INACTIVE"],
+            ResourceType::AppRunnerVpcIngressConnection => &[
+                "AVAILABLE",
+                "PENDING_CREATION",
+                "PENDING_UPDATE",
+                "PENDING_DELETION",
+                "FAILED_CREATION",
+                "FAILED_UPDATE",
+                "FAILED_DELETION",
+                "DELETED",
+            ],
+            ResourceType::DxConnection => &[
+                "ordering",
+                "requested",
+                "pending",
+                "available",
+                "down",
+                "deleting",
+                "deleted",
+                "rejected",
+                "unknown",
+            ],
+            ResourceType::DxVirtualInterface => &[
+                "confirming",
+                "verifying",
+                "pending",
+                "available",
+                "down",
+                "testing",
+                "deleting",
+                "deleted",
+                "rejected",
+                "unknown",
+            ],
+            ResourceType::SupplyChainInstance => &[
+                "Initializing",
+                "Active",
+                "CreateFailed",
+                "DeleteFailed",
+                "Deleting",
+                "Deleted",
+            ],
+        }
+    }
+
+    /// Terminal ("gone") statuses: resources in them disappear after the tombstone TTL.
+    pub fn is_terminal(self, status: &str) -> bool {
+        match self {
+            ResourceType::AppRunnerService | ResourceType::AppRunnerVpcIngressConnection => {
+                status == "DELETED"
+            }
+            ResourceType::AppRunnerVpcConnector => status == "INACTIVE",
+            ResourceType::DxConnection | ResourceType::DxVirtualInterface => {
+                status == "deleted" || status == "rejected"
+            }
+            ResourceType::SupplyChainInstance => status == "Deleted",
+        }
+    }
+
+    /// For a transitional status, the status it settles into (used for
+    /// seeded resources and for creates/deletes).
+    pub fn settles_to(self, status: &str) -> Option<&'static str> {
+        Some(match (self, status) {
+            (ResourceType::AppRunnerService, "OPERATION_IN_PROGRESS") => "RUNNING",
+            (
+                ResourceType::AppRunnerVpcIngressConnection,
+                "PENDING_CREATION" | "PENDING_UPDATE",
+            ) => "AVAILABLE",
+            (ResourceType::AppRunnerVpcIngressConnection, "PENDING_DELETION") => "DELETED",
+            (ResourceType::DxConnection, "ordering" | "requested" | "pending") => "available",
+            (ResourceType::DxConnection, "deleting") => "deleted",
+            (ResourceType::DxVirtualInterface, "confirming" | "verifying" | "pending") => {
+                "available"
+            }
+            (ResourceType::DxVirtualInterface, "deleting") => "deleted",
+            (ResourceType::SupplyChainInstance, "Initializing") => "Active",
+            (ResourceType::SupplyChainInstance, "Deleting") => "Deleted",
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of resources: the `--state FILE` JSON document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimState {
+    /// The resources, in any order (relations may point forward).
+    #[serde(default)]
+    pub resources: Vec<SeedResource>,
+}
+
+fn default_region() -> String {
+    "us-east-1".into()
+}
+
+/// One seeded resource. Only `type` is required.
+///
+/// Identity: App Runner resources are keyed by `arn`
+/// (`arn:aws:apprunner:REGION:ACCOUNT:service/NAME/32hex`,
+/// `…:vpcconnector/NAME/REVISION/32hex`, `…:vpcingressconnection/NAME/32hex`);
+/// `id` is the trailing 32-hex id. DX resources are keyed by `id`
+/// (`dxcon-…`, `dxvif-…`), Supply Chain instances by `id` (a UUID); their
+/// `arn` is derived. Whatever is omitted is generated from the seeded RNG.
+///
+/// `status` defaults to the type's deletable steady state
+/// ([`ResourceType::default_status`]). A transitional status (e.g.
+/// `OPERATION_IN_PROGRESS`, `PENDING_DELETION`, `deleting`, `Initializing`)
+/// settles like a fresh create/delete would, after the type's latency counted
+/// from when the seed is loaded; a terminal status (`DELETED`, `INACTIVE`,
+/// `deleted`, `Deleted`) stays visible for the tombstone TTL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedResource {
+    /// The resource type, e.g. `"aws_apprunner_service"`.
+    #[serde(rename = "type")]
+    pub resource_type: ResourceType,
+    /// The region (default `us-east-1`).
+    #[serde(default = "default_region")]
+    pub region: String,
+    /// The resource name (service/connector/ingress connection/DX connection/VIF/instance name).
+    #[serde(default)]
+    pub name: String,
+    /// Explicit ARN (App Runner identity); generated when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// Explicit id (DX `dxcon-`/`dxvif-` id, Supply Chain UUID, App Runner 32-hex id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The status, using the model's enum spelling (e.g. `RUNNING`, `available`, `Active`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Service only: the VPC connector ARN of its egress configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_connector_arn: Option<String>,
+    /// Ingress connection only: the service ARN it points at (required for that type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// Ingress connection only: the VPC endpoint id (generated when omitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_endpoint_id: Option<String>,
+    /// Virtual interface only: the DX connection id it runs on (required for that type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+impl SeedResource {
+    /// A seed entry of this type/name in us-east-1, everything else defaulted.
+    pub fn new(resource_type: ResourceType, name: impl Into<String>) -> SeedResource {
+        SeedResource {
+            resource_type,
+            region: default_region(),
+            name: name.into(),
+            arn: None,
+            id: None,
+            status: None,
+            vpc_connector_arn: None,
+            service_arn: None,
+            vpc_endpoint_id: None,
+            connection_id: None,
+            tags: BTreeMap::new(),
+        }
+    }
+}
+
+impl SimState {
+    /// Reads a `--state` JSON file.
+    pub fn load(path: &Path) -> Result<SimState, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read state file {}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("invalid state file {}: {e}", path.display()))
+    }
+
+    /// The resources of one type (convenience for tests).
+    pub fn of_type(&self, t: ResourceType) -> impl Iterator<Item = &SeedResource> {
+        self.resources.iter().filter(move |r| r.resource_type == t)
+    }
+}

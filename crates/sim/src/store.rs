@@ -1,0 +1,566 @@
+//! Simulated state: resources partitioned by region and type in `BTreeMap`s
+//! keyed by identity (ARN for App Runner, id for DX and Supply Chain), so list
+//! pages are key ranges (O(page)). State machines are evaluated lazily: a
+//! resource stores its status and, while transitional, the status it settles
+//! into and when; every access settles it first. Deleted resources keep their
+//! terminal status until the tombstone TTL passes, then are removed on access.
+//!
+//! The store is plain data behind one `std::sync::Mutex`, locked only inside
+//! synchronous request handling (never across an `.await`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+
+use serde_json::{Map, Value};
+
+use crate::config::SimConfig;
+use crate::ids::Rng;
+use crate::state_file::{ResourceType, SeedResource, SimState};
+
+/// A simulated resource.
+#[derive(Debug, Clone)]
+pub(crate) struct Resource {
+    pub rtype: ResourceType,
+    pub region: String,
+    pub name: String,
+    /// The bare id: 32-hex (App Runner), `dxcon-…`/`dxvif-…`, or a UUID.
+    pub id: String,
+    pub arn: String,
+    pub status: String,
+    /// While transitional: (status it settles into, when in epoch ms).
+    pub transition: Option<(String, u64)>,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+    /// When the terminal status was reached.
+    pub deleted_ms: Option<u64>,
+    /// Service → VPC connector ARN; ingress → service ARN; VIF → connection id.
+    pub relation: Option<String>,
+    pub tags: Vec<(String, String)>,
+    /// Type-specific attributes echoed in responses (e.g. `SourceConfiguration`).
+    pub attrs: Map<String, Value>,
+}
+
+impl Resource {
+    pub(crate) fn key(&self) -> &str {
+        match self.rtype {
+            ResourceType::AppRunnerService
+            | ResourceType::AppRunnerVpcConnector
+            | ResourceType::AppRunnerVpcIngressConnection => &self.arn,
+            _ => &self.id,
+        }
+    }
+
+    fn settle(&mut self, now: u64) {
+        if let Some((to, at)) = &self.transition {
+            if *at <= now {
+                self.status = to.clone();
+                self.updated_ms = *at;
+                if self.rtype.is_terminal(&self.status) {
+                    self.deleted_ms = Some(*at);
+                }
+                self.transition = None;
+            }
+        }
+    }
+
+    fn gone(&self, now: u64, ttl_ms: u64) -> bool {
+        self.deleted_ms
+            .is_some_and(|d| d.saturating_add(ttl_ms) <= now)
+    }
+
+    /// Whether the resource is in a terminal (deleted) status.
+    pub(crate) fn is_terminal(&self) -> bool {
+        self.rtype.is_terminal(&self.status)
+    }
+
+    pub(crate) fn attr(&self, name: &str) -> Option<&Value> {
+        self.attrs.get(name)
+    }
+
+    pub(crate) fn attr_str(&self, name: &str) -> Option<&str> {
+        self.attrs.get(name).and_then(Value::as_str)
+    }
+}
+
+#[derive(Debug, Default)]
+struct RegionStore {
+    maps: [BTreeMap<String, Resource>; 6],
+    /// Parent key → keys of resources whose `relation` names it.
+    children: HashMap<String, BTreeSet<String>>,
+}
+
+/// Scaled timing knobs, in milliseconds.
+#[derive(Debug, Clone)]
+pub(crate) struct Timing {
+    pub service_create: u64,
+    pub service_delete: u64,
+    pub ingress_create: u64,
+    pub ingress_delete: u64,
+    pub dx_connection_create: u64,
+    pub dx_connection_delete: u64,
+    pub vif_create: u64,
+    pub vif_delete: u64,
+    pub instance_create: u64,
+    pub instance_delete: u64,
+    pub tombstone: u64,
+    pub connector_lag: u64,
+}
+
+impl Timing {
+    pub(crate) fn from_config(c: &SimConfig) -> Timing {
+        let l = &c.latencies;
+        Timing {
+            service_create: c.scaled_ms(l.service_create),
+            service_delete: c.scaled_ms(l.service_delete),
+            ingress_create: c.scaled_ms(l.ingress_create),
+            ingress_delete: c.scaled_ms(l.ingress_delete),
+            dx_connection_create: c.scaled_ms(l.dx_connection_create),
+            dx_connection_delete: c.scaled_ms(l.dx_connection_delete),
+            vif_create: c.scaled_ms(l.vif_create),
+            vif_delete: c.scaled_ms(l.vif_delete),
+            instance_create: c.scaled_ms(l.instance_create),
+            instance_delete: c.scaled_ms(l.instance_delete),
+            tombstone: c.scaled_ms(c.tombstone_ttl),
+            connector_lag: c.scaled_ms(c.connector_in_use_lag),
+        }
+    }
+
+    /// How long a resource stays in the transitional `status`.
+    fn phase_ms(&self, t: ResourceType, status: &str) -> u64 {
+        use ResourceType as T;
+        match (t, status) {
+            (T::AppRunnerService, _) => self.service_create,
+            (T::AppRunnerVpcIngressConnection, "PENDING_DELETION") => self.ingress_delete,
+            (T::AppRunnerVpcIngressConnection, _) => self.ingress_create,
+            (T::DxConnection, "deleting") => self.dx_connection_delete,
+            (T::DxConnection, _) => self.dx_connection_create,
+            (T::DxVirtualInterface, "deleting") => self.vif_delete,
+            (T::DxVirtualInterface, _) => self.vif_create,
+            (T::SupplyChainInstance, "Deleting") => self.instance_delete,
+            (T::SupplyChainInstance, _) => self.instance_create,
+            (T::AppRunnerVpcConnector, _) => 0,
+        }
+    }
+}
+
+/// All simulated state.
+#[derive(Debug)]
+pub(crate) struct Store {
+    pub timing: Timing,
+    pub account_id: String,
+    pub rng: Rng,
+    regions: HashMap<String, RegionStore>,
+    /// (region, client token) → Supply Chain instance id (CreateInstance idempotency).
+    pub client_tokens: HashMap<(String, String), String>,
+}
+
+impl Store {
+    pub(crate) fn new(config: &SimConfig) -> Store {
+        Store {
+            timing: Timing::from_config(config),
+            account_id: config.account_id.clone(),
+            rng: Rng::new(config.seed),
+            regions: HashMap::new(),
+            client_tokens: HashMap::new(),
+        }
+    }
+
+    fn region_mut(&mut self, region: &str) -> &mut RegionStore {
+        self.regions.entry(region.to_owned()).or_default()
+    }
+
+    /// Looks a resource up, settling its state machine; `None` if absent or
+    /// past its tombstone TTL (in which case it is removed).
+    pub(crate) fn get(
+        &mut self,
+        region: &str,
+        t: ResourceType,
+        key: &str,
+        now: u64,
+    ) -> Option<&mut Resource> {
+        let ttl = self.timing.tombstone;
+        let rs = self.regions.get_mut(region)?;
+        let gone = {
+            let r = rs.maps[t.index()].get_mut(key)?;
+            r.settle(now);
+            r.gone(now, ttl)
+        };
+        if gone {
+            remove(rs, t, key);
+            return None;
+        }
+        rs.maps[t.index()].get_mut(key)
+    }
+
+    /// Inserts (or replaces) a resource and indexes its relation.
+    pub(crate) fn insert(&mut self, r: Resource) {
+        let rs = self.region_mut(&r.region.clone());
+        if let Some(parent) = &r.relation {
+            rs.children
+                .entry(parent.clone())
+                .or_default()
+                .insert(r.key().to_owned());
+        }
+        rs.maps[r.rtype.index()].insert(r.key().to_owned(), r);
+    }
+
+    /// Whether a key is taken (even by a tombstone).
+    pub(crate) fn contains(&self, region: &str, t: ResourceType, key: &str) -> bool {
+        self.regions
+            .get(region)
+            .is_some_and(|rs| rs.maps[t.index()].contains_key(key))
+    }
+
+    /// The live (settled, not expired) resources of type `child` whose relation is `parent`.
+    pub(crate) fn dependents(
+        &mut self,
+        region: &str,
+        parent: &str,
+        child: ResourceType,
+        now: u64,
+    ) -> Vec<Resource> {
+        let keys: Vec<String> = match self
+            .regions
+            .get(region)
+            .and_then(|rs| rs.children.get(parent))
+        {
+            Some(set) => set.iter().cloned().collect(),
+            None => return Vec::new(),
+        };
+        keys.iter()
+            .filter_map(|k| self.get(region, child, k, now).map(|r| r.clone()))
+            .collect()
+    }
+
+    /// One page of resources of type `t` with keys after `after`, in key
+    /// order, keeping those that pass `filter`. Returns the page and, when
+    /// more matching resources follow, the key to continue after.
+    pub(crate) fn page(
+        &mut self,
+        region: &str,
+        t: ResourceType,
+        after: Option<&str>,
+        limit: usize,
+        now: u64,
+        mut filter: impl FnMut(&Resource) -> bool,
+    ) -> (Vec<Resource>, Option<String>) {
+        let ttl = self.timing.tombstone;
+        let Some(rs) = self.regions.get_mut(region) else {
+            return (Vec::new(), None);
+        };
+        let mut out: Vec<Resource> = Vec::new();
+        let mut expired = Vec::new();
+        let mut next = None;
+        let lower = match after {
+            Some(a) => Bound::Excluded(a),
+            None => Bound::Unbounded,
+        };
+        for (k, r) in rs.maps[t.index()].range_mut::<str, _>((lower, Bound::Unbounded)) {
+            r.settle(now);
+            if r.gone(now, ttl) {
+                expired.push(k.clone());
+                continue;
+            }
+            if !filter(r) {
+                continue;
+            }
+            if out.len() >= limit {
+                next = out.last().map(|l| l.key().to_owned());
+                break;
+            }
+            out.push(r.clone());
+        }
+        for k in expired {
+            remove(rs, t, &k);
+        }
+        (out, next)
+    }
+
+    /// Like [`Store::page`] but over the dependents of `parent` (e.g. the VIFs
+    /// of one connection), using the relation index.
+    pub(crate) fn page_dependents(
+        &mut self,
+        region: &str,
+        parent: &str,
+        child: ResourceType,
+        after: Option<&str>,
+        limit: usize,
+        now: u64,
+    ) -> (Vec<Resource>, Option<String>) {
+        let keys: Vec<String> = match self
+            .regions
+            .get(region)
+            .and_then(|rs| rs.children.get(parent))
+        {
+            Some(set) => {
+                let lower = match after {
+                    Some(a) => Bound::Excluded(a),
+                    None => Bound::Unbounded,
+                };
+                set.range::<str, _>((lower, Bound::Unbounded))
+                    .cloned()
+                    .collect()
+            }
+            None => return (Vec::new(), None),
+        };
+        let mut out: Vec<Resource> = Vec::new();
+        for k in keys {
+            let Some(r) = self.get(region, child, &k, now) else {
+                continue;
+            };
+            if out.len() >= limit {
+                return (out.clone(), out.last().map(|l| l.key().to_owned()));
+            }
+            out.push(r.clone());
+        }
+        (out, None)
+    }
+
+    /// Resources of type `t` whose key starts with `prefix` (e.g. all
+    /// revisions of a connector name), settled and not expired.
+    pub(crate) fn with_prefix(
+        &mut self,
+        region: &str,
+        t: ResourceType,
+        prefix: &str,
+        now: u64,
+    ) -> Vec<Resource> {
+        let keys: Vec<String> = match self.regions.get(region) {
+            Some(rs) => rs.maps[t.index()]
+                .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+                .take_while(|(k, _)| k.starts_with(prefix))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            None => return Vec::new(),
+        };
+        keys.iter()
+            .filter_map(|k| self.get(region, t, k, now).map(|r| r.clone()))
+            .collect()
+    }
+
+    /// Puts a resource into `status`, scheduling the settle transition
+    /// if `status` is transitional and stamping terminal statuses.
+    pub(crate) fn enter(timing: &Timing, r: &mut Resource, status: &str, now: u64) {
+        r.status = status.to_owned();
+        r.updated_ms = now;
+        r.transition = r.rtype.settles_to(status).map(|to| {
+            (
+                to.to_owned(),
+                now.saturating_add(timing.phase_ms(r.rtype, status)),
+            )
+        });
+        if r.rtype.is_terminal(status) {
+            r.deleted_ms = Some(now);
+        }
+    }
+
+    /// Generates an App Runner ARN and its 32-hex id.
+    pub(crate) fn apprunner_arn(
+        &mut self,
+        region: &str,
+        kind: &str,
+        name: &str,
+        revision: Option<u64>,
+    ) -> (String, String) {
+        let id = self.rng.hex32();
+        let mid = match revision {
+            Some(r) => format!("{name}/{r}"),
+            None => name.to_owned(),
+        };
+        (
+            format!(
+                "arn:aws:apprunner:{region}:{}:{kind}/{mid}/{id}",
+                self.account_id
+            ),
+            id,
+        )
+    }
+
+    /// Generates an unused `prefix-xxxxxxxx` DX id.
+    pub(crate) fn dx_id(&mut self, region: &str, t: ResourceType, prefix: &str) -> String {
+        loop {
+            let id = format!("{prefix}-{}", self.rng.alnum(8));
+            if !self.contains(region, t, &id) {
+                return id;
+            }
+        }
+    }
+
+    pub(crate) fn dx_arn(&self, region: &str, id: &str) -> String {
+        let kind = id.split('-').next().unwrap_or("dxcon");
+        format!(
+            "arn:aws:directconnect:{region}:{}:{kind}/{id}",
+            self.account_id
+        )
+    }
+
+    pub(crate) fn scn_arn(&self, region: &str, id: &str) -> String {
+        format!("arn:aws:scn:{region}:{}:instance/{id}", self.account_id)
+    }
+
+    /// Loads seed resources (see [`SimState`]).
+    pub(crate) fn seed(&mut self, state: &SimState, now: u64) -> Result<(), String> {
+        for (i, s) in state.resources.iter().enumerate() {
+            let r = self
+                .seed_one(s, now)
+                .map_err(|e| format!("resources[{i}] ({} '{}'): {e}", s.resource_type, s.name))?;
+            if self.contains(&r.region, r.rtype, r.key()) {
+                return Err(format!(
+                    "resources[{i}] ({} '{}'): duplicate identity {}",
+                    s.resource_type,
+                    s.name,
+                    r.key()
+                ));
+            }
+            self.insert(r);
+        }
+        Ok(())
+    }
+
+    fn seed_one(&mut self, s: &SeedResource, now: u64) -> Result<Resource, String> {
+        use ResourceType as T;
+        let t = s.resource_type;
+        let region = s.region.clone();
+        if region.is_empty() {
+            return Err("region must not be empty".into());
+        }
+        let status = s
+            .status
+            .clone()
+            .unwrap_or_else(|| t.default_status().to_owned());
+        if !t.statuses().contains(&status.as_str()) {
+            return Err(format!(
+                "status '{status}' is not one of {}",
+                t.statuses().join(", ")
+            ));
+        }
+        let (id, arn) = match t {
+            T::AppRunnerService | T::AppRunnerVpcConnector | T::AppRunnerVpcIngressConnection => {
+                match (&s.arn, &s.id) {
+                    (Some(arn), _) => {
+                        let id = arn.rsplit('/').next().unwrap_or_default().to_owned();
+                        (id, arn.clone())
+                    }
+                    (None, id) => {
+                        let (kind, rev) = match t {
+                            T::AppRunnerService => ("service", None),
+                            T::AppRunnerVpcConnector => ("vpcconnector", Some(1)),
+                            _ => ("vpcingressconnection", None),
+                        };
+                        let (mut arn, mut gen) = self.apprunner_arn(&region, kind, &s.name, rev);
+                        if let Some(id) = id {
+                            arn = format!("{}{id}", &arn[..arn.len() - gen.len()]);
+                            gen = id.clone();
+                        }
+                        (gen, arn)
+                    }
+                }
+            }
+            T::DxConnection | T::DxVirtualInterface => {
+                let prefix = if t == T::DxConnection {
+                    "dxcon"
+                } else {
+                    "dxvif"
+                };
+                let id = match (&s.id, &s.arn) {
+                    (Some(id), _) => id.clone(),
+                    (None, Some(arn)) => arn.rsplit('/').next().unwrap_or_default().to_owned(),
+                    (None, None) => self.dx_id(&region, t, prefix),
+                };
+                let arn = s.arn.clone().unwrap_or_else(|| self.dx_arn(&region, &id));
+                (id, arn)
+            }
+            T::SupplyChainInstance => {
+                let id = match (&s.id, &s.arn) {
+                    (Some(id), _) => id.clone(),
+                    (None, Some(arn)) => arn.rsplit('/').next().unwrap_or_default().to_owned(),
+                    (None, None) => self.rng.uuid(),
+                };
+                let arn = s.arn.clone().unwrap_or_else(|| self.scn_arn(&region, &id));
+                (id, arn)
+            }
+        };
+        if id.is_empty() {
+            return Err("could not derive an id from the arn".into());
+        }
+        let relation = match t {
+            T::AppRunnerService => s.vpc_connector_arn.clone(),
+            T::AppRunnerVpcIngressConnection => Some(
+                s.service_arn
+                    .clone()
+                    .ok_or("an ingress connection needs service_arn")?,
+            ),
+            T::DxVirtualInterface => Some(
+                s.connection_id
+                    .clone()
+                    .ok_or("a virtual interface needs connection_id")?,
+            ),
+            _ => None,
+        };
+        let mut attrs = Map::new();
+        if let Some(ep) = &s.vpc_endpoint_id {
+            attrs.insert("VpcEndpointId".into(), Value::String(ep.clone()));
+        }
+        let mut r = Resource {
+            rtype: t,
+            region,
+            name: s.name.clone(),
+            id,
+            arn,
+            status: String::new(),
+            transition: None,
+            created_ms: now,
+            updated_ms: now,
+            deleted_ms: None,
+            relation,
+            tags: s.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            attrs,
+        };
+        Store::enter(&self.timing, &mut r, &status, now);
+        Ok(r)
+    }
+
+    /// All live resources as seed entries (the `--state` format).
+    pub(crate) fn snapshot(&mut self, now: u64) -> SimState {
+        let mut regions: Vec<String> = self.regions.keys().cloned().collect();
+        regions.sort();
+        let mut resources = Vec::new();
+        for region in regions {
+            for t in ResourceType::ALL {
+                let (page, _) = self.page(&region, t, None, usize::MAX, now, |_| true);
+                for r in page {
+                    let mut s = SeedResource::new(t, r.name.clone());
+                    s.region = r.region.clone();
+                    s.arn = Some(r.arn.clone());
+                    s.id = Some(r.id.clone());
+                    s.status = Some(r.status.clone());
+                    match t {
+                        ResourceType::AppRunnerService => s.vpc_connector_arn = r.relation.clone(),
+                        ResourceType::AppRunnerVpcIngressConnection => {
+                            s.service_arn = r.relation.clone();
+                            s.vpc_endpoint_id = r.attr_str("VpcEndpointId").map(str::to_owned);
+                        }
+                        ResourceType::DxVirtualInterface => s.connection_id = r.relation.clone(),
+                        _ => {}
+                    }
+                    s.tags = r.tags.iter().cloned().collect();
+                    resources.push(s);
+                }
+            }
+        }
+        SimState { resources }
+    }
+}
+
+fn remove(rs: &mut RegionStore, t: ResourceType, key: &str) {
+    if let Some(r) = rs.maps[t.index()].remove(key) {
+        if let Some(parent) = &r.relation {
+            if let Some(set) = rs.children.get_mut(parent) {
+                set.remove(key);
+                if set.is_empty() {
+                    rs.children.remove(parent);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! `decom plan` and `decom show` end to end: the real binary, the real SDK
+//! clients, over HTTP against the simulator.
+
+mod common;
+
+use common::sim::{TestSim, SECRET_KEY};
+use common::{decom, repo_root, stderr, stdout, Project};
+use decom_sim::{ResourceType as Sim, SeedResource};
+
+const ACCOUNT: &str = "123456789012";
+const CONNECTOR_ARN: &str =
+    "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/shared/1/89efcdab0123456789abcdef01234567";
+const SERVICE_ARN: &str =
+    "arn:aws:apprunner:us-east-1:123456789012:service/shop-staging-web/0123456789abcdef0123456789abcdef";
+
+fn seed(ty: Sim, name: &str) -> SeedResource {
+    SeedResource::new(ty, name)
+}
+
+/// Live resources matching examples/quickstart.
+fn quickstart_seed() -> Vec<SeedResource> {
+    let mut connector = seed(Sim::AppRunnerVpcConnector, "shared");
+    connector.arn = Some(CONNECTOR_ARN.into());
+    let mut service = seed(Sim::AppRunnerService, "shop-staging-web");
+    service.arn = Some(SERVICE_ARN.into());
+    service.vpc_connector_arn = Some(CONNECTOR_ARN.into());
+    let mut ingress = seed(Sim::AppRunnerVpcIngressConnection, "shop-staging-web");
+    ingress.service_arn = Some(SERVICE_ARN.into());
+    let mut connection = seed(Sim::DxConnection, "nyc");
+    connection.id = Some("dxcon-fg123456".into());
+    let mut vif = seed(Sim::DxVirtualInterface, "prod");
+    vif.id = Some("dxvif-ffabc123".into());
+    vif.connection_id = Some("dxcon-fg123456".into());
+    vec![
+        connector,
+        service,
+        ingress,
+        connection,
+        vif,
+        seed(Sim::SupplyChainInstance, "planning"),
+    ]
+}
+
+fn plan_quickstart(sim: &TestSim, extra: &[&str]) -> std::process::Output {
+    let mut cmd = decom();
+    sim.env(&mut cmd);
+    cmd.arg("plan")
+        .arg(repo_root().join("examples/quickstart"))
+        .args(extra);
+    cmd.output().unwrap()
+}
+
+#[test]
+fn quickstart_plan_deletes_everything_in_three_waves_without_mutating() {
+    let sim = TestSim::start(quickstart_seed());
+    let out = plan_quickstart(&sim, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("# aws_apprunner_vpc_ingress_connection.web will be deleted (wave 1)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# aws_apprunner_service.web will be deleted (wave 2)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# aws_apprunner_vpc_connector.shared will be deleted (wave 3)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("- service_arn = \"{SERVICE_ARN}\"")),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Plan: 6 to delete, 0 to wait for, 0 already gone.\n"),
+        "{text}"
+    );
+    // Invariant 3: plan only reads.
+    assert!(
+        sim.mutating_requests().is_empty(),
+        "{:?}",
+        sim.mutating_requests()
+    );
+    assert!(!text.contains(SECRET_KEY) && !stderr(&out).contains(SECRET_KEY));
+}
+
+#[test]
+fn detailed_exitcode_is_2_with_changes_and_0_without() {
+    let sim = TestSim::start(quickstart_seed());
+    let out = plan_quickstart(&sim, &["--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    // Everything given by ARN/id and absent: nothing to do.
+    let empty = TestSim::start(Vec::new());
+    let p = Project::with_main(&format!(
+        "resource \"aws_apprunner_vpc_connector\" \"c\" {{\n  arn = \"{CONNECTOR_ARN}\"\n}}\n"
+    ));
+    let mut cmd = p.decom(&["plan", "--detailed-exitcode"]);
+    empty.env(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Plan: 0 to delete, 0 to wait for, 1 already gone."));
+}
+
+#[test]
+fn a_saved_plan_round_trips_through_show() {
+    let sim = TestSim::start(quickstart_seed());
+    let dir = tempfile::tempdir().unwrap();
+    let plan_file = dir.path().join("plan.bin");
+    let out = plan_quickstart(&sim, &["--out", plan_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("decom apply "));
+    let shown = decom().arg("show").arg(&plan_file).output().unwrap();
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let plan_text = stdout(&out);
+    let rendered = plan_text.split("\nSaved the plan").next().unwrap();
+    assert_eq!(stdout(&shown), rendered);
+
+    let json = decom()
+        .arg("show")
+        .arg(&plan_file)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(j["resource_changes"].as_array().unwrap().len(), 6);
+    assert_eq!(j["waves"].as_array().unwrap().len(), 3);
+    let bytes = std::fs::read(&plan_file).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains(SECRET_KEY));
+}
+
+#[test]
+fn a_blocker_outside_the_manifest_stops_the_plan() {
+    let mut seed = quickstart_seed();
+    let mut intruder = SeedResource::new(Sim::AppRunnerService, "intruder");
+    intruder.vpc_connector_arn = Some(CONNECTOR_ARN.into());
+    seed.push(intruder);
+    let sim = TestSim::start(seed);
+    let out = plan_quickstart(&sim, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("aws_apprunner_vpc_connector.shared cannot be deleted: live aws_apprunner_service \"intruder\""), "{err}");
+    assert!(
+        err.contains("vpc_connector_arn = aws_apprunner_vpc_connector.shared.arn"),
+        "{err}"
+    );
+    assert!(sim.mutating_requests().is_empty());
+}
+
+#[test]
+fn names_resolve_against_live_inventory_or_fail_naming_candidates() {
+    // No supply chain instance named "planning": the plan names what exists.
+    let mut seed = quickstart_seed();
+    seed.retain(|s| s.resource_type != Sim::SupplyChainInstance);
+    seed.push(SeedResource::new(Sim::SupplyChainInstance, "planning-v2"));
+    let sim = TestSim::start(seed);
+    let out = plan_quickstart(&sim, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no aws_supplychain_instance named \"planning\" in us-east-1"),
+        "{err}"
+    );
+    assert!(err.contains("\"planning-v2\""), "{err}");
+
+    // Two of them: both ids are listed.
+    let mut seed = quickstart_seed();
+    seed.push(SeedResource::new(Sim::SupplyChainInstance, "planning"));
+    let sim = TestSim::start(seed);
+    let out = plan_quickstart(&sim, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("2 live aws_supplychain_instance resources are named \"planning\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_account_guard_refuses_other_accounts() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = Project::with_main(&format!(
+        r#"provider "aws" {{
+  region              = "us-east-1"
+  allowed_account_ids = ["999999999999"]
+}}
+
+resource "aws_apprunner_vpc_connector" "c" {{
+  arn = "{CONNECTOR_ARN}"
+}}
+"#
+    ));
+    let mut cmd = p.decom(&["plan"]);
+    sim.env(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "is in account {ACCOUNT}, which the provider does not allow"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn missing_credentials_are_one_clear_line() {
+    let sim = TestSim::start(Vec::new());
+    let mut cmd = decom();
+    sim.env(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY");
+    let out = cmd
+        .arg("plan")
+        .arg(repo_root().join("examples/quickstart"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: no AWS credentials found"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(sim.audit().is_empty());
+}
