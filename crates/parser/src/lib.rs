@@ -22,8 +22,8 @@ pub mod value;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use manifest::{
-    Address, Dependency, DependencyKind, Identity, IdentityKind, InstanceKey, Knowable, Manifest,
-    Provider, Relation, ResourceInstance, Variable,
+    split_reference, Address, Dependency, DependencyKind, Identity, IdentityKind, InstanceKey,
+    Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
 };
 pub use resource_type::{RelationAttr, ResourceType};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};

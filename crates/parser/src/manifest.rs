@@ -125,8 +125,17 @@ impl std::str::FromStr for Address {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Knowable<T> {
     Known(T),
-    /// What it waits for, e.g. `aws_apprunner_service.web.arn`.
+    /// Exactly the value of this reference, e.g.
+    /// `aws_apprunner_service.web.arn` (the loader rejects values merely
+    /// derived from one); see [`split_reference`].
     AfterRefresh(String),
+}
+
+/// `TYPE.NAME[KEY].ATTR` -> (address, attribute), as carried by
+/// [`Knowable::AfterRefresh`].
+pub fn split_reference(reference: &str) -> Option<(Address, &str)> {
+    let (address, attr) = reference.rsplit_once('.')?;
+    Some((address.parse().ok()?, attr))
 }
 
 /// How a resource names the live object it means.

@@ -22,7 +22,6 @@ use crate::manifest::{
 };
 use crate::refs::{memo_key, Resolved};
 use crate::resource_type::{RelationAttr, ResourceType};
-use crate::source::Span;
 use crate::suggest;
 use crate::value::Value;
 
@@ -146,11 +145,9 @@ impl Evaluator<'_> {
                     let (v, found) = (v.clone(), found.clone());
                     reference(key, found, &mut deps);
                     if let Ok(v) = v {
-                        if let Some(value) =
-                            self.knowable(key, v, a.value_span(), !shape_reported, |s| {
-                                identity_shape(rtype, ikind, s)
-                            })
-                        {
+                        if let Some(value) = self.knowable(key, v, &a, !shape_reported, |s| {
+                            identity_shape(rtype, ikind, s)
+                        }) {
                             identity = Some(Identity {
                                 kind: ikind,
                                 value,
@@ -170,11 +167,9 @@ impl Evaluator<'_> {
                 let (v, found) = self.collecting(|ev| ev.eval(a.expr, &mut scope));
                 reference(rel.name(), found, &mut deps);
                 if let Ok(v) = v {
-                    if let Some(value) =
-                        self.knowable(rel.name(), v, a.value_span(), !shape_reported, |s| {
-                            relation_shape(*rel, s)
-                        })
-                    {
+                    if let Some(value) = self.knowable(rel.name(), v, a, !shape_reported, |s| {
+                        relation_shape(*rel, s)
+                    }) {
                         rels.push(Relation {
                             attr: *rel,
                             value,
@@ -219,15 +214,34 @@ impl Evaluator<'_> {
     /// A string (or unknown) value as a [`Knowable`], with a shape check
     /// on known values. `None`: reported (or suppressed after the first
     /// shape error of a block).
+    ///
+    /// A value known only after refresh must be written as a direct
+    /// reference (`aws_x.y.arn` or `"${aws_x.y.arn}"`): then
+    /// `Knowable::AfterRefresh` names exactly the value plan substitutes,
+    /// and a derived value can never be mistaken for the reference.
     fn knowable(
         &mut self,
         what: &str,
         v: Value,
-        span: Option<Span>,
+        a: &Attr<'_>,
         report_shape: bool,
         shape: impl Fn(&str) -> Result<(), (String, String)>,
     ) -> Option<Knowable<String>> {
+        let span = a.value_span();
         match v {
+            Value::Unknown(w) if !is_direct_resource_reference(a.expr) => {
+                self.report(
+                    Diagnostic::error(
+                        format!(
+                            "`{what}` is computed from `{w}`, which is known only after refresh"
+                        ),
+                        span,
+                    )
+                    .with_label("derived from a value known only after refresh")
+                    .with_help(format!("write the reference directly: `{what} = {w}`")),
+                );
+                None
+            }
             Value::String(s) => match shape(&s) {
                 Ok(()) => Some(Knowable::Known(s)),
                 Err((msg, help)) => {
@@ -577,5 +591,27 @@ fn check_prefix(s: &str, prefix: &str, what: &str, example: &str) -> Result<(), 
             format!("\"{s}\" is not {what}"),
             format!("{what} starts with `{prefix}`, e.g. \"{example}\""),
         )),
+    }
+}
+
+/// `TYPE.NAME[...].ATTR` (a resource attribute traversal) or a string
+/// template that is exactly one interpolation of one.
+fn is_direct_resource_reference(expr: &Expression) -> bool {
+    match expr {
+        Expression::Traversal(t) => matches!(
+            &t.expr,
+            Expression::Variable(v) if ResourceType::from_name(v.as_str()).is_some()
+        ),
+        Expression::StringTemplate(t) => {
+            let mut elements = t.iter();
+            match (elements.next(), elements.next()) {
+                (Some(hcl_edit::template::Element::Interpolation(i)), None) => {
+                    is_direct_resource_reference(&i.expr)
+                }
+                _ => false,
+            }
+        }
+        Expression::Parenthesis(p) => is_direct_resource_reference(p.inner()),
+        _ => false,
     }
 }

@@ -653,3 +653,22 @@ fn shape_errors_are_reported_once_per_counted_block() {
     let d = errs("resource \"aws_dx_connection\" \"x\" {\n  count = 50\n  id    = \"bad-${count.index}\"\n}\n");
     assert_one(&d, "\"bad-0\" is not a Direct Connect connection id", 3, 11);
 }
+
+#[test]
+fn a_value_derived_from_one_known_only_after_refresh_is_refused() {
+    let d = errs(
+        "resource \"aws_dx_connection\" \"c\" {\n  name = \"nyc\"\n}\n\
+         resource \"aws_dx_virtual_interface\" \"v\" {\n  id            = \"dxvif-ffabc123\"\n  connection_id = \"${aws_dx_connection.c.id}-x\"\n}\n",
+    );
+    assert_one(
+        &d,
+        "`connection_id` is computed from `aws_dx_connection.c.id`, which is known only after refresh",
+        6,
+        19,
+    );
+    assert!(d.items[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("connection_id = aws_dx_connection.c.id"));
+}

@@ -623,7 +623,7 @@ resource "aws_apprunner_vpc_connector" "k" {
   arn = "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/k/1/abc"
 }
 resource "aws_apprunner_vpc_ingress_connection" "i" {
-  name        = "ing-${upper(aws_apprunner_service.s.arn)}"
+  name        = "${aws_apprunner_service.s.arn}"
   service_arn = aws_apprunner_service.s.arn
 }
 resource "aws_dx_virtual_interface" "v" {
@@ -758,4 +758,22 @@ resource "aws_supplychain_instance" "s" { name = "x${~ " y " ~}z" }
     assert_eq!(m.providers[0].region.as_deref(), Some("eu-west-1"));
     assert_eq!(m.providers[0].allowed_account_ids, ["123456789012"]);
     assert_eq!(m.resources[0].identity.value, known("x y z"));
+}
+
+#[test]
+fn a_direct_reference_known_only_after_refresh_is_carried_as_that_reference() {
+    use decom_parser::{split_reference, Knowable};
+    let m = ok(
+        "resource \"aws_dx_connection\" \"c\" {\n  name = \"nyc\"\n}\n\
+         resource \"aws_dx_virtual_interface\" \"v\" {\n  id            = \"dxvif-ffabc123\"\n  connection_id = \"${aws_dx_connection.c.id}\"\n}\n",
+    );
+    let v = m.resources.iter().find(|r| r.address.name == "v").unwrap();
+    let Knowable::AfterRefresh(reference) = &v.relations[0].value else {
+        panic!("expected a value known after refresh");
+    };
+    let (address, attr) = split_reference(reference).unwrap();
+    assert_eq!(
+        (address.to_string().as_str(), attr),
+        ("aws_dx_connection.c", "id")
+    );
 }

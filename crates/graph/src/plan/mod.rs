@@ -22,7 +22,7 @@ mod relations;
 mod render;
 mod resolve;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
@@ -148,10 +148,15 @@ pub fn plan(
         return Err(fail(problems));
     }
 
+    let timeouts: HashMap<&Address, Duration> = manifest
+        .resources
+        .iter()
+        .map(|r| (&r.address, r.delete_timeout))
+        .collect();
     let mut resources = Vec::with_capacity(graph.len());
     for (i, wave) in graph.waves().iter().enumerate() {
         for &address in wave {
-            let Some(resource) = manifest.resource(address) else {
+            let Some(&delete_timeout) = timeouts.get(address) else {
                 continue;
             };
             let live = resolution.live(address).cloned();
@@ -161,7 +166,7 @@ pub fn plan(
                 wave: i + 1,
                 region: resolution.region(address).unwrap_or_default().to_string(),
                 live,
-                delete_timeout: resource.delete_timeout,
+                delete_timeout,
             });
         }
     }

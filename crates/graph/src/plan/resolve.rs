@@ -100,7 +100,7 @@ pub fn resolve(
         let before = deferred.len();
         let mut still = Vec::new();
         for (r, reference) in deferred {
-            match resolution.reference_value(manifest, &reference) {
+            match resolution.reference_value(&reference) {
                 Some(Ok(value)) => {
                     let region = region_of(manifest, r, default_region).unwrap_or_default();
                     match find_live(inventory, r, &region, &value) {
@@ -133,7 +133,7 @@ pub fn resolve(
                 let value = match &rel.value {
                     Knowable::Known(v) => Some(v.clone()),
                     Knowable::AfterRefresh(reference) => {
-                        match resolution.reference_value(manifest, reference) {
+                        match resolution.reference_value(reference) {
                             Some(Ok(v)) => Some(v),
                             Some(Err(why)) => {
                                 problems.push(unresolvable(rel.span, reference, &why));
@@ -178,20 +178,12 @@ impl Resolution {
     /// The value of `TYPE.NAME[KEY].ATTR` from the referenced resource's
     /// live facts: `None` if that resource is not resolved (yet),
     /// `Some(Err)` if it can never be.
-    fn reference_value(
-        &self,
-        manifest: &Manifest,
-        reference: &str,
-    ) -> Option<Result<String, String>> {
-        let Some((address, attr)) = reference
-            .rsplit_once('.')
-            .and_then(|(a, attr)| Some((a.parse::<Address>().ok()?, attr)))
-        else {
+    fn reference_value(&self, reference: &str) -> Option<Result<String, String>> {
+        let Some((address, attr)) = decom_parser::split_reference(reference) else {
             return Some(Err(format!(
                 "`{reference}` is not a resource attribute reference"
             )));
         };
-        manifest.resource(&address)?;
         let entry = self.entries.get(&address)?;
         let Some(live) = &entry.live else {
             return Some(Err(format!("{address} does not exist")));
