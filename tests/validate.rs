@@ -12,7 +12,11 @@ fn quickstart_is_valid_with_three_waves() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "Valid: 6 resources, 3 waves.\n");
+    assert_eq!(
+        stdout(&out),
+        "Valid: 6 resources, 3 waves.\n  \
+         aws_apprunner_vpc_ingress_connection.web.service_arn = aws_apprunner_service.web.arn (known after refresh)\n"
+    );
 }
 
 #[test]
@@ -105,6 +109,10 @@ fn json_reports_validity_and_diagnostics_with_positions() {
     assert_eq!(report["valid"], true);
     assert_eq!(report["resources"], 6);
     assert_eq!(report["waves"], 3);
+    assert_eq!(
+        report["known_after_refresh"][0]["reference"],
+        "aws_apprunner_service.web.arn"
+    );
 }
 
 const NAMED_BY_VAR: &str = r#"variable "conn" {

@@ -1,6 +1,8 @@
 //! `decom validate`: load and check a manifest and its deletion graph,
 //! without any network access.
 
+use decom_parser::{Knowable, Manifest};
+
 use super::manifest_args::ManifestArgs;
 use super::style::Style;
 use super::Outcome;
@@ -27,11 +29,16 @@ pub fn run(args: ValidateArgs, style: Style) -> Outcome {
         Ok((manifest, graph)) => {
             let waves = graph.waves().len();
             let resources = manifest.resources.len();
+            let deferred = known_after_refresh(&manifest);
             if args.json {
                 let report = serde_json::json!({
                     "valid": true,
                     "resources": resources,
                     "waves": waves,
+                    "known_after_refresh": deferred
+                        .iter()
+                        .map(|(attr, reference)| serde_json::json!({"attribute": attr, "reference": reference}))
+                        .collect::<Vec<_>>(),
                     "diagnostics": [],
                 });
                 println!("{report:#}");
@@ -41,6 +48,9 @@ pub fn run(args: ValidateArgs, style: Style) -> Outcome {
                     plural(resources, "resource"),
                     plural(waves, "wave")
                 );
+                for (attr, reference) in &deferred {
+                    println!("  {attr} = {reference} (known after refresh)");
+                }
             }
             Outcome::Success
         }
@@ -57,6 +67,22 @@ pub fn run(args: ValidateArgs, style: Style) -> Outcome {
             Outcome::Failure
         }
     }
+}
+
+/// `(resource.attribute, reference)` for every identity or relation that
+/// only live state can supply.
+fn known_after_refresh(manifest: &Manifest) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for r in &manifest.resources {
+        let identity = (r.identity.kind.attribute(), &r.identity.value);
+        let relations = r.relations.iter().map(|rel| (rel.attr.name(), &rel.value));
+        for (attr, value) in std::iter::once(identity).chain(relations) {
+            if let Knowable::AfterRefresh(reference) = value {
+                out.push((format!("{}.{attr}", r.address), reference.clone()));
+            }
+        }
+    }
+    out
 }
 
 fn plural(n: usize, noun: &str) -> String {
