@@ -222,3 +222,59 @@ fn missing_credentials_are_one_clear_line() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(sim.audit().is_empty());
 }
+
+#[test]
+fn sandbox_plans_every_example_with_a_banner_and_no_credentials() {
+    for example in [
+        "quickstart",
+        "apprunner-private-networking",
+        "directconnect",
+    ] {
+        let out = decom()
+            .args(["plan", "--sandbox"])
+            .arg(repo_root().join("examples").join(example))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{example}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.starts_with("SANDBOX: "), "{text}");
+        assert!(text.contains("Nothing real is read or touched."));
+        assert!(
+            text.contains(" to delete, 0 to wait for, 0 already gone."),
+            "{text}"
+        );
+    }
+    let out = decom()
+        .args(["plan", "--sandbox", "--json"])
+        .arg(repo_root().join("examples/quickstart"))
+        .output()
+        .unwrap();
+    assert!(stderr(&out).starts_with("SANDBOX: "));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["summary"]["delete"], 6);
+}
+
+#[test]
+fn graph_live_adds_the_edges_live_relations_imply() {
+    // The manifest names both but never references one from the other.
+    let mut seed = quickstart_seed();
+    seed.retain(|s| {
+        s.resource_type == Sim::AppRunnerService || s.resource_type == Sim::AppRunnerVpcConnector
+    });
+    let sim = TestSim::start(seed);
+    let p = Project::with_main(&format!(
+        "resource \"aws_apprunner_service\" \"web\" {{\n  arn = \"{SERVICE_ARN}\"\n}}\n\
+         resource \"aws_apprunner_vpc_connector\" \"c\" {{\n  arn = \"{CONNECTOR_ARN}\"\n}}\n"
+    ));
+    let offline = p.decom(&["graph"]).output().unwrap();
+    assert!(!stdout(&offline).contains("live:"));
+    let mut cmd = p.decom(&["graph", "--live"]);
+    sim.env(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(
+        r#""aws_apprunner_service.web" -> "aws_apprunner_vpc_connector.c" [label = "live: vpc_connector_arn"];"#
+    ), "{}", stdout(&out));
+    assert!(sim.mutating_requests().is_empty());
+}

@@ -19,18 +19,27 @@ pub struct CloudArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
+    /// Rehearse against an in-process simulator seeded from the manifest:
+    /// no credentials needed, nothing real is read or touched.
+    #[arg(long, conflicts_with_all = ["endpoint_url", "profile"])]
+    pub sandbox: bool,
+
     /// API requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
 }
 
 impl CloudArgs {
-    pub fn connect(&self) -> AwsCloud {
+    /// The connection; `sandbox_url` (the sandbox simulator) overrides the
+    /// endpoint and the credentials.
+    pub fn connect(&self, sandbox_url: Option<String>) -> AwsCloud {
+        let sandboxed = sandbox_url.is_some();
         AwsCloud::new(ConnectOptions {
-            endpoint_url: self.endpoint_url.clone(),
+            endpoint_url: sandbox_url.or_else(|| self.endpoint_url.clone()),
             profile: self.profile.clone(),
             parallelism: usize::from(self.parallelism),
             max_attempts: 8,
+            static_credentials: sandboxed.then(super::sandbox::credentials),
         })
     }
 }

@@ -5,6 +5,7 @@ mod cloud_args;
 mod graph;
 mod manifest_args;
 mod plan;
+mod sandbox;
 mod show;
 mod style;
 mod validate;

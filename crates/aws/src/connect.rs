@@ -24,6 +24,15 @@ pub struct ConnectOptions {
     pub parallelism: usize,
     /// Attempts per request through the SDK's adaptive retry.
     pub max_attempts: u32,
+    /// Use these instead of the credential chain (`--sandbox`).
+    pub static_credentials: Option<StaticCredentials>,
+}
+
+/// An access key pair given directly, bypassing the chain.
+#[derive(Debug, Clone)]
+pub struct StaticCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
 }
 
 /// Where requests go: credentials profile and region.
@@ -98,6 +107,15 @@ impl AwsCloud {
             }
             if let Some(url) = &self.options.endpoint_url {
                 loader = loader.endpoint_url(url);
+            }
+            if let Some(c) = &self.options.static_credentials {
+                loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                    &c.access_key_id,
+                    &c.secret_access_key,
+                    None,
+                    None,
+                    "decom-static",
+                ));
             }
             loader.load().await
         })

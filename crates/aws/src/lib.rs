@@ -15,6 +15,6 @@ pub mod error;
 pub mod refresh;
 pub mod resources;
 
-pub use connect::{AwsCloud, ConnectOptions, SetupError, Target};
+pub use connect::{AwsCloud, ConnectOptions, SetupError, StaticCredentials, Target};
 pub use error::CloudError;
 pub use refresh::refresh;
