@@ -278,3 +278,267 @@ fn graph_live_adds_the_edges_live_relations_imply() {
     ), "{}", stdout(&out));
     assert!(sim.mutating_requests().is_empty());
 }
+
+fn run_plan(sim: &TestSim, p: &Project, extra: &[&str]) -> std::process::Output {
+    let mut cmd = p.decom(&["plan"]);
+    cmd.args(extra);
+    sim.env(&mut cmd);
+    cmd.output().unwrap()
+}
+
+fn apprunner_arn(kind: &str, name: &str) -> String {
+    let rev = if kind == "vpcconnector" { "/1" } else { "" };
+    format!(
+        "arn:aws:apprunner:us-east-1:{ACCOUNT}:{kind}/{name}{rev}/0123456789abcdef0123456789abcdef"
+    )
+}
+
+#[test]
+fn each_type_in_each_live_state_gets_its_action() {
+    use decom_sim::SimConfig;
+    // (type, status, expected action); realistic latencies so nothing
+    // settles while the plan runs.
+    let cases: &[(Sim, &str, &str)] = &[
+        (Sim::AppRunnerService, "RUNNING", "delete"),
+        (Sim::AppRunnerService, "OPERATION_IN_PROGRESS", "delete"),
+        (Sim::AppRunnerService, "DELETED", "no-op"),
+        (Sim::AppRunnerVpcIngressConnection, "AVAILABLE", "delete"),
+        (
+            Sim::AppRunnerVpcIngressConnection,
+            "PENDING_CREATION",
+            "delete",
+        ),
+        (
+            Sim::AppRunnerVpcIngressConnection,
+            "PENDING_DELETION",
+            "wait",
+        ),
+        (Sim::AppRunnerVpcIngressConnection, "DELETED", "no-op"),
+        (Sim::AppRunnerVpcConnector, "ACTIVE", "delete"),
+        (Sim::AppRunnerVpcConnector, "INACTIVE", "no-op"),
+        (Sim::DxVirtualInterface, "available", "delete"),
+        (Sim::DxVirtualInterface, "pending", "delete"),
+        (Sim::DxVirtualInterface, "deleting", "wait"),
+        (Sim::DxVirtualInterface, "deleted", "no-op"),
+        (Sim::DxConnection, "available", "delete"),
+        (Sim::DxConnection, "deleting", "wait"),
+        (Sim::DxConnection, "deleted", "no-op"),
+        (Sim::SupplyChainInstance, "Active", "delete"),
+        (Sim::SupplyChainInstance, "Initializing", "delete"),
+        (Sim::SupplyChainInstance, "Deleting", "wait"),
+        (Sim::SupplyChainInstance, "Deleted", "no-op"),
+    ];
+    let mut seed = Vec::new();
+    let mut hcl = String::from("provider \"aws\" {\n  region = \"us-east-1\"\n}\n");
+    for (i, (ty, status, _)) in cases.iter().enumerate() {
+        let name = format!("r{i}");
+        let mut s = SeedResource::new(*ty, name.clone());
+        s.status = Some(status.to_string());
+        let identity = match ty {
+            Sim::AppRunnerService => apprunner_arn("service", &name),
+            Sim::AppRunnerVpcIngressConnection => apprunner_arn("vpcingressconnection", &name),
+            Sim::AppRunnerVpcConnector => apprunner_arn("vpcconnector", &name),
+            Sim::DxVirtualInterface => format!("dxvif-{i:08}"),
+            Sim::DxConnection => format!("dxcon-{i:08}"),
+            Sim::SupplyChainInstance => format!("00000000-0000-4000-8000-{i:012}"),
+        };
+        if ty.as_str().starts_with("aws_apprunner") {
+            s.arn = Some(identity.clone());
+        } else {
+            s.id = Some(identity.clone());
+        }
+        // Relations the simulator requires, to resources outside the manifest.
+        s.service_arn = (*ty == Sim::AppRunnerVpcIngressConnection)
+            .then(|| apprunner_arn("service", "elsewhere"));
+        s.connection_id = (*ty == Sim::DxVirtualInterface).then(|| "dxcon-elsewher".to_string());
+        seed.push(s);
+        let attr = if ty.as_str().starts_with("aws_apprunner") {
+            "arn"
+        } else {
+            "id"
+        };
+        hcl.push_str(&format!(
+            "resource \"{}\" \"{name}\" {{\n  {attr} = \"{identity}\"\n}}\n",
+            ty.as_str()
+        ));
+    }
+    let sim = TestSim::with_config(SimConfig {
+        initial_state: Some(decom_sim::SimState { resources: seed }),
+        ..SimConfig::default()
+    });
+    let out = run_plan(&sim, &Project::with_main(&hcl), &["--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (i, (ty, status, expected)) in cases.iter().enumerate() {
+        let address = format!("{}.r{i}", ty.as_str());
+        let change = j["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["address"] == address.as_str())
+            .unwrap_or_else(|| panic!("{address} missing"));
+        assert_eq!(change["decom_action"], *expected, "{address} in {status}");
+    }
+    assert!(sim.mutating_requests().is_empty());
+}
+
+#[test]
+fn a_relation_that_contradicts_live_state_stops_the_plan() {
+    let mut seed = quickstart_seed();
+    let other = "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/other/1/00000000000000000000000000000000";
+    seed[1].vpc_connector_arn = Some(other.into());
+    let sim = TestSim::start(seed);
+    let out = plan_quickstart(&sim, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("aws_apprunner_service.web: vpc_connector_arn does not match live state"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("live:     {other}")), "{err}");
+}
+
+#[test]
+fn ingress_connections_and_virtual_interfaces_outside_the_manifest_block() {
+    let mut seed = quickstart_seed();
+    let mut ingress = SeedResource::new(Sim::AppRunnerVpcIngressConnection, "stray-ingress");
+    ingress.service_arn = Some(SERVICE_ARN.into());
+    let mut vif = SeedResource::new(Sim::DxVirtualInterface, "stray-vif");
+    vif.connection_id = Some("dxcon-fg123456".into());
+    seed.extend([ingress, vif]);
+    let sim = TestSim::start(seed);
+    let out = plan_quickstart(&sim, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("aws_apprunner_service.web cannot be deleted: live aws_apprunner_vpc_ingress_connection \"stray-ingress\""), "{err}");
+    assert!(
+        err.contains(
+            "aws_dx_connection.nyc cannot be deleted: live aws_dx_virtual_interface \"stray-vif\""
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("service_arn = aws_apprunner_service.web.arn"),
+        "{err}"
+    );
+    assert!(sim.mutating_requests().is_empty());
+}
+
+#[test]
+fn prevent_destroy_stops_the_plan() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = Project::with_main(&format!(
+        "resource \"aws_dx_connection\" \"nyc\" {{\n  id = \"dxcon-fg123456\"\n  lifecycle {{\n    prevent_destroy = true\n  }}\n}}\n\
+         resource \"aws_dx_virtual_interface\" \"prod\" {{\n  id            = \"dxvif-ffabc123\"\n  connection_id = aws_dx_connection.nyc.id\n}}\n"
+    ));
+    let out = run_plan(&sim, &p, &["--region", "us-east-1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("aws_dx_connection.nyc has lifecycle.prevent_destroy set"),
+        "{err}"
+    );
+    assert!(err.contains("main.hcl:1:1"), "{err}");
+}
+
+#[test]
+fn target_plans_the_target_and_what_must_go_before_it() {
+    let sim = TestSim::start(quickstart_seed());
+    let out = plan_quickstart(&sim, &["--target", "aws_apprunner_service.web"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Warning: Resource targeting is in effect"),
+        "{text}"
+    );
+    assert!(text.contains("aws_apprunner_vpc_ingress_connection.web will be deleted (wave 1)"));
+    assert!(text.contains("aws_apprunner_service.web will be deleted (wave 2)"));
+    assert!(
+        !text.contains("aws_apprunner_vpc_connector.shared"),
+        "{text}"
+    );
+    assert!(text.contains("Plan: 2 to delete"));
+
+    let bad = plan_quickstart(&sim, &["--target", "aws_nope.x"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a malformed address is a usage error"
+    );
+}
+
+#[test]
+fn show_markdown_is_a_compact_summary_with_the_full_plan_collapsed() {
+    let sim = TestSim::start(quickstart_seed());
+    let dir = tempfile::tempdir().unwrap();
+    let plan_file = dir.path().join("plan.bin");
+    assert_eq!(
+        plan_quickstart(&sim, &["--out", plan_file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = decom()
+        .arg("show")
+        .arg(&plan_file)
+        .arg("--markdown")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = stdout(&out);
+    assert!(
+        md.contains("**6** to delete · **0** to wait for · **0** already gone"),
+        "{md}"
+    );
+    assert!(md.contains(&format!(
+        "| 2 | `aws_apprunner_service.web` | delete | `{SERVICE_ARN}` | after `aws_apprunner_vpc_ingress_connection.web` |"
+    )), "{md}");
+    assert!(md.contains("<details><summary>Full plan</summary>"));
+}
+
+#[test]
+fn damaged_plan_files_are_refused_with_a_clear_error() {
+    let sim = TestSim::start(quickstart_seed());
+    let dir = tempfile::tempdir().unwrap();
+    let plan_file = dir.path().join("plan.bin");
+    assert_eq!(
+        plan_quickstart(&sim, &["--out", plan_file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bytes = std::fs::read(&plan_file).unwrap();
+    std::fs::write(&plan_file, &bytes[..bytes.len() - 40]).unwrap();
+    let out = decom().arg("show").arg(&plan_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is corrupted or was edited after it was written"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&plan_file, b"garbage\n\x00\xff").unwrap();
+    let out = decom().arg("show").arg(&plan_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is not a decom plan file"));
+}
+
+#[test]
+fn refresh_makes_only_the_calls_the_plan_needs() {
+    let sim = TestSim::start(quickstart_seed());
+    assert_eq!(plan_quickstart(&sim, &[]).status.code(), Some(0));
+    let mut ops: Vec<String> = sim.audit().into_iter().map(|e| e.operation).collect();
+    ops.sort();
+    assert_eq!(
+        ops,
+        [
+            "DescribeConnections",
+            "DescribeService", // the one service, in a region with a planned connector
+            "DescribeVirtualInterfaces",
+            "DescribeVpcIngressConnection", // the one planned ingress connection
+            "ListInstances",
+            "ListServices",
+            "ListVpcConnectors",
+            "ListVpcIngressConnections",
+        ]
+    );
+}

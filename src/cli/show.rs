@@ -10,15 +10,19 @@ use super::Outcome;
 /// Show a saved plan file without touching the cloud.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  decom show plan.bin\n  decom show plan.bin --json | jq '.resource_changes[].address'"
+    after_help = "Examples:\n  decom show plan.bin\n  decom show plan.bin --markdown > comment.md\n  decom show plan.bin --json | jq '.resource_changes[].address'"
 )]
 pub struct ShowArgs {
     /// A plan file written by `decom plan --out`.
     plan_file: PathBuf,
 
     /// Print the plan as JSON (the same shape as `plan --json`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     json: bool,
+
+    /// Print a compact Markdown summary for a pull-request comment.
+    #[arg(long)]
+    markdown: bool,
 }
 
 pub fn run(args: ShowArgs, style: Style) -> Outcome {
@@ -37,6 +41,8 @@ pub fn run(args: ShowArgs, style: Style) -> Outcome {
     };
     if args.json {
         println!("{:#}", planning::to_json(&plan));
+    } else if args.markdown {
+        print!("{}", planning::to_markdown(&plan));
     } else {
         print!("{}", planning::render(&plan, style.stdout_color));
     }

@@ -18,6 +18,7 @@ mod blockers;
 mod file;
 mod guards;
 mod json;
+mod markdown;
 mod relations;
 mod render;
 mod resolve;
@@ -35,6 +36,7 @@ pub use file::{
     PLAN_FILE_VERSION,
 };
 pub use json::{to_json, FORMAT_VERSION};
+pub use markdown::to_markdown;
 pub use relations::LiveRelationEdges;
 pub use render::{attribute_text, render};
 pub use resolve::{region_of, Resolution};
