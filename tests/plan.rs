@@ -427,10 +427,19 @@ fn ingress_connections_and_virtual_interfaces_outside_the_manifest_block() {
 #[test]
 fn prevent_destroy_stops_the_plan() {
     let sim = TestSim::start(quickstart_seed());
-    let p = Project::with_main(&format!(
-        "resource \"aws_dx_connection\" \"nyc\" {{\n  id = \"dxcon-fg123456\"\n  lifecycle {{\n    prevent_destroy = true\n  }}\n}}\n\
-         resource \"aws_dx_virtual_interface\" \"prod\" {{\n  id            = \"dxvif-ffabc123\"\n  connection_id = aws_dx_connection.nyc.id\n}}\n"
-    ));
+    let p = Project::with_main(
+        r#"resource "aws_dx_connection" "nyc" {
+  id = "dxcon-fg123456"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+resource "aws_dx_virtual_interface" "prod" {
+  id            = "dxvif-ffabc123"
+  connection_id = aws_dx_connection.nyc.id
+}
+"#,
+    );
     let out = run_plan(&sim, &p, &["--region", "us-east-1"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
