@@ -551,3 +551,21 @@ fn refresh_makes_only_the_calls_the_plan_needs() {
         ]
     );
 }
+
+#[test]
+fn a_service_asserting_a_connector_is_checked_even_without_a_planned_connector() {
+    let mut seed = quickstart_seed();
+    seed.retain(|s| s.resource_type == Sim::AppRunnerService);
+    let sim = TestSim::start(seed);
+    let other = "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/other/1/00000000000000000000000000000000";
+    let p = Project::with_main(&format!(
+        "resource \"aws_apprunner_service\" \"web\" {{\n  arn               = \"{SERVICE_ARN}\"\n  vpc_connector_arn = \"{other}\"\n}}\n"
+    ));
+    let out = run_plan(&sim, &p, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("vpc_connector_arn does not match live state"),
+        "{}",
+        stderr(&out)
+    );
+}

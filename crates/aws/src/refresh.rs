@@ -7,7 +7,8 @@
 //!    service, virtual interfaces in a target with a planned connection).
 //! 2. Describe only where a list cannot answer: DescribeService for each
 //!    service in a target where a connector is planned (only it names the
-//!    connector), DescribeVpcIngressConnection for each planned ingress
+//!    connector) and for planned services elsewhere that assert one,
+//!    DescribeVpcIngressConnection for each planned ingress
 //!    connection and each ingress connection of a planned service (list
 //!    summaries carry no status).
 //!
@@ -104,21 +105,31 @@ fn describe_scope(
     };
     let mut scope = Vec::new();
 
-    // Services in targets with a planned connector.
+    // Services in targets with a planned connector (any could use it), and
+    // elsewhere the planned services that assert a connector.
     let connector_targets: HashSet<&Target> = of_type(ResourceType::AppRunnerVpcConnector)
         .map(|(t, _)| t)
         .collect();
+    let mut services: BTreeSet<(Target, String)> = BTreeSet::new();
     for target in &connector_targets {
         for s in inventory.of_type_in(ResourceType::AppRunnerService, &target.region) {
             if s.state != LiveState::Gone {
-                scope.push((
-                    (*target).clone(),
-                    ResourceType::AppRunnerService,
-                    s.id.clone(),
-                ));
+                services.insert(((*target).clone(), s.id.clone()));
             }
         }
     }
+    for (target, r) in of_type(ResourceType::AppRunnerService) {
+        if !connector_targets.contains(target) && !r.relations.is_empty() {
+            for id in live_ids(inventory, target, r) {
+                services.insert((target.clone(), id));
+            }
+        }
+    }
+    scope.extend(
+        services
+            .into_iter()
+            .map(|(t, id)| (t, ResourceType::AppRunnerService, id)),
+    );
 
     // Planned ingress connections and the ingress connections of planned services.
     let planned_services: HashSet<String> = of_type(ResourceType::AppRunnerService)
@@ -189,7 +200,9 @@ async fn list(
 }
 
 /// A describe's result; a resource listed but then not found is gone.
-async fn describe(
+/// DescribeService or DescribeVpcIngressConnection (the only types with a
+/// describe the plan needs).
+pub async fn describe(
     cloud: &AwsCloud,
     target: Target,
     ty: ResourceType,
