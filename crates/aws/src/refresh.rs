@@ -180,7 +180,8 @@ fn live_ids(inventory: &Inventory, target: &Target, r: &ResourceInstance) -> Vec
     }
 }
 
-async fn list(
+/// Every live resource of `ty` at `target` (all pages).
+pub async fn list(
     cloud: &AwsCloud,
     target: &Target,
     ty: ResourceType,
@@ -199,9 +200,8 @@ async fn list(
     }
 }
 
-/// A describe's result; a resource listed but then not found is gone.
-/// DescribeService or DescribeVpcIngressConnection (the only types with a
-/// describe the plan needs).
+/// DescribeService or DescribeVpcIngressConnection (the only describes the
+/// plan needs); a resource listed but then not found is gone.
 pub async fn describe(
     cloud: &AwsCloud,
     target: Target,
