@@ -1,11 +1,14 @@
 //! Command-line interface: argument definitions and dispatch. One module
 //! per subcommand; shared argument groups live in `manifest_args`.
 
+mod apply;
 mod cloud_args;
+mod discover;
 mod graph;
 mod manifest_args;
 mod plan;
 mod sandbox;
+mod session;
 mod show;
 mod style;
 mod validate;
@@ -22,6 +25,8 @@ pub enum Outcome {
     Failure,
     /// `plan --detailed-exitcode` with changes.
     Changes,
+    /// Stopped by SIGINT.
+    Interrupted,
 }
 
 impl From<Outcome> for ExitCode {
@@ -30,6 +35,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Failure => ExitCode::from(1),
             Outcome::Changes => ExitCode::from(2),
+            Outcome::Interrupted => ExitCode::from(130),
         }
     }
 }
@@ -55,7 +61,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     Graph(graph::GraphArgs),
     Plan(plan::PlanArgs),
+    Apply(apply::ApplyArgs),
     Show(show::ShowArgs),
+    Discover(discover::DiscoverArgs),
     /// Run the AWS simulator (App Runner, Direct Connect, Supply Chain) on loopback.
     Sim(decom_sim::SimArgs),
 }
@@ -67,7 +75,9 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args, style).into(),
         Command::Graph(args) => graph::run(args, style).into(),
         Command::Plan(args) => plan::run(args, style).into(),
+        Command::Apply(args) => apply::run(args, style).into(),
         Command::Show(args) => show::run(args, style).into(),
+        Command::Discover(args) => discover::run(args, style).into(),
         Command::Sim(args) => decom_sim::run_cli(args),
     }
 }

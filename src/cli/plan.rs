@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use decom_graph::plan::{self as planning, PlanFile, PlanRequest};
+use decom_graph::plan::{self as planning, PlanFile};
 use decom_parser::{Address, Manifest};
 
-use super::cloud_args::{runtime, CloudArgs};
+use super::cloud_args::CloudArgs;
 use super::manifest_args::ManifestArgs;
-use super::sandbox;
+use super::session::{Failure, Session};
 use super::style::Style;
 use super::Outcome;
 
@@ -68,7 +68,7 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         print!("{}", planning::render(&plan, style.stdout_color));
     }
     if let Some(out) = &args.out {
-        if let Err(e) = PlanFile::new(&plan, &manifest).write(out) {
+        if let Err(e) = PlanFile::new(&plan, &manifest, &args.manifest.path).write(out) {
             eprintln!("error: {e}");
             return Outcome::Failure;
         }
@@ -86,87 +86,12 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
     }
 }
 
-/// Why a plan could not be made.
-pub enum PlanFailure {
-    Manifest(decom_parser::Diagnostics),
-    Other(String),
-}
-
-impl PlanFailure {
-    pub fn print(&self, style: Style) {
-        match self {
-            PlanFailure::Manifest(d) => eprint!("{}", d.render(style.stderr_color)),
-            PlanFailure::Other(message) => eprintln!("error: {message}"),
-        }
-    }
-}
-
-/// Refresh and plan (shared with apply). With `--sandbox`, against a
-/// simulator seeded from the manifest, announced by a banner (on stderr
-/// when stdout carries JSON).
+/// Refresh and plan in a session of its own (`plan`, `graph --live`).
 pub fn make_plan(
     manifest: &Manifest,
     cloud_args: &CloudArgs,
     targets: &[Address],
-    json: bool,
-) -> Result<planning::Plan, PlanFailure> {
-    let rt = runtime().map_err(|e| PlanFailure::Other(format!("cannot start: {e}")))?;
-    rt.block_on(async {
-        let sandbox = if cloud_args.sandbox {
-            let region = cloud_args.region.as_deref();
-            let sim = sandbox::start(manifest, region)
-                .await
-                .map_err(PlanFailure::Other)?;
-            if json {
-                eprintln!("{}", sandbox::BANNER);
-            } else {
-                println!("{}\n", sandbox::BANNER);
-            }
-            Some(sim)
-        } else {
-            None
-        };
-        let cloud = cloud_args.connect(sandbox.as_ref().map(|s| s.endpoint_url()));
-        let default_region = match (&cloud_args.region, &sandbox) {
-            (Some(r), _) => Some(r.clone()),
-            (None, Some(_)) => Some("us-east-1".to_string()),
-            (None, None) => cloud.chain_region().await,
-        };
-        let planned = refresh_and_plan(&cloud, manifest, cloud_args, default_region, targets).await;
-        if let Some(sim) = sandbox {
-            sim.shutdown().await;
-        }
-        planned
-    })
-}
-
-async fn refresh_and_plan(
-    cloud: &decom_aws::AwsCloud,
-    manifest: &Manifest,
-    cloud_args: &CloudArgs,
-    default_region: Option<String>,
-    targets: &[Address],
-) -> Result<planning::Plan, PlanFailure> {
-    let mut profiles: Vec<Option<String>> = manifest
-        .providers
-        .iter()
-        .map(|p| p.profile.clone().or_else(|| cloud_args.profile.clone()))
-        .collect();
-    profiles.push(cloud_args.profile.clone());
-    profiles.sort();
-    profiles.dedup();
-    for profile in &profiles {
-        cloud
-            .check_credentials(profile)
-            .await
-            .map_err(|e| PlanFailure::Other(e.to_string()))?;
-    }
-    let inventory = decom_aws::refresh(cloud, manifest, default_region.as_deref())
-        .await
-        .map_err(|e| PlanFailure::Other(format!("refresh failed: {e}")))?;
-    let request = PlanRequest {
-        default_region,
-        targets: targets.to_vec(),
-    };
-    planning::plan(manifest, &inventory, &request).map_err(PlanFailure::Manifest)
+    quiet_stdout: bool,
+) -> Result<planning::Plan, Failure> {
+    Session::open(manifest, cloud_args, quiet_stdout)?.plan(manifest, targets)
 }

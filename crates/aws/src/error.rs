@@ -24,6 +24,40 @@ impl CloudError {
         )
     }
 
+    /// How apply should treat this error from a Delete* call.
+    pub fn delete_error_kind(&self) -> decom_executor::DeleteErrorKind {
+        use decom_executor::DeleteErrorKind::*;
+        let message = self.message.to_ascii_lowercase();
+        match self.code.as_deref() {
+            _ if self.is_not_found() => NotFound,
+            // Direct Connect says "not found" with its one client error code.
+            Some("DirectConnectClientException") if message.contains("does not exist") => NotFound,
+            // Transitional states, dependencies AWS still sees (a connector
+            // in use just after its service went, a connection with
+            // virtual interfaces), throttling and faults the SDK's own
+            // retries did not absorb: worth retrying until the timeout.
+            Some(
+                "InvalidStateException"
+                | "ConflictException"
+                | "DirectConnectClientException"
+                | "ThrottlingException"
+                | "TooManyRequestsException"
+                | "InternalServiceErrorException"
+                | "InternalServerException"
+                | "DirectConnectServerException"
+                | "ServiceUnavailableException",
+            ) => Retryable,
+            Some("InvalidRequestException")
+                if message.contains("in use") || message.contains("being used") =>
+            {
+                Retryable
+            }
+            // No code: the request never got an answer (connection dropped, timeout).
+            None => Retryable,
+            Some(_) => Permanent,
+        }
+    }
+
     /// Converts any SDK error, keeping the service's code and message.
     pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> CloudError
     where

@@ -585,7 +585,7 @@ mod plan_file {
             &PlanRequest::default(),
         )
         .unwrap();
-        let file = PlanFile::new(&p, &m);
+        let file = PlanFile::new(&p, &m, std::path::Path::new("main.hcl"));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.bin");
         file.write(&path).unwrap();

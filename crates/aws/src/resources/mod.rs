@@ -2,6 +2,7 @@
 //! statuses map to [`LiveState`] (DESIGN section 3, "gone when" / "wait
 //! while").
 
+pub mod delete;
 pub mod dx_connection;
 pub mod dx_virtual_interface;
 pub mod service;

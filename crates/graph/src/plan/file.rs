@@ -52,8 +52,12 @@ pub struct PlanFile {
     pub decom_version: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The manifest path as given to `plan` (apply re-reads it from here).
+    pub manifest_path: String,
     /// Digest of the manifest's files and variable values.
     pub manifest_digest: String,
+    /// The `--target`s of the plan.
+    pub targets: Vec<Address>,
     /// The plan's resources in deletion order, each with the fingerprint of
     /// the live facts its action was based on.
     pub resources: Vec<SavedResource>,
@@ -77,11 +81,13 @@ pub struct SavedEdge {
 }
 
 impl PlanFile {
-    pub fn new(plan: &Plan, manifest: &Manifest) -> PlanFile {
+    pub fn new(plan: &Plan, manifest: &Manifest, manifest_path: &Path) -> PlanFile {
         PlanFile {
             decom_version: env!("CARGO_PKG_VERSION").to_string(),
             created_at: OffsetDateTime::now_utc(),
+            manifest_path: manifest_path.display().to_string(),
             manifest_digest: manifest_digest(manifest),
+            targets: plan.targets.clone(),
             resources: plan
                 .resources
                 .iter()
@@ -120,6 +126,7 @@ impl PlanFile {
             resources: self.resources.iter().map(|r| r.resource.clone()).collect(),
             graph,
             warnings: self.warnings.clone(),
+            targets: self.targets.clone(),
         })
     }
 

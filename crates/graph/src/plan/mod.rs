@@ -22,6 +22,7 @@ mod markdown;
 mod relations;
 mod render;
 mod resolve;
+mod stale;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -31,6 +32,7 @@ use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::{DeletionGraph, GraphBuilder};
 
+pub use blockers::block_name;
 pub use file::{
     fingerprint, manifest_digest, PlanFile, PlanFileError, SavedEdge, SavedResource,
     PLAN_FILE_VERSION,
@@ -40,6 +42,7 @@ pub use markdown::to_markdown;
 pub use relations::LiveRelationEdges;
 pub use render::{attribute_text, render};
 pub use resolve::{region_of, Resolution};
+pub use stale::{staleness, Staleness};
 
 /// What a plan does to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -95,6 +98,8 @@ pub struct Plan {
     pub graph: DeletionGraph,
     /// Shown above the plan (e.g. the `--target` warning).
     pub warnings: Vec<String>,
+    /// The `--target`s it was made with (empty: everything).
+    pub targets: Vec<Address>,
 }
 
 impl Plan {
@@ -176,6 +181,7 @@ pub fn plan(
         resources,
         graph,
         warnings,
+        targets: request.targets.clone(),
     })
 }
 

@@ -1,0 +1,62 @@
+//! What the executor needs from a cloud: send a delete, observe states.
+//! `decom-aws` implements it; the executor never sees an SDK type.
+
+use std::future::Future;
+
+use decom_graph::{LiveResource, LiveState};
+
+use crate::approved::ApprovedDelete;
+
+/// Why a delete request did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DeleteError {
+    pub kind: DeleteErrorKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteErrorKind {
+    /// The resource is not there any more: the delete's goal is met.
+    NotFound,
+    /// Worth retrying with backoff until the resource's timeout: a
+    /// transitional state, a dependency AWS still sees (a connector "in
+    /// use" just after its service went), throttling or a server fault the
+    /// SDK's own retries did not absorb.
+    Retryable,
+    /// Retrying cannot help (validation, access denied...).
+    Permanent,
+}
+
+/// What one observation found about one watched resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    pub id: String,
+    /// `Gone` when not found.
+    pub state: LiveState,
+    pub status: String,
+}
+
+/// The cloud operations apply uses.
+pub trait Cloud: Send + Sync + 'static {
+    /// Sends the delete request for an approved resource.
+    fn delete(
+        &self,
+        order: &ApprovedDelete,
+    ) -> impl Future<Output = Result<(), DeleteError>> + Send;
+
+    /// The current state of `watched`, all of one type in one region, with
+    /// as few calls as the API allows (one list call covers many). A
+    /// resource missing from the answer is gone.
+    fn observe(
+        &self,
+        watched: &[Watched],
+    ) -> impl Future<Output = Result<Vec<Observation>, String>> + Send;
+}
+
+/// A resource being waited for, and the credentials profile that reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watched {
+    pub live: LiveResource,
+    pub profile: Option<String>,
+}

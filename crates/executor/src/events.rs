@@ -1,0 +1,100 @@
+//! What happens during an apply, as events: printed as progress, written
+//! to the journal, emitted as JSON lines.
+
+use std::time::Duration;
+
+use decom_parser::Address;
+use time::OffsetDateTime;
+
+/// One state change of one resource.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Event {
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    pub address: Address,
+    /// The live id or ARN, when there is one.
+    pub id: Option<String>,
+    pub event: EventKind,
+    /// Since this resource's work started.
+    #[serde(serialize_with = "as_millis", rename = "elapsed_ms")]
+    pub elapsed: Duration,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The delete request is about to be sent.
+    Deleting,
+    /// Already being deleted: waiting for AWS to finish.
+    Waiting,
+    /// A periodic reminder while AWS deletes.
+    StillDeleting,
+    /// A delete request was refused for a reason worth retrying.
+    Retrying,
+    /// AWS confirmed it is gone.
+    Deleted,
+    /// Nothing to do: it was already gone.
+    AlreadyGone,
+    Failed,
+    /// Not attempted: something that must go before it failed.
+    Skipped,
+    /// Stopped by an interrupt before it was confirmed gone.
+    Interrupted,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis().try_into().unwrap_or(u64::MAX))
+}
+
+/// `1m12s`, `10s`, `1h2m0s`, `350ms` — Terraform's way of saying elapsed time.
+pub fn human(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs == 0 {
+        return format!("{}ms", d.as_millis());
+    }
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m{s}s"),
+        _ => format!("{h}h{m}m{s}s"),
+    }
+}
+
+impl Event {
+    /// The Terraform-like progress line.
+    pub fn line(&self) -> String {
+        let a = &self.address;
+        let id = self
+            .id
+            .as_deref()
+            .map(|i| format!(" [id={i}]"))
+            .unwrap_or_default();
+        let t = human(self.elapsed);
+        match self.event {
+            EventKind::Deleting => format!("{a}: Deleting...{id}"),
+            EventKind::Waiting => format!("{a}: Already being deleted; waiting...{id}"),
+            EventKind::StillDeleting => format!("{a}: Still deleting... [{t} elapsed]"),
+            EventKind::Retrying => format!("{a}: Retrying after: {}", self.detail),
+            EventKind::Deleted => format!("{a}: Deletion complete after {t}"),
+            EventKind::AlreadyGone => format!("{a}: Already gone"),
+            EventKind::Failed => format!("{a}: Deletion failed after {t}: {}", self.detail),
+            EventKind::Skipped => format!("{a}: Skipped: {}", self.detail),
+            EventKind::Interrupted => format!("{a}: Interrupted after {t}; re-run apply to resume"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human;
+    use std::time::Duration;
+
+    #[test]
+    fn elapsed_time_reads_like_terraform() {
+        assert_eq!(human(Duration::from_millis(350)), "350ms");
+        assert_eq!(human(Duration::from_secs(10)), "10s");
+        assert_eq!(human(Duration::from_secs(72)), "1m12s");
+        assert_eq!(human(Duration::from_secs(3720)), "1h2m0s");
+    }
+}

@@ -1,0 +1,63 @@
+//! The audit journal: one JSON line per event, appended and handed to the
+//! OS as it happens, so it survives a crash of decom. Owner-only: it names
+//! everything deleted.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::events::Event;
+
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+}
+
+impl Journal {
+    /// Opens (creating it and its directory) `path` for appending.
+    pub fn open(path: &Path) -> std::io::Result<Journal> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        Ok(Journal {
+            file: options.open(path)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one resource event.
+    pub fn record(&mut self, event: &Event) -> std::io::Result<()> {
+        let line = serde_json::to_string(event).map_err(std::io::Error::other)?;
+        self.write_line(&line)
+    }
+
+    /// Appends a run-level entry (`apply_started`, `apply_finished`...).
+    pub fn note(&mut self, event: &str, detail: &str) -> std::io::Result<()> {
+        let time = OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let line =
+            json!({"time": time, "address": null, "id": null, "event": event, "detail": detail});
+        self.write_line(&line.to_string())
+    }
+
+    fn write_line(&mut self, line: &str) -> std::io::Result<()> {
+        // One write per line: a crash leaves whole lines behind.
+        self.file.write_all(format!("{line}\n").as_bytes())?;
+        self.file.flush()
+    }
+}

@@ -1,0 +1,375 @@
+//! The scheduler: a resource's work starts the moment everything that
+//! must go before it is confirmed gone (safety invariant 2); a failure
+//! skips everything after it while independent branches go on; an
+//! interrupt stops new work and lets requests in flight finish.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use decom_graph::{Action, LiveResource};
+use decom_parser::Address;
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::approved::{ApprovedDelete, ApprovedPlan, Work};
+use crate::cloud::{Cloud, DeleteErrorKind, Watched};
+use crate::events::{human, Event, EventKind};
+use crate::poller::{PollSchedule, Poller};
+
+/// Timing of an apply. Real AWS wants the defaults; tests and benchmarks
+/// against a time-scaled simulator shrink them.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplyOptions {
+    pub poll: PollSchedule,
+    /// First wait before retrying a refused delete; doubles up to `poll.max`.
+    pub retry_initial: Duration,
+    /// How often to say "Still deleting...".
+    pub still_every: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            poll: PollSchedule {
+                initial: Duration::from_secs(2),
+                max: Duration::from_secs(30),
+            },
+            retry_initial: Duration::from_secs(2),
+            still_every: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How the apply ended, per outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub deleted: usize,
+    pub already_gone: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    /// Started but not confirmed gone when interrupted.
+    pub interrupted: usize,
+    /// Never started because of an interrupt.
+    pub not_started: usize,
+}
+
+impl Summary {
+    /// `Apply complete: 5 deleted, 1 failed, 2 skipped.`
+    pub fn line(&self, interrupted: bool) -> String {
+        let head = if interrupted {
+            "Apply interrupted"
+        } else {
+            "Apply complete"
+        };
+        let mut parts = vec![
+            format!("{} deleted", self.deleted),
+            format!("{} failed", self.failed),
+            format!("{} skipped", self.skipped),
+        ];
+        if self.already_gone > 0 {
+            parts.push(format!("{} already gone", self.already_gone));
+        }
+        if interrupted {
+            parts.push(format!(
+                "{} not finished",
+                self.interrupted + self.not_started
+            ));
+        }
+        format!("{head}: {}.", parts.join(", "))
+    }
+}
+
+/// What one resource's work came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Deleted,
+    AlreadyGone,
+    Failed(String),
+    Interrupted,
+}
+
+/// Applies `plan`. `interrupt` flips to true on SIGINT; `on_event` sees
+/// every event in order (progress, journal).
+pub async fn apply<C: Cloud>(
+    cloud: Arc<C>,
+    plan: &ApprovedPlan,
+    options: ApplyOptions,
+    interrupt: watch::Receiver<bool>,
+    mut on_event: impl FnMut(&Event),
+) -> Summary {
+    let graph = &plan.plan.graph;
+    let poller = Poller::start(cloud.clone(), options.poll);
+    let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
+    let mut waiting_on: HashMap<&Address, usize> = HashMap::new();
+    let mut ready: Vec<&Address> = Vec::new();
+    for r in &plan.plan.resources {
+        let n = graph.must_go_before(&r.address).len();
+        waiting_on.insert(&r.address, n);
+        if n == 0 {
+            ready.push(&r.address);
+        }
+    }
+    let mut summary = Summary::default();
+    let mut tasks: JoinSet<(Address, Outcome)> = JoinSet::new();
+    let mut settled: HashSet<Address> = HashSet::new();
+    let mut interrupt = interrupt;
+    loop {
+        let stopping = *interrupt.borrow();
+        if !stopping {
+            for address in ready.drain(..) {
+                let Some(work) = plan.work.get(address) else {
+                    continue;
+                };
+                let ctx = TaskContext {
+                    cloud: cloud.clone(),
+                    poller: poller.clone(),
+                    events: events_tx.clone(),
+                    interrupt: interrupt.clone(),
+                    options,
+                };
+                let address = address.clone();
+                let work = work.clone();
+                let action = plan
+                    .plan
+                    .resources
+                    .iter()
+                    .find(|r| r.address == address)
+                    .map(|r| r.action);
+                tasks.spawn(async move {
+                    let outcome = ctx.run(&address, work, action).await;
+                    (address, outcome)
+                });
+            }
+        }
+        if tasks.is_empty() {
+            // Drain remaining events, then stop.
+            while let Ok(e) = events.try_recv() {
+                on_event(&e);
+            }
+            break;
+        }
+        tokio::select! {
+            Some(e) = events.recv() => on_event(&e),
+            Some(joined) = tasks.join_next() => {
+                while let Ok(e) = events.try_recv() {
+                    on_event(&e);
+                }
+                let Ok((address, outcome)) = joined else { continue };
+                settled.insert(address.clone());
+                match outcome {
+                    Outcome::Deleted | Outcome::AlreadyGone => {
+                        if outcome == Outcome::Deleted { summary.deleted += 1 } else { summary.already_gone += 1 }
+                        for next in graph.must_go_after(&address) {
+                            if let Some(n) = waiting_on.get_mut(next) {
+                                *n -= 1;
+                                if *n == 0 {
+                                    ready.push(next);
+                                }
+                            }
+                        }
+                    }
+                    Outcome::Failed(_) => {
+                        summary.failed += 1;
+                        for skipped in descendants(plan, &address) {
+                            if settled.insert(skipped.clone()) {
+                                summary.skipped += 1;
+                                waiting_on.remove(skipped);
+                                on_event(&event(skipped, None, EventKind::Skipped, Duration::ZERO, format!("upstream failed: {address}")));
+                            }
+                        }
+                    }
+                    Outcome::Interrupted => summary.interrupted += 1,
+                }
+            }
+            Ok(()) = interrupt.changed(), if !stopping => {}
+        }
+    }
+    summary.not_started = plan.plan.resources.len().saturating_sub(settled.len());
+    summary
+}
+
+/// Everything that must go after `address`, transitively.
+fn descendants<'p>(plan: &'p ApprovedPlan, address: &Address) -> Vec<&'p Address> {
+    let graph = &plan.plan.graph;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack: Vec<&Address> = graph.must_go_after(address);
+    while let Some(a) = stack.pop() {
+        if seen.insert(a) {
+            out.push(a);
+            stack.extend(graph.must_go_after(a));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn event(
+    address: &Address,
+    id: Option<&str>,
+    kind: EventKind,
+    elapsed: Duration,
+    detail: String,
+) -> Event {
+    Event {
+        time: OffsetDateTime::now_utc(),
+        address: address.clone(),
+        id: id.map(str::to_string),
+        event: kind,
+        elapsed,
+        detail,
+    }
+}
+
+/// What one resource's task needs.
+struct TaskContext<C> {
+    cloud: Arc<C>,
+    poller: Poller,
+    events: mpsc::UnboundedSender<Event>,
+    interrupt: watch::Receiver<bool>,
+    options: ApplyOptions,
+}
+
+impl<C: Cloud> TaskContext<C> {
+    async fn run(mut self, address: &Address, work: Work, action: Option<Action>) -> Outcome {
+        let started = Instant::now();
+        let emit = |kind, id: Option<&str>, detail: String| {
+            let _ = self
+                .events
+                .send(event(address, id, kind, started.elapsed(), detail));
+        };
+        match work {
+            Work::Nothing => {
+                let _ = action;
+                emit(EventKind::AlreadyGone, None, String::new());
+                Outcome::AlreadyGone
+            }
+            Work::Wait(live, profile, timeout) => {
+                emit(EventKind::Waiting, Some(&live.id), String::new());
+                let deadline = started + timeout;
+                self.until_gone(address, live, profile, deadline, started, timeout)
+                    .await
+            }
+            Work::Delete(order, timeout) => {
+                let deadline = started + timeout;
+                emit(EventKind::Deleting, Some(&order.live().id), String::new());
+                match self
+                    .send_delete(address, &order, deadline, started, timeout)
+                    .await
+                {
+                    Some(outcome) => outcome,
+                    None => {
+                        let live = order.live().clone();
+                        let profile = order.profile().map(str::to_string);
+                        self.until_gone(address, live, profile, deadline, started, timeout)
+                            .await
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends the delete, retrying what is worth retrying until the
+    /// deadline. `None`: accepted, now wait; `Some`: finished otherwise.
+    async fn send_delete(
+        &mut self,
+        address: &Address,
+        order: &ApprovedDelete,
+        deadline: Instant,
+        started: Instant,
+        timeout: Duration,
+    ) -> Option<Outcome> {
+        let id = order.live().id.clone();
+        let mut backoff = self.options.retry_initial;
+        loop {
+            if *self.interrupt.borrow() {
+                return Some(self.finish(address, &id, started, Outcome::Interrupted));
+            }
+            let err = match self.cloud.delete(order).await {
+                Ok(()) => return None,
+                Err(e) => e,
+            };
+            match err.kind {
+                DeleteErrorKind::NotFound => {
+                    return Some(self.finish(address, &id, started, Outcome::Deleted));
+                }
+                DeleteErrorKind::Permanent => {
+                    return Some(self.finish(address, &id, started, Outcome::Failed(err.message)));
+                }
+                DeleteErrorKind::Retryable => {
+                    if Instant::now() + backoff > deadline {
+                        let why = format!(
+                            "timed out after {} (delete timeout); last error: {}",
+                            human(timeout),
+                            err.message
+                        );
+                        return Some(self.finish(address, &id, started, Outcome::Failed(why)));
+                    }
+                    let _ = self.events.send(event(
+                        address,
+                        Some(&id),
+                        EventKind::Retrying,
+                        started.elapsed(),
+                        err.message,
+                    ));
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = self.interrupt.changed() => {}
+                    }
+                    backoff = (backoff * 2).min(self.options.poll.max);
+                }
+            }
+        }
+    }
+
+    /// Waits until the poller sees it gone, saying "Still deleting..."
+    /// now and then, until the deadline or an interrupt.
+    async fn until_gone(
+        &mut self,
+        address: &Address,
+        live: LiveResource,
+        profile: Option<String>,
+        deadline: Instant,
+        started: Instant,
+        timeout: Duration,
+    ) -> Outcome {
+        let id = live.id.clone();
+        let gone = self.poller.until_gone(Watched { live, profile });
+        tokio::pin!(gone);
+        let mut still =
+            tokio::time::interval_at(started + self.options.still_every, self.options.still_every);
+        loop {
+            tokio::select! {
+                () = &mut gone => return self.finish(address, &id, started, Outcome::Deleted),
+                _ = tokio::time::sleep_until(deadline) => {
+                    let why = format!("timed out after {} waiting for AWS to confirm the deletion (raise timeouts {{ delete = ... }})", human(timeout));
+                    return self.finish(address, &id, started, Outcome::Failed(why));
+                }
+                _ = still.tick() => {
+                    let _ = self.events.send(event(address, Some(&id), EventKind::StillDeleting, started.elapsed(), String::new()));
+                }
+                Ok(()) = self.interrupt.changed() => {
+                    if *self.interrupt.borrow() {
+                        return self.finish(address, &id, started, Outcome::Interrupted);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&self, address: &Address, id: &str, started: Instant, outcome: Outcome) -> Outcome {
+        let (kind, detail) = match &outcome {
+            Outcome::Deleted => (EventKind::Deleted, String::new()),
+            Outcome::AlreadyGone => (EventKind::AlreadyGone, String::new()),
+            Outcome::Failed(why) => (EventKind::Failed, why.clone()),
+            Outcome::Interrupted => (EventKind::Interrupted, String::new()),
+        };
+        let _ = self
+            .events
+            .send(event(address, Some(id), kind, started.elapsed(), detail));
+        outcome
+    }
+}

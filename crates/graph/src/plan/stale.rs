@@ -1,0 +1,99 @@
+//! Is a saved plan still what applying would do? (DESIGN section 6.)
+//!
+//! Both plans are written as one line per resource — action, identity,
+//! live relations — plus the manifest digest, and compared as text, so the
+//! refusal can show exactly what changed as a unified diff. Changes that
+//! are fine are normalised away first: a planned resource that is already
+//! gone, or that someone else already started deleting.
+
+use std::collections::BTreeMap;
+
+use similar::TextDiff;
+
+use super::file::PlanFile;
+use super::{Action, Plan, PlannedResource};
+use crate::live::LiveState;
+
+/// Why a saved plan may not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staleness {
+    /// Unified diff, saved plan (`-`) against now (`+`).
+    pub diff: String,
+}
+
+/// `None` if `fresh` (planned now, from a manifest with digest
+/// `fresh_digest`) matches `saved`.
+pub fn staleness(saved: &PlanFile, fresh_digest: &str, fresh: &Plan) -> Option<Staleness> {
+    let saved_lines: BTreeMap<String, String> = saved
+        .resources
+        .iter()
+        .map(|r| (r.resource.address.to_string(), line(&r.resource)))
+        .collect();
+    let mut fresh_lines: BTreeMap<String, String> = BTreeMap::new();
+    for r in &fresh.resources {
+        let address = r.address.to_string();
+        let saved_line = saved_lines.get(&address);
+        let gone = r.live.as_ref().is_none_or(|l| l.state == LiveState::Gone);
+        let saved_delete = saved
+            .resources
+            .iter()
+            .any(|s| s.resource.address == r.address && s.resource.action == Action::Delete);
+        let normalised = match saved_line {
+            // Gone since, or being deleted by someone else: both fine.
+            Some(s)
+                if gone || (r.action == Action::Wait && saved_delete && same_identity(s, r)) =>
+            {
+                s.clone()
+            }
+            _ => line(r),
+        };
+        fresh_lines.insert(address, normalised);
+    }
+    let text = |digest: &str, lines: &BTreeMap<String, String>| {
+        let mut t = format!("manifest {digest}\n");
+        for l in lines.values() {
+            t.push_str(l);
+            t.push('\n');
+        }
+        t
+    };
+    let before = text(&saved.manifest_digest, &saved_lines);
+    let after = text(fresh_digest, &fresh_lines);
+    (before != after).then(|| Staleness {
+        diff: TextDiff::from_lines(&before, &after)
+            .unified_diff()
+            .header("saved plan", "now")
+            .to_string(),
+    })
+}
+
+/// `ADDRESS: ACTION ID rel=VALUE...`
+fn line(r: &PlannedResource) -> String {
+    let action = match r.action {
+        Action::Delete => "delete",
+        Action::Wait => "wait",
+        Action::NoOp => "no-op",
+    };
+    let mut out = format!("{}: {action}", r.address);
+    if let Some(live) = &r.live {
+        out.push_str(&format!(" {}", live.id));
+        for rel in &live.relations {
+            out.push_str(&format!(
+                " {}={}",
+                rel.attr.name(),
+                rel.target.as_deref().unwrap_or("(none)")
+            ));
+        }
+    }
+    out
+}
+
+/// The saved line and `r` name the same live resource with the same
+/// relations (only the action differs).
+fn same_identity(saved_line: &str, r: &PlannedResource) -> bool {
+    let strip = |l: &str| {
+        l.split_once(' ')
+            .map(|(_, rest)| rest.splitn(2, ' ').nth(1).unwrap_or("").to_string())
+    };
+    strip(saved_line) == strip(&line(r))
+}

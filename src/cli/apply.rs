@@ -1,0 +1,280 @@
+//! `decom apply`: delete what a plan says, in dependency order.
+//!
+//! `apply PLANFILE` applies a saved, reviewed plan: no prompt, but the
+//! manifest is re-read and live state refreshed first, and the plan is
+//! refused as stale if anything it was based on changed. `apply PATH`
+//! plans, shows the plan and asks for `yes` (never without a terminal
+//! unless `--auto-approve`). Either way nothing is deleted until the run
+//! holds the lock, and only the plan's `delete` actions are ever sent.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use decom_executor::journal::Journal;
+use decom_executor::lock::Lock;
+use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule};
+use decom_graph::plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFileError};
+use decom_parser::{Address, Manifest};
+
+use super::cloud_args::CloudArgs;
+use super::manifest_args::ManifestArgs;
+use super::session::{Failure, Session};
+use super::style::Style;
+use super::Outcome;
+
+/// Delete what a plan says, in dependency order, and wait until AWS
+/// confirms each deletion.
+///
+/// With a saved plan file: no prompt; the plan is refused as stale if the
+/// manifest or anything live it was based on changed. With a manifest
+/// path: plans, shows the plan and asks for `yes` (use --auto-approve
+/// where there is no terminal). Deletes run concurrently where the graph
+/// allows; a failure skips what must come after it. Every event is
+/// appended to the journal. Ctrl-C stops starting deletions; re-run to
+/// resume.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  decom plan teardown/ --out plan.bin && decom apply plan.bin\n  decom apply teardown/                      # plan, confirm, apply\n  decom apply --sandbox --auto-approve examples/quickstart"
+)]
+pub struct ApplyArgs {
+    /// A plan file from `decom plan --out`, or a manifest directory or file.
+    #[command(flatten)]
+    manifest: ManifestArgs,
+
+    #[command(flatten)]
+    cloud: CloudArgs,
+
+    /// Apply without asking for confirmation (apply PATH only).
+    #[arg(long)]
+    auto_approve: bool,
+
+    /// Print events as JSON lines instead of progress lines.
+    #[arg(long)]
+    json: bool,
+
+    /// Append events here (default: .decom/journal.jsonl next to the manifest).
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
+
+    /// Apply only this resource and what must be deleted before it (apply PATH only).
+    #[arg(long, value_name = "ADDRESS")]
+    target: Vec<Address>,
+
+    /// First interval between checks that a deletion finished (tests and
+    /// the time-scaled simulator use a small one).
+    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true)]
+    poll_interval_ms: u64,
+}
+
+pub fn run(args: ApplyArgs, style: Style) -> Outcome {
+    match apply(&args, style) {
+        Ok(outcome) => outcome,
+        Err(failure) => {
+            failure.print(style);
+            Outcome::Failure
+        }
+    }
+}
+
+fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
+    let saved = read_plan_file(&args.manifest.path)?;
+    if saved.is_some() && !args.target.is_empty() {
+        return Err(Failure::Other(
+            "--target applies to a manifest path; a saved plan has its own targets".into(),
+        ));
+    }
+    let manifest_args = match &saved {
+        Some(file) => ManifestArgs {
+            path: PathBuf::from(&file.manifest_path),
+            ..args.manifest.clone()
+        },
+        None => args.manifest.clone(),
+    };
+    let (manifest, _) = manifest_args.load_graph().map_err(Failure::Manifest)?;
+    let session = Session::open(&manifest, &args.cloud, args.json)?;
+    let fresh = match &saved {
+        Some(file) => session.plan(&manifest, &file.targets)?,
+        None => session.plan(&manifest, &args.target)?,
+    };
+
+    match &saved {
+        Some(file) => {
+            let digest = manifest_digest(&manifest);
+            if let Some(stale) = staleness(file, &digest, &fresh) {
+                eprintln!(
+                    "error: saved plan is stale: the manifest or live state changed since it was made. \
+                     Run `decom plan --out` again and review the new plan.\n\n{}",
+                    stale.diff
+                );
+                return Ok(Outcome::Failure);
+            }
+            if !args.json {
+                println!(
+                    "Applying saved plan {} (made {} for {}).\n",
+                    args.manifest.path.display(),
+                    file.created_at,
+                    file.manifest_path
+                );
+            }
+        }
+        None => {
+            if !args.json {
+                print!("{}", planning::render(&fresh, style.stdout_color));
+            }
+            if !fresh.has_changes() {
+                return Ok(Outcome::Success);
+            }
+            if !args.auto_approve && !confirmed()? {
+                eprintln!("error: apply cancelled: nothing was deleted.");
+                return Ok(Outcome::Failure);
+            }
+        }
+    }
+
+    let state_dir = manifest_dir(&manifest_args.path).join(".decom");
+    let lock = Lock::acquire(&state_dir).map_err(|e| Failure::Other(e.to_string()))?;
+    if let Some(dead) = &lock.taken_over {
+        eprintln!(
+            "note: took over the lock of a previous apply that is no longer running ({dead})"
+        );
+    }
+    let journal_path = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| state_dir.join("journal.jsonl"));
+    let mut journal = Journal::open(&journal_path).map_err(|e| {
+        Failure::Other(format!(
+            "cannot open journal {}: {e}",
+            journal_path.display()
+        ))
+    })?;
+    let record_failed = |e: std::io::Error| Failure::Other(format!("cannot write journal: {e}"));
+    journal
+        .note(
+            "apply_started",
+            &format!("{} ({})", manifest_args.path.display(), fresh.summary()),
+        )
+        .map_err(record_failed)?;
+
+    let providers = manifest.providers.clone();
+    let default_profile = args.cloud.profile.clone();
+    let profile_of =
+        |a: &Address| profile_for(&manifest, &providers, default_profile.as_deref(), a);
+    let approved = ApprovedPlan::new(fresh, profile_of);
+    let options = options(args.poll_interval_ms, session.sandboxed());
+    let mut journal_error = None;
+    let (summary, interrupted) = session.apply(&approved, options, |e: &Event| {
+        if args.json {
+            println!("{}", serde_json::to_string(e).unwrap_or_default());
+        } else {
+            println!("{}", e.line());
+        }
+        if let Err(err) = journal.record(e) {
+            journal_error.get_or_insert(err);
+        }
+    });
+    let line = summary.line(interrupted);
+    let _ = journal.note(
+        if interrupted {
+            "apply_interrupted"
+        } else {
+            "apply_finished"
+        },
+        &line,
+    );
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "summary", "detail": line})
+        );
+    } else {
+        println!("\n{line}");
+    }
+    drop(lock);
+    if let Some(err) = journal_error {
+        eprintln!(
+            "warning: the journal {} could not be written: {err}",
+            journal_path.display()
+        );
+    }
+    Ok(match (interrupted, summary.failed) {
+        (true, _) => Outcome::Interrupted,
+        (false, 0) => Outcome::Success,
+        _ => Outcome::Failure,
+    })
+}
+
+/// The plan file at `path`, if `path` is one (a manifest path is not).
+fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, Failure> {
+    if !path.is_file() || path.extension().is_some_and(|e| e == "hcl") {
+        return Ok(None);
+    }
+    match PlanFile::read(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(PlanFileError::NotAPlan { .. }) => Ok(None),
+        Err(e) => Err(Failure::Other(e.to_string())),
+    }
+}
+
+/// Asks for `yes` on a terminal; refuses without one.
+fn confirmed() -> Result<bool, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::Other(
+            "refusing to apply without confirmation: stdin is not a terminal. \
+             Pass --auto-approve, or apply a reviewed plan file (decom plan --out plan.bin; decom apply plan.bin)."
+                .into(),
+        ));
+    }
+    print!("\nDo you really want to delete these resources?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::Other(format!("cannot read the answer: {e}")))?;
+    println!();
+    Ok(answer.trim() == "yes")
+}
+
+/// `.decom/` lives next to the manifest: in it if it is a directory.
+fn manifest_dir(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+}
+
+fn profile_for(
+    manifest: &Manifest,
+    providers: &[decom_parser::Provider],
+    default: Option<&str>,
+    address: &Address,
+) -> Option<String> {
+    let alias = manifest.resource(address).and_then(|r| r.provider.clone());
+    providers
+        .iter()
+        .find(|p| p.alias == alias)
+        .and_then(|p| p.profile.clone())
+        .or_else(|| default.map(str::to_string))
+}
+
+/// Timing: the sandbox simulator runs 1000x faster than AWS.
+fn options(poll_interval_ms: u64, sandboxed: bool) -> ApplyOptions {
+    let initial = if sandboxed {
+        Duration::from_millis(20)
+    } else {
+        Duration::from_millis(poll_interval_ms.max(1))
+    };
+    ApplyOptions {
+        poll: PollSchedule {
+            initial,
+            max: initial * 15,
+        },
+        retry_initial: initial,
+        ..ApplyOptions::default()
+    }
+}
