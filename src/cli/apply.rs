@@ -93,9 +93,18 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     };
     let (manifest, _) = manifest_args.load_graph().map_err(Failure::Manifest)?;
     let session = Session::open(&manifest, &args.cloud, args.json)?;
+    let mut resolved = manifest_args.journal_ids();
     let fresh = match &saved {
-        Some(file) => session.plan(&manifest, &file.targets)?,
-        None => session.plan(&manifest, &args.target)?,
+        Some(file) => {
+            resolved.extend(file.resources.iter().filter_map(|r| {
+                Some((
+                    r.resource.address.clone(),
+                    r.resource.live.as_ref()?.id.clone(),
+                ))
+            }));
+            session.plan(&manifest, &file.targets, resolved)?
+        }
+        None => session.plan(&manifest, &args.target, resolved)?,
     };
 
     match &saved {
@@ -132,7 +141,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         }
     }
 
-    let state_dir = manifest_dir(&manifest_args.path).join(".decom");
+    let state_dir = manifest_args.state_dir();
     let lock = Lock::acquire(&state_dir).map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
         eprintln!(
@@ -235,17 +244,6 @@ fn confirmed() -> Result<bool, Failure> {
         .map_err(|e| Failure::Other(format!("cannot read the answer: {e}")))?;
     println!();
     Ok(answer.trim() == "yes")
-}
-
-/// `.decom/` lives next to the manifest: in it if it is a directory.
-fn manifest_dir(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    }
 }
 
 fn profile_for(

@@ -41,7 +41,7 @@ pub fn run(args: GraphArgs, style: Style) -> Outcome {
         return Outcome::Success;
     }
     // The DOT goes to stdout, so the sandbox banner goes to stderr.
-    match make_plan(&manifest, &args.cloud, &[], true) {
+    match make_plan(&manifest, &args.manifest, &args.cloud, &[], true) {
         Ok(plan) => {
             print!("{}", plan.graph.to_dot());
             Outcome::Success

@@ -1,10 +1,11 @@
 //! The arguments every manifest-reading command shares (PATH, `--var`,
 //! `--var-file`) and loading the manifest with them.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use decom_graph::DeletionGraph;
-use decom_parser::{Diagnostics, Manifest, VariableInputs};
+use decom_parser::{Address, Diagnostics, Manifest, VariableInputs};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ManifestArgs {
@@ -31,6 +32,25 @@ impl ManifestArgs {
         }
         .with_process_env();
         decom_parser::load(&self.path, &inputs)
+    }
+
+    /// `.decom/` (lock, journal) lives next to the manifest: in it if it is
+    /// a directory.
+    pub fn state_dir(&self) -> PathBuf {
+        let base = if self.path.is_dir() {
+            self.path.clone()
+        } else {
+            self.path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        };
+        base.join(".decom")
+    }
+
+    /// Ids earlier applies resolved, from the default journal.
+    pub fn journal_ids(&self) -> HashMap<Address, String> {
+        decom_executor::journal::resolved_ids(&self.state_dir().join("journal.jsonl"))
     }
 
     /// Loads the manifest and builds its deletion graph (a cycle is

@@ -55,7 +55,13 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let plan = match make_plan(&manifest, &args.cloud, &args.target, args.json) {
+    let plan = match make_plan(
+        &manifest,
+        &args.manifest,
+        &args.cloud,
+        &args.target,
+        args.json,
+    ) {
         Ok(p) => p,
         Err(failure) => {
             failure.print(style);
@@ -86,12 +92,18 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
     }
 }
 
-/// Refresh and plan in a session of its own (`plan`, `graph --live`).
+/// Refresh and plan in a session of its own (`plan`, `graph --live`),
+/// resuming from what earlier applies of this manifest resolved.
 pub fn make_plan(
     manifest: &Manifest,
+    manifest_args: &ManifestArgs,
     cloud_args: &CloudArgs,
     targets: &[Address],
     quiet_stdout: bool,
 ) -> Result<planning::Plan, Failure> {
-    Session::open(manifest, cloud_args, quiet_stdout)?.plan(manifest, targets)
+    Session::open(manifest, cloud_args, quiet_stdout)?.plan(
+        manifest,
+        targets,
+        manifest_args.journal_ids(),
+    )
 }

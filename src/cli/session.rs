@@ -2,6 +2,7 @@
 //! simulator), the default region. `plan`, `graph --live` and `apply` all
 //! refresh and plan through one.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use decom_aws::AwsCloud;
@@ -95,11 +96,13 @@ impl Session {
         self.sandbox.is_some()
     }
 
-    /// Refreshes and plans.
+    /// Refreshes and plans; `previously_resolved` are ids earlier runs
+    /// resolved (see [`PlanRequest`]).
     pub fn plan(
         &self,
         manifest: &Manifest,
         targets: &[Address],
+        previously_resolved: HashMap<Address, String>,
     ) -> Result<planning::Plan, Failure> {
         self.rt.block_on(async {
             let inventory =
@@ -109,6 +112,7 @@ impl Session {
             let request = PlanRequest {
                 default_region: self.default_region.clone(),
                 targets: targets.to_vec(),
+                previously_resolved,
             };
             planning::plan(manifest, &inventory, &request).map_err(Failure::Manifest)
         })

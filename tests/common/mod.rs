@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod quickstart;
 pub mod sim;
 
 use std::path::{Path, PathBuf};

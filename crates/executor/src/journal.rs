@@ -2,12 +2,15 @@
 //! OS as it happens, so it survives a crash of decom. Owner-only: it names
 //! everything deleted.
 
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use time::OffsetDateTime;
+
+use decom_parser::Address;
 
 use crate::events::Event;
 
@@ -60,4 +63,24 @@ impl Journal {
         self.file.write_all(format!("{line}\n").as_bytes())?;
         self.file.flush()
     }
+}
+
+/// The id each address had when an earlier run worked on it (`deleting`,
+/// `waiting`, `deleted` events), from the journal at `path`; empty if there
+/// is none. Unreadable lines are skipped: this only helps a re-run resume.
+pub fn resolved_ids(path: &Path) -> HashMap<Address, String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).ok()?;
+            let event = v.get("event")?.as_str()?;
+            if !matches!(event, "deleting" | "waiting" | "deleted") {
+                return None;
+            }
+            let address = v.get("address")?.as_str()?.parse().ok()?;
+            Some((address, v.get("id")?.as_str()?.to_string()))
+        })
+        .collect()
 }

@@ -74,6 +74,11 @@ pub struct PlanRequest {
     pub default_region: Option<String>,
     /// `--target` addresses: plan only these and what must go before them.
     pub targets: Vec<Address>,
+    /// Ids earlier runs resolved (a saved plan, the apply journal): a
+    /// `name` that matches nothing live any more but was resolved before
+    /// is looked up by that id, and is gone if not found. This is what
+    /// lets a re-run resume after AWS has forgotten deleted resources.
+    pub previously_resolved: HashMap<Address, String>,
 }
 
 /// One resource's entry in the plan.
@@ -133,8 +138,7 @@ pub fn plan(
         sources: manifest.sources.clone(),
         items,
     };
-    let resolution =
-        resolve::resolve(manifest, inventory, request.default_region.as_deref()).map_err(fail)?;
+    let resolution = resolve::resolve(manifest, inventory, request).map_err(fail)?;
 
     let graph = GraphBuilder::new(manifest)
         .step(crate::steps::ReferenceEdges)

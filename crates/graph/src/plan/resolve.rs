@@ -68,8 +68,16 @@ impl Resolution {
 pub fn resolve(
     manifest: &Manifest,
     inventory: &Inventory,
-    default_region: Option<&str>,
+    request: &super::PlanRequest,
 ) -> Result<Resolution, Vec<Diagnostic>> {
+    let default_region = request.default_region.as_deref();
+    let find_live = |r: &ResourceInstance, region: &str, value: &str| {
+        let earlier = request
+            .previously_resolved
+            .get(&r.address)
+            .map(String::as_str);
+        find_live(inventory, r, region, value, earlier)
+    };
     let mut problems = Vec::new();
     let mut resolution = Resolution::default();
     let mut deferred: Vec<(&ResourceInstance, String)> = Vec::new();
@@ -88,7 +96,7 @@ pub fn resolve(
             continue;
         };
         match &r.identity.value {
-            Knowable::Known(v) => match find_live(inventory, r, &region, v) {
+            Knowable::Known(v) => match find_live(r, &region, v) {
                 Ok(live) => resolution.insert(r, region, live),
                 Err(d) => problems.push(d),
             },
@@ -103,7 +111,7 @@ pub fn resolve(
             match resolution.reference_value(&reference) {
                 Some(Ok(value)) => {
                     let region = region_of(manifest, r, default_region).unwrap_or_default();
-                    match find_live(inventory, r, &region, &value) {
+                    match find_live(r, &region, &value) {
                         Ok(live) => resolution.insert(r, region, live),
                         Err(d) => problems.push(d),
                     }
@@ -234,6 +242,7 @@ fn find_live(
     r: &ResourceInstance,
     region: &str,
     value: &str,
+    earlier_id: Option<&str>,
 ) -> Result<Option<LiveResource>, Diagnostic> {
     let ty = r.address.resource_type;
     if r.identity.kind != IdentityKind::Name {
@@ -247,6 +256,10 @@ fn find_live(
     match (present.as_slice(), matches.first()) {
         ([one], _) => Ok(Some((**one).clone())),
         ([], Some(gone)) => Ok(Some((*gone).clone())),
+        // Resolved by an earlier run and since forgotten by AWS: gone.
+        ([], None) if earlier_id.is_some() => {
+            Ok(earlier_id.and_then(|id| inventory.get(ty, id).cloned()))
+        }
         ([], None) => {
             let mut names: Vec<&str> = inventory
                 .of_type_in(ty, region)

@@ -1,0 +1,430 @@
+//! `decom apply` end to end against the simulator: the safety invariants
+//! checked from the simulator's own audit log, failures, locks, stale
+//! plans, confirmation, interrupts.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use common::quickstart::{quickstart_seed, CONNECTOR_ARN, SERVICE_ARN};
+use common::sim::TestSim;
+use common::{decom, repo_root, stderr, stdout, Project};
+use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+const FAST: &str = "--poll-interval-ms=20";
+
+fn quickstart_project() -> Project {
+    let p = Project::new();
+    let text = std::fs::read_to_string(repo_root().join("examples/quickstart/main.hcl")).unwrap();
+    p.write("main.hcl", &text);
+    p
+}
+
+fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
+    let mut cmd = p.decom(args);
+    sim.env(&mut cmd);
+    cmd.output().unwrap()
+}
+
+fn deletes(audit: &[AuditEntry]) -> Vec<&AuditEntry> {
+    audit
+        .iter()
+        .filter(|e| e.operation.starts_with("Delete"))
+        .collect()
+}
+
+fn ts(e: &AuditEntry) -> OffsetDateTime {
+    OffsetDateTime::parse(&e.ts, &Rfc3339).unwrap()
+}
+
+/// Plans to a file and returns the plan's JSON (via `show --json`).
+fn saved_plan(sim: &TestSim, p: &Project) -> serde_json::Value {
+    let out = run(sim, p, &["plan", "--out", "plan.bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = p.decom(&["show", "plan.bin", "--json"]).output().unwrap();
+    serde_json::from_slice(&shown.stdout).unwrap()
+}
+
+#[test]
+fn quickstart_is_deleted_in_order_and_nothing_else_is_touched() {
+    let mut seed = quickstart_seed();
+    // A bystander of every kind the manifest does not name.
+    seed.push(SeedResource::new(Sim::SupplyChainInstance, "bystander"));
+    seed.push(SeedResource::new(Sim::DxConnection, "bystander"));
+    let sim = TestSim::start(seed);
+    let p = quickstart_project();
+    let plan = saved_plan(&sim, &p);
+    let approved: Vec<String> = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["decom_action"] == "delete")
+        .map(|c| {
+            c["change"]["before"]["arn"]
+                .as_str()
+                .or(c["change"]["before"]["id"].as_str())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(approved.len(), 6);
+
+    let out = run(&sim, &p, &["apply", "plan.bin", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("aws_apprunner_service.web: Deletion complete after "),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("Apply complete: 6 deleted, 0 failed, 0 skipped."),
+        "{text}"
+    );
+
+    let audit = sim.audit();
+    let deletes = deletes(&audit);
+    // Invariant 1: every Delete* names an approved id, each once, and none was refused.
+    let mut named: Vec<&str> = deletes
+        .iter()
+        .map(|e| e.target.as_deref().unwrap())
+        .collect();
+    named.sort();
+    let mut want: Vec<&str> = approved.iter().map(String::as_str).collect();
+    want.sort();
+    assert_eq!(named, want);
+    assert!(
+        deletes.iter().all(|e| e.status == 200 && e.error.is_none()),
+        "{deletes:#?}"
+    );
+    // Invariant 2: a delete is sent only after what must go before it is
+    // gone, which the simulator cannot report before that resource's
+    // deletion latency has passed.
+    let latency = Latencies::default();
+    let scaled = |d: Duration| d.mul_f64(0.001);
+    let sent: HashMap<&str, OffsetDateTime> = deletes
+        .iter()
+        .map(|e| (e.operation.as_str(), ts(e)))
+        .collect();
+    for (before, after, took) in [
+        (
+            "DeleteVpcIngressConnection",
+            "DeleteService",
+            latency.ingress_delete,
+        ),
+        (
+            "DeleteService",
+            "DeleteVpcConnector",
+            latency.service_delete,
+        ),
+        (
+            "DeleteVirtualInterface",
+            "DeleteConnection",
+            latency.vif_delete,
+        ),
+    ] {
+        let gap = sent[after] - sent[before];
+        assert!(gap >= scaled(took), "{after} only {gap} after {before}");
+    }
+    // Everything planned is gone; the bystanders are untouched.
+    let left: Vec<SeedResource> = sim.snapshot().resources;
+    let live: Vec<&SeedResource> = left
+        .iter()
+        .filter(|r| {
+            !matches!(
+                r.status.as_deref(),
+                Some("DELETED" | "INACTIVE" | "deleted" | "Deleted")
+            )
+        })
+        .collect();
+    assert_eq!(live.len(), 2, "{live:#?}");
+    assert!(live.iter().all(|r| r.name == "bystander"));
+
+    // The journal has the run, owner-only.
+    let journal = std::fs::read_to_string(p.path().join(".decom/journal.jsonl")).unwrap();
+    assert_eq!(
+        journal.matches("\"event\":\"deleted\"").count(),
+        6,
+        "{journal}"
+    );
+    assert!(journal
+        .lines()
+        .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(p.path().join(".decom/journal.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(
+        !p.path().join(".decom/lock").exists(),
+        "the lock is released"
+    );
+
+    // Re-running on the applied manifest: everything is already gone.
+    let again = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("Plan: 0 to delete, 0 to wait for, 6 already gone."),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(deletes_count(&sim), 6, "no new Delete*");
+}
+
+fn deletes_count(sim: &TestSim) -> usize {
+    sim.audit()
+        .iter()
+        .filter(|e| e.operation.starts_with("Delete"))
+        .count()
+}
+
+#[test]
+fn a_stuck_delete_fails_its_dependents_are_skipped_and_independent_work_finishes() {
+    // Instances take an hour to initialise (so deleting one is refused
+    // with ConflictException until its 1s timeout); deletes are quick.
+    let latencies = Latencies {
+        instance_create: Duration::from_secs(3600),
+        instance_delete: Duration::from_millis(50),
+        dx_connection_delete: Duration::from_millis(50),
+        ..Latencies::instant()
+    };
+    let mut stuck = SeedResource::new(Sim::SupplyChainInstance, "stuck");
+    stuck.status = Some("Initializing".into());
+    let mut after = SeedResource::new(Sim::DxConnection, "after");
+    after.id = Some("dxcon-after001".into());
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 1.0,
+        latencies,
+        initial_state: Some(SimState {
+            resources: vec![
+                stuck,
+                after,
+                SeedResource::new(Sim::SupplyChainInstance, "independent"),
+            ],
+        }),
+        ..SimConfig::default()
+    });
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_supplychain_instance" "stuck" {
+  name       = "stuck"
+  depends_on = [aws_dx_connection.after]
+  timeouts {
+    delete = "1s"
+  }
+}
+
+resource "aws_dx_connection" "after" {
+  id = "dxcon-after001"
+}
+
+resource "aws_supplychain_instance" "independent" {
+  name = "independent"
+}
+"#,
+    );
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("aws_supplychain_instance.stuck: Deletion failed after"),
+        "{text}"
+    );
+    assert!(text.contains("timed out after 1s (delete timeout); last error: DeleteInstance failed: ConflictException"), "{text}");
+    assert!(
+        text.contains(
+            "aws_dx_connection.after: Skipped: upstream failed: aws_supplychain_instance.stuck"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("aws_supplychain_instance.independent: Deletion complete"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("Apply complete: 1 deleted, 1 failed, 1 skipped."),
+        "{text}"
+    );
+    assert!(
+        !sim.audit()
+            .iter()
+            .any(|e| e.operation == "DeleteConnection"),
+        "a skipped resource is never deleted"
+    );
+}
+
+#[test]
+fn throttling_and_faults_do_not_stop_the_apply_or_widen_it() {
+    let mut seed = quickstart_seed();
+    seed.push(SeedResource::new(Sim::SupplyChainInstance, "bystander"));
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        throttle_rps: Some(20.0),
+        fault_rate: 0.2,
+        seed: 7,
+        initial_state: Some(SimState { resources: seed }),
+        ..SimConfig::default()
+    });
+    let p = quickstart_project();
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("Apply complete: 6 deleted, 0 failed, 0 skipped."));
+    let audit = sim.audit();
+    assert!(
+        audit.iter().any(|e| e.status >= 500 || e.status == 0),
+        "faults were injected"
+    );
+    let mut named: Vec<&str> = deletes(&audit)
+        .iter()
+        .filter_map(|e| e.target.as_deref())
+        .collect();
+    named.sort();
+    named.dedup();
+    assert_eq!(named.len(), 6, "{named:?}");
+    assert!(!named.iter().any(|t| t.contains("bystander")));
+}
+
+#[test]
+fn without_a_terminal_apply_refuses_to_proceed_unconfirmed() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = quickstart_project();
+    let out = run(&sim, &p, &["apply", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("refusing to apply without confirmation"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(sim.mutating_requests().is_empty());
+}
+
+#[test]
+fn a_second_apply_refuses_while_the_lock_is_held() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = quickstart_project();
+    std::fs::create_dir_all(p.path().join(".decom")).unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    // This test process is alive: its lock is real.
+    let holder = serde_json::json!({"pid": std::process::id(), "host": host.trim(), "since": "2026-11-22T00:00:00Z"});
+    std::fs::write(p.path().join(".decom/lock"), holder.to_string()).unwrap();
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("another apply is running"), "{err}");
+    assert!(
+        err.contains(&format!("pid {}", std::process::id())),
+        "{err}"
+    );
+    assert!(sim.mutating_requests().is_empty());
+}
+
+#[test]
+fn a_stale_plan_is_refused_with_what_changed() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = quickstart_project();
+    saved_plan(&sim, &p);
+
+    // The manifest changed.
+    let text = std::fs::read_to_string(p.path().join("main.hcl")).unwrap();
+    p.write("main.hcl", &format!("{text}\n# edited\n"));
+    let out = run(&sim, &p, &["apply", "plan.bin", FAST]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("saved plan is stale"), "{err}");
+    assert!(
+        err.contains("--- saved plan")
+            && err.contains("+++ now")
+            && err.contains("-manifest sha256:"),
+        "{err}"
+    );
+    p.write("main.hcl", &text);
+
+    // A live relation the manifest does not assert changed: the service
+    // no longer uses the connector, so the order the plan was approved
+    // with no longer holds.
+    let p = Project::with_main(&format!(
+        "resource \"aws_apprunner_service\" \"web\" {{\n  arn = \"{SERVICE_ARN}\"\n}}\n\
+         resource \"aws_apprunner_vpc_connector\" \"shared\" {{\n  arn = \"{CONNECTOR_ARN}\"\n}}\n"
+    ));
+    let mut seed = quickstart_seed();
+    seed.retain(|r| {
+        matches!(
+            r.resource_type,
+            Sim::AppRunnerService | Sim::AppRunnerVpcConnector
+        )
+    });
+    let sim = TestSim::start(seed.clone());
+    saved_plan(&sim, &p);
+    for r in &mut seed {
+        r.vpc_connector_arn = None;
+    }
+    let sim = TestSim::start(seed);
+    let out = run(&sim, &p, &["apply", "plan.bin", FAST]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("saved plan is stale"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "-aws_apprunner_service.web: delete {SERVICE_ARN} vpc_connector_arn={CONNECTOR_ARN}"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "+aws_apprunner_service.web: delete {SERVICE_ARN} vpc_connector_arn=(none)"
+        )),
+        "{err}"
+    );
+    assert!(sim.mutating_requests().is_empty());
+}
+
+#[test]
+fn a_planned_resource_already_gone_applies_as_a_no_op() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = quickstart_project();
+    saved_plan(&sim, &p);
+    // Someone deleted the Supply Chain instance since the plan.
+    let mut seed = quickstart_seed();
+    seed.retain(|r| r.resource_type != Sim::SupplyChainInstance);
+    let sim = TestSim::start(seed);
+    let out = run(&sim, &p, &["apply", "plan.bin", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("aws_supplychain_instance.planning: Already gone"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Apply complete: 5 deleted, 0 failed, 0 skipped, 1 already gone."),
+        "{text}"
+    );
+}
