@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::quickstart::{quickstart_seed, CONNECTOR_ARN, SERVICE_ARN};
 use common::sim::TestSim;
-use common::{decom, repo_root, stderr, stdout, Project};
+use common::{repo_root, stderr, stdout, Project};
 use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -427,4 +427,207 @@ fn a_planned_resource_already_gone_applies_as_a_no_op() {
         text.contains("Apply complete: 5 deleted, 0 failed, 0 skipped, 1 already gone."),
         "{text}"
     );
+}
+
+/// A manifest of 80 resources (10 connectors, 20 services, 10 DX
+/// connections, 20 VIFs, 20 instances) and matching live resources.
+fn large_stack() -> (Project, Vec<SeedResource>) {
+    let connector_arn = |i: usize| {
+        format!("arn:aws:apprunner:us-east-1:123456789012:vpcconnector/conn-{i}/1/{i:032x}")
+    };
+    let mut seed = Vec::new();
+    for i in 0..10 {
+        let mut c = SeedResource::new(Sim::AppRunnerVpcConnector, format!("conn-{i}"));
+        c.arn = Some(connector_arn(i));
+        seed.push(c);
+        let mut x = SeedResource::new(Sim::DxConnection, format!("dx-{i}"));
+        x.id = Some(format!("dxcon-{i:08}"));
+        seed.push(x);
+    }
+    for i in 0..20 {
+        let mut s = SeedResource::new(Sim::AppRunnerService, format!("svc-{i}"));
+        s.vpc_connector_arn = Some(connector_arn(i % 10));
+        seed.push(s);
+        let mut v = SeedResource::new(Sim::DxVirtualInterface, format!("vif-{i}"));
+        v.connection_id = Some(format!("dxcon-{:08}", i % 10));
+        seed.push(v);
+        seed.push(SeedResource::new(
+            Sim::SupplyChainInstance,
+            format!("plan-{i}"),
+        ));
+    }
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_apprunner_vpc_connector" "c" {
+  count = 10
+  name  = "conn-${count.index}"
+}
+
+resource "aws_apprunner_service" "s" {
+  count             = 20
+  name              = "svc-${count.index}"
+  vpc_connector_arn = aws_apprunner_vpc_connector.c[count.index % 10].arn
+}
+
+resource "aws_dx_connection" "x" {
+  count = 10
+  name  = "dx-${count.index}"
+}
+
+resource "aws_dx_virtual_interface" "v" {
+  count         = 20
+  name          = "vif-${count.index}"
+  connection_id = aws_dx_connection.x[count.index % 10].id
+}
+
+resource "aws_supplychain_instance" "i" {
+  count = 20
+  name  = "plan-${count.index}"
+}
+"#,
+    );
+    (p, seed)
+}
+
+fn spawn_apply(sim: &TestSim, p: &Project) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
+        .current_dir(p.path())
+        .args(["apply", ".", "--auto-approve", FAST])
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits (bounded) until the journal has `n` lines containing `needle`.
+fn wait_for_journal(p: &Project, needle: &str, n: usize) {
+    let path = p.path().join(".decom/journal.jsonl");
+    for _ in 0..600 {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.matches(needle).count() >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("journal never had {n} x {needle}");
+}
+
+#[test]
+fn killed_halfway_then_rerun_everything_is_deleted_and_nothing_else() {
+    let (p, mut seed) = large_stack();
+    seed.push(SeedResource::new(Sim::SupplyChainInstance, "bystander"));
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.01,
+        initial_state: Some(SimState { resources: seed }),
+        ..SimConfig::default()
+    });
+    let mut child = spawn_apply(&sim, &p);
+    wait_for_journal(&p, "\"event\":\"deleted\"", 5);
+    child.kill().unwrap(); // SIGKILL: no cleanup at all
+    let _ = child.wait();
+    assert!(
+        p.path().join(".decom/lock").exists(),
+        "a killed apply leaves its lock"
+    );
+
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("took over the lock of a previous apply"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains(", 0 failed, 0 skipped"),
+        "{}",
+        stdout(&out)
+    );
+
+    let live: Vec<SeedResource> = sim
+        .snapshot()
+        .resources
+        .into_iter()
+        .filter(|r| {
+            !matches!(
+                r.status.as_deref(),
+                Some("DELETED" | "INACTIVE" | "deleted" | "Deleted")
+            )
+        })
+        .collect();
+    assert_eq!(live.len(), 1, "{live:#?}");
+    assert_eq!(live[0].name, "bystander");
+    let audit = sim.audit();
+    assert!(deletes(&audit)
+        .iter()
+        .all(|e| !e.target.as_deref().unwrap_or("").is_empty()));
+    let bystander_id = sim
+        .snapshot()
+        .resources
+        .iter()
+        .find(|r| r.name == "bystander")
+        .and_then(|r| r.id.clone());
+    assert!(deletes(&audit).iter().all(|e| e.target != bystander_id));
+    let journal = std::fs::read_to_string(p.path().join(".decom/journal.jsonl")).unwrap();
+    assert_eq!(
+        journal.matches("\"event\":\"apply_started\"").count(),
+        2,
+        "both runs are in the journal"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_new_deletions_and_exits_130() {
+    // Realistic latencies: nothing finishes before the interrupt.
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 1.0,
+        initial_state: Some(SimState {
+            resources: quickstart_seed(),
+        }),
+        ..SimConfig::default()
+    });
+    let p = quickstart_project();
+    let child = spawn_apply(&sim, &p);
+    wait_for_journal(&p, "\"event\":\"deleting\"", 3);
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Interrupted after"), "{text}");
+    assert!(
+        text.contains("Apply interrupted: 0 deleted, 0 failed, 0 skipped, 6 not finished."),
+        "{text}"
+    );
+    // Only the first wave was ever sent.
+    let sent: Vec<String> = deletes(&sim.audit())
+        .iter()
+        .map(|e| e.operation.clone())
+        .collect();
+    assert!(
+        !sent.contains(&"DeleteService".to_string())
+            && !sent.contains(&"DeleteVpcConnector".to_string()),
+        "{sent:?}"
+    );
+    let journal = std::fs::read_to_string(p.path().join(".decom/journal.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"event\":\"apply_interrupted\""),
+        "{journal}"
+    );
+    assert!(!p.path().join(".decom/lock").exists());
 }

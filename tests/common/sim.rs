@@ -67,18 +67,26 @@ impl TestSim {
             .collect()
     }
 
-    /// Points a `decom` command at this simulator with test credentials and
-    /// no host AWS configuration.
-    pub fn env(&self, cmd: &mut Command) {
+    /// The environment that points a `decom` process at this simulator
+    /// with test credentials and no host AWS configuration.
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
         let home = self.home.path();
-        cmd.env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ENDPOINT_URL", self.endpoint_url())
-            .env("AWS_CONFIG_FILE", home.join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("HOME", home);
+        let path = |name: &str| home.join(name).display().to_string();
+        vec![
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY.to_string()),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.to_string()),
+            ("AWS_REGION", "us-east-1".to_string()),
+            ("AWS_ENDPOINT_URL", self.endpoint_url()),
+            ("AWS_CONFIG_FILE", path("config")),
+            ("AWS_SHARED_CREDENTIALS_FILE", path("credentials")),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+            ("HOME", home.display().to_string()),
+        ]
+    }
+
+    /// Points a `decom` command at this simulator.
+    pub fn env(&self, cmd: &mut Command) {
+        cmd.envs(self.env_vars());
     }
 }
 

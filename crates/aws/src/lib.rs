@@ -6,14 +6,19 @@
 //! - [`resources`]: one module per resource type, its calls and its status
 //!   table.
 //! - [`refresh`]: the batched reads a plan needs, and no more.
+//! - [`discover`] and [`tags`]: the reads `decom discover` needs to write
+//!   a manifest from live inventory.
 //!
 //! Everything it returns is in decom's own terms ([`decom_graph::LiveResource`]),
 //! never SDK types.
 
+pub mod apply;
 pub mod connect;
+pub mod discover;
 pub mod error;
 pub mod refresh;
 pub mod resources;
+pub mod tags;
 
 pub use connect::{AwsCloud, ConnectOptions, SetupError, StaticCredentials, Target};
 pub use error::CloudError;

@@ -11,6 +11,16 @@ use decom_parser::{
 
 use crate::live::{Inventory, LiveResource, LiveState};
 
+/// What a reference known only after refresh comes to.
+enum Referenced {
+    Value(String),
+    /// The referenced resource is not resolved yet.
+    Pending,
+    /// The referenced resource does not exist (any more).
+    Absent(Address),
+    Invalid(String),
+}
+
 /// A relation attribute's declared value, resolved.
 #[derive(Debug, Clone)]
 pub struct DeclaredRelation {
@@ -109,15 +119,21 @@ pub fn resolve(
         let mut still = Vec::new();
         for (r, reference) in deferred {
             match resolution.reference_value(&reference) {
-                Some(Ok(value)) => {
+                Referenced::Value(value) => {
                     let region = region_of(manifest, r, default_region).unwrap_or_default();
                     match find_live(r, &region, &value) {
                         Ok(live) => resolution.insert(r, region, live),
                         Err(d) => problems.push(d),
                     }
                 }
-                Some(Err(why)) => problems.push(unresolvable(r.identity.span, &reference, &why)),
-                None => still.push((r, reference)),
+                Referenced::Absent(address) => {
+                    let why = format!("{address} does not exist");
+                    problems.push(unresolvable(r.identity.span, &reference, &why));
+                }
+                Referenced::Invalid(why) => {
+                    problems.push(unresolvable(r.identity.span, &reference, &why))
+                }
+                Referenced::Pending => still.push((r, reference)),
             }
         }
         if still.len() == before {
@@ -142,12 +158,14 @@ pub fn resolve(
                     Knowable::Known(v) => Some(v.clone()),
                     Knowable::AfterRefresh(reference) => {
                         match resolution.reference_value(reference) {
-                            Some(Ok(v)) => Some(v),
-                            Some(Err(why)) => {
+                            Referenced::Value(v) => Some(v),
+                            Referenced::Invalid(why) => {
                                 problems.push(unresolvable(rel.span, reference, &why));
                                 return None;
                             }
-                            None => None,
+                            // Nothing live to compare with: the referenced
+                            // resource is gone (or itself failed to resolve).
+                            Referenced::Absent(_) | Referenced::Pending => None,
                         }
                     }
                 };
@@ -184,27 +202,28 @@ impl Resolution {
     }
 
     /// The value of `TYPE.NAME[KEY].ATTR` from the referenced resource's
-    /// live facts: `None` if that resource is not resolved (yet),
-    /// `Some(Err)` if it can never be.
-    fn reference_value(&self, reference: &str) -> Option<Result<String, String>> {
+    /// live facts.
+    fn reference_value(&self, reference: &str) -> Referenced {
         let Some((address, attr)) = decom_parser::split_reference(reference) else {
-            return Some(Err(format!(
+            return Referenced::Invalid(format!(
                 "`{reference}` is not a resource attribute reference"
-            )));
+            ));
         };
-        let entry = self.entries.get(&address)?;
+        let Some(entry) = self.entries.get(&address) else {
+            return Referenced::Pending;
+        };
         let Some(live) = &entry.live else {
-            return Some(Err(format!("{address} does not exist")));
+            return Referenced::Absent(address);
         };
         let arn_identified = address.resource_type.identity_kind() == IdentityKind::Arn;
-        Some(match attr {
-            "name" => Ok(live.name.clone()),
-            "id" => Ok(live.id.clone()),
-            "arn" if arn_identified => Ok(live.id.clone()),
-            other => Err(format!(
+        match attr {
+            "name" => Referenced::Value(live.name.clone()),
+            "id" => Referenced::Value(live.id.clone()),
+            "arn" if arn_identified => Referenced::Value(live.id.clone()),
+            other => Referenced::Invalid(format!(
                 "decom does not read `{other}` of {address} from live state"
             )),
-        })
+        }
     }
 
     /// Two manifest resources that mean the same live resource.

@@ -91,9 +91,11 @@ fn line(r: &PlannedResource) -> String {
 /// The saved line and `r` name the same live resource with the same
 /// relations (only the action differs).
 fn same_identity(saved_line: &str, r: &PlannedResource) -> bool {
-    let strip = |l: &str| {
+    // `ADDRESS: ACTION REST`: compare REST (id and relations).
+    let rest = |l: &str| {
         l.split_once(' ')
-            .map(|(_, rest)| rest.splitn(2, ' ').nth(1).unwrap_or("").to_string())
+            .and_then(|(_, after_address)| after_address.split_once(' '))
+            .map(|(_, rest)| rest.to_string())
     };
-    strip(saved_line) == strip(&line(r))
+    rest(saved_line) == rest(&line(r))
 }
