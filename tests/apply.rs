@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::quickstart::{quickstart_seed, CONNECTOR_ARN, SERVICE_ARN};
-use common::sim::TestSim;
+use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY};
 use common::{repo_root, stderr, stdout, Project};
 use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
 use time::format_description::well_known::Rfc3339;
@@ -429,66 +429,69 @@ fn a_planned_resource_already_gone_applies_as_a_no_op() {
     );
 }
 
-/// A manifest of 80 resources (10 connectors, 20 services, 10 DX
-/// connections, 20 VIFs, 20 instances) and matching live resources.
-fn large_stack() -> (Project, Vec<SeedResource>) {
+/// A manifest of `c` connectors, 2c services, c DX connections, 2c VIFs
+/// and `instances` Supply Chain instances, and matching live resources.
+fn large_stack(c: usize, instances: usize) -> (Project, Vec<SeedResource>) {
     let connector_arn = |i: usize| {
         format!("arn:aws:apprunner:us-east-1:123456789012:vpcconnector/conn-{i}/1/{i:032x}")
     };
     let mut seed = Vec::new();
-    for i in 0..10 {
-        let mut c = SeedResource::new(Sim::AppRunnerVpcConnector, format!("conn-{i}"));
-        c.arn = Some(connector_arn(i));
-        seed.push(c);
+    for i in 0..c {
+        let mut conn = SeedResource::new(Sim::AppRunnerVpcConnector, format!("conn-{i}"));
+        conn.arn = Some(connector_arn(i));
+        seed.push(conn);
         let mut x = SeedResource::new(Sim::DxConnection, format!("dx-{i}"));
         x.id = Some(format!("dxcon-{i:08}"));
         seed.push(x);
     }
-    for i in 0..20 {
+    for i in 0..2 * c {
         let mut s = SeedResource::new(Sim::AppRunnerService, format!("svc-{i}"));
-        s.vpc_connector_arn = Some(connector_arn(i % 10));
+        s.vpc_connector_arn = Some(connector_arn(i % c));
         seed.push(s);
         let mut v = SeedResource::new(Sim::DxVirtualInterface, format!("vif-{i}"));
-        v.connection_id = Some(format!("dxcon-{:08}", i % 10));
+        v.connection_id = Some(format!("dxcon-{:08}", i % c));
         seed.push(v);
+    }
+    for i in 0..instances {
         seed.push(SeedResource::new(
             Sim::SupplyChainInstance,
             format!("plan-{i}"),
         ));
     }
-    let p = Project::with_main(
-        r#"provider "aws" {
+    let p = Project::with_main(&format!(
+        r#"provider "aws" {{
   region = "us-east-1"
-}
+}}
 
-resource "aws_apprunner_vpc_connector" "c" {
-  count = 10
-  name  = "conn-${count.index}"
-}
+resource "aws_apprunner_vpc_connector" "c" {{
+  count = {c}
+  name  = "conn-${{count.index}}"
+}}
 
-resource "aws_apprunner_service" "s" {
-  count             = 20
-  name              = "svc-${count.index}"
-  vpc_connector_arn = aws_apprunner_vpc_connector.c[count.index % 10].arn
-}
+resource "aws_apprunner_service" "s" {{
+  count             = {c2}
+  name              = "svc-${{count.index}}"
+  vpc_connector_arn = aws_apprunner_vpc_connector.c[count.index % {c}].arn
+}}
 
-resource "aws_dx_connection" "x" {
-  count = 10
-  name  = "dx-${count.index}"
-}
+resource "aws_dx_connection" "x" {{
+  count = {c}
+  name  = "dx-${{count.index}}"
+}}
 
-resource "aws_dx_virtual_interface" "v" {
-  count         = 20
-  name          = "vif-${count.index}"
-  connection_id = aws_dx_connection.x[count.index % 10].id
-}
+resource "aws_dx_virtual_interface" "v" {{
+  count         = {c2}
+  name          = "vif-${{count.index}}"
+  connection_id = aws_dx_connection.x[count.index % {c}].id
+}}
 
-resource "aws_supplychain_instance" "i" {
-  count = 20
-  name  = "plan-${count.index}"
-}
+resource "aws_supplychain_instance" "i" {{
+  count = {instances}
+  name  = "plan-${{count.index}}"
+}}
 "#,
-    );
+        c2 = 2 * c
+    ));
     (p, seed)
 }
 
@@ -519,7 +522,7 @@ fn wait_for_journal(p: &Project, needle: &str, n: usize) {
 
 #[test]
 fn killed_halfway_then_rerun_everything_is_deleted_and_nothing_else() {
-    let (p, mut seed) = large_stack();
+    let (p, mut seed) = large_stack(10, 20);
     seed.push(SeedResource::new(Sim::SupplyChainInstance, "bystander"));
     let sim = TestSim::with_config(SimConfig {
         time_scale: 0.01,
@@ -630,4 +633,112 @@ fn sigint_stops_new_deletions_and_exits_130() {
         "{journal}"
     );
     assert!(!p.path().join(".decom/lock").exists());
+}
+
+fn still_live(sim: &TestSim) -> Vec<SeedResource> {
+    sim.snapshot()
+        .resources
+        .into_iter()
+        .filter(|r| {
+            !matches!(
+                r.status.as_deref(),
+                Some("DELETED" | "INACTIVE" | "deleted" | "Deleted")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_300_resource_mixed_manifest_is_fully_deleted() {
+    // 37 connectors, 74 services, 37 connections, 74 VIFs, 78 instances.
+    let (p, seed) = large_stack(37, 300 - 6 * 37);
+    assert_eq!(seed.len(), 300);
+    let sim = TestSim::start(seed);
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("Apply complete: 300 deleted, 0 failed, 0 skipped."),
+        "{}",
+        stdout(&out)
+    );
+    assert!(still_live(&sim).is_empty(), "{:#?}", still_live(&sim));
+    let refused: Vec<AuditEntry> = deletes(&sim.audit())
+        .into_iter()
+        .filter(|e| e.error.is_some())
+        .cloned()
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "no delete was refused for ordering: {refused:#?}"
+    );
+}
+
+#[test]
+fn blockers_guards_and_disallowed_accounts_stop_apply_before_any_change() {
+    let base = std::fs::read_to_string(repo_root().join("examples/quickstart/main.hcl")).unwrap();
+    let mut blocked_seed = quickstart_seed();
+    let mut intruder = SeedResource::new(Sim::AppRunnerService, "intruder");
+    intruder.vpc_connector_arn = Some(CONNECTOR_ARN.into());
+    blocked_seed.push(intruder);
+    let cases = [
+        ("blocker", base.clone(), blocked_seed),
+        (
+            "prevent_destroy",
+            base.replace("resource \"aws_dx_connection\" \"nyc\" {", "resource \"aws_dx_connection\" \"nyc\" {\n  lifecycle {\n    prevent_destroy = true\n  }"),
+            quickstart_seed(),
+        ),
+        (
+            "account",
+            base.replace("region = \"us-east-1\"", "region = \"us-east-1\"\n  allowed_account_ids = [\"999999999999\"]"),
+            quickstart_seed(),
+        ),
+    ];
+    for (what, manifest, seed) in cases {
+        let sim = TestSim::start(seed);
+        let p = Project::with_main(&manifest);
+        let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", stdout(&out));
+        assert!(
+            sim.mutating_requests().is_empty(),
+            "{what}: {:?}",
+            sim.mutating_requests()
+        );
+    }
+}
+
+#[test]
+fn credentials_never_reach_output_plan_files_or_the_journal() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = quickstart_project();
+    let plan = run(&sim, &p, &["plan", "--out", "plan.bin"]);
+    let apply = run(&sim, &p, &["apply", "plan.bin", "--json", FAST]);
+    assert_eq!(apply.status.code(), Some(0), "{}", stderr(&apply));
+    let journal = std::fs::read_to_string(p.path().join(".decom/journal.jsonl")).unwrap();
+    let plan_file = std::fs::read_to_string(p.path().join("plan.bin")).unwrap();
+    for (what, text) in [
+        ("plan stdout", stdout(&plan)),
+        ("plan stderr", stderr(&plan)),
+        ("apply stdout", stdout(&apply)),
+        ("apply stderr", stderr(&apply)),
+        ("journal", journal),
+        ("plan file", plan_file),
+    ] {
+        assert!(!text.contains(SECRET_KEY), "{what} contains the secret key");
+        assert!(
+            !text.contains(ACCESS_KEY),
+            "{what} contains the access key id"
+        );
+    }
+    // --json: one JSON object per line.
+    for line in stdout(&apply).lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert!(v.get("event").is_some());
+    }
 }
