@@ -119,10 +119,13 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
                 return Ok(Outcome::Failure);
             }
             if !args.json {
+                let made = file
+                    .created_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default();
                 println!(
-                    "Applying saved plan {} (made {} for {}).\n",
+                    "Applying saved plan {} (made {made} from {}).\n",
                     args.manifest.path.display(),
-                    file.created_at,
                     file.manifest_path
                 );
             }
