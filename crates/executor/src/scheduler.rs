@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use decom_graph::{Action, LiveResource};
+use decom_graph::LiveResource;
 use decom_parser::Address;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
@@ -132,14 +132,8 @@ pub async fn apply<C: Cloud>(
                 };
                 let address = address.clone();
                 let work = work.clone();
-                let action = plan
-                    .plan
-                    .resources
-                    .iter()
-                    .find(|r| r.address == address)
-                    .map(|r| r.action);
                 tasks.spawn(async move {
-                    let outcome = ctx.run(&address, work, action).await;
+                    let outcome = ctx.run(&address, work).await;
                     (address, outcome)
                 });
             }
@@ -234,7 +228,7 @@ struct TaskContext<C> {
 }
 
 impl<C: Cloud> TaskContext<C> {
-    async fn run(mut self, address: &Address, work: Work, action: Option<Action>) -> Outcome {
+    async fn run(mut self, address: &Address, work: Work) -> Outcome {
         let started = Instant::now();
         let emit = |kind, id: Option<&str>, detail: String| {
             let _ = self
@@ -243,7 +237,6 @@ impl<C: Cloud> TaskContext<C> {
         };
         match work {
             Work::Nothing => {
-                let _ = action;
                 emit(EventKind::AlreadyGone, None, String::new());
                 Outcome::AlreadyGone
             }
