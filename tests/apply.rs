@@ -136,16 +136,7 @@ fn quickstart_is_deleted_in_order_and_nothing_else_is_touched() {
         assert!(gap >= scaled(took), "{after} only {gap} after {before}");
     }
     // Everything planned is gone; the bystanders are untouched.
-    let left: Vec<SeedResource> = sim.snapshot().resources;
-    let live: Vec<&SeedResource> = left
-        .iter()
-        .filter(|r| {
-            !matches!(
-                r.status.as_deref(),
-                Some("DELETED" | "INACTIVE" | "deleted" | "Deleted")
-            )
-        })
-        .collect();
+    let live = still_live(&sim);
     assert_eq!(live.len(), 2, "{live:#?}");
     assert!(live.iter().all(|r| r.name == "bystander"));
 
@@ -557,17 +548,7 @@ fn killed_halfway_then_rerun_everything_is_deleted_and_nothing_else() {
         stdout(&out)
     );
 
-    let live: Vec<SeedResource> = sim
-        .snapshot()
-        .resources
-        .into_iter()
-        .filter(|r| {
-            !matches!(
-                r.status.as_deref(),
-                Some("DELETED" | "INACTIVE" | "deleted" | "Deleted")
-            )
-        })
-        .collect();
+    let live = still_live(&sim);
     assert_eq!(live.len(), 1, "{live:#?}");
     assert_eq!(live[0].name, "bystander");
     let audit = sim.audit();

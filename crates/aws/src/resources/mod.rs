@@ -25,6 +25,26 @@ pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
     }
 }
 
+/// Every page of a paginated list call: `fetch(token)` returns one page's
+/// items and the next page's token.
+pub(crate) async fn all_pages<T, Fut>(
+    mut fetch: impl FnMut(Option<String>) -> Fut,
+) -> Result<Vec<T>, crate::error::CloudError>
+where
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), crate::error::CloudError>>,
+{
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let (items, next) = fetch(token).await?;
+        out.extend(items);
+        match next {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// Parts of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`).
 pub(crate) mod arn {
     pub fn account(arn: &str) -> Option<String> {

@@ -5,7 +5,7 @@
 use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
 
-use super::arn;
+use super::{all_pages, arn};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -35,32 +35,29 @@ pub async fn list(
     c: &Clients,
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
-    let mut out = Vec::new();
-    let mut token = None;
-    loop {
+    all_pages(|token| async move {
         let page = cloud
             .call("ListServices", async {
                 c.apprunner
                     .list_services()
                     .max_results(20)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
                     .await
                     .map_err(|e| CloudError::from_sdk("ListServices", e))
             })
             .await?;
-        for s in page.service_summary_list() {
-            let (Some(arn_), Some(name)) = (s.service_arn(), s.service_name()) else {
-                continue;
-            };
-            let status = s.status().map(|s| s.as_str()).unwrap_or_default();
-            out.push(live(region, arn_, name, status));
-        }
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(out);
-        }
-    }
+        let items = page
+            .service_summary_list()
+            .iter()
+            .filter_map(|s| {
+                let status = s.status().map(|s| s.as_str()).unwrap_or_default();
+                Some(live(region, s.service_arn()?, s.service_name()?, status))
+            })
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 /// The service with its VPC connector relation; `None` if not found.

@@ -3,6 +3,7 @@
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
 
+use super::all_pages;
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -20,36 +21,36 @@ pub async fn list(
     c: &Clients,
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
-    let mut out = Vec::new();
-    let mut token = None;
-    loop {
+    all_pages(|token| async move {
         let page = cloud
             .call("ListInstances", async {
                 c.supplychain
                     .list_instances()
                     .max_results(20)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
                     .await
                     .map_err(|e| CloudError::from_sdk("ListInstances", e))
             })
             .await?;
-        for i in page.instances() {
-            let status = i.state().as_str();
-            out.push(LiveResource {
-                resource_type: ResourceType::SupplyChainInstance,
-                region: region.to_string(),
-                id: i.instance_id().to_string(),
-                name: i.instance_name().unwrap_or_default().to_string(),
-                account_id: Some(i.aws_account_id().to_string()).filter(|a| !a.is_empty()),
-                status: status.to_string(),
-                state: state(status),
-                relations: Vec::new(),
-            });
-        }
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(out);
-        }
-    }
+        let items = page
+            .instances()
+            .iter()
+            .map(|i| {
+                let status = i.state().as_str();
+                LiveResource {
+                    resource_type: ResourceType::SupplyChainInstance,
+                    region: region.to_string(),
+                    id: i.instance_id().to_string(),
+                    name: i.instance_name().unwrap_or_default().to_string(),
+                    account_id: Some(i.aws_account_id().to_string()).filter(|a| !a.is_empty()),
+                    status: status.to_string(),
+                    state: state(status),
+                    relations: Vec::new(),
+                }
+            })
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await
 }

@@ -4,7 +4,7 @@
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
 
-use super::arn;
+use super::{all_pages, arn};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -20,39 +20,37 @@ pub async fn list(
     c: &Clients,
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
-    let mut out = Vec::new();
-    let mut token = None;
-    loop {
+    all_pages(|token| async move {
         let page = cloud
             .call("ListVpcConnectors", async {
                 c.apprunner
                     .list_vpc_connectors()
                     .max_results(100)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
                     .await
                     .map_err(|e| CloudError::from_sdk("ListVpcConnectors", e))
             })
             .await?;
-        for v in page.vpc_connectors() {
-            let (Some(arn_), Some(name)) = (v.vpc_connector_arn(), v.vpc_connector_name()) else {
-                continue;
-            };
-            let status = v.status().map(|s| s.as_str()).unwrap_or_default();
-            out.push(LiveResource {
-                resource_type: ResourceType::AppRunnerVpcConnector,
-                region: region.to_string(),
-                id: arn_.to_string(),
-                name: name.to_string(),
-                account_id: arn::account(arn_),
-                status: status.to_string(),
-                state: state(status),
-                relations: Vec::new(),
-            });
-        }
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(out);
-        }
-    }
+        let items = page
+            .vpc_connectors()
+            .iter()
+            .filter_map(|v| {
+                let (arn_, name) = (v.vpc_connector_arn()?, v.vpc_connector_name()?);
+                let status = v.status().map(|s| s.as_str()).unwrap_or_default();
+                Some(LiveResource {
+                    resource_type: ResourceType::AppRunnerVpcConnector,
+                    region: region.to_string(),
+                    id: arn_.to_string(),
+                    name: name.to_string(),
+                    account_id: arn::account(arn_),
+                    status: status.to_string(),
+                    state: state(status),
+                    relations: Vec::new(),
+                })
+            })
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await
 }

@@ -5,7 +5,7 @@
 use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
 
-use super::arn;
+use super::{all_pages, arn};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -42,38 +42,31 @@ pub async fn list(
     c: &Clients,
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
-    let mut out = Vec::new();
-    let mut token = None;
-    loop {
+    all_pages(|token| async move {
         let page = cloud
             .call("ListVpcIngressConnections", async {
                 c.apprunner
                     .list_vpc_ingress_connections()
                     .max_results(100)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
                     .await
                     .map_err(|e| CloudError::from_sdk("ListVpcIngressConnections", e))
             })
             .await?;
-        for s in page.vpc_ingress_connection_summary_list() {
-            let Some(arn_) = s.vpc_ingress_connection_arn() else {
-                continue;
-            };
-            let name = arn::resource_name(arn_).unwrap_or_default();
-            out.push(live(
-                region,
-                arn_,
-                name,
-                s.service_arn().unwrap_or_default(),
-                NOT_DESCRIBED,
-            ));
-        }
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(out);
-        }
-    }
+        let items = page
+            .vpc_ingress_connection_summary_list()
+            .iter()
+            .filter_map(|s| {
+                let arn_ = s.vpc_ingress_connection_arn()?;
+                let name = arn::resource_name(arn_).unwrap_or_default();
+                let service = s.service_arn().unwrap_or_default();
+                Some(live(region, arn_, name, service, NOT_DESCRIBED))
+            })
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 /// The ingress connection with its status; `None` if not found.
