@@ -155,7 +155,7 @@ pub async fn discover(
 
             let mut added = Vec::new();
             for k in result.keys() {
-                for attr in relations_into(k.0) {
+                for attr in RelationAttr::pointing_at(k.0) {
                     for d in inventory.related_to(attr, &k.1) {
                         if d.state != LiveState::Gone && !result.contains_key(&key(d)) {
                             added.push((key(d), k.clone()));
@@ -214,17 +214,6 @@ pub async fn discover(
             })
         })
         .collect())
-}
-
-/// The relations whose target is a resource of type `ty`.
-fn relations_into(ty: ResourceType) -> impl Iterator<Item = RelationAttr> {
-    [
-        RelationAttr::ServiceArn,
-        RelationAttr::VpcConnectorArn,
-        RelationAttr::ConnectionId,
-    ]
-    .into_iter()
-    .filter(move |a| a.target_type() == ty)
 }
 
 /// Regions where `result` holds a resource of `ty`.

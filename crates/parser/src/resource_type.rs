@@ -43,6 +43,20 @@ pub enum RelationAttr {
 }
 
 impl RelationAttr {
+    pub const ALL: [RelationAttr; 3] = [
+        RelationAttr::ServiceArn,
+        RelationAttr::VpcConnectorArn,
+        RelationAttr::ConnectionId,
+    ];
+
+    /// The relations that point at a resource of type `target`: what
+    /// other resources can depend on it (and so block deleting it).
+    pub fn pointing_at(target: ResourceType) -> impl Iterator<Item = RelationAttr> {
+        Self::ALL
+            .into_iter()
+            .filter(move |a| a.target_type() == target)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             RelationAttr::ServiceArn => "service_arn",

@@ -3,7 +3,7 @@
 //! ingress connection on a planned service, a virtual interface on a
 //! planned connection).
 
-use decom_parser::{Address, Diagnostic, Manifest, RelationAttr, ResourceType};
+use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
 
 use super::resolve::Resolution;
 use crate::live::{Inventory, LiveResource, LiveState};
@@ -21,7 +21,7 @@ pub fn find(
         let Some(live) = resolution.live(&r.address) else {
             continue;
         };
-        for attr in relations_into(live.resource_type) {
+        for attr in RelationAttr::pointing_at(live.resource_type) {
             let mut blockers: Vec<&LiveResource> = inventory
                 .related_to(attr, &live.id)
                 .into_iter()
@@ -48,17 +48,6 @@ pub fn find(
         }
     }
     problems
-}
-
-/// The relations whose target is a resource of type `target`.
-fn relations_into(target: ResourceType) -> impl Iterator<Item = RelationAttr> {
-    [
-        RelationAttr::ServiceArn,
-        RelationAttr::VpcConnectorArn,
-        RelationAttr::ConnectionId,
-    ]
-    .into_iter()
-    .filter(move |a| a.target_type() == target)
 }
 
 /// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`.
