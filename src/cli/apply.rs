@@ -19,6 +19,7 @@ use decom_parser::{Address, Manifest};
 
 use super::cloud_args::CloudArgs;
 use super::manifest_args::ManifestArgs;
+use super::progress::Progress;
 use super::session::{Failure, Session};
 use super::style::Style;
 use super::Outcome;
@@ -176,16 +177,18 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let approved = ApprovedPlan::new(fresh, profile_of);
     let options = options(args.poll_interval_ms, session.sandboxed());
     let mut journal_error = None;
+    let progress = Progress::new(
+        args.json,
+        std::io::stdout().is_terminal(),
+        approved.plan().resources.len(),
+    );
     let (summary, interrupted) = session.apply(&approved, options, |e: &Event| {
-        if args.json {
-            println!("{}", serde_json::to_string(e).unwrap_or_default());
-        } else {
-            println!("{}", e.line());
-        }
+        progress.event(e);
         if let Err(err) = journal.record(e) {
             journal_error.get_or_insert(err);
         }
     });
+    progress.finish();
     let line = summary.line(interrupted);
     let _ = journal.note(
         if interrupted {

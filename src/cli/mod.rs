@@ -7,6 +7,7 @@ mod discover;
 mod graph;
 mod manifest_args;
 mod plan;
+mod progress;
 mod sandbox;
 mod session;
 mod show;
