@@ -73,6 +73,9 @@ fn profile_note(profile: &Option<String>) -> String {
 pub struct AwsCloud {
     options: ConnectOptions,
     configs: Mutex<HashMap<Option<String>, Arc<OnceCell<SdkConfig>>>>,
+    /// Built once per target: each set of clients owns an HTTPS client
+    /// whose TLS setup is far costlier than a request.
+    clients: Mutex<HashMap<Target, Clients>>,
     permits: Arc<Semaphore>,
     calls: Mutex<HashMap<&'static str, usize>>,
 }
@@ -83,6 +86,7 @@ impl AwsCloud {
         AwsCloud {
             options,
             configs: Mutex::new(HashMap::new()),
+            clients: Mutex::new(HashMap::new()),
             permits,
             calls: Mutex::new(HashMap::new()),
         }
@@ -147,8 +151,24 @@ impl AwsCloud {
             .map_err(|e| no_credentials(e.to_string()))
     }
 
-    /// Clients for a target (cheap: they share the profile's config).
+    /// Clients for a target, built on first use.
     pub async fn clients(&self, target: &Target) -> Clients {
+        let cached = self.lock_clients().get(target).cloned();
+        if let Some(c) = cached {
+            return c;
+        }
+        let built = self.build_clients(target).await;
+        self.lock_clients()
+            .entry(target.clone())
+            .or_insert(built)
+            .clone()
+    }
+
+    fn lock_clients(&self) -> std::sync::MutexGuard<'_, HashMap<Target, Clients>> {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn build_clients(&self, target: &Target) -> Clients {
         let config = self.config(&target.profile).await;
         let region = Region::new(target.region.clone());
         Clients {
