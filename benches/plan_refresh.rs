@@ -29,7 +29,19 @@ fn main() {
     for n in [100usize, 1_000, 10_000] {
         let (seed, hcl) = stack(n);
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("main.hcl"), hcl).expect("write manifest");
+        std::fs::write(dir.path().join("main.hcl"), &hcl).expect("write manifest");
+        // BENCH_DUMP=DIR: also write DIR/N/main.hcl and DIR/N/state.json, to
+        // measure the real binary (`decom sim --state`, `decom plan`).
+        if let Some(out) = std::env::var_os("BENCH_DUMP") {
+            let out = std::path::Path::new(&out).join(n.to_string());
+            std::fs::create_dir_all(&out).expect("dump dir");
+            std::fs::write(out.join("main.hcl"), &hcl).expect("dump manifest");
+            let state = serde_json::to_string(&SimState {
+                resources: seed.clone(),
+            })
+            .expect("state json");
+            std::fs::write(out.join("state.json"), state).expect("dump state");
+        }
         let manifest =
             decom_parser::load(dir.path(), &VariableInputs::default()).expect("valid manifest");
         let (calls, wall) = rt.block_on(async {

@@ -723,3 +723,32 @@ fn credentials_never_reach_output_plan_files_or_the_journal() {
         assert!(v.get("event").is_some());
     }
 }
+
+#[test]
+fn a_connector_still_in_use_just_after_its_service_went_is_retried() {
+    // AWS's eventual consistency: for 2 minutes (scaled: 120 ms) after a
+    // service is DELETED, deleting its connector is refused as "in use".
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        connector_in_use_lag: Duration::from_secs(120),
+        initial_state: Some(SimState {
+            resources: quickstart_seed(),
+        }),
+        ..SimConfig::default()
+    });
+    let p = quickstart_project();
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(text.contains("aws_apprunner_vpc_connector.shared: Retrying after: DeleteVpcConnector failed: InvalidRequestException"), "{text}");
+    assert!(
+        text.contains("Apply complete: 6 deleted, 0 failed, 0 skipped."),
+        "{text}"
+    );
+}
