@@ -155,7 +155,10 @@ pub async fn apply<C: Cloud>(
                 settled.insert(address.clone());
                 match outcome {
                     Outcome::Deleted | Outcome::AlreadyGone => {
-                        if outcome == Outcome::Deleted { summary.deleted += 1 } else { summary.already_gone += 1 }
+                        match outcome {
+                            Outcome::Deleted => summary.deleted += 1,
+                            _ => summary.already_gone += 1,
+                        }
                         for next in graph.must_go_after(&address) {
                             if let Some(n) = waiting_on.get_mut(next) {
                                 *n -= 1;
@@ -171,7 +174,8 @@ pub async fn apply<C: Cloud>(
                             if settled.insert(skipped.clone()) {
                                 summary.skipped += 1;
                                 waiting_on.remove(skipped);
-                                on_event(&event(skipped, None, EventKind::Skipped, Duration::ZERO, format!("upstream failed: {address}")));
+                                let why = format!("upstream failed: {address}");
+                                on_event(&event(skipped, None, EventKind::Skipped, Duration::ZERO, why));
                             }
                         }
                     }
