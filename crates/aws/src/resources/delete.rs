@@ -2,6 +2,7 @@
 
 use decom_parser::ResourceType;
 
+use super::send;
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -12,47 +13,41 @@ pub async fn delete(
     ty: ResourceType,
     id: &str,
 ) -> Result<(), CloudError> {
-    macro_rules! send {
-        ($op:literal, $request:expr) => {
-            cloud
-                .call($op, async {
-                    $request
-                        .send()
-                        .await
-                        .map(drop)
-                        .map_err(|e| CloudError::from_sdk($op, e))
-                })
-                .await
-        };
-    }
+    let (ar, dx, scn) = (&c.apprunner, &c.directconnect, &c.supplychain);
     match ty {
         ResourceType::AppRunnerVpcIngressConnection => send!(
+            cloud,
             "DeleteVpcIngressConnection",
-            c.apprunner
-                .delete_vpc_ingress_connection()
+            ar.delete_vpc_ingress_connection()
                 .vpc_ingress_connection_arn(id)
-        ),
-        ResourceType::AppRunnerService => send!(
-            "DeleteService",
-            c.apprunner.delete_service().service_arn(id)
-        ),
+        )
+        .map(drop),
+        ResourceType::AppRunnerService => {
+            send!(cloud, "DeleteService", ar.delete_service().service_arn(id)).map(drop)
+        }
         ResourceType::AppRunnerVpcConnector => send!(
+            cloud,
             "DeleteVpcConnector",
-            c.apprunner.delete_vpc_connector().vpc_connector_arn(id)
-        ),
+            ar.delete_vpc_connector().vpc_connector_arn(id)
+        )
+        .map(drop),
         ResourceType::DxVirtualInterface => send!(
+            cloud,
             "DeleteVirtualInterface",
-            c.directconnect
-                .delete_virtual_interface()
-                .virtual_interface_id(id)
-        ),
+            dx.delete_virtual_interface().virtual_interface_id(id)
+        )
+        .map(drop),
         ResourceType::DxConnection => send!(
+            cloud,
             "DeleteConnection",
-            c.directconnect.delete_connection().connection_id(id)
-        ),
+            dx.delete_connection().connection_id(id)
+        )
+        .map(drop),
         ResourceType::SupplyChainInstance => send!(
+            cloud,
             "DeleteInstance",
-            c.supplychain.delete_instance().instance_id(id)
-        ),
+            scn.delete_instance().instance_id(id)
+        )
+        .map(drop),
     }
 }

@@ -4,6 +4,7 @@
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
 
+use super::send;
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -20,15 +21,11 @@ pub async fn list(
     c: &Clients,
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
-    let out = cloud
-        .call("DescribeConnections", async {
-            c.directconnect
-                .describe_connections()
-                .send()
-                .await
-                .map_err(|e| CloudError::from_sdk("DescribeConnections", e))
-        })
-        .await?;
+    let out = send!(
+        cloud,
+        "DescribeConnections",
+        c.directconnect.describe_connections()
+    )?;
     Ok(out
         .connections()
         .iter()

@@ -4,6 +4,7 @@
 use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
 
+use super::send;
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -21,15 +22,11 @@ pub async fn list(
     c: &Clients,
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
-    let out = cloud
-        .call("DescribeVirtualInterfaces", async {
-            c.directconnect
-                .describe_virtual_interfaces()
-                .send()
-                .await
-                .map_err(|e| CloudError::from_sdk("DescribeVirtualInterfaces", e))
-        })
-        .await?;
+    let out = send!(
+        cloud,
+        "DescribeVirtualInterfaces",
+        c.directconnect.describe_virtual_interfaces()
+    )?;
     Ok(out
         .virtual_interfaces()
         .iter()

@@ -25,6 +25,22 @@ pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
     }
 }
 
+/// Sends one SDK request through the cloud's in-flight limit and call
+/// count, naming the operation once: `send!(cloud, "ListServices", request)`.
+macro_rules! send {
+    ($cloud:expr, $op:literal, $request:expr) => {
+        $cloud
+            .call($op, async {
+                $request
+                    .send()
+                    .await
+                    .map_err(|e| $crate::error::CloudError::from_sdk($op, e))
+            })
+            .await
+    };
+}
+pub(crate) use send;
+
 /// Every page of a paginated list call: `fetch(token)` returns one page's
 /// items and the next page's token.
 pub(crate) async fn all_pages<T, Fut>(

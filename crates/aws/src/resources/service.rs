@@ -5,7 +5,7 @@
 use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
 
-use super::{all_pages, arn};
+use super::{all_pages, arn, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -36,17 +36,14 @@ pub async fn list(
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
     all_pages(|token| async move {
-        let page = cloud
-            .call("ListServices", async {
-                c.apprunner
-                    .list_services()
-                    .max_results(20)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| CloudError::from_sdk("ListServices", e))
-            })
-            .await?;
+        let page = send!(
+            cloud,
+            "ListServices",
+            c.apprunner
+                .list_services()
+                .max_results(20)
+                .set_next_token(token)
+        )?;
         let items = page
             .service_summary_list()
             .iter()
@@ -67,16 +64,11 @@ pub async fn describe(
     region: &str,
     service_arn: &str,
 ) -> Result<Option<LiveResource>, CloudError> {
-    let result = cloud
-        .call("DescribeService", async {
-            c.apprunner
-                .describe_service()
-                .service_arn(service_arn)
-                .send()
-                .await
-                .map_err(|e| CloudError::from_sdk("DescribeService", e))
-        })
-        .await;
+    let result = send!(
+        cloud,
+        "DescribeService",
+        c.apprunner.describe_service().service_arn(service_arn)
+    );
     let out = match result {
         Ok(out) => out,
         Err(e) if e.is_not_found() => return Ok(None),

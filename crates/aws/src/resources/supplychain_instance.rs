@@ -3,7 +3,7 @@
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
 
-use super::all_pages;
+use super::{all_pages, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -22,17 +22,14 @@ pub async fn list(
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
     all_pages(|token| async move {
-        let page = cloud
-            .call("ListInstances", async {
-                c.supplychain
-                    .list_instances()
-                    .max_results(20)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| CloudError::from_sdk("ListInstances", e))
-            })
-            .await?;
+        let page = send!(
+            cloud,
+            "ListInstances",
+            c.supplychain
+                .list_instances()
+                .max_results(20)
+                .set_next_token(token)
+        )?;
         let items = page
             .instances()
             .iter()

@@ -4,7 +4,7 @@
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
 
-use super::{all_pages, arn};
+use super::{all_pages, arn, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -21,17 +21,14 @@ pub async fn list(
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
     all_pages(|token| async move {
-        let page = cloud
-            .call("ListVpcConnectors", async {
-                c.apprunner
-                    .list_vpc_connectors()
-                    .max_results(100)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| CloudError::from_sdk("ListVpcConnectors", e))
-            })
-            .await?;
+        let page = send!(
+            cloud,
+            "ListVpcConnectors",
+            c.apprunner
+                .list_vpc_connectors()
+                .max_results(100)
+                .set_next_token(token)
+        )?;
         let items = page
             .vpc_connectors()
             .iter()

@@ -5,7 +5,7 @@
 use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
 
-use super::{all_pages, arn};
+use super::{all_pages, arn, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -43,17 +43,14 @@ pub async fn list(
     region: &str,
 ) -> Result<Vec<LiveResource>, CloudError> {
     all_pages(|token| async move {
-        let page = cloud
-            .call("ListVpcIngressConnections", async {
-                c.apprunner
-                    .list_vpc_ingress_connections()
-                    .max_results(100)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| CloudError::from_sdk("ListVpcIngressConnections", e))
-            })
-            .await?;
+        let page = send!(
+            cloud,
+            "ListVpcIngressConnections",
+            c.apprunner
+                .list_vpc_ingress_connections()
+                .max_results(100)
+                .set_next_token(token)
+        )?;
         let items = page
             .vpc_ingress_connection_summary_list()
             .iter()
@@ -76,16 +73,13 @@ pub async fn describe(
     region: &str,
     ingress_arn: &str,
 ) -> Result<Option<LiveResource>, CloudError> {
-    let result = cloud
-        .call("DescribeVpcIngressConnection", async {
-            c.apprunner
-                .describe_vpc_ingress_connection()
-                .vpc_ingress_connection_arn(ingress_arn)
-                .send()
-                .await
-                .map_err(|e| CloudError::from_sdk("DescribeVpcIngressConnection", e))
-        })
-        .await;
+    let result = send!(
+        cloud,
+        "DescribeVpcIngressConnection",
+        c.apprunner
+            .describe_vpc_ingress_connection()
+            .vpc_ingress_connection_arn(ingress_arn)
+    );
     let out = match result {
         Ok(out) => out,
         Err(e) if e.is_not_found() => return Ok(None),
