@@ -62,6 +62,11 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "ADDRESS")]
     target: Vec<Address>,
 
+    /// Refuse a saved plan older than this (e.g. 90s, 30m, 24h, 1h30m):
+    /// live state drifts, and an old approval should be looked at again.
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_max_age)]
+    max_plan_age: Duration,
+
     /// First interval between checks that a deletion finished (tests and
     /// the time-scaled simulator use a small one).
     #[arg(long, value_name = "MS", default_value_t = 2000, hide = true)]
@@ -84,6 +89,9 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         return Err(Failure::Other(
             "--target applies to a manifest path; a saved plan has its own targets".into(),
         ));
+    }
+    if let Some(file) = &saved {
+        check_age(file, args.max_plan_age)?;
     }
     let manifest_args = match &saved {
         Some(file) => ManifestArgs {
@@ -125,9 +133,11 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
                     .format(&time::format_description::well_known::Rfc3339)
                     .unwrap_or_default();
                 println!(
-                    "Applying saved plan {} (made {made} from {}).\n",
+                    "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
                     args.manifest.path.display(),
-                    file.manifest_path
+                    file.manifest_path,
+                    file.git_commit.as_deref().unwrap_or("unknown (not made in a git repository)"),
+                    file.manifest_digest
                 );
             }
         }
@@ -230,6 +240,29 @@ fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, Failure> {
         Err(PlanFileError::NotAPlan { .. }) => Ok(None),
         Err(e) => Err(Failure::Other(e.to_string())),
     }
+}
+
+/// `--max-plan-age`: the manifest language's duration syntax.
+fn parse_max_age(s: &str) -> Result<Duration, String> {
+    decom_parser::parse_duration(s).ok_or_else(|| decom_parser::DURATION_EXAMPLE.to_string())
+}
+
+/// Refuses a saved plan older than `max_age`, before any request is sent.
+fn check_age(file: &PlanFile, max_age: Duration) -> Result<(), Failure> {
+    let age = file.age(time::OffsetDateTime::now_utc());
+    if age <= max_age {
+        return Ok(());
+    }
+    let made = file
+        .created_at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    Err(Failure::Other(format!(
+        "saved plan is too old: it was made {made}, {}s ago, and --max-plan-age is {}s. \
+         Run `decom plan --out` again and review the new plan (or raise --max-plan-age).",
+        age.as_secs(),
+        max_age.as_secs()
+    )))
 }
 
 /// Asks for `yes` on a terminal; refuses without one.

@@ -4,6 +4,7 @@
 mod apply;
 mod cloud_args;
 mod discover;
+mod git;
 mod graph;
 mod manifest_args;
 mod plan;

@@ -74,7 +74,9 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         print!("{}", planning::render(&plan, style.stdout_color));
     }
     if let Some(out) = &args.out {
-        if let Err(e) = PlanFile::new(&plan, &manifest, &args.manifest.path).write(out) {
+        let file = PlanFile::new(&plan, &manifest, &args.manifest.path)
+            .with_git_commit(super::git::head_commit(&args.manifest.path));
+        if let Err(e) = file.write(out) {
             eprintln!("error: {e}");
             return Outcome::Failure;
         }

@@ -683,3 +683,89 @@ mod plan_file {
         );
     }
 }
+
+mod markdown {
+    use super::*;
+    use decom_graph::plan::to_markdown;
+
+    const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+    /// 5,000 services, each on its own connector: 10,000 resources.
+    #[test]
+    fn a_10000_resource_plan_is_summarised_under_githubs_comment_limit() {
+        let m = manifest(
+            r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_apprunner_service" "web" {
+  count             = 5000
+  name              = "web-${count.index}"
+  vpc_connector_arn = aws_apprunner_vpc_connector.conn[count.index].arn
+}
+
+resource "aws_apprunner_vpc_connector" "conn" {
+  count = 5000
+  name  = "conn-${count.index}"
+}
+"#,
+        );
+        let inv = (0..5000).flat_map(|i| {
+            let conn = arn("vpcconnector", &format!("conn-{i}"));
+            [
+                related(
+                    live(
+                        ResourceType::AppRunnerService,
+                        &arn("service", &format!("web-{i}")),
+                        &format!("web-{i}"),
+                        LiveState::Deletable,
+                    ),
+                    RelationAttr::VpcConnectorArn,
+                    &conn,
+                ),
+                live(
+                    ResourceType::AppRunnerVpcConnector,
+                    &conn,
+                    &format!("conn-{i}"),
+                    LiveState::Deletable,
+                ),
+            ]
+        });
+        let p = plan(&m, &Inventory::new(inv), &PlanRequest::default()).unwrap();
+        assert_eq!(p.resources.len(), 10_000);
+
+        let md = to_markdown(&p);
+        assert!(md.chars().count() < GITHUB_COMMENT_LIMIT, "{}", md.len());
+        assert!(md.contains("**10000** to delete"), "{md}");
+        assert!(md.contains("This comment was summarised"), "{md}");
+        assert!(md.contains("_Summarised: showing the first "), "{md}");
+        assert!(md.contains("of 10000 resources"), "{md}");
+        assert!(md.contains("lines of the full plan"), "{md}");
+        // The collapsed block is still well-formed.
+        assert_eq!(md.matches("```").count(), 2);
+        assert!(md.contains("<details><summary>Full plan</summary>") && md.ends_with("\n"));
+    }
+
+    #[test]
+    fn a_small_plan_is_shown_whole() {
+        let m = manifest(STACK);
+        let p = plan(
+            &m,
+            &Inventory::new(stack_inventory(LiveState::Deletable)),
+            &PlanRequest::default(),
+        )
+        .unwrap();
+        let md = to_markdown(&p);
+        assert!(!md.contains("ummarised"), "{md}");
+        assert!(md.contains("#### Blockers and warnings\n\nNone."), "{md}");
+        assert!(
+            md.contains("| 1 | `aws_apprunner_vpc_ingress_connection.web` | delete |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("Plan: 3 to delete, 0 to wait for, 0 already gone."),
+            "{md}"
+        );
+    }
+}

@@ -1,4 +1,5 @@
-//! Durations for `timeouts { delete = "30m" }`.
+//! Durations for `timeouts { delete = "30m" }` and duration flags such as
+//! `apply --max-plan-age`.
 //!
 //! Exists so the accepted forms are defined once: whole numbers of hours,
 //! minutes and seconds in that order, each at most once, e.g. `90s`,
@@ -8,10 +9,10 @@
 use std::time::Duration;
 
 /// The hint shown with every bad duration.
-pub(crate) const EXAMPLE: &str = "write a duration like \"90s\", \"30m\", \"1h30m\" or \"2h\"";
+pub const EXAMPLE: &str = "write a duration like \"90s\", \"30m\", \"1h30m\" or \"2h\"";
 
 /// Parses `1h30m`-style durations. `None`: not a valid duration.
-pub(crate) fn parse(s: &str) -> Option<Duration> {
+pub fn parse(s: &str) -> Option<Duration> {
     if s.is_empty() {
         return None;
     }

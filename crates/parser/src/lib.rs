@@ -21,6 +21,8 @@ pub mod source;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
+/// The one duration syntax (`90s`, `30m`, `1h30m`), for CLI flags too.
+pub use duration::{parse as parse_duration, EXAMPLE as DURATION_EXAMPLE};
 pub use manifest::{
     split_reference, Address, Dependency, DependencyKind, Identity, IdentityKind, InstanceKey,
     Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,

@@ -56,6 +56,11 @@ pub struct PlanFile {
     pub manifest_path: String,
     /// Digest of the manifest's files and variable values.
     pub manifest_digest: String,
+    /// `git rev-parse HEAD` where the manifest lives, when it is in a git
+    /// repository: lets a reviewer tie an apply to the reviewed commit.
+    /// Absent in files written before it was recorded.
+    #[serde(default)]
+    pub git_commit: Option<String>,
     /// The `--target`s of the plan.
     pub targets: Vec<Address>,
     /// The plan's resources in deletion order, each with the fingerprint of
@@ -81,12 +86,15 @@ pub struct SavedEdge {
 }
 
 impl PlanFile {
+    /// The file for `plan`; `git_commit` is left to the caller (this crate
+    /// runs no processes), see [`PlanFile::with_git_commit`].
     pub fn new(plan: &Plan, manifest: &Manifest, manifest_path: &Path) -> PlanFile {
         PlanFile {
             decom_version: env!("CARGO_PKG_VERSION").to_string(),
             created_at: OffsetDateTime::now_utc(),
             manifest_path: manifest_path.display().to_string(),
             manifest_digest: manifest_digest(manifest),
+            git_commit: None,
             targets: plan.targets.clone(),
             resources: plan
                 .resources
@@ -108,6 +116,17 @@ impl PlanFile {
                 .collect(),
             warnings: plan.warnings.clone(),
         }
+    }
+
+    /// Records the commit the manifest was checked out at.
+    pub fn with_git_commit(mut self, commit: Option<String>) -> PlanFile {
+        self.git_commit = commit;
+        self
+    }
+
+    /// How long ago the plan was made (zero if its clock was ahead).
+    pub fn age(&self, now: OffsetDateTime) -> std::time::Duration {
+        (now - self.created_at).try_into().unwrap_or_default()
     }
 
     /// The plan as it was reviewed (graph checked again: a file cannot

@@ -1,10 +1,27 @@
 //! `show --markdown`: a compact summary fit for a pull-request comment —
-//! counts, a table of resources by wave, warnings, and the full plan
-//! collapsed.
+//! counts, a table of resources by wave, blockers and warnings, and the
+//! full plan collapsed.
+//!
+//! GitHub refuses comments over 65,536 characters, and a plan of thousands
+//! of resources would exceed that many times over. Each part therefore has
+//! a budget; past it the part is cut at a line boundary and the comment
+//! says so, pointing at `decom show` for the rest. The budgets add up to
+//! well under the limit whatever the plan holds.
 
 use std::fmt::Write as _;
 
-use super::{render, Action, Plan};
+use super::{render, Action, Plan, PlannedResource};
+
+/// GitHub's limit on an issue or pull-request comment, in characters.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+/// Budget for the resource table (bytes, which bound characters).
+const TABLE_BUDGET: usize = 24_000;
+/// Budget for the collapsed full plan.
+const FULL_PLAN_BUDGET: usize = 30_000;
+/// Budget for warnings and waits.
+const NOTES_BUDGET: usize = 6_000;
+/// At most this many "after …" entries in one row's reason.
+const MAX_REASONS: usize = 3;
 
 pub fn to_markdown(plan: &Plan) -> String {
     let mut out = String::from("### decom plan\n\n");
@@ -15,42 +32,115 @@ pub fn to_markdown(plan: &Plan) -> String {
         plan.count(Action::Wait),
         plan.count(Action::NoOp)
     );
-    for w in &plan.warnings {
-        let _ = writeln!(out, "> **Warning:** {w}\n");
+    // What had to be left out, said explicitly at the end.
+    let mut cuts = Vec::new();
+    out.push_str("#### Blockers and warnings\n\n");
+    let notes = notes(plan);
+    if notes.is_empty() {
+        out.push_str("None. (Live resources outside the manifest that would block a delete stop `decom plan`, so a saved plan has no blockers.)\n");
+    } else {
+        let (text, cut) = within_budget(&notes, NOTES_BUDGET, "notes");
+        out.push_str(&text);
+        cuts.extend(cut);
     }
+
+    out.push_str("\n#### Resources by wave\n\n");
     out.push_str("| wave | resource | action | id | why this order |\n|---:|---|---|---|---|\n");
-    for r in &plan.resources {
-        let action = match r.action {
-            Action::Delete => "delete",
-            Action::Wait => "wait (already deleting)",
-            Action::NoOp => "no-op (already gone)",
-        };
-        let id = r.live.as_ref().map(|l| l.id.as_str()).unwrap_or("—");
-        let why: Vec<String> = plan
-            .graph
-            .must_go_before(&r.address)
-            .iter()
-            .map(|before| format!("after `{before}`"))
-            .collect();
-        let _ = writeln!(
-            out,
-            "| {} | `{}` | {action} | `{}` | {} |",
-            r.wave,
-            r.address,
-            cell(id),
-            if why.is_empty() {
-                "—".to_string()
-            } else {
-                why.join(", ")
-            }
-        );
-    }
+    let rows: Vec<String> = plan.resources.iter().map(|r| row(plan, r)).collect();
+    let (text, cut) = within_budget(&rows, TABLE_BUDGET, "resources");
+    out.push_str(&text);
+    cuts.extend(cut);
+
+    let lines: Vec<String> = render(plan, false)
+        .lines()
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (text, cut) = within_budget(&lines, FULL_PLAN_BUDGET, "lines of the full plan");
     let _ = write!(
         out,
-        "\n<details><summary>Full plan</summary>\n\n```\n{}```\n\n</details>\n",
-        render(plan, false)
+        "\n<details><summary>Full plan</summary>\n\n```\n{text}```\n\n</details>\n"
     );
+    cuts.extend(cut);
+
+    for note in &cuts {
+        let _ = writeln!(out, "\n_Summarised: {note}._");
+    }
+    if !cuts.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**This comment was summarised** to stay under GitHub's {GITHUB_COMMENT_LIMIT}-character comment limit; \
+             run `decom show PLANFILE` on the plan artifact for all {} resources.",
+            plan.resources.len()
+        );
+    }
     out
+}
+
+/// Warnings, then resources someone else is already deleting (apply waits
+/// for them, and a stuck one holds up its wave).
+fn notes(plan: &Plan) -> Vec<String> {
+    let warnings = plan
+        .warnings
+        .iter()
+        .map(|w| format!("> **Warning:** {w}\n\n"));
+    let waits = plan
+        .resources
+        .iter()
+        .filter(|r| r.action == Action::Wait)
+        .map(|r| {
+            format!(
+                "- `{}` is already being deleted outside decom; apply waits for it (wave {}).\n",
+                r.address, r.wave
+            )
+        });
+    warnings.chain(waits).collect()
+}
+
+fn row(plan: &Plan, r: &PlannedResource) -> String {
+    let action = match r.action {
+        Action::Delete => "delete",
+        Action::Wait => "wait (already deleting)",
+        Action::NoOp => "no-op (already gone)",
+    };
+    let id = r.live.as_ref().map(|l| l.id.as_str()).unwrap_or("—");
+    let before = plan.graph.must_go_before(&r.address);
+    let mut why: Vec<String> = before
+        .iter()
+        .take(MAX_REASONS)
+        .map(|b| format!("after `{b}`"))
+        .collect();
+    if before.len() > MAX_REASONS {
+        why.push(format!("and {} more", before.len() - MAX_REASONS));
+    }
+    format!(
+        "| {} | `{}` | {action} | `{}` | {} |\n",
+        r.wave,
+        r.address,
+        cell(id),
+        if why.is_empty() {
+            "—".to_string()
+        } else {
+            why.join(", ")
+        }
+    )
+}
+
+/// As many whole `items` as fit in `budget` bytes, and, if some did not
+/// fit, a note saying how many of them (`what`) were left out.
+fn within_budget(items: &[String], budget: usize, what: &str) -> (String, Option<String>) {
+    let mut text = String::new();
+    for (shown, item) in items.iter().enumerate() {
+        if text.len() + item.len() > budget {
+            let note = format!(
+                "showing the first {shown} of {} {what}; {} more not shown",
+                items.len(),
+                items.len() - shown
+            );
+            return (text, Some(note));
+        }
+        text.push_str(item);
+    }
+    (text, None)
 }
 
 /// Table cells cannot contain `|` or newlines.
