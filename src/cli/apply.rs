@@ -7,6 +7,7 @@
 //! unless `--auto-approve`). Either way nothing is deleted until the run
 //! holds the lock, and only the plan's `delete` actions are ever sent.
 
+use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -103,7 +104,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let (manifest, _) = manifest_args.load_graph().map_err(Failure::Manifest)?;
     let session = Session::open(&manifest, &args.cloud, args.json)?;
     let mut resolved = manifest_args.journal_ids();
-    let fresh = match &saved {
+    let targets = match &saved {
         Some(file) => {
             resolved.extend(file.resources.iter().filter_map(|r| {
                 Some((
@@ -111,50 +112,85 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
                     r.resource.live.as_ref()?.id.clone(),
                 ))
             }));
-            session.plan(&manifest, &file.targets, resolved)?
+            &file.targets
         }
-        None => session.plan(&manifest, &args.target, resolved)?,
+        None => &args.target,
     };
-
-    match &saved {
-        Some(file) => {
-            let digest = manifest_digest(&manifest);
-            if let Some(stale) = staleness(file, &digest, &fresh) {
-                eprintln!(
-                    "error: saved plan is stale: the manifest or live state changed since it was made. \
-                     Run `decom plan --out` again and review the new plan.\n\n{}",
-                    stale.diff
-                );
-                return Ok(Outcome::Failure);
-            }
-            if !args.json {
-                let made = file
-                    .created_at
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default();
-                println!(
-                    "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
-                    args.manifest.path.display(),
-                    file.manifest_path,
-                    file.git_commit.as_deref().unwrap_or("unknown (not made in a git repository)"),
-                    file.manifest_digest
-                );
-            }
-        }
-        None => {
-            if !args.json {
-                print!("{}", planning::render(&fresh, style.stdout_color));
-            }
-            if !fresh.has_changes() {
-                return Ok(Outcome::Success);
-            }
-            if !args.auto_approve && !confirmed()? {
-                eprintln!("error: apply cancelled: nothing was deleted.");
-                return Ok(Outcome::Failure);
-            }
-        }
+    let fresh = session.plan(&manifest, targets, resolved)?;
+    let approved = match &saved {
+        Some(file) => saved_plan_still_holds(args, file, &manifest, &fresh),
+        None => confirmed_fresh_plan(args, style, &fresh)?,
+    };
+    match approved {
+        Approval::Go => execute(args, &manifest_args, &manifest, &session, fresh),
+        Approval::Stop(outcome) => Ok(outcome),
     }
+}
 
+/// Whether to go on with the deletions.
+enum Approval {
+    Go,
+    Stop(Outcome),
+}
+
+/// `apply PLANFILE`: refuses a stale plan, with what changed.
+fn saved_plan_still_holds(
+    args: &ApplyArgs,
+    file: &PlanFile,
+    manifest: &Manifest,
+    fresh: &planning::Plan,
+) -> Approval {
+    if let Some(stale) = staleness(file, &manifest_digest(manifest), fresh) {
+        eprintln!(
+            "error: saved plan is stale: the manifest or live state changed since it was made. \
+             Run `decom plan --out` again and review the new plan.\n\n{}",
+            stale.diff
+        );
+        return Approval::Stop(Outcome::Failure);
+    }
+    if !args.json {
+        let made = file
+            .created_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        println!(
+            "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
+            args.manifest.path.display(),
+            file.manifest_path,
+            file.git_commit.as_deref().unwrap_or("unknown (not made in a git repository)"),
+            file.manifest_digest
+        );
+    }
+    Approval::Go
+}
+
+/// `apply PATH`: shows the plan and asks for `yes` (or `--auto-approve`).
+fn confirmed_fresh_plan(
+    args: &ApplyArgs,
+    style: Style,
+    fresh: &planning::Plan,
+) -> Result<Approval, Failure> {
+    if !args.json {
+        print!("{}", planning::render(fresh, style.stdout_color));
+    }
+    if !fresh.has_changes() {
+        return Ok(Approval::Stop(Outcome::Success));
+    }
+    if !args.auto_approve && !confirmed()? {
+        eprintln!("error: apply cancelled: nothing was deleted.");
+        return Ok(Approval::Stop(Outcome::Failure));
+    }
+    Ok(Approval::Go)
+}
+
+/// Deletes the approved plan under the lock, journaling every event.
+fn execute(
+    args: &ApplyArgs,
+    manifest_args: &ManifestArgs,
+    manifest: &Manifest,
+    session: &Session,
+    fresh: planning::Plan,
+) -> Result<Outcome, Failure> {
     let state_dir = manifest_args.state_dir();
     let lock = Lock::acquire(&state_dir).map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
@@ -172,26 +208,35 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
             journal_path.display()
         ))
     })?;
-    let record_failed = |e: std::io::Error| Failure::Other(format!("cannot write journal: {e}"));
     journal
         .note(
             "apply_started",
             &format!("{} ({})", manifest_args.path.display(), fresh.summary()),
         )
-        .map_err(record_failed)?;
+        .map_err(|e| Failure::Other(format!("cannot write journal: {e}")))?;
 
-    let providers = manifest.providers.clone();
-    let default_profile = args.cloud.profile.clone();
-    let profile_of =
-        |a: &Address| profile_for(&manifest, &providers, default_profile.as_deref(), a);
-    let approved = ApprovedPlan::new(fresh, profile_of);
-    let options = options(args.poll_interval_ms, session.sandboxed());
-    let mut journal_error = None;
+    let default_profile = args.cloud.profile.as_deref();
+    let profiles: HashMap<&Address, Option<String>> = manifest
+        .resources
+        .iter()
+        .map(|r| {
+            let profile = manifest
+                .provider(&r.provider)
+                .and_then(|p| p.profile.clone());
+            (
+                &r.address,
+                profile.or_else(|| default_profile.map(str::to_string)),
+            )
+        })
+        .collect();
+    let approved = ApprovedPlan::new(fresh, |a| profiles.get(a).cloned().flatten());
     let progress = Progress::new(
         args.json,
         std::io::stdout().is_terminal(),
         approved.plan().resources.len(),
     );
+    let mut journal_error = None;
+    let options = options(args.poll_interval_ms, session.sandboxed());
     let (summary, interrupted) = session.apply(&approved, options, |e: &Event| {
         progress.event(e);
         if let Err(err) = journal.record(e) {
@@ -200,14 +245,12 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     });
     progress.finish();
     let line = summary.line(interrupted);
-    let _ = journal.note(
-        if interrupted {
-            "apply_interrupted"
-        } else {
-            "apply_finished"
-        },
-        &line,
-    );
+    let closing = if interrupted {
+        "apply_interrupted"
+    } else {
+        "apply_finished"
+    };
+    let _ = journal.note(closing, &line);
     if args.json {
         println!(
             "{}",
@@ -283,20 +326,6 @@ fn confirmed() -> Result<bool, Failure> {
         .map_err(|e| Failure::Other(format!("cannot read the answer: {e}")))?;
     println!();
     Ok(answer.trim() == "yes")
-}
-
-fn profile_for(
-    manifest: &Manifest,
-    providers: &[decom_parser::Provider],
-    default: Option<&str>,
-    address: &Address,
-) -> Option<String> {
-    let alias = manifest.resource(address).and_then(|r| r.provider.clone());
-    providers
-        .iter()
-        .find(|p| p.alias == alias)
-        .and_then(|p| p.profile.clone())
-        .or_else(|| default.map(str::to_string))
 }
 
 /// Timing: the sandbox simulator runs 1000x faster than AWS.

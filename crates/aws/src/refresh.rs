@@ -64,9 +64,7 @@ fn place<'m>(
         .filter_map(|r| {
             let region = decom_graph::plan::region_of(manifest, r, default_region)?;
             let profile = manifest
-                .providers
-                .iter()
-                .find(|p| p.alias == r.provider)
+                .provider(&r.provider)
                 .and_then(|p| p.profile.clone())
                 .or_else(|| cloud.default_profile().map(str::to_string));
             Some((Target { profile, region }, r))

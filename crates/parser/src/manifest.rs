@@ -18,8 +18,14 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Linear: for one-off lookups. Index the resources for many.
     pub fn resource(&self, address: &Address) -> Option<&ResourceInstance> {
         self.resources.iter().find(|r| &r.address == address)
+    }
+
+    /// The provider block a resource uses (`None` alias: the default one).
+    pub fn provider(&self, alias: &Option<String>) -> Option<&Provider> {
+        self.providers.iter().find(|p| &p.alias == alias)
     }
 }
 

@@ -31,7 +31,7 @@ pub fn check(
         else {
             continue;
         };
-        let Some(provider) = manifest.providers.iter().find(|p| p.alias == r.provider) else {
+        let Some(provider) = manifest.provider(&r.provider) else {
             continue;
         };
         if !provider.allowed_account_ids.is_empty()

@@ -342,9 +342,7 @@ pub fn region_of(
         }
     }
     manifest
-        .providers
-        .iter()
-        .find(|p| p.alias == r.provider)
+        .provider(&r.provider)
         .and_then(|p| p.region.clone())
         .or_else(|| default.map(str::to_string))
 }
