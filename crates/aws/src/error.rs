@@ -24,6 +24,15 @@ impl CloudError {
         )
     }
 
+    /// A describe's answer with "not found" as `None` (the resource is gone).
+    pub fn absent_if_not_found<T>(result: Result<T, CloudError>) -> Result<Option<T>, CloudError> {
+        match result {
+            Ok(out) => Ok(Some(out)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// How apply should treat this error from a Delete* call.
     pub fn delete_error_kind(&self) -> decom_executor::DeleteErrorKind {
         use decom_executor::DeleteErrorKind::*;

@@ -14,6 +14,7 @@ use decom_parser::ResourceType;
 
 use crate::connect::{AwsCloud, Clients, Target};
 use crate::error::CloudError;
+use crate::resources::send;
 
 /// Tags of one resource, sorted by key.
 pub type Tags = BTreeMap<String, String>;
@@ -121,16 +122,11 @@ pub async fn fetch(
 }
 
 async fn apprunner_tags(cloud: &AwsCloud, c: &Clients, arn: &str) -> Result<Tags, CloudError> {
-    let out = cloud
-        .call("ListTagsForResource", async {
-            c.apprunner
-                .list_tags_for_resource()
-                .resource_arn(arn)
-                .send()
-                .await
-                .map_err(|e| CloudError::from_sdk("ListTagsForResource", e))
-        })
-        .await?;
+    let out = send!(
+        cloud,
+        "ListTagsForResource",
+        c.apprunner.list_tags_for_resource().resource_arn(arn)
+    )?;
     Ok(out
         .tags()
         .iter()
@@ -144,16 +140,11 @@ async fn apprunner_tags(cloud: &AwsCloud, c: &Clients, arn: &str) -> Result<Tags
 }
 
 async fn supplychain_tags(cloud: &AwsCloud, c: &Clients, arn: &str) -> Result<Tags, CloudError> {
-    let out = cloud
-        .call("ListTagsForResource", async {
-            c.supplychain
-                .list_tags_for_resource()
-                .resource_arn(arn)
-                .send()
-                .await
-                .map_err(|e| CloudError::from_sdk("ListTagsForResource", e))
-        })
-        .await?;
+    let out = send!(
+        cloud,
+        "ListTagsForResource",
+        c.supplychain.list_tags_for_resource().resource_arn(arn)
+    )?;
     Ok(out
         .tags()
         .iter()
@@ -167,16 +158,13 @@ async fn dx_describe_tags(
     c: &Clients,
     arns: Vec<String>,
 ) -> Result<HashMap<String, Tags>, CloudError> {
-    let out = cloud
-        .call("DescribeTags", async {
-            c.directconnect
-                .describe_tags()
-                .set_resource_arns(Some(arns))
-                .send()
-                .await
-                .map_err(|e| CloudError::from_sdk("DescribeTags", e))
-        })
-        .await?;
+    let out = send!(
+        cloud,
+        "DescribeTags",
+        c.directconnect
+            .describe_tags()
+            .set_resource_arns(Some(arns))
+    )?;
     Ok(out
         .resource_tags()
         .iter()

@@ -69,10 +69,8 @@ pub async fn describe(
         "DescribeService",
         c.apprunner.describe_service().service_arn(service_arn)
     );
-    let out = match result {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(out) = CloudError::absent_if_not_found(result)? else {
+        return Ok(None);
     };
     let Some(s) = out.service() else {
         return Ok(None);

@@ -80,10 +80,8 @@ pub async fn describe(
             .describe_vpc_ingress_connection()
             .vpc_ingress_connection_arn(ingress_arn)
     );
-    let out = match result {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(out) = CloudError::absent_if_not_found(result)? else {
+        return Ok(None);
     };
     Ok(out.vpc_ingress_connection().and_then(|v| {
         let arn_ = v.vpc_ingress_connection_arn()?;
