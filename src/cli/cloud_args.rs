@@ -24,7 +24,7 @@ pub struct CloudArgs {
     #[arg(long, conflicts_with_all = ["endpoint_url", "profile"])]
     pub sandbox: bool,
 
-    /// API requests in flight at once.
+    /// API requests in flight at once, per AWS service and region.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
 }

@@ -64,7 +64,7 @@ pub struct DiscoverArgs {
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
 
-    /// API requests in flight at once.
+    /// API requests in flight at once, per AWS service and region.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
     parallelism: u16,
 

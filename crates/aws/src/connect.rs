@@ -20,7 +20,7 @@ pub struct ConnectOptions {
     pub endpoint_url: Option<String>,
     /// `--profile`: used for providers that name none.
     pub profile: Option<String>,
-    /// API requests in flight at once (`--parallelism`).
+    /// API requests in flight at once per service and region (`--parallelism`).
     pub parallelism: usize,
     /// Attempts per request through the SDK's adaptive retry.
     pub max_attempts: u32,
@@ -43,12 +43,36 @@ pub struct Target {
     pub region: String,
 }
 
-/// The SDK clients for one [`Target`].
+/// The SDK clients for one [`Target`], each with its bound on requests in
+/// flight.
 #[derive(Debug, Clone)]
 pub struct Clients {
     pub apprunner: aws_sdk_apprunner::Client,
     pub directconnect: aws_sdk_directconnect::Client,
     pub supplychain: aws_sdk_supplychain::Client,
+    pub(crate) limits: InFlightLimits,
+}
+
+/// `--parallelism` permits per service of one target. AWS throttles each
+/// service in each region on its own; one shared bound would let a
+/// throttled service (whose adaptive retry sleeps while holding permits)
+/// starve the others.
+#[derive(Debug, Clone)]
+pub(crate) struct InFlightLimits {
+    pub(crate) apprunner: Arc<Semaphore>,
+    pub(crate) directconnect: Arc<Semaphore>,
+    pub(crate) supplychain: Arc<Semaphore>,
+}
+
+impl InFlightLimits {
+    fn new(parallelism: usize) -> InFlightLimits {
+        let permits = || Arc::new(Semaphore::new(parallelism.max(1)));
+        InFlightLimits {
+            apprunner: permits(),
+            directconnect: permits(),
+            supplychain: permits(),
+        }
+    }
 }
 
 /// Setting up a connection failed before any request.
@@ -68,7 +92,7 @@ fn profile_note(profile: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// The connection to the cloud: lazily built clients, a bound on requests
+/// The connection to the cloud: lazily built clients, bounds on requests
 /// in flight, and a count of calls by operation.
 pub struct AwsCloud {
     options: ConnectOptions,
@@ -76,18 +100,15 @@ pub struct AwsCloud {
     /// Built once per target: each set of clients owns an HTTPS client
     /// whose TLS setup is far costlier than a request.
     clients: Mutex<HashMap<Target, Clients>>,
-    permits: Arc<Semaphore>,
     calls: Mutex<HashMap<&'static str, usize>>,
 }
 
 impl AwsCloud {
     pub fn new(options: ConnectOptions) -> AwsCloud {
-        let permits = Arc::new(Semaphore::new(options.parallelism.max(1)));
         AwsCloud {
             options,
             configs: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
-            permits,
             calls: Mutex::new(HashMap::new()),
         }
     }
@@ -187,16 +208,19 @@ impl AwsCloud {
                     .region(region)
                     .build(),
             ),
+            limits: InFlightLimits::new(self.options.parallelism),
         }
     }
 
-    /// Runs one API call under the in-flight bound, counting it.
-    pub async fn call<T>(
+    /// Runs one API call under `limit` (its service's in-flight bound),
+    /// counting it. Use it through `send!`.
+    pub(crate) async fn call<T>(
         &self,
+        limit: &Semaphore,
         operation: &'static str,
         request: impl Future<Output = Result<T, CloudError>>,
     ) -> Result<T, CloudError> {
-        let _permit = self.permits.acquire().await.map_err(|_| CloudError {
+        let _permit = limit.acquire().await.map_err(|_| CloudError {
             operation,
             code: None,
             message: "request limiter closed".into(),

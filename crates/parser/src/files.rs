@@ -88,16 +88,28 @@ pub(crate) fn read_one(
     sources: &mut SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FileId> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    match std::fs::read(path) {
+        Ok(bytes) => add_bytes(path, bytes, sources, diags),
         Err(e) => {
             diags.push(Diagnostic::error(
                 format!("cannot read `{}`: {e}", path.display()),
                 None,
             ));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Adds the bytes of one file, read from `path` or handed in by
+/// [`crate::load_source`], to `sources`: strips a UTF-8 BOM and reports
+/// non-UTF-8 bytes (returning `None`: the file is kept for the snippet but
+/// not parsed). The one decoding step, whatever the bytes came from.
+pub(crate) fn add_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
     let bytes = match bytes.strip_prefix(BOM.as_bytes()) {
         Some(rest) => rest.to_vec(),
         None => bytes,

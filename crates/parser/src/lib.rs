@@ -9,7 +9,8 @@
 //! (the ARN of a resource identified by `name`) are carried as
 //! [`Knowable::AfterRefresh`], never guessed.
 //!
-//! Entry point: [`load`]. Errors come back as [`Diagnostics`]: every
+//! Entry points: [`load`] (files on disk) and [`load_source`] (one file
+//! in memory). Errors come back as [`Diagnostics`]: every
 //! independent problem in the manifest at once, each with file, line,
 //! column, a snippet and, where one exists, a one-line fix hint.
 
@@ -61,7 +62,29 @@ impl VariableInputs {
 /// Loads, evaluates and checks the manifest at `path` (a directory of
 /// `*.hcl` files, sorted by name, non-recursive; or a single file).
 pub fn load(path: &Path, vars: &VariableInputs) -> Result<Manifest, Diagnostics> {
-    loader::load(path, vars)
+    loader::load(loader::Input::Path(path), vars)
+}
+
+/// Loads, evaluates and checks a manifest of one file held in memory:
+/// `name` is the path diagnostics show (nothing is read from it), `source`
+/// the file's bytes, decoded exactly as [`load`] decodes a file (a UTF-8
+/// BOM is stripped; bytes that are not UTF-8 are a diagnostic). `--var-file`
+/// paths in `vars` are still read from disk.
+///
+/// The same pipeline as [`load`] after reading; exists for callers whose
+/// manifest is not a file (the fuzz targets, editors, tests).
+pub fn load_source(
+    name: &Path,
+    source: &[u8],
+    vars: &VariableInputs,
+) -> Result<Manifest, Diagnostics> {
+    loader::load(
+        loader::Input::Source {
+            name,
+            bytes: source,
+        },
+        vars,
+    )
 }
 
 mod decls;

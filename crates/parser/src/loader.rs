@@ -21,18 +21,29 @@ use crate::{files, schema, VariableInputs};
 /// expression tree, and user input decides how deep that tree is.
 const STACK_SIZE: usize = 64 * 1024 * 1024;
 
-pub(crate) fn load(path: &Path, vars: &VariableInputs) -> Result<Manifest, Diagnostics> {
+/// Where the manifest's files come from. Everything after reading is the
+/// same pipeline whichever it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Input<'a> {
+    /// A directory of `*.hcl` files (sorted by name, non-recursive) or one
+    /// file, read from disk.
+    Path(&'a Path),
+    /// One file already in memory: the name diagnostics show, and its bytes.
+    Source { name: &'a Path, bytes: &'a [u8] },
+}
+
+pub(crate) fn load(input: Input<'_>, vars: &VariableInputs) -> Result<Manifest, Diagnostics> {
     let spawned = std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("decom-parser".to_string())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(s, || load_inner(path, vars))
+            .spawn_scoped(s, || load_inner(input, vars))
             .map(|h| h.join())
     });
     match spawned {
         Ok(Ok(result)) => result,
         // Could not spawn a thread: load on this one.
-        Err(_) => load_inner(path, vars),
+        Err(_) => load_inner(input, vars),
         Ok(Err(_panic)) => Err(Diagnostics {
             sources: SourceMap::default(),
             items: vec![Diagnostic::error(
@@ -154,10 +165,16 @@ fn syntax_help(message: &str) -> String {
     }
 }
 
-fn load_inner(path: &Path, inputs: &VariableInputs) -> Result<Manifest, Diagnostics> {
+fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Diagnostics> {
     let mut sources = SourceMap::default();
     let mut diags = Vec::new();
-    let ids = files::read_manifest(path, &mut sources, &mut diags);
+    let (ids, path) = match input {
+        Input::Path(path) => (files::read_manifest(path, &mut sources, &mut diags), path),
+        Input::Source { name, bytes } => {
+            let id = files::add_bytes(name, bytes.to_vec(), &mut sources, &mut diags);
+            (id.into_iter().collect(), name)
+        }
+    };
     let var_file_ids: Vec<FileId> = inputs
         .files
         .iter()

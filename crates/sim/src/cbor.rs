@@ -133,9 +133,12 @@ impl Decoder<'_> {
                     let Item::Value(k) = first else {
                         return Ok(false);
                     };
-                    let key = match k {
-                        Value::String(s) => s,
-                        other => other.to_string(),
+                    // rpc-v2-cbor map keys are text strings. Stringifying
+                    // any other key (as JSON) made a map key that is a map
+                    // of maps escape its quotes once per level: output
+                    // exponential in the nesting depth (a fuzzer timeout).
+                    let Value::String(key) = k else {
+                        return Err("CBOR map key is not a text string".into());
                     };
                     let v = d.item(depth + 1)?;
                     map.insert(key, v);

@@ -37,6 +37,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Without a network, [`OfflineSim`] answers requests handed in as values,
+//! through the same request path (used by the fuzz targets).
+//!
 //! The `decom sim` command is [`run_cli`] with [`SimArgs`].
 
 mod audit;
@@ -45,6 +48,9 @@ mod cli;
 mod clock;
 mod config;
 mod faults;
+/// The `sim_request` fuzz target's input format and entry point (not API).
+#[doc(hidden)]
+pub mod fuzzing;
 mod ids;
 pub mod model;
 mod protocol;
@@ -59,5 +65,5 @@ pub use cli::{run_cli, SimArgs};
 pub use config::{Latencies, SimConfig};
 pub use protocol::{ApiError, ServiceKind};
 pub use region::DEFAULT_REGION;
-pub use server::{Sim, SimError, SimHandle};
+pub use server::{OfflineResponse, OfflineSim, Sim, SimError, SimHandle};
 pub use state_file::{ResourceType, SeedResource, SimState};

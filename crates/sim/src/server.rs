@@ -85,13 +85,15 @@ pub struct SimHandle {
     task: Option<JoinHandle<()>>,
 }
 
-impl Sim {
-    /// Binds `config.listen`, loads `config.initial_state` and serves in the
-    /// background on the current tokio runtime.
-    pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+impl Core {
+    /// The shared state a simulator is made of, from its configuration:
+    /// validated settings, the seeded store, the audit log and the fault
+    /// plan. The one constructor, used by [`Sim::start`] and [`OfflineSim::new`],
+    /// so a served and an offline simulator cannot drift apart.
+    fn new(config: &SimConfig) -> Result<Core, SimError> {
         config.validate().map_err(SimError::Config)?;
         let clock = Clock::new();
-        let mut store = Store::new(&config);
+        let mut store = Store::new(config);
         if let Some(state) = &config.initial_state {
             store.seed(state, clock.now_ms()).map_err(SimError::Seed)?;
         }
@@ -105,15 +107,7 @@ impl Sim {
                 source,
             },
         )?;
-        let listener = bind(config.listen).map_err(|source| SimError::Bind {
-            addr: config.listen,
-            source,
-        })?;
-        let addr = listener.local_addr().map_err(|source| SimError::Bind {
-            addr: config.listen,
-            source,
-        })?;
-        let core = Arc::new(Core {
+        Ok(Core {
             store: Mutex::new(store),
             clock,
             audit,
@@ -124,7 +118,23 @@ impl Sim {
                 config.seed,
             ),
             requests: AtomicU64::new(0),
-        });
+        })
+    }
+}
+
+impl Sim {
+    /// Binds `config.listen`, loads `config.initial_state` and serves in the
+    /// background on the current tokio runtime.
+    pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+        let core = Arc::new(Core::new(&config)?);
+        let listener = bind(config.listen).map_err(|source| SimError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+            addr: config.listen,
+            source,
+        })?;
         let (stop, stop_rx) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, core.clone(), stop_rx));
         Ok(SimHandle {
@@ -133,6 +143,115 @@ impl Sim {
             stop,
             task: Some(task),
         })
+    }
+}
+
+/// A simulator without a network: each request is handed in as values and
+/// answered synchronously by the same code a served request goes through
+/// (classification, throttling and faults, validation against the models,
+/// dispatch, encoding, the audit log).
+///
+/// Exists for the fuzz targets and for tests that want the request path
+/// without sockets, a tokio runtime or a port; `config.listen` is ignored.
+///
+/// ```
+/// use decom_sim::{OfflineSim, SimConfig};
+/// let sim = OfflineSim::new(SimConfig::default()).expect("valid config");
+/// let r = sim
+///     .handle("POST", "/", &[("x-amz-target", "AppRunner.ListServices")], b"{}")
+///     .expect("not dropped");
+/// assert_eq!(r.status, 200);
+/// ```
+#[derive(Debug)]
+pub struct OfflineSim {
+    core: Core,
+}
+
+/// The answer of an [`OfflineSim`] to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfflineResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers (lowercase names), in the order they were set.
+    pub headers: Vec<(String, String)>,
+    /// Response body (JSON, or CBOR for rpc-v2-cbor requests).
+    pub body: Vec<u8>,
+}
+
+impl OfflineResponse {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl OfflineSim {
+    /// A simulator with `config`'s settings and `initial_state` (same
+    /// validation and errors as [`Sim::start`], minus binding).
+    pub fn new(config: SimConfig) -> Result<OfflineSim, SimError> {
+        Ok(OfflineSim {
+            core: Core::new(&config)?,
+        })
+    }
+
+    /// Answers one request. `None` means the connection would have been
+    /// dropped without a response (an injected fault).
+    ///
+    /// A method, URI or header that HTTP/1.1 parsing would refuse is
+    /// answered 400 with an empty body, as the served simulator's HTTP
+    /// layer does; a body over the served size limit gets its 413.
+    pub fn handle(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Option<OfflineResponse> {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let Ok(request) = request.body(()) else {
+            return Some(OfflineResponse {
+                status: 400,
+                headers: Vec::new(),
+                body: Vec::new(),
+            });
+        };
+        if body.len() > MAX_BODY {
+            return Some(OfflineResponse {
+                status: 413,
+                headers: Vec::new(),
+                body: simple_body(TOO_LARGE),
+            });
+        }
+        let (parts, ()) = request.into_parts();
+        self.core.process(&parts, body).map(|w| OfflineResponse {
+            status: w.status,
+            // As `to_response` sends them: names lowercased, values a
+            // header cannot carry left out.
+            headers: w
+                .headers
+                .into_iter()
+                .filter(|(_, v)| hyper::header::HeaderValue::from_str(v).is_ok())
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+            body: w.body,
+        })
+    }
+
+    /// A copy of every audit entry so far.
+    pub fn audit(&self) -> Vec<AuditEntry> {
+        self.core.audit.entries()
+    }
+
+    /// The live resources now, in the seed format.
+    pub fn snapshot(&self) -> SimState {
+        let now = self.core.clock.now_ms();
+        self.core.lock().snapshot(now)
     }
 }
 
@@ -255,7 +374,7 @@ async fn handle(
     let bytes = match Limited::new(body, MAX_BODY).collect().await {
         Ok(c) => c.to_bytes(),
         Err(_) => {
-            return Ok(simple(413, "request body too large or unreadable"));
+            return Ok(simple(413, TOO_LARGE));
         }
     };
     match core.process(&parts, &bytes) {
@@ -264,8 +383,14 @@ async fn handle(
     }
 }
 
+const TOO_LARGE: &str = "request body too large or unreadable";
+
+fn simple_body(msg: &str) -> Vec<u8> {
+    format!("{{\"message\":\"{msg}\"}}").into_bytes()
+}
+
 fn simple(status: u16, msg: &str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(format!("{{\"message\":\"{msg}\"}}"))));
+    let mut r = Response::new(Full::new(Bytes::from(simple_body(msg))));
     *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
     r
 }

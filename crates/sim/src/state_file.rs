@@ -139,6 +139,19 @@ impl ResourceType {
         }
     }
 
+    /// The service that answers for this type (and whose throttle bucket its requests use).
+    pub fn service(self) -> crate::ServiceKind {
+        match self {
+            ResourceType::AppRunnerService
+            | ResourceType::AppRunnerVpcConnector
+            | ResourceType::AppRunnerVpcIngressConnection => crate::ServiceKind::AppRunner,
+            ResourceType::DxConnection | ResourceType::DxVirtualInterface => {
+                crate::ServiceKind::DirectConnect
+            }
+            ResourceType::SupplyChainInstance => crate::ServiceKind::SupplyChain,
+        }
+    }
+
     /// Terminal ("gone") statuses: resources in them disappear after the tombstone TTL.
     pub fn is_terminal(self, status: &str) -> bool {
         match self {

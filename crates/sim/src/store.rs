@@ -483,6 +483,12 @@ impl Store {
         if id.is_empty() {
             return Err("could not derive an id from the arn".into());
         }
+        // AWS ids are ASCII, and the handlers derive device names, peer ids
+        // and DNS names from byte ranges of the id: refuse anything else
+        // here, with a message, rather than panic on a later request.
+        if !id.is_ascii() {
+            return Err(format!("id '{id}' must be ASCII (AWS ids are)"));
+        }
         let relation = match t {
             T::AppRunnerService => s.vpc_connector_arn.clone(),
             T::AppRunnerVpcIngressConnection => Some(

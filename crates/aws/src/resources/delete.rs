@@ -13,40 +13,45 @@ pub async fn delete(
     ty: ResourceType,
     id: &str,
 ) -> Result<(), CloudError> {
-    let (ar, dx, scn) = (&c.apprunner, &c.directconnect, &c.supplychain);
     match ty {
         ResourceType::AppRunnerVpcIngressConnection => send!(
             cloud,
             "DeleteVpcIngressConnection",
-            ar.delete_vpc_ingress_connection()
+            c.apprunner
+                .delete_vpc_ingress_connection()
                 .vpc_ingress_connection_arn(id)
         )
         .map(drop),
-        ResourceType::AppRunnerService => {
-            send!(cloud, "DeleteService", ar.delete_service().service_arn(id)).map(drop)
-        }
+        ResourceType::AppRunnerService => send!(
+            cloud,
+            "DeleteService",
+            c.apprunner.delete_service().service_arn(id)
+        )
+        .map(drop),
         ResourceType::AppRunnerVpcConnector => send!(
             cloud,
             "DeleteVpcConnector",
-            ar.delete_vpc_connector().vpc_connector_arn(id)
+            c.apprunner.delete_vpc_connector().vpc_connector_arn(id)
         )
         .map(drop),
         ResourceType::DxVirtualInterface => send!(
             cloud,
             "DeleteVirtualInterface",
-            dx.delete_virtual_interface().virtual_interface_id(id)
+            c.directconnect
+                .delete_virtual_interface()
+                .virtual_interface_id(id)
         )
         .map(drop),
         ResourceType::DxConnection => send!(
             cloud,
             "DeleteConnection",
-            dx.delete_connection().connection_id(id)
+            c.directconnect.delete_connection().connection_id(id)
         )
         .map(drop),
         ResourceType::SupplyChainInstance => send!(
             cloud,
             "DeleteInstance",
-            scn.delete_instance().instance_id(id)
+            c.supplychain.delete_instance().instance_id(id)
         )
         .map(drop),
     }

@@ -25,13 +25,18 @@ pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
     }
 }
 
-/// Sends one SDK request through the cloud's in-flight limit and call
-/// count, naming the operation once: `send!(cloud, "ListServices", request)`.
+/// Sends one SDK request through the in-flight limit of its service in
+/// its region, and the call count, naming the operation once:
+/// `send!(cloud, "ListServices", c.apprunner.list_services())`. The
+/// request must start with `clients.<service>.` so the macro can pick the
+/// matching limit from [`crate::connect::Clients`].
 macro_rules! send {
-    ($cloud:expr, $op:literal, $request:expr) => {
+    ($cloud:expr, $op:literal, $clients:ident . $service:ident . $($request:tt)+) => {
         $cloud
-            .call($op, async {
-                $request
+            .call(&$clients.limits.$service, $op, async {
+                $clients
+                    .$service
+                    .$($request)+
                     .send()
                     .await
                     .map_err(|e| $crate::error::CloudError::from_sdk($op, e))

@@ -164,10 +164,8 @@ impl PlanFile {
             source,
         };
         let body = serde_json::to_vec_pretty(self).map_err(|e| err(e.into()))?;
-        let header = format!("{MAGIC} {PLAN_FILE_VERSION} {}\n", checksum(&body));
         let mut file = owner_only_file(path).map_err(err)?;
-        file.write_all(header.as_bytes()).map_err(err)?;
-        file.write_all(&body).map_err(err)?;
+        file.write_all(&frame(&body)).map_err(err)?;
         file.sync_all().map_err(err)
     }
 
@@ -228,6 +226,19 @@ fn owner_only_file(path: &Path) -> std::io::Result<std::fs::File> {
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(file)
+}
+
+/// A plan file's bytes: the header line (magic, version, checksum of
+/// `body`) followed by `body`. The one place the header is made; public
+/// (hidden) so the fuzz target can wrap arbitrary JSON bodies in a valid
+/// header instead of re-implementing the checksum.
+#[doc(hidden)]
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let header = format!("{MAGIC} {PLAN_FILE_VERSION} {}\n", checksum(body));
+    let mut out = Vec::with_capacity(header.len() + body.len());
+    out.extend_from_slice(header.as_bytes());
+    out.extend_from_slice(body);
+    out
 }
 
 fn checksum(bytes: &[u8]) -> String {

@@ -33,6 +33,8 @@ use crate::live::{Inventory, LiveResource, LiveState};
 use crate::{DeletionGraph, GraphBuilder};
 
 pub use blockers::block_name;
+#[doc(hidden)]
+pub use file::frame;
 pub use file::{
     fingerprint, manifest_digest, PlanFile, PlanFileError, SavedEdge, SavedResource,
     PLAN_FILE_VERSION,

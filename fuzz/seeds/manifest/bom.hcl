@@ -1,0 +1,3 @@
+﻿resource "aws_dx_connection" "c" {
+  id = "dxcon-1"
+}

@@ -1,0 +1,2 @@
+resource "aws_dx_connection" "c" {
+  id = "dxcon-1"

@@ -1,0 +1,1 @@
+resource "aws_dx_connection" "c" { id = local.conn }

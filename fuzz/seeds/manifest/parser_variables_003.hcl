@@ -1,0 +1,4 @@
+variable "a" {
+  default = var.b
+}
+variable "b" { default = 1 }
