@@ -26,8 +26,9 @@ fn settings() -> Result<Settings, String> {
     let mut args = std::env::args().skip(1);
     let decom = args
         .next()
-        .map(PathBuf::from)
         .ok_or("usage: decom-soak DECOM_BINARY [RESOURCES] [FAULT_RATE] [THROTTLE_RPS]")?;
+    // Absolute: decom runs in the workload's directory.
+    let decom = std::fs::canonicalize(&decom).map_err(|e| format!("{decom}: {e}"))?;
     let mut next = |name: &str, default: &str| {
         let v = args.next().unwrap_or_else(|| default.to_owned());
         v.parse::<f64>().map_err(|e| format!("{name} {v:?}: {e}"))
@@ -129,13 +130,15 @@ fn check(w: &Workload, applying: &AuditSummary, stage: &Stage) -> Result<(), Str
         .snapshot()
         .resources
         .into_iter()
-        .filter_map(|r| r.arn.or(r.id))
+        .flat_map(|r| r.arn.into_iter().chain(r.id))
         .collect();
     let survivors = planned.iter().filter(|p| live.contains(p.as_str())).count();
-    let lost = w.bystanders.iter().filter(|b| !live.contains(*b)).count();
-    if survivors > 0 || lost > 0 {
+    let lost: Vec<_> = w.bystanders.iter().filter(|b| !live.contains(*b)).collect();
+    if survivors > 0 || !lost.is_empty() {
         return Err(format!(
-            "{survivors} planned resources still live, {lost} bystanders gone"
+            "{survivors} planned resources still live, {} bystanders gone, e.g. {:?}",
+            lost.len(),
+            lost.first()
         ));
     }
     Ok(())
