@@ -670,6 +670,27 @@ mod plan_file {
     }
 
     #[test]
+    fn a_file_with_a_valid_checksum_cannot_list_an_address_twice() {
+        // Found reviewing the plan_file fuzz target: a second entry for one
+        // address, with another id, would be approved alongside the first.
+        let (_dir, _path, mut file) = saved();
+        let mut twin = file.resources[0].clone();
+        if let Some(live) = twin.resource.live.as_mut() {
+            live.id.push_str("-twin");
+        }
+        file.resources.push(twin);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.bin");
+        file.write(&path).unwrap();
+        let err = PlanFile::read(&path).unwrap_err();
+        assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
+        assert!(
+            err.to_string().contains("appears twice in the plan"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn the_digest_changes_with_a_file_or_a_variable() {
         let a = manifest(STACK);
         let b = manifest(&format!("{STACK}\n# a comment\n"));

@@ -130,8 +130,17 @@ impl PlanFile {
     }
 
     /// The plan as it was reviewed (graph checked again: a file cannot
-    /// smuggle in a cycle).
+    /// smuggle in a cycle, nor a second entry for one address).
     pub fn to_plan(&self) -> Result<Plan, String> {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = self
+            .resources
+            .iter()
+            .map(|r| &r.resource.address)
+            .find(|a| !seen.insert(*a))
+        {
+            return Err(format!("{dup} appears twice in the plan"));
+        }
         let nodes = self.resources.iter().map(|r| r.resource.address.clone());
         let edges = self.edges.iter().flat_map(|e| {
             e.reasons.iter().map(|reason| ProposedEdge {
