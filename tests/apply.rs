@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::quickstart::{quickstart_seed, CONNECTOR_ARN, SERVICE_ARN};
-use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY};
+use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use common::{repo_root, stderr, stdout, Project};
 use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
 use time::format_description::well_known::Rfc3339;
@@ -711,6 +711,10 @@ fn credentials_never_reach_output_plan_files_or_the_journal() {
         ("plan file", plan_file),
     ] {
         assert!(!text.contains(SECRET_KEY), "{what} contains the secret key");
+        assert!(
+            !text.contains(SESSION_TOKEN),
+            "{what} contains the session token"
+        );
         assert!(
             !text.contains(ACCESS_KEY),
             "{what} contains the access key id"

@@ -7,6 +7,7 @@ use decom_sim::{AuditEntry, SeedResource, Sim, SimConfig, SimHandle, SimState};
 /// Credentials tests use; recognisable so that leaks are easy to search for.
 pub const ACCESS_KEY: &str = "AKIDDECOMTEST0000001";
 pub const SECRET_KEY: &str = "decomTestSecretKey/DoNotPrint+0000000001";
+pub const SESSION_TOKEN: &str = "decomTestSessionToken/DoNotPrint+0000000001";
 
 /// A running simulator and the runtime that serves it.
 pub struct TestSim {
@@ -75,6 +76,7 @@ impl TestSim {
         vec![
             ("AWS_ACCESS_KEY_ID", ACCESS_KEY.to_string()),
             ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.to_string()),
+            ("AWS_SESSION_TOKEN", SESSION_TOKEN.to_string()),
             ("AWS_REGION", "us-east-1".to_string()),
             ("AWS_ENDPOINT_URL", self.endpoint_url()),
             ("AWS_CONFIG_FILE", path("config")),
