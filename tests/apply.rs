@@ -728,6 +728,122 @@ fn credentials_never_reach_output_plan_files_or_the_journal() {
     }
 }
 
+/// A recognisable sensitive value used in names: App Runner puts the name
+/// in the service ARN, AWS errors echo it, so it reaches output by more
+/// roads than the manifest value itself.
+const SENSITIVE: &str = "Tok3nDoNotPrint";
+
+const SENSITIVE_MANIFEST: &str = r#"
+variable "token" {
+  type      = string
+  sensitive = true
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_apprunner_service" "web" {
+  name = "scn-${var.token}"
+}
+
+resource "aws_dx_connection" "link" {
+  name = var.token
+}
+
+resource "aws_supplychain_instance" "plan" {
+  name = "${var.token}-plan"
+}
+"#;
+
+#[test]
+fn sensitive_values_never_reach_output_plan_files_or_the_journal() {
+    let sim = TestSim::start(vec![
+        SeedResource::new(Sim::AppRunnerService, &format!("scn-{SENSITIVE}")),
+        SeedResource::new(Sim::DxConnection, SENSITIVE),
+        SeedResource::new(Sim::SupplyChainInstance, &format!("{SENSITIVE}-plan")),
+    ]);
+    let p = Project::with_main(SENSITIVE_MANIFEST);
+    let with_token = |args: &[&str]| {
+        let mut cmd = p.decom(args);
+        sim.env(&mut cmd);
+        cmd.env("DECOM_VAR_token", SENSITIVE).output().unwrap()
+    };
+    let runs = [
+        ("validate", with_token(&["validate", "."])),
+        ("validate --json", with_token(&["validate", ".", "--json"])),
+        ("graph --live", with_token(&["graph", ".", "--live"])),
+        ("plan", with_token(&["plan", "."])),
+        ("plan --json", with_token(&["plan", ".", "--json"])),
+        (
+            "plan --out",
+            with_token(&["plan", ".", "--out", "plan.bin"]),
+        ),
+        ("show", p.decom(&["show", "plan.bin"]).output().unwrap()),
+        (
+            "show --json",
+            p.decom(&["show", "plan.bin", "--json"]).output().unwrap(),
+        ),
+        (
+            "show --markdown",
+            p.decom(&["show", "plan.bin", "--markdown"])
+                .output()
+                .unwrap(),
+        ),
+        (
+            "apply plan.bin",
+            with_token(&["apply", "plan.bin", "--json", FAST]),
+        ),
+    ];
+    let (_, apply) = &runs[runs.len() - 1];
+    assert_eq!(
+        apply.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(apply),
+        stderr(apply)
+    );
+    assert!(stdout(apply).contains("3 deleted"), "{}", stdout(apply));
+    assert_eq!(deletes(&sim.audit()).len(), 3);
+    let (_, plan) = &runs[3];
+    assert!(stdout(plan).contains("(sensitive)"), "{}", stdout(plan));
+
+    // A plan that fails on the name: the error names it, hidden.
+    let missing = Project::with_main(&SENSITIVE_MANIFEST.replace("-plan\"", "-gone\""));
+    let mut cmd = missing.decom(&["plan", "."]);
+    sim.env(&mut cmd);
+    let failed = cmd.env("DECOM_VAR_token", SENSITIVE).output().unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        stderr(&failed).contains("(sensitive)-gone"),
+        "{}",
+        stderr(&failed)
+    );
+
+    let mut outputs: Vec<(String, String)> = runs
+        .iter()
+        .chain([("failed plan", failed)].iter())
+        .flat_map(|(what, out)| {
+            [
+                (format!("{what} stdout"), stdout(out)),
+                (format!("{what} stderr"), stderr(out)),
+            ]
+        })
+        .collect();
+    for file in ["plan.bin", ".decom/journal.jsonl"] {
+        outputs.push((
+            file.into(),
+            std::fs::read_to_string(p.path().join(file)).unwrap(),
+        ));
+    }
+    for (what, text) in outputs {
+        assert!(
+            !text.contains(SENSITIVE),
+            "{what} shows the sensitive value:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn a_connector_still_in_use_just_after_its_service_went_is_retried() {
     // AWS's eventual consistency: for 2 minutes (scaled: 120 ms) after a

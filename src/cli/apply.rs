@@ -16,9 +16,10 @@ use decom_executor::journal::Journal;
 use decom_executor::lock::Lock;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule};
 use decom_graph::plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFileError};
-use decom_parser::{Address, Manifest};
+use decom_parser::{Address, Manifest, Redaction};
 
 use super::cloud_args::CloudArgs;
+use super::console::{self, errln, out, outln};
 use super::manifest_args::ManifestArgs;
 use super::progress::Progress;
 use super::session::{Failure, Session};
@@ -106,11 +107,11 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let mut resolved = manifest_args.journal_ids();
     let targets = match &saved {
         Some(file) => {
+            // An id with a sensitive value hidden in it cannot pin
+            // anything: that resource is resolved again (and compared).
             resolved.extend(file.resources.iter().filter_map(|r| {
-                Some((
-                    r.resource.address.clone(),
-                    r.resource.live.as_ref()?.id.clone(),
-                ))
+                let id = &r.resource.live.as_ref()?.id;
+                (!Redaction::was_applied_to(id)).then(|| (r.resource.address.clone(), id.clone()))
             }));
             &file.targets
         }
@@ -140,8 +141,9 @@ fn saved_plan_still_holds(
     manifest: &Manifest,
     fresh: &planning::Plan,
 ) -> Approval {
-    if let Some(stale) = staleness(file, &manifest_digest(manifest), fresh) {
-        eprintln!(
+    let redaction = console::hide_sensitive_values_of(manifest);
+    if let Some(stale) = staleness(file, &manifest_digest(manifest), fresh, redaction) {
+        errln!(
             "error: saved plan is stale: the manifest or live state changed since it was made. \
              Run `decom plan --out` again and review the new plan.\n\n{}",
             stale.diff
@@ -153,7 +155,7 @@ fn saved_plan_still_holds(
             .created_at
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        println!(
+        outln!(
             "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
             args.manifest.path.display(),
             file.manifest_path,
@@ -171,13 +173,13 @@ fn confirmed_fresh_plan(
     fresh: &planning::Plan,
 ) -> Result<Approval, Failure> {
     if !args.json {
-        print!("{}", planning::render(fresh, style.stdout_color));
+        out!("{}", planning::render(fresh, style.stdout_color));
     }
     if !fresh.has_changes() {
         return Ok(Approval::Stop(Outcome::Success));
     }
     if !args.auto_approve && !confirmed()? {
-        eprintln!("error: apply cancelled: nothing was deleted.");
+        errln!("error: apply cancelled: nothing was deleted.");
         return Ok(Approval::Stop(Outcome::Failure));
     }
     Ok(Approval::Go)
@@ -194,15 +196,14 @@ fn execute(
     let state_dir = manifest_args.state_dir();
     let lock = Lock::acquire(&state_dir).map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
-        eprintln!(
-            "note: took over the lock of a previous apply that is no longer running ({dead})"
-        );
+        errln!("note: took over the lock of a previous apply that is no longer running ({dead})");
     }
     let journal_path = args
         .journal
         .clone()
         .unwrap_or_else(|| state_dir.join("journal.jsonl"));
-    let mut journal = Journal::open(&journal_path).map_err(|e| {
+    let redaction = console::hide_sensitive_values_of(manifest).clone();
+    let mut journal = Journal::open(&journal_path, redaction).map_err(|e| {
         Failure::Other(format!(
             "cannot open journal {}: {e}",
             journal_path.display()
@@ -252,16 +253,16 @@ fn execute(
     };
     let _ = journal.note(closing, &line);
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({"event": "summary", "detail": line})
+        console::print_json(
+            serde_json::json!({"event": "summary", "detail": line}),
+            false,
         );
     } else {
-        println!("\n{line}");
+        outln!("\n{line}");
     }
     drop(lock);
     if let Some(err) = journal_error {
-        eprintln!(
+        errln!(
             "warning: the journal {} could not be written: {err}",
             journal_path.display()
         );
@@ -317,7 +318,7 @@ fn confirmed() -> Result<bool, Failure> {
                 .into(),
         ));
     }
-    print!("\nDo you really want to delete these resources?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    out!("\nDo you really want to delete these resources?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
     let _ = std::io::stdout().flush();
     let mut answer = String::new();
     std::io::stdin()

@@ -1,6 +1,7 @@
 //! `decom graph`: the deletion graph as Graphviz DOT.
 
 use super::cloud_args::CloudArgs;
+use super::console::{err, out};
 use super::manifest_args::ManifestArgs;
 use super::plan::make_plan;
 use super::style::Style;
@@ -32,18 +33,18 @@ pub fn run(args: GraphArgs, style: Style) -> Outcome {
     let (manifest, graph) = match args.manifest.load_graph() {
         Ok(loaded) => loaded,
         Err(diags) => {
-            eprint!("{}", diags.render(style.stderr_color));
+            err!("{}", diags.render(style.stderr_color));
             return Outcome::Failure;
         }
     };
     if !args.live {
-        print!("{}", graph.to_dot());
+        out!("{}", graph.to_dot());
         return Outcome::Success;
     }
     // The DOT goes to stdout, so the sandbox banner goes to stderr.
     match make_plan(&manifest, &args.manifest, &args.cloud, &[], true) {
         Ok(plan) => {
-            print!("{}", plan.graph.to_dot());
+            out!("{}", plan.graph.to_dot());
             Outcome::Success
         }
         Err(failure) => {

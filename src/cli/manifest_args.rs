@@ -31,7 +31,9 @@ impl ManifestArgs {
             env: Vec::new(),
         }
         .with_process_env();
-        decom_parser::load(&self.path, &inputs)
+        let manifest = decom_parser::load(&self.path, &inputs)?;
+        super::console::hide_sensitive_values_of(&manifest);
+        Ok(manifest)
     }
 
     /// `.decom/` (lock, journal) lives next to the manifest: in it if it is

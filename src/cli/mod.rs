@@ -3,6 +3,7 @@
 
 mod apply;
 mod cloud_args;
+mod console;
 mod discover;
 mod git;
 mod graph;

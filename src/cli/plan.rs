@@ -7,6 +7,7 @@ use decom_graph::plan::{self as planning, PlanFile};
 use decom_parser::{Address, Manifest};
 
 use super::cloud_args::CloudArgs;
+use super::console::{self, err, errln, out, outln};
 use super::manifest_args::ManifestArgs;
 use super::session::{Failure, Session};
 use super::style::Style;
@@ -51,7 +52,7 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
     let manifest = match args.manifest.load_graph() {
         Ok((m, _)) => m,
         Err(diags) => {
-            eprint!("{}", diags.render(style.stderr_color));
+            err!("{}", diags.render(style.stderr_color));
             return Outcome::Failure;
         }
     };
@@ -69,19 +70,20 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         }
     };
     if args.json {
-        println!("{:#}", planning::to_json(&plan));
+        console::print_json(planning::to_json(&plan), true);
     } else {
-        print!("{}", planning::render(&plan, style.stdout_color));
+        out!("{}", planning::render(&plan, style.stdout_color));
     }
     if let Some(out) = &args.out {
         let file = PlanFile::new(&plan, &manifest, &args.manifest.path)
             .with_git_commit(super::git::head_commit(&args.manifest.path));
-        if let Err(e) = file.write(out) {
-            eprintln!("error: {e}");
+        let redaction = console::hide_sensitive_values_of(&manifest);
+        if let Err(e) = file.write(out, redaction) {
+            errln!("error: {e}");
             return Outcome::Failure;
         }
         if !args.json {
-            println!(
+            outln!(
                 "\nSaved the plan to: {}\n\nTo delete exactly these resources, run:\n  decom apply {}",
                 out.display(),
                 out.display()

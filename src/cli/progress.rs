@@ -1,6 +1,7 @@
 //! How apply shows its events: JSON lines, plain lines, or on a terminal
 //! the same lines above a live bar of how many resources have settled.
 
+use super::console;
 use decom_executor::{Event, EventKind};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -31,10 +32,12 @@ impl Progress {
 
     pub fn event(&self, e: &Event) {
         match self {
-            Progress::Json => println!("{}", serde_json::to_string(e).unwrap_or_default()),
-            Progress::Lines => println!("{}", e.line()),
+            Progress::Json => {
+                console::print_json(serde_json::to_value(e).unwrap_or_default(), false)
+            }
+            Progress::Lines => println!("{}", console::hidden(&e.line())),
             Progress::Live(bar) => {
-                bar.println(e.line());
+                bar.println(console::hidden(&e.line()));
                 if settles(e.event) {
                     bar.inc(1);
                 }

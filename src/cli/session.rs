@@ -13,6 +13,7 @@ use decom_sim::SimHandle;
 use tokio::runtime::Runtime;
 
 use super::cloud_args::{runtime, CloudArgs};
+use super::console::{err, errln, outln};
 use super::sandbox;
 use super::style::Style;
 
@@ -25,8 +26,8 @@ pub enum Failure {
 impl Failure {
     pub fn print(&self, style: Style) {
         match self {
-            Failure::Manifest(d) => eprint!("{}", d.render(style.stderr_color)),
-            Failure::Other(message) => eprintln!("error: {message}"),
+            Failure::Manifest(d) => err!("{}", d.render(style.stderr_color)),
+            Failure::Other(message) => errln!("error: {message}"),
         }
     }
 }
@@ -54,9 +55,9 @@ impl Session {
                     .await
                     .map_err(Failure::Other)?;
                 if quiet_stdout {
-                    eprintln!("{}", sandbox::BANNER);
+                    errln!("{}", sandbox::BANNER);
                 } else {
-                    println!("{}\n", sandbox::BANNER);
+                    outln!("{}\n", sandbox::BANNER);
                 }
                 Some(sim)
             } else {
@@ -130,7 +131,7 @@ impl Session {
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let watcher = tokio::spawn(async move {
                 if tokio::signal::ctrl_c().await.is_ok() {
-                    eprintln!("\nInterrupt received: no new deletions start; waiting for requests in flight...");
+                    errln!("\nInterrupt received: no new deletions start; waiting for requests in flight...");
                     let _ = stop.send(true);
                 }
             });

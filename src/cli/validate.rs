@@ -3,6 +3,7 @@
 
 use decom_parser::{Knowable, Manifest};
 
+use super::console::{self, err, outln};
 use super::manifest_args::ManifestArgs;
 use super::style::Style;
 use super::Outcome;
@@ -41,15 +42,15 @@ pub fn run(args: ValidateArgs, style: Style) -> Outcome {
                         .collect::<Vec<_>>(),
                     "diagnostics": [],
                 });
-                println!("{report:#}");
+                console::print_json(report, true);
             } else {
-                println!(
+                outln!(
                     "Valid: {}, {}.",
                     plural(resources, "resource"),
                     plural(waves, "wave")
                 );
                 for (attr, reference) in &deferred {
-                    println!("  {attr} = {reference} (known after refresh)");
+                    outln!("  {attr} = {reference} (known after refresh)");
                 }
             }
             Outcome::Success
@@ -60,9 +61,9 @@ pub fn run(args: ValidateArgs, style: Style) -> Outcome {
                     "valid": false,
                     "diagnostics": diags.to_json(),
                 });
-                println!("{report:#}");
+                console::print_json(report, true);
             } else {
-                eprint!("{}", diags.render(style.stderr_color));
+                err!("{}", diags.render(style.stderr_color));
             }
             Outcome::Failure
         }

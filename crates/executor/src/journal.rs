@@ -1,6 +1,7 @@
 //! The audit journal: one JSON line per event, appended and handed to the
 //! OS as it happens, so it survives a crash of decom. Owner-only: it names
-//! everything deleted.
+//! everything deleted. Sensitive variable values are hidden in it like in
+//! all output.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -10,18 +11,20 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use decom_parser::Address;
+use decom_parser::{Address, Redaction};
 
 use crate::events::Event;
 
 pub struct Journal {
     file: File,
     path: PathBuf,
+    redaction: Redaction,
 }
 
 impl Journal {
-    /// Opens (creating it and its directory) `path` for appending.
-    pub fn open(path: &Path) -> std::io::Result<Journal> {
+    /// Opens (creating it and its directory) `path` for appending; every
+    /// line is written through `redaction`.
+    pub fn open(path: &Path, redaction: Redaction) -> std::io::Result<Journal> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
@@ -35,6 +38,7 @@ impl Journal {
         Ok(Journal {
             file: options.open(path)?,
             path: path.to_path_buf(),
+            redaction,
         })
     }
 
@@ -44,8 +48,8 @@ impl Journal {
 
     /// Appends one resource event.
     pub fn record(&mut self, event: &Event) -> std::io::Result<()> {
-        let line = serde_json::to_string(event).map_err(std::io::Error::other)?;
-        self.write_line(&line)
+        let line = serde_json::to_value(event).map_err(std::io::Error::other)?;
+        self.write_line(line)
     }
 
     /// Appends a run-level entry (`apply_started`, `apply_finished`...).
@@ -55,10 +59,11 @@ impl Journal {
             .unwrap_or_default();
         let line =
             json!({"time": time, "address": null, "id": null, "event": event, "detail": detail});
-        self.write_line(&line.to_string())
+        self.write_line(line)
     }
 
-    fn write_line(&mut self, line: &str) -> std::io::Result<()> {
+    fn write_line(&mut self, mut line: serde_json::Value) -> std::io::Result<()> {
+        self.redaction.json(&mut line);
         // One write per line: a crash leaves whole lines behind.
         self.file.write_all(format!("{line}\n").as_bytes())?;
         self.file.flush()
@@ -67,7 +72,8 @@ impl Journal {
 
 /// The id each address had when an earlier run worked on it (`deleting`,
 /// `waiting`, `deleted` events), from the journal at `path`; empty if there
-/// is none. Unreadable lines are skipped: this only helps a re-run resume.
+/// is none. Unreadable lines, and ids with a sensitive value hidden in
+/// them, are skipped: this only helps a re-run resume.
 pub fn resolved_ids(path: &Path) -> HashMap<Address, String> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return HashMap::new();
@@ -80,7 +86,8 @@ pub fn resolved_ids(path: &Path) -> HashMap<Address, String> {
                 return None;
             }
             let address = v.get("address")?.as_str()?.parse().ok()?;
-            Some((address, v.get("id")?.as_str()?.to_string()))
+            let id = v.get("id")?.as_str()?;
+            (!Redaction::was_applied_to(id)).then(|| (address, id.to_string()))
         })
         .collect()
 }

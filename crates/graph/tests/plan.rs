@@ -5,7 +5,9 @@
 use decom_graph::{
     plan, Action, EdgeReason, Inventory, LiveRelation, LiveResource, LiveState, PlanRequest,
 };
-use decom_parser::{Address, Diagnostics, Manifest, RelationAttr, ResourceType, VariableInputs};
+use decom_parser::{
+    Address, Diagnostics, Manifest, Redaction, RelationAttr, ResourceType, VariableInputs,
+};
 
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";
@@ -588,7 +590,7 @@ mod plan_file {
         let file = PlanFile::new(&p, &m, std::path::Path::new("main.hcl"));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.bin");
-        file.write(&path).unwrap();
+        file.write(&path, &Redaction::default()).unwrap();
         (dir, path, file)
     }
 
@@ -664,7 +666,7 @@ mod plan_file {
         });
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cyclic.bin");
-        file.write(&path).unwrap();
+        file.write(&path, &Redaction::default()).unwrap();
         let err = PlanFile::read(&path).unwrap_err();
         assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
     }
@@ -681,7 +683,7 @@ mod plan_file {
         file.resources.push(twin);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("twice.bin");
-        file.write(&path).unwrap();
+        file.write(&path, &Redaction::default()).unwrap();
         let err = PlanFile::read(&path).unwrap_err();
         assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
         assert!(

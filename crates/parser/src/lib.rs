@@ -28,6 +28,7 @@ pub use manifest::{
     split_reference, Address, Dependency, DependencyKind, Identity, IdentityKind, InstanceKey,
     Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
 };
+pub use redaction::{Redaction, MIN_HIDDEN_LEN};
 pub use resource_type::{RelationAttr, ResourceType};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};
 pub use value::Value;
@@ -97,6 +98,7 @@ mod functions;
 mod loader;
 mod locals;
 mod providers;
+mod redaction;
 mod refs;
 mod resources;
 mod schema;

@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use decom_parser::{load, Value, VariableInputs};
+use decom_parser::{load, Redaction, Value, VariableInputs};
 
 const DECL: &str = r#"
 variable "env" {
@@ -146,6 +146,41 @@ fn variables_flow_into_resources() {
         m.resources[1].identity.value,
         decom_parser::Knowable::Known("dxcon-prod-1".into())
     );
+}
+
+#[test]
+fn redaction_hides_every_leaf_of_sensitive_variables_only() {
+    let m = load_with(
+        r#"
+variable "token" {
+  default   = "abcdef"
+  sensitive = true
+}
+variable "keys" {
+  default   = { a = "abcdefgh", b = 123456789012, c = "xy" }
+  sensitive = true
+}
+variable "plain" {
+  default = "visible-value"
+}
+"#,
+        &VariableInputs::default(),
+    )
+    .unwrap();
+    let r = Redaction::of(&m);
+    // Longest first: "abcdefgh" is hidden whole, not as "(sensitive)gh".
+    assert_eq!(
+        r.text("id abcdefgh, abcdef-1, acct 123456789012, visible-value, xy"),
+        "id (sensitive), (sensitive)-1, acct (sensitive), visible-value, xy"
+    );
+    assert_eq!(r.too_short(), ["keys".to_string()]);
+    let mut json = serde_json::json!({"abcdef": ["n-abcdef", 1, {"k": "abcdefgh"}]});
+    r.json(&mut json);
+    assert_eq!(
+        json,
+        serde_json::json!({"(sensitive)": ["n-(sensitive)", 1, {"k": "(sensitive)"}]})
+    );
+    assert!(Redaction::was_applied_to("arn:x:service/(sensitive)/1"));
 }
 
 #[test]

@@ -4,7 +4,9 @@
 //! On disk: one header line `decom-plan <version> sha256:<hex>` and a JSON
 //! body. The checksum covers the body, so a corrupted, truncated or
 //! hand-edited file (an id swapped) is refused before any request. The
-//! file is written owner-only: it names every resource to be deleted.
+//! file is written owner-only: it names every resource to be deleted. It
+//! is written with sensitive variable values hidden (an id with one hidden
+//! in it can be compared, see [`super::staleness`], but not used).
 
 use std::io::Write as _;
 use std::path::Path;
@@ -12,7 +14,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use decom_parser::{Address, Manifest};
+use decom_parser::{Address, Manifest, Redaction};
 
 use super::{Action, Plan, PlannedResource};
 use crate::builder::{from_parts, ProposedEdge};
@@ -166,13 +168,15 @@ impl PlanFile {
             .filter_map(|r| r.resource.live.as_ref())
     }
 
-    /// Writes the file, owner-only (0600 on Unix).
-    pub fn write(&self, path: &Path) -> Result<(), PlanFileError> {
+    /// Writes the file, owner-only (0600 on Unix), through `redaction`.
+    pub fn write(&self, path: &Path, redaction: &Redaction) -> Result<(), PlanFileError> {
         let err = |source| PlanFileError::Write {
             path: path.display().to_string(),
             source,
         };
-        let body = serde_json::to_vec_pretty(self).map_err(|e| err(e.into()))?;
+        let mut body = serde_json::to_value(self).map_err(|e| err(e.into()))?;
+        redaction.json(&mut body);
+        let body = serde_json::to_vec_pretty(&body).map_err(|e| err(e.into()))?;
         let mut file = owner_only_file(path).map_err(err)?;
         file.write_all(&frame(&body)).map_err(err)?;
         file.sync_all().map_err(err)

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use decom_parser::Redaction;
 use similar::TextDiff;
 
 use super::file::PlanFile;
@@ -22,8 +23,15 @@ pub struct Staleness {
 }
 
 /// `None` if `fresh` (planned now, from a manifest with digest
-/// `fresh_digest`) matches `saved`.
-pub fn staleness(saved: &PlanFile, fresh_digest: &str, fresh: &Plan) -> Option<Staleness> {
+/// `fresh_digest`) matches `saved`. The saved file was written through
+/// `redaction`; the fresh plan is compared through it too.
+pub fn staleness(
+    saved: &PlanFile,
+    fresh_digest: &str,
+    fresh: &Plan,
+    redaction: &Redaction,
+) -> Option<Staleness> {
+    let fresh_line = |r: &PlannedResource| redaction.text(&line(r)).into_owned();
     let saved_lines: BTreeMap<String, String> = saved
         .resources
         .iter()
@@ -41,11 +49,14 @@ pub fn staleness(saved: &PlanFile, fresh_digest: &str, fresh: &Plan) -> Option<S
         let normalised = match saved_line {
             // Gone since, or being deleted by someone else: both fine.
             Some(s)
-                if gone || (r.action == Action::Wait && saved_delete && same_identity(s, r)) =>
+                if gone
+                    || (r.action == Action::Wait
+                        && saved_delete
+                        && same_identity(s, &fresh_line(r))) =>
             {
                 s.clone()
             }
-            _ => line(r),
+            _ => fresh_line(r),
         };
         fresh_lines.insert(address, normalised);
     }
@@ -88,14 +99,14 @@ fn line(r: &PlannedResource) -> String {
     out
 }
 
-/// The saved line and `r` name the same live resource with the same
+/// The saved and fresh lines name the same live resource with the same
 /// relations (only the action differs).
-fn same_identity(saved_line: &str, r: &PlannedResource) -> bool {
+fn same_identity(saved_line: &str, fresh_line: &str) -> bool {
     // `ADDRESS: ACTION REST`: compare REST (id and relations).
     let rest = |l: &str| {
         l.split_once(' ')
             .and_then(|(_, after_address)| after_address.split_once(' '))
             .map(|(_, rest)| rest.to_string())
     };
-    rest(saved_line) == rest(&line(r))
+    rest(saved_line) == rest(fresh_line)
 }
