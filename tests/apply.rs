@@ -759,9 +759,9 @@ resource "aws_supplychain_instance" "plan" {
 #[test]
 fn sensitive_values_never_reach_output_plan_files_or_the_journal() {
     let sim = TestSim::start(vec![
-        SeedResource::new(Sim::AppRunnerService, &format!("scn-{SENSITIVE}")),
+        SeedResource::new(Sim::AppRunnerService, format!("scn-{SENSITIVE}")),
         SeedResource::new(Sim::DxConnection, SENSITIVE),
-        SeedResource::new(Sim::SupplyChainInstance, &format!("{SENSITIVE}-plan")),
+        SeedResource::new(Sim::SupplyChainInstance, format!("{SENSITIVE}-plan")),
     ]);
     let p = Project::with_main(SENSITIVE_MANIFEST);
     let with_token = |args: &[&str]| {

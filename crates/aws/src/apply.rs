@@ -38,12 +38,7 @@ impl Cloud for AwsCloud {
             profile: first.profile.clone(),
             region: first.live.region.clone(),
         };
-        // Ingress list summaries carry no status: describe each. A few
-        // services: a describe each is cheaper than paging the list. All
-        // else: one list (Direct Connect's describe-all is one call).
-        let describe_each = ty == ResourceType::AppRunnerVpcIngressConnection
-            || (ty == ResourceType::AppRunnerService && watched.len() < LIST_AT);
-        let found = if describe_each {
+        let found = if !self.observes_together(ty, watched.len()) {
             let c = self.clients(&target).await;
             let mut found = Vec::with_capacity(watched.len());
             for w in watched {
@@ -71,5 +66,16 @@ impl Cloud for AwsCloud {
                 status: r.status,
             })
             .collect())
+    }
+
+    /// Ingress list summaries carry no status: describe each. A few
+    /// services: a describe each is cheaper than paging the list. All
+    /// else: one list (Direct Connect's describe-all is one call).
+    fn observes_together(&self, ty: ResourceType, waiting: usize) -> bool {
+        match ty {
+            ResourceType::AppRunnerVpcIngressConnection => false,
+            ResourceType::AppRunnerService => waiting >= LIST_AT,
+            _ => true,
+        }
     }
 }

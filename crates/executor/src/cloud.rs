@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use decom_graph::{LiveResource, LiveState};
+use decom_parser::ResourceType;
 
 use crate::approved::ApprovedDelete;
 
@@ -52,6 +53,11 @@ pub trait Cloud: Send + Sync + 'static {
         &self,
         watched: &[Watched],
     ) -> impl Future<Output = Result<Vec<Observation>, String>> + Send;
+
+    /// Whether [`Cloud::observe`] reads `waiting` resources of `ty` in one
+    /// region with calls that cover them all (a list, a describe-all), so
+    /// asking about all of them costs no more than asking about one.
+    fn observes_together(&self, ty: ResourceType, waiting: usize) -> bool;
 }
 
 /// A resource being waited for, and the credentials profile that reads it.

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use decom_parser::{Address, Redaction};
 
-use crate::events::Event;
+use crate::events::{Event, EventKind};
 
 pub struct Journal {
     file: File,
@@ -46,8 +46,13 @@ impl Journal {
         &self.path
     }
 
-    /// Appends one resource event.
+    /// Appends one resource event. `still_deleting` reminders are for
+    /// people watching, not the audit trail: at thousands of resources
+    /// they would be most of it.
     pub fn record(&mut self, event: &Event) -> std::io::Result<()> {
+        if event.event == EventKind::StillDeleting {
+            return Ok(());
+        }
         let line = serde_json::to_value(event).map_err(std::io::Error::other)?;
         self.write_line(line)
     }
@@ -90,4 +95,43 @@ pub fn resolved_ids(path: &Path) -> HashMap<Address, String> {
             (!Redaction::was_applied_to(id)).then(|| (address, id.to_string()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind) -> Event {
+        Event {
+            time: OffsetDateTime::UNIX_EPOCH,
+            address: "aws_dx_connection.nyc".parse().unwrap(),
+            id: Some("dxcon-fg123456".into()),
+            event: kind,
+            elapsed: std::time::Duration::from_secs(10),
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn reminders_stay_out_of_the_journal_and_state_changes_go_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut journal = Journal::open(&path, Redaction::default()).unwrap();
+        for kind in [
+            EventKind::Deleting,
+            EventKind::StillDeleting,
+            EventKind::StillDeleting,
+            EventKind::Deleted,
+        ] {
+            journal.record(&event(kind)).unwrap();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kinds: Vec<String> = text
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].to_string())
+            .collect();
+        assert_eq!(kinds, ["\"deleting\"", "\"deleted\""]);
+        let resolved = resolved_ids(&path);
+        assert_eq!(resolved.values().collect::<Vec<_>>(), ["dxcon-fg123456"]);
+    }
 }
