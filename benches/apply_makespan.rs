@@ -41,10 +41,10 @@ fn main() -> Result<(), String> {
     let audit = stage.audit();
     let applied = AuditSummary::of(&audit[before_apply..]);
 
-    let left = stage.snapshot().resources.len();
-    if applied.deleted.len() != RESOURCES || left != 0 {
+    let left = stage.live();
+    if applied.deleted.len() != RESOURCES || !left.is_empty() {
         return Err(format!(
-            "apply did not delete everything: {} deleted, {left} left",
+            "apply did not delete everything: {} deleted, left: {left:?}",
             applied.deleted.len()
         ));
     }

@@ -2,9 +2,10 @@
 //! a workload, and the workload's manifest in a directory, against which
 //! the real `decom` binary is run as a child process.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use decom_sim::{AuditEntry, Sim, SimConfig, SimHandle, SimState};
+use decom_sim::{AuditEntry, Sim, SimConfig, SimHandle};
 
 use crate::measure::{self, Measured};
 use crate::Workload;
@@ -73,12 +74,22 @@ impl Stage {
         self.sim.as_ref().map(SimHandle::audit).unwrap_or_default()
     }
 
-    /// The simulator's live state now.
-    pub fn snapshot(&self) -> SimState {
-        self.sim
-            .as_ref()
-            .map(SimHandle::snapshot)
-            .unwrap_or_default()
+    /// The ARNs or ids of every resource not (yet) gone: the snapshot
+    /// without the tombstones of deleted resources still within their TTL.
+    pub fn live(&self) -> BTreeSet<String> {
+        let Some(sim) = &self.sim else {
+            return BTreeSet::new();
+        };
+        sim.snapshot()
+            .resources
+            .into_iter()
+            .filter(|r| {
+                r.status
+                    .as_deref()
+                    .is_none_or(|s| !r.resource_type.is_terminal(s))
+            })
+            .flat_map(|r| r.arn.into_iter().chain(r.id))
+            .collect()
     }
 
     pub fn dir(&self) -> &Path {

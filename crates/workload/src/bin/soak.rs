@@ -126,12 +126,7 @@ fn check(w: &Workload, applying: &AuditSummary, stage: &Stage) -> Result<(), Str
             undeleted.first()
         ));
     }
-    let live: BTreeSet<String> = stage
-        .snapshot()
-        .resources
-        .into_iter()
-        .flat_map(|r| r.arn.into_iter().chain(r.id))
-        .collect();
+    let live = stage.live();
     let survivors = planned.iter().filter(|p| live.contains(p.as_str())).count();
     let lost: Vec<_> = w.bystanders.iter().filter(|b| !live.contains(*b)).collect();
     if survivors > 0 || !lost.is_empty() {
