@@ -728,6 +728,60 @@ fn credentials_never_reach_output_plan_files_or_the_journal() {
     }
 }
 
+#[test]
+fn a_few_resources_are_watched_with_single_reads_not_paged_lists() {
+    // 151 connectors (2 ListVpcConnectors pages) and 31 instances (2
+    // ListInstances pages): watching one of each costs less by describe.
+    let mut seed = vec![
+        SeedResource::new(Sim::AppRunnerVpcConnector, "target-connector"),
+        SeedResource::new(Sim::SupplyChainInstance, "target-instance"),
+    ];
+    seed.extend(
+        (0..150).map(|i| SeedResource::new(Sim::AppRunnerVpcConnector, format!("bystander-{i}"))),
+    );
+    seed.extend(
+        (0..30).map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("bystander-{i}"))),
+    );
+    let sim = TestSim::start(seed);
+    let p = Project::with_main(
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_apprunner_vpc_connector" "gone" {
+  name = "target-connector"
+}
+resource "aws_supplychain_instance" "gone" {
+  name = "target-instance"
+}
+"#,
+    );
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let audit = sim.audit();
+    let first_delete = audit
+        .iter()
+        .position(|e| e.operation.starts_with("Delete"))
+        .unwrap();
+    let watching: Vec<&str> = audit[first_delete..]
+        .iter()
+        .map(|e| e.operation.as_str())
+        .filter(|op| !op.starts_with("Delete"))
+        .collect();
+    assert!(watching.contains(&"DescribeVpcConnector"), "{watching:?}");
+    assert!(watching.contains(&"GetInstance"), "{watching:?}");
+    assert!(
+        !watching.iter().any(|op| op.starts_with("List")),
+        "{watching:?}"
+    );
+}
+
 /// A recognisable sensitive value used in names: App Runner puts the name
 /// in the service ARN, AWS errors echo it, so it reaches output by more
 /// roads than the manifest value itself.

@@ -1,7 +1,7 @@
 //! How apply shows its events: JSON lines, plain lines, or on a terminal
 //! the same lines above a live bar of how many resources have settled.
 
-use super::console;
+use super::console::{self, outln};
 use decom_executor::{Event, EventKind};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -35,7 +35,7 @@ impl Progress {
             Progress::Json => {
                 console::print_json(serde_json::to_value(e).unwrap_or_default(), false)
             }
-            Progress::Lines => println!("{}", console::hidden(&e.line())),
+            Progress::Lines => outln!("{}", e.line()),
             Progress::Live(bar) => {
                 bar.println(console::hidden(&e.line()));
                 if settles(e.event) {

@@ -2,16 +2,12 @@
 //! modules, and observations with as few calls as possible — one
 //! describe-all or list for a batch, single describes for a few.
 
-use decom_executor::{ApprovedDelete, Cloud, DeleteError, Observation, Watched};
+use decom_executor::{ApprovedDelete, Cloud, DeleteError, Observation, WatchGroup, Watched};
 use decom_parser::ResourceType;
 
 use crate::connect::{AwsCloud, Target};
 use crate::refresh;
-use crate::resources::{delete, service, vpc_ingress_connection};
-
-/// At or above this many watched resources of one type and region, one
-/// paged list is cheaper than a describe each.
-const LIST_AT: usize = 5;
+use crate::resources::delete;
 
 impl Cloud for AwsCloud {
     async fn delete(&self, order: &ApprovedDelete) -> Result<(), DeleteError> {
@@ -33,32 +29,25 @@ impl Cloud for AwsCloud {
         let Some(first) = watched.first() else {
             return Ok(Vec::new());
         };
-        let ty = first.live.resource_type;
+        let group = first.group();
+        let ty = group.resource_type;
         let target = Target {
-            profile: first.profile.clone(),
-            region: first.live.region.clone(),
+            profile: group.profile.clone(),
+            region: group.region.clone(),
         };
-        let found = if !self.observes_together(ty, watched.len()) {
+        let found = if self.observes_together(&group, watched.len()) {
+            refresh::list(self, &target, ty).await
+        } else {
             let c = self.clients(&target).await;
             let mut found = Vec::with_capacity(watched.len());
             for w in watched {
-                let r = match ty {
-                    ResourceType::AppRunnerService => {
-                        service::describe(self, &c, &target.region, &w.live.id).await
-                    }
-                    _ => {
-                        vpc_ingress_connection::describe(self, &c, &target.region, &w.live.id).await
-                    }
-                };
-                found.extend(r.map_err(|e| e.to_string())?);
+                let one = refresh::describe_one(self, &c, &target.region, ty, &w.live.id).await;
+                found.extend(one.map_err(|e| e.to_string())?);
             }
-            found
-        } else {
-            refresh::list(self, &target, ty)
-                .await
-                .map_err(|e| e.to_string())?
+            Ok(found)
         };
         Ok(found
+            .map_err(|e| e.to_string())?
             .into_iter()
             .map(|r| Observation {
                 id: r.id,
@@ -68,14 +57,23 @@ impl Cloud for AwsCloud {
             .collect())
     }
 
-    /// Ingress list summaries carry no status: describe each. A few
-    /// services: a describe each is cheaper than paging the list. All
-    /// else: one list (Direct Connect's describe-all is one call).
-    fn observes_together(&self, ty: ResourceType, waiting: usize) -> bool {
-        match ty {
-            ResourceType::AppRunnerVpcIngressConnection => false,
-            ResourceType::AppRunnerService => waiting >= LIST_AT,
-            _ => true,
+    /// A list costs its pages (known from the last list of the group, made
+    /// by the refresh before any apply); a describe each costs one call
+    /// each. Ingress list summaries carry no status: always describe.
+    /// Direct Connect's describe-all is one call: always list.
+    fn observes_together(&self, group: &WatchGroup, waiting: usize) -> bool {
+        let ty = group.resource_type;
+        if ty == ResourceType::AppRunnerVpcIngressConnection {
+            return false;
         }
+        let Some(page_size) = refresh::page_size(ty) else {
+            return true;
+        };
+        let target = Target {
+            profile: group.profile.clone(),
+            region: group.region.clone(),
+        };
+        let listed = self.last_listed(ty, &target).unwrap_or(0);
+        waiting >= listed.div_ceil(page_size).max(1)
     }
 }

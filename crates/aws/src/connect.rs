@@ -11,6 +11,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use tokio::sync::{OnceCell, Semaphore};
 
+use decom_parser::ResourceType;
+
 use crate::error::CloudError;
 
 /// How to reach AWS (or a look-alike).
@@ -101,6 +103,9 @@ pub struct AwsCloud {
     /// whose TLS setup is far costlier than a request.
     clients: Mutex<HashMap<Target, Clients>>,
     calls: Mutex<HashMap<&'static str, usize>>,
+    /// How many resources the last full list of each type and target
+    /// returned: how many pages the next one will cost.
+    listed: Mutex<HashMap<(ResourceType, Target), usize>>,
 }
 
 impl AwsCloud {
@@ -110,7 +115,19 @@ impl AwsCloud {
             configs: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
+            listed: Mutex::new(HashMap::new()),
         }
+    }
+
+    pub(crate) fn remember_listed(&self, ty: ResourceType, target: &Target, count: usize) {
+        let mut listed = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        listed.insert((ty, target.clone()), count);
+    }
+
+    /// What the last full list of `ty` at `target` returned, if one ran.
+    pub(crate) fn last_listed(&self, ty: ResourceType, target: &Target) -> Option<usize> {
+        let listed = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        listed.get(&(ty, target.clone())).copied()
     }
 
     /// The profile a provider without one uses.

@@ -33,6 +33,16 @@ impl CloudError {
         }
     }
 
+    /// A describe answered without the resource. An error, never "gone":
+    /// a deletion is confirmed only by AWS saying so.
+    pub fn incomplete(operation: &'static str) -> CloudError {
+        CloudError {
+            operation,
+            code: None,
+            message: "the answer did not describe the resource".into(),
+        }
+    }
+
     /// How apply should treat this error from a Delete* call.
     pub fn delete_error_kind(&self) -> decom_executor::DeleteErrorKind {
         use decom_executor::DeleteErrorKind::*;

@@ -21,7 +21,7 @@ use futures_util::future::try_join_all;
 use decom_graph::{Inventory, LiveResource, LiveState};
 use decom_parser::{IdentityKind, Knowable, Manifest, ResourceInstance, ResourceType};
 
-use crate::connect::{AwsCloud, Target};
+use crate::connect::{AwsCloud, Clients, Target};
 use crate::error::CloudError;
 use crate::resources::{
     dx_connection, dx_virtual_interface, service, supplychain_instance, vpc_connector,
@@ -186,7 +186,7 @@ pub async fn list(
 ) -> Result<Vec<LiveResource>, CloudError> {
     let c = cloud.clients(target).await;
     let region = &target.region;
-    match ty {
+    let all = match ty {
         ResourceType::AppRunnerVpcIngressConnection => {
             vpc_ingress_connection::list(cloud, &c, region).await
         }
@@ -195,6 +195,50 @@ pub async fn list(
         ResourceType::DxVirtualInterface => dx_virtual_interface::list(cloud, &c, region).await,
         ResourceType::DxConnection => dx_connection::list(cloud, &c, region).await,
         ResourceType::SupplyChainInstance => supplychain_instance::list(cloud, &c, region).await,
+    }?;
+    cloud.remember_listed(ty, target, all.len());
+    Ok(all)
+}
+
+/// Resources per page of `ty`'s list call; `None` where one call returns
+/// all (Direct Connect's describe-alls).
+pub fn page_size(ty: ResourceType) -> Option<usize> {
+    let size = match ty {
+        ResourceType::AppRunnerVpcIngressConnection => vpc_ingress_connection::PAGE_SIZE,
+        ResourceType::AppRunnerService => service::PAGE_SIZE,
+        ResourceType::AppRunnerVpcConnector => vpc_connector::PAGE_SIZE,
+        ResourceType::SupplyChainInstance => supplychain_instance::PAGE_SIZE,
+        ResourceType::DxVirtualInterface | ResourceType::DxConnection => return None,
+    };
+    usize::try_from(size).ok()
+}
+
+/// One resource by its id or ARN; `None` if not found. Direct Connect has
+/// no cheaper read than its describe-all, so it is read from that.
+pub async fn describe_one(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+    ty: ResourceType,
+    id: &str,
+) -> Result<Option<LiveResource>, CloudError> {
+    match ty {
+        ResourceType::AppRunnerService => service::describe(cloud, c, region, id).await,
+        ResourceType::AppRunnerVpcIngressConnection => {
+            vpc_ingress_connection::describe(cloud, c, region, id).await
+        }
+        ResourceType::AppRunnerVpcConnector => vpc_connector::describe(cloud, c, region, id).await,
+        ResourceType::SupplyChainInstance => {
+            supplychain_instance::describe(cloud, c, region, id).await
+        }
+        ResourceType::DxConnection => {
+            let all = dx_connection::list(cloud, c, region).await?;
+            Ok(all.into_iter().find(|r| r.id == id))
+        }
+        ResourceType::DxVirtualInterface => {
+            let all = dx_virtual_interface::list(cloud, c, region).await?;
+            Ok(all.into_iter().find(|r| r.id == id))
+        }
     }
 }
 
@@ -207,10 +251,7 @@ pub async fn describe(
     id: String,
 ) -> Result<LiveResource, CloudError> {
     let c = cloud.clients(&target).await;
-    let found = match ty {
-        ResourceType::AppRunnerService => service::describe(cloud, &c, &target.region, &id).await?,
-        _ => vpc_ingress_connection::describe(cloud, &c, &target.region, &id).await?,
-    };
+    let found = describe_one(cloud, &c, &target.region, ty, &id).await?;
     Ok(found.unwrap_or_else(|| LiveResource {
         resource_type: ty,
         region: target.region.clone(),

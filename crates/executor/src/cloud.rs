@@ -54,10 +54,19 @@ pub trait Cloud: Send + Sync + 'static {
         watched: &[Watched],
     ) -> impl Future<Output = Result<Vec<Observation>, String>> + Send;
 
-    /// Whether [`Cloud::observe`] reads `waiting` resources of `ty` in one
-    /// region with calls that cover them all (a list, a describe-all), so
-    /// asking about all of them costs no more than asking about one.
-    fn observes_together(&self, ty: ResourceType, waiting: usize) -> bool;
+    /// Whether [`Cloud::observe`] would read `waiting` resources of
+    /// `group` with calls that cover them all (a list, a describe-all), so
+    /// that asking about all of them costs no more than asking about one.
+    fn observes_together(&self, group: &WatchGroup, waiting: usize) -> bool;
+}
+
+/// Resources that can be observed together: one type, one region, one
+/// credentials profile.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WatchGroup {
+    pub resource_type: ResourceType,
+    pub region: String,
+    pub profile: Option<String>,
 }
 
 /// A resource being waited for, and the credentials profile that reads it.
@@ -65,4 +74,14 @@ pub trait Cloud: Send + Sync + 'static {
 pub struct Watched {
     pub live: LiveResource,
     pub profile: Option<String>,
+}
+
+impl Watched {
+    pub fn group(&self) -> WatchGroup {
+        WatchGroup {
+            resource_type: self.live.resource_type,
+            region: self.live.region.clone(),
+            profile: self.profile.clone(),
+        }
+    }
 }

@@ -18,7 +18,7 @@ mod poller;
 mod scheduler;
 
 pub use approved::{ApprovedDelete, ApprovedPlan};
-pub use cloud::{Cloud, DeleteError, DeleteErrorKind, Observation, Watched};
+pub use cloud::{Cloud, DeleteError, DeleteErrorKind, Observation, WatchGroup, Watched};
 pub use events::{human, Event, EventKind};
 pub use poller::PollSchedule;
 pub use scheduler::{apply, ApplyOptions, Summary};

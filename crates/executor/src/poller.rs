@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use crate::cloud::{Cloud, Watched};
+use crate::cloud::{Cloud, WatchGroup, Watched};
 
 /// Poll intervals: the first check after `initial`, then ×1.5 up to `max`.
 #[derive(Debug, Clone, Copy)]
@@ -58,9 +58,7 @@ struct Entry {
     interval: Duration,
 }
 
-type GroupKey = (decom_parser::ResourceType, String, Option<String>);
-
-/// The resources of one type, region and profile being waited for. One
+/// The resources of one [`WatchGroup`] being waited for. One
 /// round of a group is in flight at a time: where one call reads them all
 /// (a list), a round asks about every resource waiting, so the number of
 /// calls follows the rounds, not the resources.
@@ -126,24 +124,20 @@ impl Group {
 }
 
 /// A round's answer: its group, the ids asked about, those observed gone.
-type Answer = (GroupKey, Vec<String>, Result<Vec<String>, String>);
+type Answer = (WatchGroup, Vec<String>, Result<Vec<String>, String>);
 
 async fn run<C: Cloud>(
     cloud: Arc<C>,
     schedule: PollSchedule,
     mut rx: mpsc::UnboundedReceiver<Registration>,
 ) {
-    let mut groups: HashMap<GroupKey, Group> = HashMap::new();
+    let mut groups: HashMap<WatchGroup, Group> = HashMap::new();
     let (results_tx, mut results) = mpsc::unbounded_channel::<Answer>();
     loop {
         let next_wake = groups.values().filter_map(Group::wake).min();
         tokio::select! {
             reg = rx.recv() => match reg {
-                Some(r) => {
-                    let w = &r.watched;
-                    let key = (w.live.resource_type, w.live.region.clone(), w.profile.clone());
-                    groups.entry(key).or_default().add(r, schedule);
-                }
+                Some(r) => groups.entry(r.watched.group()).or_default().add(r, schedule),
                 None => return,
             },
             Some((key, asked, answer)) = results.recv() => {
@@ -157,7 +151,7 @@ async fn run<C: Cloud>(
                     if group.wake().is_none_or(|at| at > now) {
                         continue;
                     }
-                    let together = cloud.observes_together(key.0, group.waiting.len());
+                    let together = cloud.observes_together(key, group.waiting.len());
                     let batch = group.start_round(now, together);
                     tokio::spawn(round(cloud.clone(), key.clone(), batch, results_tx.clone()));
                 }
@@ -169,7 +163,7 @@ async fn run<C: Cloud>(
 /// Observes one batch and reports which of it is gone.
 async fn round<C: Cloud>(
     cloud: Arc<C>,
-    key: GroupKey,
+    key: WatchGroup,
     batch: Vec<Watched>,
     results: mpsc::UnboundedSender<Answer>,
 ) {

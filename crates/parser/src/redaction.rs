@@ -48,6 +48,11 @@ impl Redaction {
         redaction
     }
 
+    /// No sensitive values: output passes unchanged.
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
+    }
+
     /// Sensitive variables with a value too short to hide
     /// ([`MIN_HIDDEN_LEN`]): the caller warns about them.
     pub fn too_short(&self) -> &[String] {
@@ -69,7 +74,7 @@ impl Redaction {
     /// value: done on the value, not its text, so escaping cannot keep a
     /// value from being found.
     pub fn json(&self, value: &mut serde_json::Value) {
-        if self.secrets.is_empty() {
+        if self.is_empty() {
             return;
         }
         match value {

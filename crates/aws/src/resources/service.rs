@@ -30,6 +30,9 @@ fn live(region: &str, arn_: &str, name: &str, status: &str) -> LiveResource {
     }
 }
 
+/// Items per page of the list call (the model's maximum).
+pub const PAGE_SIZE: i32 = 20;
+
 pub async fn list(
     cloud: &AwsCloud,
     c: &Clients,
@@ -41,7 +44,7 @@ pub async fn list(
             "ListServices",
             c.apprunner
                 .list_services()
-                .max_results(20)
+                .max_results(PAGE_SIZE)
                 .set_next_token(token)
         )?;
         let items = page
@@ -72,9 +75,9 @@ pub async fn describe(
     let Some(out) = CloudError::absent_if_not_found(result)? else {
         return Ok(None);
     };
-    let Some(s) = out.service() else {
-        return Ok(None);
-    };
+    let s = out
+        .service()
+        .ok_or_else(|| CloudError::incomplete("DescribeService"))?;
     let mut r = live(
         region,
         s.service_arn(),

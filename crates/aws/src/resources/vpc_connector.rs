@@ -1,5 +1,6 @@
 //! `aws_apprunner_vpc_connector`: ListVpcConnectors returns everything the
-//! plan needs (name, ARN, status), so there is no describe.
+//! plan needs (name, ARN, status); DescribeVpcConnector the same for one,
+//! for apply to watch a few without paging the list.
 
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
@@ -15,6 +16,24 @@ pub fn state(status: &str) -> LiveState {
     }
 }
 
+/// Items per page of the list call (the model's maximum).
+pub const PAGE_SIZE: i32 = 100;
+
+fn live(region: &str, v: &aws_sdk_apprunner::types::VpcConnector) -> Option<LiveResource> {
+    let (arn_, name) = (v.vpc_connector_arn()?, v.vpc_connector_name()?);
+    let status = v.status().map(|s| s.as_str()).unwrap_or_default();
+    Some(LiveResource {
+        resource_type: ResourceType::AppRunnerVpcConnector,
+        region: region.to_string(),
+        id: arn_.to_string(),
+        name: name.to_string(),
+        account_id: arn::account(arn_),
+        status: status.to_string(),
+        state: state(status),
+        relations: Vec::new(),
+    })
+}
+
 pub async fn list(
     cloud: &AwsCloud,
     c: &Clients,
@@ -26,28 +45,38 @@ pub async fn list(
             "ListVpcConnectors",
             c.apprunner
                 .list_vpc_connectors()
-                .max_results(100)
+                .max_results(PAGE_SIZE)
                 .set_next_token(token)
         )?;
         let items = page
             .vpc_connectors()
             .iter()
-            .filter_map(|v| {
-                let (arn_, name) = (v.vpc_connector_arn()?, v.vpc_connector_name()?);
-                let status = v.status().map(|s| s.as_str()).unwrap_or_default();
-                Some(LiveResource {
-                    resource_type: ResourceType::AppRunnerVpcConnector,
-                    region: region.to_string(),
-                    id: arn_.to_string(),
-                    name: name.to_string(),
-                    account_id: arn::account(arn_),
-                    status: status.to_string(),
-                    state: state(status),
-                    relations: Vec::new(),
-                })
-            })
+            .filter_map(|v| live(region, v))
             .collect();
         Ok((items, page.next_token().map(str::to_string)))
     })
     .await
+}
+
+/// The connector; `None` if not found.
+pub async fn describe(
+    cloud: &AwsCloud,
+    c: &Clients,
+    region: &str,
+    connector_arn: &str,
+) -> Result<Option<LiveResource>, CloudError> {
+    let result = send!(
+        cloud,
+        "DescribeVpcConnector",
+        c.apprunner
+            .describe_vpc_connector()
+            .vpc_connector_arn(connector_arn)
+    );
+    let Some(out) = CloudError::absent_if_not_found(result)? else {
+        return Ok(None);
+    };
+    out.vpc_connector()
+        .and_then(|v| live(region, v))
+        .map(Some)
+        .ok_or_else(|| CloudError::incomplete("DescribeVpcConnector"))
 }

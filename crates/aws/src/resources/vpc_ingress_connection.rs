@@ -37,6 +37,9 @@ fn live(region: &str, arn_: &str, name: String, service_arn: &str, status: &str)
     }
 }
 
+/// Items per page of the list call (the model's maximum).
+pub const PAGE_SIZE: i32 = 100;
+
 pub async fn list(
     cloud: &AwsCloud,
     c: &Clients,
@@ -48,7 +51,7 @@ pub async fn list(
             "ListVpcIngressConnections",
             c.apprunner
                 .list_vpc_ingress_connections()
-                .max_results(100)
+                .max_results(PAGE_SIZE)
                 .set_next_token(token)
         )?;
         let items = page
@@ -83,7 +86,7 @@ pub async fn describe(
     let Some(out) = CloudError::absent_if_not_found(result)? else {
         return Ok(None);
     };
-    Ok(out.vpc_ingress_connection().and_then(|v| {
+    let described = out.vpc_ingress_connection().and_then(|v| {
         let arn_ = v.vpc_ingress_connection_arn()?;
         let name = v
             .vpc_ingress_connection_name()
@@ -100,5 +103,8 @@ pub async fn describe(
         );
         r.account_id = v.account_id().map(str::to_string).or(r.account_id);
         Some(r)
-    }))
+    });
+    described
+        .map(Some)
+        .ok_or_else(|| CloudError::incomplete("DescribeVpcIngressConnection"))
 }

@@ -174,9 +174,17 @@ impl PlanFile {
             path: path.display().to_string(),
             source,
         };
-        let mut body = serde_json::to_value(self).map_err(|e| err(e.into()))?;
-        redaction.json(&mut body);
-        let body = serde_json::to_vec_pretty(&body).map_err(|e| err(e.into()))?;
+        // Through a JSON value only when there is something to hide: at
+        // 10,000 resources the value tree costs tens of MB.
+        let body = if redaction.is_empty() {
+            serde_json::to_vec_pretty(self)
+        } else {
+            serde_json::to_value(self).and_then(|mut v| {
+                redaction.json(&mut v);
+                serde_json::to_vec_pretty(&v)
+            })
+        }
+        .map_err(|e| err(e.into()))?;
         let mut file = owner_only_file(path).map_err(err)?;
         file.write_all(&frame(&body)).map_err(err)?;
         file.sync_all().map_err(err)
