@@ -51,6 +51,14 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     let mut tagged = SeedResource::new(Sim::SupplyChainInstance, "tagged");
     tagged.tags.insert("team".into(), "shop".into());
     seed.push(tagged);
+    // Enough bystanders that the lists take two pages: apply then watches
+    // its one connector and one instance with single reads.
+    seed.extend(
+        (0..100).map(|i| SeedResource::new(Sim::AppRunnerVpcConnector, format!("bystander-{i}"))),
+    );
+    seed.extend(
+        (0..20).map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("bystander-{i}"))),
+    );
     let sim = TestSim::start(seed);
 
     let run = |p: &Project, args: &[&str]| {

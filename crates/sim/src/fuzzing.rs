@@ -33,11 +33,13 @@
 //! resources, the models are parsed once per process), so a crash
 //! reproduces from its input alone and memory does not grow over a run.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use crate::config::{Latencies, SimConfig};
 use crate::server::{OfflineResponse, OfflineSim};
 use crate::state_file::{ResourceType, SeedResource, SimState};
+use crate::ServiceKind;
 
 /// Between two requests of one input.
 pub const SEPARATOR: &[u8] = b"\n~~next~~\n";
@@ -47,36 +49,21 @@ pub const MAX_REQUESTS: usize = 4;
 
 /// App Runner operations: the implemented ones, then modeled ones the
 /// simulator does not implement (answered `UnknownOperationException`).
-pub const APPRUNNER_OPS: &[&str] = &[
-    "CreateService",
-    "DescribeService",
-    "ListServices",
-    "DeleteService",
-    "CreateVpcConnector",
-    "DescribeVpcConnector",
-    "ListVpcConnectors",
-    "DeleteVpcConnector",
-    "CreateVpcIngressConnection",
-    "DescribeVpcIngressConnection",
-    "ListVpcIngressConnections",
-    "DeleteVpcIngressConnection",
-    "ListTagsForResource",
-    "PauseService",
-    "UpdateService",
-];
+pub static APPRUNNER_OPS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| fuzz_ops(ServiceKind::AppRunner, &["PauseService", "UpdateService"]));
 
 /// Direct Connect operations (both of its protocols), same order of kinds.
-pub const DIRECTCONNECT_OPS: &[&str] = &[
-    "CreateConnection",
-    "DescribeConnections",
-    "DeleteConnection",
-    "CreatePrivateVirtualInterface",
-    "DescribeVirtualInterfaces",
-    "DeleteVirtualInterface",
-    "DescribeTags",
-    "DescribeLocations",
-    "ConfirmConnection",
-];
+pub static DIRECTCONNECT_OPS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    fuzz_ops(
+        ServiceKind::DirectConnect,
+        &["DescribeLocations", "ConfirmConnection"],
+    )
+});
+
+fn fuzz_ops(service: ServiceKind, unimplemented: &[&'static str]) -> Vec<&'static str> {
+    let implemented = crate::services::supported_operations(service);
+    implemented.iter().chain(unimplemented).copied().collect()
+}
 
 /// Methods for the path-routed protocols (Supply Chain's routes use the
 /// first five).
@@ -205,19 +192,19 @@ fn decode_one(chunk: &[u8]) -> FuzzRequest {
     };
     let (method, uri, scope_service) = match protocol {
         0 => {
-            let name = op_name(APPRUNNER_OPS, &mut rest);
+            let name = op_name(&APPRUNNER_OPS, &mut rest);
             headers.push(("x-amz-target".into(), format!("AppRunner.{name}")));
             headers.push(("content-type".into(), "application/x-amz-json-1.0".into()));
             ("POST".to_owned(), "/".to_owned(), "apprunner")
         }
         1 => {
-            let name = op_name(DIRECTCONNECT_OPS, &mut rest);
+            let name = op_name(&DIRECTCONNECT_OPS, &mut rest);
             headers.push(("x-amz-target".into(), format!("OvertureService.{name}")));
             headers.push(("content-type".into(), "application/x-amz-json-1.1".into()));
             ("POST".to_owned(), "/".to_owned(), "directconnect")
         }
         2 => {
-            let name = op_name(DIRECTCONNECT_OPS, &mut rest);
+            let name = op_name(&DIRECTCONNECT_OPS, &mut rest);
             headers.push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
             headers.push(("content-type".into(), "application/cbor".into()));
             headers.push(("accept".into(), "application/cbor".into()));
@@ -281,17 +268,52 @@ pub fn run(data: &[u8]) -> Vec<Option<OfflineResponse>> {
         // tests, so this is unreachable in practice.
         return Vec::new();
     };
-    decode(data)
+    decode(data).iter().map(|r| send(&sim, r)).collect()
+}
+
+fn send(sim: &OfflineSim, r: &FuzzRequest) -> Option<OfflineResponse> {
+    let headers: Vec<(&str, &str)> = r
+        .headers
         .iter()
-        .map(|r| {
-            let headers: Vec<(&str, &str)> = r
-                .headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            sim.handle(&r.method, &r.uri, &headers, &r.body)
-        })
-        .collect()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    sim.handle(&r.method, &r.uri, &headers, &r.body)
+}
+
+/// The `sim_state` fuzz target's body: `data` as a `--state` file. It
+/// either is refused with an error or seeds a simulator (statuses settled,
+/// ARNs and ids made) that lists what it holds; never a panic. Returns the
+/// list answers, each to be [`check`]ed.
+pub fn seed_state(data: &[u8]) -> Vec<Option<OfflineResponse>> {
+    let Ok(state) = SimState::parse(data) else {
+        return Vec::new();
+    };
+    let config = SimConfig {
+        initial_state: Some(state),
+        ..config()
+    };
+    let Ok(sim) = OfflineSim::new(config) else {
+        return Vec::new();
+    };
+    let _ = sim.snapshot();
+    let lists = [
+        (0, &APPRUNNER_OPS, "ListServices"),
+        (0, &APPRUNNER_OPS, "ListVpcConnectors"),
+        (0, &APPRUNNER_OPS, "ListVpcIngressConnections"),
+        (1, &DIRECTCONNECT_OPS, "DescribeConnections"),
+        (1, &DIRECTCONNECT_OPS, "DescribeVirtualInterfaces"),
+    ];
+    let mut answers = Vec::new();
+    for region in 0..REGIONS.len() {
+        let auth = u8::try_from(region << 2).unwrap_or_default();
+        for (protocol, ops, name) in lists {
+            let op = ops.iter().position(|o| *o == name).unwrap_or_default();
+            let op = u8::try_from(op).unwrap_or_default();
+            let request = decode_one(&encode(protocol, op, auth, &[], b"{}"));
+            answers.push(send(&sim, &request));
+        }
+    }
+    answers
 }
 
 /// What every answer must satisfy, whatever was asked: a real HTTP status,

@@ -283,10 +283,14 @@ impl SeedResource {
 impl SimState {
     /// Reads a `--state` JSON file.
     pub fn load(path: &Path) -> Result<SimState, String> {
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .map_err(|e| format!("cannot read state file {}: {e}", path.display()))?;
-        serde_json::from_str(&text)
-            .map_err(|e| format!("invalid state file {}: {e}", path.display()))
+        SimState::parse(&bytes).map_err(|e| format!("invalid state file {}: {e}", path.display()))
+    }
+
+    /// A state file's content.
+    pub fn parse(bytes: &[u8]) -> Result<SimState, String> {
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
     }
 
     /// The resources of one type (convenience for tests).

@@ -1,4 +1,4 @@
-//! The `sim_request` fuzz target's committed seeds (`fuzz/seeds/sim_request/`),
+//! The `sim_request` and `sim_state` fuzz targets' committed seeds (`fuzz/seeds/`),
 //! run through the target's own entry point (`decom_sim::fuzzing::run` and
 //! `check`) in the ordinary test suite, so the seeds and the entry point
 //! keep working without building the fuzz package.
@@ -50,6 +50,29 @@ fn every_seed_gets_well_formed_answers() {
     }
     // The seeds exist to get mutations past validation: most must succeed.
     assert!(ok * 2 > answers, "{ok} of {answers} answers succeeded");
+}
+
+/// The `sim_state` target's seeds (`fuzz/seeds/sim_state/`): each loads,
+/// seeds a simulator and gets well-formed list answers in every region.
+#[test]
+fn every_state_seed_seeds_a_simulator_that_answers() {
+    let dir = seeds_dir().join("../sim_state");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/sim_state exists") {
+        let path = entry.expect("dir entry").path();
+        let data = std::fs::read(&path).expect("seed readable");
+        let answers = fuzzing::seed_state(&data);
+        assert_eq!(answers.len(), 20, "{}", path.display());
+        for r in answers {
+            let r = r.unwrap_or_else(|| panic!("{}: dropped", path.display()));
+            assert_eq!(r.status, 200, "{}: {r:?}", path.display());
+            fuzzing::check(&r).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 3, "only {seen} seeds");
+    // Not a state file: refused, nothing answered.
+    assert!(fuzzing::seed_state(b"{\"resources\": 7}").is_empty());
 }
 
 #[test]
@@ -126,17 +149,17 @@ const AUTH_LINE: u8 = 2;
 const NO_AUTH: u8 = 3;
 
 fn ar(name: &str, body: serde_json::Value) -> Vec<u8> {
-    let op = op(fuzzing::APPRUNNER_OPS, name);
+    let op = op(&fuzzing::APPRUNNER_OPS, name);
     encode(0, op, US_EAST_1, &[], body.to_string().as_bytes())
 }
 
 fn dx(name: &str, region: u8, body: serde_json::Value) -> Vec<u8> {
-    let op = op(fuzzing::DIRECTCONNECT_OPS, name);
+    let op = op(&fuzzing::DIRECTCONNECT_OPS, name);
     encode(1, op, region, &[], body.to_string().as_bytes())
 }
 
 fn dx_cbor(name: &str, body: serde_json::Value) -> Vec<u8> {
-    let op = op(fuzzing::DIRECTCONNECT_OPS, name);
+    let op = op(&fuzzing::DIRECTCONNECT_OPS, name);
     encode(2, op, US_EAST_1, &[], &cbor(&body))
 }
 
@@ -342,7 +365,7 @@ fn regenerate_seeds() {
             // {_ "connectionId": tag 0 "dxcon-fuzz0001" }
             encode(
                 2,
-                op(fuzzing::DIRECTCONNECT_OPS, "DescribeConnections"),
+                op(&fuzzing::DIRECTCONNECT_OPS, "DescribeConnections"),
                 US_EAST_1,
                 &[],
                 &[
@@ -393,7 +416,7 @@ fn regenerate_seeds() {
             "garbage_authorization",
             encode(
                 0,
-                op(fuzzing::APPRUNNER_OPS, "ListServices"),
+                op(&fuzzing::APPRUNNER_OPS, "ListServices"),
                 AUTH_LINE,
                 &["AWS4-HMAC-SHA256 Credential=AKID/2026/../x"],
                 b"{}",

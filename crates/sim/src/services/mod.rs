@@ -85,11 +85,17 @@ pub(crate) const SUPPORTED: [(ServiceKind, &[&str]); 3] = [
     ),
 ];
 
-/// Whether the simulator implements this operation.
-pub(crate) fn supported(service: ServiceKind, operation: &str) -> bool {
+/// The operations the simulator implements for `service`.
+pub(crate) fn supported_operations(service: ServiceKind) -> &'static [&'static str] {
     SUPPORTED
         .iter()
-        .any(|(s, ops)| *s == service && ops.contains(&operation))
+        .find(|(s, _)| *s == service)
+        .map_or(&[], |(_, ops)| ops)
+}
+
+/// Whether the simulator implements this operation.
+pub(crate) fn supported(service: ServiceKind, operation: &str) -> bool {
+    supported_operations(service).contains(&operation)
 }
 
 /// Runs one operation. Unimplemented operations answer `UnknownOperationException`.
