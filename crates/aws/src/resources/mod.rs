@@ -10,8 +10,10 @@ pub mod supplychain_instance;
 pub mod vpc_connector;
 pub mod vpc_ingress_connection;
 
-use decom_graph::LiveState;
+use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
+
+use crate::error::CloudError;
 
 /// The [`LiveState`] of an AWS status string of `resource_type`.
 pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
@@ -50,9 +52,9 @@ pub(crate) use send;
 /// items and the next page's token.
 pub(crate) async fn all_pages<T, Fut>(
     mut fetch: impl FnMut(Option<String>) -> Fut,
-) -> Result<Vec<T>, crate::error::CloudError>
+) -> Result<Vec<T>, CloudError>
 where
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), crate::error::CloudError>>,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), CloudError>>,
 {
     let mut out = Vec::new();
     let mut token = None;
@@ -63,6 +65,22 @@ where
             Some(t) => token = Some(t),
             None => return Ok(out),
         }
+    }
+}
+
+/// A describe call's answer as the resource it describes: `None` when AWS
+/// says not found (the resource is gone). An answer without the resource
+/// is an error, never "gone": a deletion is confirmed only by AWS saying so.
+pub(crate) fn described<T>(
+    operation: &'static str,
+    answer: Result<T, CloudError>,
+    resource: impl FnOnce(T) -> Option<LiveResource>,
+) -> Result<Option<LiveResource>, CloudError> {
+    match CloudError::absent_if_not_found(answer)? {
+        None => Ok(None),
+        Some(out) => resource(out)
+            .map(Some)
+            .ok_or_else(|| CloudError::incomplete(operation)),
     }
 }
 

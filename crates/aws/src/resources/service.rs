@@ -5,7 +5,7 @@
 use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
 
-use super::{all_pages, arn, send};
+use super::{all_pages, arn, described, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -67,31 +67,28 @@ pub async fn describe(
     region: &str,
     service_arn: &str,
 ) -> Result<Option<LiveResource>, CloudError> {
-    let result = send!(
+    let answer = send!(
         cloud,
         "DescribeService",
         c.apprunner.describe_service().service_arn(service_arn)
     );
-    let Some(out) = CloudError::absent_if_not_found(result)? else {
-        return Ok(None);
-    };
-    let s = out
-        .service()
-        .ok_or_else(|| CloudError::incomplete("DescribeService"))?;
-    let mut r = live(
-        region,
-        s.service_arn(),
-        s.service_name(),
-        s.status().as_str(),
-    );
-    let connector = s
-        .network_configuration()
-        .and_then(|n| n.egress_configuration())
-        .and_then(|e| e.vpc_connector_arn())
-        .filter(|a| !a.is_empty());
-    r.relations.push(LiveRelation {
-        attr: RelationAttr::VpcConnectorArn,
-        target: connector.map(str::to_string),
-    });
-    Ok(Some(r))
+    described("DescribeService", answer, |out| {
+        let s = out.service()?;
+        let mut r = live(
+            region,
+            s.service_arn(),
+            s.service_name(),
+            s.status().as_str(),
+        );
+        let connector = s
+            .network_configuration()
+            .and_then(|n| n.egress_configuration())
+            .and_then(|e| e.vpc_connector_arn())
+            .filter(|a| !a.is_empty());
+        r.relations.push(LiveRelation {
+            attr: RelationAttr::VpcConnectorArn,
+            target: connector.map(str::to_string),
+        });
+        Some(r)
+    })
 }

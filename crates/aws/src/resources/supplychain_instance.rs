@@ -5,7 +5,7 @@
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
 
-use super::{all_pages, send};
+use super::{all_pages, described, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -62,15 +62,12 @@ pub async fn describe(
     region: &str,
     instance_id: &str,
 ) -> Result<Option<LiveResource>, CloudError> {
-    let result = send!(
+    let answer = send!(
         cloud,
         "GetInstance",
         c.supplychain.get_instance().instance_id(instance_id)
     );
-    let Some(out) = CloudError::absent_if_not_found(result)? else {
-        return Ok(None);
-    };
-    out.instance()
-        .map(|i| Some(live(region, i)))
-        .ok_or_else(|| CloudError::incomplete("GetInstance"))
+    described("GetInstance", answer, |out| {
+        Some(live(region, out.instance()?))
+    })
 }

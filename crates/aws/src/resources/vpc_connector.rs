@@ -5,7 +5,7 @@
 use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
 
-use super::{all_pages, arn, send};
+use super::{all_pages, arn, described, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -65,18 +65,14 @@ pub async fn describe(
     region: &str,
     connector_arn: &str,
 ) -> Result<Option<LiveResource>, CloudError> {
-    let result = send!(
+    let answer = send!(
         cloud,
         "DescribeVpcConnector",
         c.apprunner
             .describe_vpc_connector()
             .vpc_connector_arn(connector_arn)
     );
-    let Some(out) = CloudError::absent_if_not_found(result)? else {
-        return Ok(None);
-    };
-    out.vpc_connector()
-        .and_then(|v| live(region, v))
-        .map(Some)
-        .ok_or_else(|| CloudError::incomplete("DescribeVpcConnector"))
+    described("DescribeVpcConnector", answer, |out| {
+        live(region, out.vpc_connector()?)
+    })
 }

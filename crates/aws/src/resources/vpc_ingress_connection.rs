@@ -5,7 +5,7 @@
 use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
 
-use super::{all_pages, arn, send};
+use super::{all_pages, arn, described, send};
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
 
@@ -76,17 +76,15 @@ pub async fn describe(
     region: &str,
     ingress_arn: &str,
 ) -> Result<Option<LiveResource>, CloudError> {
-    let result = send!(
+    let answer = send!(
         cloud,
         "DescribeVpcIngressConnection",
         c.apprunner
             .describe_vpc_ingress_connection()
             .vpc_ingress_connection_arn(ingress_arn)
     );
-    let Some(out) = CloudError::absent_if_not_found(result)? else {
-        return Ok(None);
-    };
-    let described = out.vpc_ingress_connection().and_then(|v| {
+    described("DescribeVpcIngressConnection", answer, |out| {
+        let v = out.vpc_ingress_connection()?;
         let arn_ = v.vpc_ingress_connection_arn()?;
         let name = v
             .vpc_ingress_connection_name()
@@ -103,8 +101,5 @@ pub async fn describe(
         );
         r.account_id = v.account_id().map(str::to_string).or(r.account_id);
         Some(r)
-    });
-    described
-        .map(Some)
-        .ok_or_else(|| CloudError::incomplete("DescribeVpcIngressConnection"))
+    })
 }
