@@ -782,6 +782,32 @@ resource "aws_supplychain_instance" "gone" {
     );
 }
 
+#[test]
+fn a_plan_file_with_a_swapped_id_is_refused_before_any_request() {
+    let mut seed = quickstart_seed();
+    let mut other = SeedResource::new(Sim::AppRunnerService, "not-reviewed");
+    other.arn = Some(SERVICE_ARN.replace("0123456789abcdef", "fedcba9876543210"));
+    seed.push(other.clone());
+    let sim = TestSim::start(seed);
+    let p = quickstart_project();
+    let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let path = p.path().join("plan.bin");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let other_arn = other.arn.unwrap();
+    std::fs::write(&path, text.replace(SERVICE_ARN, &other_arn)).unwrap();
+    let requests_before = sim.audit().len();
+
+    let out = run(&sim, &p, &["apply", "plan.bin", FAST]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is corrupted or was edited after it was written"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sim.audit().len(), requests_before, "{:?}", sim.audit());
+}
+
 /// A recognisable sensitive value used in names: App Runner puts the name
 /// in the service ARN, AWS errors echo it, so it reaches output by more
 /// roads than the manifest value itself.
