@@ -4,6 +4,7 @@
 
 use decom_executor::{ApprovedDelete, Cloud, DeleteError, Observation, WatchGroup, Watched};
 use decom_parser::ResourceType;
+use futures_util::future::try_join_all;
 
 use crate::connect::{AwsCloud, Target};
 use crate::refresh;
@@ -31,20 +32,18 @@ impl Cloud for AwsCloud {
         };
         let group = first.group();
         let ty = group.resource_type;
-        let target = Target {
-            profile: group.profile.clone(),
-            region: group.region.clone(),
-        };
+        let target = target(&group);
         let found = if self.observes_together(&group, watched.len()) {
             refresh::list(self, &target, ty).await
         } else {
+            // Concurrently: the in-flight limit of the service bounds them.
             let c = self.clients(&target).await;
-            let mut found = Vec::with_capacity(watched.len());
-            for w in watched {
-                let one = refresh::describe_one(self, &c, &target.region, ty, &w.live.id).await;
-                found.extend(one.map_err(|e| e.to_string())?);
-            }
-            Ok(found)
+            let reads = watched
+                .iter()
+                .map(|w| refresh::describe_one(self, &c, &target.region, ty, &w.live.id));
+            try_join_all(reads)
+                .await
+                .map(|found| found.into_iter().flatten().collect())
         };
         Ok(found
             .map_err(|e| e.to_string())?
@@ -69,11 +68,14 @@ impl Cloud for AwsCloud {
         let Some(page_size) = refresh::page_size(ty) else {
             return true;
         };
-        let target = Target {
-            profile: group.profile.clone(),
-            region: group.region.clone(),
-        };
-        let listed = self.last_listed(ty, &target).unwrap_or(0);
+        let listed = self.last_listed(ty, &target(group)).unwrap_or(0);
         waiting >= listed.div_ceil(page_size).max(1)
+    }
+}
+
+fn target(group: &WatchGroup) -> Target {
+    Target {
+        profile: group.profile.clone(),
+        region: group.region.clone(),
     }
 }
