@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use crate::eval::format_number;
 use crate::{Manifest, Value};
 
-/// Values shorter than this are not hidden: they would match inside
+/// Values of fewer characters than this are not hidden: they would match inside
 /// unrelated text (a region, a date) and make output unreadable. Such a
 /// variable gets a warning instead; see [`Redaction::too_short`].
 pub const MIN_HIDDEN_LEN: usize = 4;
@@ -35,10 +35,12 @@ impl Redaction {
         for variable in manifest.variables.iter().filter(|v| v.sensitive) {
             let mut leaves = Vec::new();
             text_leaves(&variable.value, &mut leaves);
-            if leaves.iter().any(|l| l.len() < MIN_HIDDEN_LEN) {
+            let (hidden, short): (Vec<String>, Vec<String>) = leaves
+                .into_iter()
+                .partition(|l| l.chars().count() >= MIN_HIDDEN_LEN);
+            if !short.is_empty() {
                 redaction.too_short.push(variable.name.clone());
             }
-            let hidden = leaves.into_iter().filter(|l| l.len() >= MIN_HIDDEN_LEN);
             redaction.secrets.extend(hidden);
         }
         redaction
