@@ -14,9 +14,12 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 const BOM: &str = "\u{feff}";
 
 /// Reads every manifest file under `path` into `sources`, returning the ids
-/// of the files to parse (in load order). Problems go to `diags`.
+/// of the files to parse (in load order). Problems go to `diags`. A
+/// `*.hcl` file in the directory that is also one of `var_files` is a
+/// variable file, not part of the manifest.
 pub(crate) fn read_manifest(
     path: &Path,
+    var_files: &[PathBuf],
     sources: &mut SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<FileId> {
@@ -35,7 +38,10 @@ pub(crate) fn read_manifest(
     };
     let paths: Vec<PathBuf> = if meta.is_dir() {
         match list_hcl_files(path) {
-            Ok(p) => p,
+            Ok(mut p) => {
+                p.retain(|f| !var_files.iter().any(|v| same_file(f, v)));
+                p
+            }
             Err(e) => {
                 diags.push(Diagnostic::error(
                     format!("cannot list directory `{}`: {e}", path.display()),
@@ -64,6 +70,13 @@ pub(crate) fn read_manifest(
         }
     }
     ids
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// The `*.hcl` regular files directly in `dir`, sorted by file name.

@@ -169,7 +169,10 @@ fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Dia
     let mut sources = SourceMap::default();
     let mut diags = Vec::new();
     let (ids, path) = match input {
-        Input::Path(path) => (files::read_manifest(path, &mut sources, &mut diags), path),
+        Input::Path(path) => (
+            files::read_manifest(path, &inputs.files, &mut sources, &mut diags),
+            path,
+        ),
         Input::Source { name, bytes } => {
             let id = files::add_bytes(name, bytes.to_vec(), &mut sources, &mut diags);
             (id.into_iter().collect(), name)

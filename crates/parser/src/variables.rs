@@ -155,10 +155,19 @@ impl Evaluator<'_> {
                     self.eval(expr, &mut scope).and_then(|v| {
                         types::convert(v, &ty).map_err(|e| {
                             let e = hide_if_sensitive(e, &ty, sensitive);
+                            // The value's own line would show a sensitive
+                            // value in the snippet: name its place in words
+                            // and point at the declaration instead.
+                            let (what, at) = match vspan {
+                                Some(v) if sensitive => {
+                                    (format!("{what} ({})", self.sources.location(v)), Some(span))
+                                }
+                                _ => (what.to_string(), vspan),
+                            };
                             self.report(
                                 Diagnostic::error(
                                     format!("{what} of variable \"{name}\" does not match its type {ty}: {e}"),
-                                    vspan,
+                                    at,
                                 )
                                 .with_label(format!("not a {ty}"))
                                 .with_help(format!("give a {ty} value, or change the variable's type")),

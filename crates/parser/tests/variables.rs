@@ -264,6 +264,41 @@ fn var_file_type_errors_point_into_the_file() {
 }
 
 #[test]
+fn a_sensitive_value_of_the_wrong_type_in_a_var_file_is_not_shown_in_the_snippet() {
+    let dir = Dir::new();
+    dir.write(
+        "main.hcl",
+        "variable \"token\" {\n  type      = number\n  sensitive = true\n}\n",
+    );
+    let vars = Dir::new();
+    let f = vars.write("secrets.vars", "token = \"hunter2-secret\"\n");
+    let inputs = VariableInputs {
+        files: vec![f],
+        ..Default::default()
+    };
+    let d = load(&dir.path(), &inputs).unwrap_err();
+    let out = d.render(false);
+    assert!(!out.contains("hunter2"), "{out}");
+    assert!(out.contains("secrets.vars:1:9"), "{out}");
+    let loc = d.location(&d.items[0]).unwrap();
+    assert!(loc.file.ends_with("main.hcl"), "{out}");
+}
+
+#[test]
+fn a_var_file_in_the_manifest_directory_is_not_read_as_manifest() {
+    let dir = Dir::new();
+    dir.write("main.hcl", DECL);
+    let f = dir.write("values.hcl", "env = \"prod\"\n");
+    let inputs = VariableInputs {
+        files: vec![f],
+        ..Default::default()
+    };
+    let m = load(&dir.path(), &inputs).unwrap_or_else(|d| panic!("{}", d.render(false)));
+    let env = m.variables.iter().find(|v| v.name == "env").unwrap();
+    assert_eq!(env.value, Value::String("prod".into()));
+}
+
+#[test]
 fn variable_values_cannot_reference_things() {
     let d = load_with(
         "variable \"a\" {\n  default = var.b\n}\nvariable \"b\" { default = 1 }\n",
