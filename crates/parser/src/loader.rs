@@ -190,8 +190,13 @@ fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Dia
         ));
     }
     let bodies = parse_all(&ids, &sources, &mut diags);
-    let var_bodies = parse_all(&var_file_ids, &sources, &mut diags);
     let decls = schema::collect(&bodies, &sources, &mut diags);
+    let mut var_diags = Vec::new();
+    let var_bodies = parse_all(&var_file_ids, &sources, &mut var_diags);
+    if decls.variables.iter().any(|v| v.sensitive.is_some()) {
+        without_snippets(&mut var_diags, &sources);
+    }
+    diags.extend(var_diags);
     let parsed_all = bodies.len() == ids.len() && var_bodies.len() == var_file_ids.len();
     if !parsed_all || ids.is_empty() {
         return Err(finish(sources, diags));
@@ -216,6 +221,18 @@ fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Dia
         variables,
         resources,
     })
+}
+
+/// A syntax error in a var file would show lines of it, and a var file
+/// may hold sensitive values (which ones is unknown until it parses): the
+/// place is named in words instead.
+fn without_snippets(diags: &mut [Diagnostic], sources: &SourceMap) {
+    for d in diags {
+        if let Some(span) = d.span.take() {
+            d.message = format!("{} (at {})", d.message, sources.location(span));
+            d.label = None;
+        }
+    }
 }
 
 /// Orders diagnostics by place (spanless ones first), drops exact repeats.

@@ -285,6 +285,27 @@ fn a_sensitive_value_of_the_wrong_type_in_a_var_file_is_not_shown_in_the_snippet
 }
 
 #[test]
+fn a_broken_var_file_is_not_shown_when_a_variable_is_sensitive() {
+    let dir = Dir::new();
+    dir.write(
+        "main.hcl",
+        "variable \"token\" {\n  type      = string\n  sensitive = true\n}\n",
+    );
+    let vars = Dir::new();
+    let f = vars.write("secrets.vars", "token = \"hunter2-secret\n");
+    let inputs = VariableInputs {
+        files: vec![f],
+        ..Default::default()
+    };
+    let d = load(&dir.path(), &inputs).unwrap_err();
+    let out = d.render(false);
+    assert!(!out.contains("hunter2"), "{out}");
+    assert!(out.contains("secrets.vars:1:"), "{out}");
+    let json = serde_json::to_string(&d.to_json()).unwrap();
+    assert!(!json.contains("hunter2"), "{json}");
+}
+
+#[test]
 fn a_var_file_in_the_manifest_directory_is_not_read_as_manifest() {
     let dir = Dir::new();
     dir.write("main.hcl", DECL);
