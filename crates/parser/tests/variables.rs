@@ -263,22 +263,31 @@ fn var_file_type_errors_point_into_the_file() {
         .contains("value in the variable file of variable \"n\" does not match its type number"));
 }
 
-#[test]
-fn a_sensitive_value_of_the_wrong_type_in_a_var_file_is_not_shown_in_the_snippet() {
+/// Loads a manifest declaring a sensitive `token` of `ty`, with a var file
+/// `secrets.vars` of `var_file` kept outside the manifest directory; it
+/// must fail, and its diagnostics (text and JSON) must not show `hunter2`.
+fn failing_sensitive_load(ty: &str, var_file: &str) -> (decom_parser::Diagnostics, String) {
     let dir = Dir::new();
     dir.write(
         "main.hcl",
-        "variable \"token\" {\n  type      = number\n  sensitive = true\n}\n",
+        &format!("variable \"token\" {{\n  type      = {ty}\n  sensitive = true\n}}\n"),
     );
     let vars = Dir::new();
-    let f = vars.write("secrets.vars", "token = \"hunter2-secret\"\n");
     let inputs = VariableInputs {
-        files: vec![f],
+        files: vec![vars.write("secrets.vars", var_file)],
         ..Default::default()
     };
     let d = load(&dir.path(), &inputs).unwrap_err();
     let out = d.render(false);
     assert!(!out.contains("hunter2"), "{out}");
+    let json = serde_json::to_string(&d.to_json()).unwrap();
+    assert!(!json.contains("hunter2"), "{json}");
+    (d, out)
+}
+
+#[test]
+fn a_sensitive_value_of_the_wrong_type_in_a_var_file_is_not_shown_in_the_snippet() {
+    let (d, out) = failing_sensitive_load("number", "token = \"hunter2-secret\"\n");
     assert!(out.contains("secrets.vars:1:9"), "{out}");
     let loc = d.location(&d.items[0]).unwrap();
     assert!(loc.file.ends_with("main.hcl"), "{out}");
@@ -286,23 +295,8 @@ fn a_sensitive_value_of_the_wrong_type_in_a_var_file_is_not_shown_in_the_snippet
 
 #[test]
 fn a_broken_var_file_is_not_shown_when_a_variable_is_sensitive() {
-    let dir = Dir::new();
-    dir.write(
-        "main.hcl",
-        "variable \"token\" {\n  type      = string\n  sensitive = true\n}\n",
-    );
-    let vars = Dir::new();
-    let f = vars.write("secrets.vars", "token = \"hunter2-secret\n");
-    let inputs = VariableInputs {
-        files: vec![f],
-        ..Default::default()
-    };
-    let d = load(&dir.path(), &inputs).unwrap_err();
-    let out = d.render(false);
-    assert!(!out.contains("hunter2"), "{out}");
+    let (_, out) = failing_sensitive_load("string", "token = \"hunter2-secret\n");
     assert!(out.contains("secrets.vars:1:"), "{out}");
-    let json = serde_json::to_string(&d.to_json()).unwrap();
-    assert!(!json.contains("hunter2"), "{json}");
 }
 
 #[test]
