@@ -141,8 +141,12 @@ fn saved_plan_still_holds(
     manifest: &Manifest,
     fresh: &planning::Plan,
 ) -> Approval {
-    let redaction = console::hide_sensitive_values_of(manifest);
-    if let Some(stale) = staleness(file, &manifest_digest(manifest), fresh, redaction) {
+    if let Some(stale) = staleness(
+        file,
+        &manifest_digest(manifest),
+        fresh,
+        console::redaction(),
+    ) {
         errln!(
             "error: saved plan is stale: the manifest or live state changed since it was made. \
              Run `decom plan --out` again and review the new plan.\n\n{}",
@@ -202,8 +206,7 @@ fn execute(
         .journal
         .clone()
         .unwrap_or_else(|| state_dir.join("journal.jsonl"));
-    let redaction = console::hide_sensitive_values_of(manifest).clone();
-    let mut journal = Journal::open(&journal_path, redaction).map_err(|e| {
+    let mut journal = Journal::open(&journal_path, console::redaction().clone()).map_err(|e| {
         Failure::Other(format!(
             "cannot open journal {}: {e}",
             journal_path.display()

@@ -8,16 +8,16 @@
 //! a print site cannot forget to pass it along.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use decom_parser::{Manifest, Redaction, MIN_HIDDEN_LEN};
 
 static REDACTION: OnceLock<Redaction> = OnceLock::new();
+static NOTHING_HIDDEN: LazyLock<Redaction> = LazyLock::new(Redaction::default);
 
 /// Hides `manifest`'s sensitive values from all output from now on, and
-/// warns about any too short to hide. Returns the redaction for the
-/// files the command writes.
-pub fn hide_sensitive_values_of(manifest: &Manifest) -> &'static Redaction {
+/// warns about any too short to hide. Called once a manifest loads.
+pub fn hide_sensitive_values_of(manifest: &Manifest) {
     let mut first = false;
     let redaction = REDACTION.get_or_init(|| {
         first = true;
@@ -32,23 +32,23 @@ pub fn hide_sensitive_values_of(manifest: &Manifest) -> &'static Redaction {
             );
         }
     }
-    redaction
+}
+
+/// The redaction in force (nothing hidden before a manifest loads), also
+/// for the files a command writes.
+pub fn redaction() -> &'static Redaction {
+    REDACTION.get().unwrap_or(&NOTHING_HIDDEN)
 }
 
 /// `text` with sensitive values hidden.
 pub fn hidden(text: &str) -> Cow<'_, str> {
-    match REDACTION.get() {
-        Some(r) => r.text(text),
-        None => Cow::Borrowed(text),
-    }
+    redaction().text(text)
 }
 
 /// Prints a JSON value on stdout with sensitive values hidden (in the
 /// value, so JSON escaping cannot hide one from the redaction).
 pub fn print_json(mut value: serde_json::Value, pretty: bool) {
-    if let Some(r) = REDACTION.get() {
-        r.json(&mut value);
-    }
+    redaction().json(&mut value);
     if pretty {
         println!("{value:#}");
     } else {

@@ -77,8 +77,7 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
     if let Some(out) = &args.out {
         let file = PlanFile::new(&plan, &manifest, &args.manifest.path)
             .with_git_commit(super::git::head_commit(&args.manifest.path));
-        let redaction = console::hide_sensitive_values_of(&manifest);
-        if let Err(e) = file.write(out, redaction) {
+        if let Err(e) = file.write(out, console::redaction()) {
             errln!("error: {e}");
             return Outcome::Failure;
         }

@@ -297,19 +297,18 @@ pub fn seed_state(data: &[u8]) -> Vec<Option<OfflineResponse>> {
     };
     let _ = sim.snapshot();
     let lists = [
-        (0, &APPRUNNER_OPS, "ListServices"),
-        (0, &APPRUNNER_OPS, "ListVpcConnectors"),
-        (0, &APPRUNNER_OPS, "ListVpcIngressConnections"),
-        (1, &DIRECTCONNECT_OPS, "DescribeConnections"),
-        (1, &DIRECTCONNECT_OPS, "DescribeVirtualInterfaces"),
+        (0, "ListServices"),
+        (0, "ListVpcConnectors"),
+        (0, "ListVpcIngressConnections"),
+        (1, "DescribeConnections"),
+        (1, "DescribeVirtualInterfaces"),
     ];
     let mut answers = Vec::new();
     for region in 0..REGIONS.len() {
         let auth = u8::try_from(region << 2).unwrap_or_default();
-        for (protocol, ops, name) in lists {
-            let op = ops.iter().position(|o| *o == name).unwrap_or_default();
-            let op = u8::try_from(op).unwrap_or_default();
-            let request = decode_one(&encode(protocol, op, auth, &[], b"{}"));
+        for (protocol, name) in lists {
+            // Op byte 0xff: the operation is named by the next line.
+            let request = decode_one(&encode(protocol, 0xff, auth, &[name], b"{}"));
             answers.push(send(&sim, &request));
         }
     }
