@@ -318,9 +318,12 @@ fn a_second_apply_refuses_while_the_lock_is_held() {
     let p = quickstart_project();
     std::fs::create_dir_all(p.path().join(".decom")).unwrap();
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
-    // This test process is alive: its lock is real.
+    // This test process holds it, as a running apply does: the text
+    // names the holder, the kernel lock makes it held.
     let holder = serde_json::json!({"pid": std::process::id(), "host": host.trim(), "since": "2026-11-22T00:00:00Z"});
     std::fs::write(p.path().join(".decom/lock"), holder.to_string()).unwrap();
+    let held = std::fs::File::open(p.path().join(".decom/lock")).unwrap();
+    held.try_lock().unwrap();
     let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);

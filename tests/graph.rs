@@ -5,13 +5,13 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{decom, repo_root, stderr, stdout};
+use common::{decom, stderr, stdout, Project};
 
 #[test]
 fn quickstart_graph_labels_every_edge_with_its_reason() {
     let out = decom()
         .arg("graph")
-        .arg(repo_root().join("examples/quickstart"))
+        .arg(Project::example("quickstart").path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -48,7 +48,7 @@ fn graph_output_renders_with_graphviz() {
     ] {
         let out = decom()
             .arg("graph")
-            .arg(repo_root().join("examples").join(example))
+            .arg(Project::example(example).path())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

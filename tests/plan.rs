@@ -5,15 +5,14 @@ mod common;
 
 use common::quickstart::{quickstart_seed, ACCOUNT, CONNECTOR_ARN, SERVICE_ARN};
 use common::sim::{TestSim, SECRET_KEY};
-use common::{decom, repo_root, stderr, stdout, Project};
+use common::{decom, stderr, stdout, Project};
 use decom_sim::{ResourceType as Sim, SeedResource};
 
 fn plan_quickstart(sim: &TestSim, extra: &[&str]) -> std::process::Output {
+    let p = Project::example("quickstart");
     let mut cmd = decom();
     sim.env(&mut cmd);
-    cmd.arg("plan")
-        .arg(repo_root().join("examples/quickstart"))
-        .args(extra);
+    cmd.arg("plan").arg(p.path()).args(extra);
     cmd.output().unwrap()
 }
 
@@ -180,7 +179,7 @@ fn missing_credentials_are_one_clear_line() {
         .env_remove("AWS_SECRET_ACCESS_KEY");
     let out = cmd
         .arg("plan")
-        .arg(repo_root().join("examples/quickstart"))
+        .arg(Project::example("quickstart").path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -199,7 +198,7 @@ fn sandbox_plans_every_example_with_a_banner_and_no_credentials() {
     ] {
         let out = decom()
             .args(["plan", "--sandbox"])
-            .arg(repo_root().join("examples").join(example))
+            .arg(Project::example(example).path())
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .output()
             .unwrap();
@@ -214,7 +213,7 @@ fn sandbox_plans_every_example_with_a_banner_and_no_credentials() {
     }
     let out = decom()
         .args(["plan", "--sandbox", "--json"])
-        .arg(repo_root().join("examples/quickstart"))
+        .arg(Project::example("quickstart").path())
         .output()
         .unwrap();
     assert!(stderr(&out).starts_with("SANDBOX: "));

@@ -2,13 +2,13 @@
 
 mod common;
 
-use common::{decom, repo_root, stderr, stdout, Project};
+use common::{decom, stderr, stdout, Project};
 
 #[test]
 fn quickstart_is_valid_with_three_waves() {
     let out = decom()
         .arg("validate")
-        .arg(repo_root().join("examples/quickstart"))
+        .arg(Project::example("quickstart").path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -28,7 +28,7 @@ fn every_shipped_example_is_valid() {
     ] {
         let out = decom()
             .arg("validate")
-            .arg(repo_root().join("examples").join(example))
+            .arg(Project::example(example).path())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{example}: {}", stderr(&out));
@@ -102,7 +102,7 @@ fn json_reports_validity_and_diagnostics_with_positions() {
 
     let ok = decom()
         .args(["validate", "--json"])
-        .arg(repo_root().join("examples/quickstart"))
+        .arg(Project::example("quickstart").path())
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();

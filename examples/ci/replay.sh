@@ -32,9 +32,11 @@ step() { printf '\n==> %s\n' "$*"; }
 fail() { printf '\nreplay: FAILED: %s\n' "$*" >&2; exit 1; }
 deletes() { grep -c '"operation":"Delete' "$work/audit.jsonl" || true; }
 
-# The checked-in manifest, as the workflow's checkout would have it.
+# The checked-in manifest, as the workflow's checkout would have it (its
+# files only: not the .decom/ state a local run may have left beside them).
 MANIFEST=teardown
-cp -R "$root/examples/quickstart" "$work/$MANIFEST"
+mkdir "$work/$MANIFEST"
+cp "$root"/examples/quickstart/*.hcl "$work/$MANIFEST/"
 cd "$work"
 
 step "start the simulator, seeded with the quickstart's live resources"

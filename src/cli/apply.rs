@@ -12,15 +12,15 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use decom_executor::journal::Journal;
+use decom_executor::journal::{Journal, Whereabouts};
 use decom_executor::lock::Lock;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule};
 use decom_graph::plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFileError};
-use decom_parser::{Address, Manifest, Redaction};
+use decom_parser::{Address, Manifest};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, errln, out, outln};
-use super::manifest_args::ManifestArgs;
+use super::manifest_args::{ManifestArgs, StateFiles};
 use super::progress::Progress;
 use super::session::{Failure, Session};
 use super::style::Style;
@@ -56,7 +56,9 @@ pub struct ApplyArgs {
     #[arg(long)]
     json: bool,
 
-    /// Append events here (default: .decom/journal.jsonl next to the manifest).
+    /// The journal: every event is appended here, and a re-run reads it
+    /// back to resume (default: .decom/journal.jsonl next to the manifest;
+    /// .decom/sandbox/journal.jsonl with --sandbox).
     #[arg(long, value_name = "FILE")]
     journal: Option<PathBuf>,
 
@@ -103,27 +105,23 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         None => args.manifest.clone(),
     };
     let (manifest, _) = manifest_args.load_graph().map_err(Failure::Manifest)?;
+    let state = manifest_args.state(args.journal.as_deref(), args.cloud.endpoint());
     let session = Session::open(&manifest, &args.cloud, args.json)?;
-    let mut resolved = manifest_args.journal_ids();
+    let mut memory = state.recall();
     let targets = match &saved {
         Some(file) => {
-            // An id with a sensitive value hidden in it cannot pin
-            // anything: that resource is resolved again (and compared).
-            resolved.extend(file.resources.iter().filter_map(|r| {
-                let id = &r.resource.live.as_ref()?.id;
-                (!Redaction::was_applied_to(id)).then(|| (r.resource.address.clone(), id.clone()))
-            }));
+            file.remember_into(&mut memory);
             &file.targets
         }
         None => &args.target,
     };
-    let fresh = session.plan(&manifest, targets, resolved)?;
+    let fresh = session.plan(&manifest, targets, memory)?;
     let approved = match &saved {
         Some(file) => saved_plan_still_holds(args, file, &manifest, &fresh),
         None => confirmed_fresh_plan(args, style, &fresh)?,
     };
     match approved {
-        Approval::Go => execute(args, &manifest_args, &manifest, &session, fresh),
+        Approval::Go => execute(args, &manifest_args, &state, &manifest, &session, fresh),
         Approval::Stop(outcome) => Ok(outcome),
     }
 }
@@ -193,20 +191,24 @@ fn confirmed_fresh_plan(
 fn execute(
     args: &ApplyArgs,
     manifest_args: &ManifestArgs,
+    state: &StateFiles,
     manifest: &Manifest,
     session: &Session,
     fresh: planning::Plan,
 ) -> Result<Outcome, Failure> {
-    let state_dir = manifest_args.state_dir();
-    let lock = Lock::acquire(&state_dir).map_err(|e| Failure::Other(e.to_string()))?;
+    let lock = Lock::acquire(&state.dir).map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
         errln!("note: took over the lock of a previous apply that is no longer running ({dead})");
     }
-    let journal_path = args
-        .journal
-        .clone()
-        .unwrap_or_else(|| state_dir.join("journal.jsonl"));
-    let mut journal = Journal::open(&journal_path, console::redaction().clone()).map_err(|e| {
+    let journal_path = &state.journal;
+    let whereabouts = Whereabouts::of_plan(&fresh, manifest);
+    let mut journal = Journal::open(
+        journal_path,
+        console::redaction().clone(),
+        state.endpoint,
+        whereabouts,
+    )
+    .map_err(|e| {
         Failure::Other(format!(
             "cannot open journal {}: {e}",
             journal_path.display()
@@ -277,9 +279,13 @@ fn execute(
     })
 }
 
-/// The plan file at `path`, if `path` is one (a manifest path is not).
+/// The plan file at `path`, if `path` is one: a manifest is a directory
+/// or a `.hcl` file (or another text file that is not a plan). Anything
+/// else at `path` must be a readable plan: an empty file, a device or a
+/// FIFO is an error, never a manifest without changes.
 fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, Failure> {
-    if !path.is_file() || path.extension().is_some_and(|e| e == "hcl") {
+    let is_manifest = path.is_dir() || path.extension().is_some_and(|e| e == "hcl");
+    if is_manifest || !path.exists() {
         return Ok(None);
     }
     match PlanFile::read(path) {
@@ -294,16 +300,31 @@ fn parse_max_age(s: &str) -> Result<Duration, String> {
     decom_parser::parse_duration(s).ok_or_else(|| decom_parser::DURATION_EXAMPLE.to_string())
 }
 
-/// Refuses a saved plan older than `max_age`, before any request is sent.
+/// Clocks of the machine that planned and the one that applies may differ
+/// by this much.
+const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+
+/// Refuses a saved plan older than `max_age`, or made in the future (a
+/// forged or mis-clocked time must not slip past `--max-plan-age`),
+/// before any request is sent.
 fn check_age(file: &PlanFile, max_age: Duration) -> Result<(), Failure> {
-    let age = file.age(time::OffsetDateTime::now_utc());
-    if age <= max_age {
-        return Ok(());
-    }
+    let now = time::OffsetDateTime::now_utc();
     let made = file
         .created_at
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
+    let ahead = file.ahead_of(now);
+    if ahead > CLOCK_SKEW {
+        return Err(Failure::Other(format!(
+            "saved plan claims it was made in the future ({made}, {}s from now): \
+             check this machine's clock, or run `decom plan --out` again",
+            ahead.as_secs()
+        )));
+    }
+    let age = file.age(now);
+    if age <= max_age {
+        return Ok(());
+    }
     Err(Failure::Other(format!(
         "saved plan is too old: it was made {made}, {}s ago, and --max-plan-age is {}s. \
          Run `decom plan --out` again and review the new plan (or raise --max-plan-age).",

@@ -2,6 +2,7 @@
 //! them.
 
 use decom_aws::{AwsCloud, ConnectOptions};
+use decom_executor::journal::Endpoint;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct CloudArgs {
@@ -30,6 +31,15 @@ pub struct CloudArgs {
 }
 
 impl CloudArgs {
+    /// What this run talks to, for the journal.
+    pub fn endpoint(&self) -> Endpoint {
+        if self.sandbox {
+            Endpoint::Sandbox
+        } else {
+            Endpoint::Real
+        }
+    }
+
     /// The connection; `sandbox_url` (the sandbox simulator) overrides the
     /// endpoint and the credentials.
     pub fn connect(&self, sandbox_url: Option<String>) -> AwsCloud {

@@ -1,11 +1,12 @@
 //! The arguments every manifest-reading command shares (PATH, `--var`,
 //! `--var-file`) and loading the manifest with them.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use decom_executor::journal::{self, Endpoint};
+use decom_graph::plan::Memory;
 use decom_graph::DeletionGraph;
-use decom_parser::{Address, Diagnostics, Manifest, VariableInputs};
+use decom_parser::{Diagnostics, Manifest, VariableInputs};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ManifestArgs {
@@ -36,9 +37,12 @@ impl ManifestArgs {
         Ok(manifest)
     }
 
-    /// `.decom/` (lock, journal) lives next to the manifest: in it if it is
-    /// a directory.
-    pub fn state_dir(&self) -> PathBuf {
+    /// Where runs of this manifest keep their lock and journal: `.decom/`
+    /// next to the manifest (in it if it is a directory), `.decom/sandbox/`
+    /// for sandbox runs, so that a rehearsal never touches the real
+    /// memory; `journal` (`--journal FILE`) moves the journal, which is
+    /// then read back for resume as well as written.
+    pub fn state(&self, journal: Option<&Path>, endpoint: Endpoint) -> StateFiles {
         let base = if self.path.is_dir() {
             self.path.clone()
         } else {
@@ -47,12 +51,15 @@ impl ManifestArgs {
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
         };
-        base.join(".decom")
-    }
-
-    /// Ids earlier applies resolved, from the default journal.
-    pub fn journal_ids(&self) -> HashMap<Address, String> {
-        decom_executor::journal::resolved_ids(&self.state_dir().join("journal.jsonl"))
+        let dir = match endpoint {
+            Endpoint::Real => base.join(".decom"),
+            Endpoint::Sandbox => base.join(".decom").join("sandbox"),
+        };
+        StateFiles {
+            journal: journal.map_or_else(|| dir.join("journal.jsonl"), Path::to_path_buf),
+            dir,
+            endpoint,
+        }
     }
 
     /// Loads the manifest and builds its deletion graph (a cycle is
@@ -62,6 +69,21 @@ impl ManifestArgs {
         let graph = decom_graph::from_manifest(&manifest)
             .map_err(|e| e.to_diagnostics(&manifest.sources))?;
         Ok((manifest, graph))
+    }
+}
+
+/// One run's lock directory and journal (see [`ManifestArgs::state`]).
+pub struct StateFiles {
+    /// Holds the lock.
+    pub dir: PathBuf,
+    pub journal: PathBuf,
+    pub endpoint: Endpoint,
+}
+
+impl StateFiles {
+    /// What earlier runs against the same kind of endpoint remember.
+    pub fn recall(&self) -> Memory {
+        journal::recall(&self.journal, self.endpoint)
     }
 }
 

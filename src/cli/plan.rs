@@ -1,7 +1,7 @@
 //! `decom plan`: refresh live state and show what apply would delete, in
 //! which order.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use decom_graph::plan::{self as planning, PlanFile};
 use decom_parser::{Address, Manifest};
@@ -46,6 +46,11 @@ pub struct PlanArgs {
     /// Plan only this resource and what must be deleted before it (repeatable).
     #[arg(long, value_name = "ADDRESS")]
     target: Vec<Address>,
+
+    /// The journal earlier applies wrote, if they were given --journal
+    /// (default: .decom/journal.jsonl next to the manifest).
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
 }
 
 pub fn run(args: PlanArgs, style: Style) -> Outcome {
@@ -61,6 +66,7 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         &args.manifest,
         &args.cloud,
         &args.target,
+        args.journal.as_deref(),
         args.json,
     ) {
         Ok(p) => p,
@@ -96,17 +102,16 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
 }
 
 /// Refresh and plan in a session of its own (`plan`, `graph --live`),
-/// resuming from what earlier applies of this manifest resolved.
+/// resuming from what earlier applies of this manifest remember (in
+/// `journal`, else the default journal).
 pub fn make_plan(
     manifest: &Manifest,
     manifest_args: &ManifestArgs,
     cloud_args: &CloudArgs,
     targets: &[Address],
+    journal: Option<&Path>,
     quiet_stdout: bool,
 ) -> Result<planning::Plan, Failure> {
-    Session::open(manifest, cloud_args, quiet_stdout)?.plan(
-        manifest,
-        targets,
-        manifest_args.journal_ids(),
-    )
+    let memory = manifest_args.state(journal, cloud_args.endpoint()).recall();
+    Session::open(manifest, cloud_args, quiet_stdout)?.plan(manifest, targets, memory)
 }

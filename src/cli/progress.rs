@@ -35,9 +35,15 @@ impl Progress {
             Progress::Json => {
                 console::print_json(serde_json::to_value(e).unwrap_or_default(), false)
             }
-            Progress::Lines => outln!("{}", e.line()),
+            Progress::Lines => {
+                if let Some(line) = e.line() {
+                    outln!("{line}");
+                }
+            }
             Progress::Live(bar) => {
-                bar.println(console::hidden(&e.line()));
+                if let Some(line) = e.line() {
+                    bar.println(console::hidden(&line));
+                }
                 if settles(e.event) {
                     bar.inc(1);
                 }

@@ -2,12 +2,11 @@
 //! simulator), the default region. `plan`, `graph --live` and `apply` all
 //! refresh and plan through one.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use decom_aws::AwsCloud;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, Summary};
-use decom_graph::plan::{self as planning, PlanRequest};
+use decom_graph::plan::{self as planning, Memory, PlanRequest};
 use decom_parser::{Address, Diagnostics, Manifest};
 use decom_sim::SimHandle;
 use tokio::runtime::Runtime;
@@ -97,13 +96,13 @@ impl Session {
         self.sandbox.is_some()
     }
 
-    /// Refreshes and plans; `previously_resolved` are ids earlier runs
-    /// resolved (see [`PlanRequest`]).
+    /// Refreshes and plans; `memory` is what earlier runs remember (see
+    /// [`PlanRequest`]).
     pub fn plan(
         &self,
         manifest: &Manifest,
         targets: &[Address],
-        previously_resolved: HashMap<Address, String>,
+        memory: Memory,
     ) -> Result<planning::Plan, Failure> {
         self.rt.block_on(async {
             let inventory =
@@ -113,7 +112,7 @@ impl Session {
             let request = PlanRequest {
                 default_region: self.default_region.clone(),
                 targets: targets.to_vec(),
-                previously_resolved,
+                memory,
             };
             planning::plan(manifest, &inventory, &request).map_err(Failure::Manifest)
         })

@@ -28,6 +28,22 @@ impl Project {
         p
     }
 
+    /// A copy of the shipped example `examples/NAME` (its files, not its
+    /// state): tests never run in the repository's working tree, where a
+    /// user's own runs leave `.decom/`.
+    pub fn example(name: &str) -> Project {
+        let p = Project::new();
+        let dir = repo_root().join("examples").join(name);
+        for entry in std::fs::read_dir(&dir).expect("example exists") {
+            let path = entry.expect("example entry").path();
+            if path.is_file() {
+                let file_name = path.file_name().expect("file name");
+                std::fs::copy(&path, p.path().join(file_name)).expect("copy example file");
+            }
+        }
+        p
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, text).expect("write test file");

@@ -49,6 +49,9 @@ impl CloudError {
         let message = self.message.to_ascii_lowercase();
         match self.code.as_deref() {
             _ if self.is_not_found() => NotFound,
+            // An earlier delete was accepted ("... while it is in DELETED
+            // status"): wait for it, never send another.
+            Some(_) if says_already_deleting(&message) => AlreadyDeleting,
             // Direct Connect says "not found" with its one client error code.
             Some("DirectConnectClientException") if message.contains("does not exist") => NotFound,
             // Transitional states, dependencies AWS still sees (a connector
@@ -94,5 +97,70 @@ impl CloudError {
             code,
             message,
         }
+    }
+}
+
+/// Whether a refusal's (lower-cased) message says the resource is already
+/// being deleted or deleted: App Runner's "while it is in DELETED status"
+/// and "is already INACTIVE" (a deleted connector), Direct Connect's
+/// "is in state deleting", Supply Chain's "is in state Deleting".
+fn says_already_deleting(message: &str) -> bool {
+    const SIGNS: [&str; 7] = [
+        "in deleted status",
+        "in deleting status",
+        "is already inactive",
+        "is already deleted",
+        "already being deleted",
+        "in state deleting",
+        "in state deleted",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use decom_executor::DeleteErrorKind;
+
+    fn kind(code: &str, message: &str) -> DeleteErrorKind {
+        CloudError {
+            operation: "DeleteX",
+            code: Some(code.into()),
+            message: format!("{code}: {message}"),
+        }
+        .delete_error_kind()
+    }
+
+    #[test]
+    fn a_refusal_saying_the_delete_is_under_way_is_a_wait_not_a_retry() {
+        for (code, message) in [
+            (
+                "InvalidStateException",
+                "You can't delete Service arn:x while it is in DELETED status",
+            ),
+            (
+                "InvalidRequestException",
+                "VpcConnector arn:x is already INACTIVE",
+            ),
+            (
+                "DirectConnectClientException",
+                "Connection dxcon-1 is in state deleting and cannot be deleted",
+            ),
+            (
+                "ValidationException",
+                "Instance 1 is in state Deleting and cannot be deleted",
+            ),
+        ] {
+            assert_eq!(
+                kind(code, message),
+                DeleteErrorKind::AlreadyDeleting,
+                "{message}"
+            );
+        }
+        let creating = "You can't delete Service arn:x while it is in OPERATION_IN_PROGRESS status";
+        assert_eq!(
+            kind("InvalidStateException", creating),
+            DeleteErrorKind::Retryable
+        );
     }
 }

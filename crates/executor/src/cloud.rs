@@ -25,6 +25,9 @@ pub enum DeleteErrorKind {
     /// use" just after its service went), throttling or a server fault the
     /// SDK's own retries did not absorb.
     Retryable,
+    /// AWS refused because the resource is already being deleted (or is
+    /// deleted): an earlier delete was accepted, so wait, never resend.
+    AlreadyDeleting,
     /// Retrying cannot help (validation, access denied...).
     Permanent,
 }

@@ -26,6 +26,9 @@ pub struct Event {
 pub enum EventKind {
     /// The delete request is about to be sent.
     Deleting,
+    /// AWS accepted the delete request; a re-run waits instead of
+    /// sending another (journal only, no progress line).
+    DeleteAccepted,
     /// Already being deleted: waiting for AWS to finish.
     Waiting,
     /// A periodic reminder while AWS deletes.
@@ -62,8 +65,9 @@ pub fn human(d: Duration) -> String {
 }
 
 impl Event {
-    /// The Terraform-like progress line.
-    pub fn line(&self) -> String {
+    /// The Terraform-like progress line; `None` for events only the
+    /// journal and `--json` carry.
+    pub fn line(&self) -> Option<String> {
         let a = &self.address;
         let id = self
             .id
@@ -71,9 +75,15 @@ impl Event {
             .map(|i| format!(" [id={i}]"))
             .unwrap_or_default();
         let t = human(self.elapsed);
-        match self.event {
+        Some(match self.event {
             EventKind::Deleting => format!("{a}: Deleting...{id}"),
-            EventKind::Waiting => format!("{a}: Already being deleted; waiting...{id}"),
+            EventKind::Waiting if self.detail.is_empty() => {
+                format!("{a}: Already being deleted; waiting...{id}")
+            }
+            EventKind::Waiting => format!(
+                "{a}: Already being deleted ({}); waiting...{id}",
+                self.detail
+            ),
             EventKind::StillDeleting => format!("{a}: Still deleting... [{t} elapsed]"),
             EventKind::Retrying => format!("{a}: Retrying after: {}", self.detail),
             EventKind::Deleted => format!("{a}: Deletion complete after {t}"),
@@ -81,7 +91,8 @@ impl Event {
             EventKind::Failed => format!("{a}: Deletion failed after {t}: {}", self.detail),
             EventKind::Skipped => format!("{a}: Skipped: {}", self.detail),
             EventKind::Interrupted => format!("{a}: Interrupted after {t}; re-run apply to resume"),
-        }
+            EventKind::DeleteAccepted => return None,
+        })
     }
 }
 

@@ -2,31 +2,94 @@
 //! OS as it happens, so it survives a crash of decom. Owner-only: it names
 //! everything deleted. Sensitive variable values are hidden in it like in
 //! all output.
+//!
+//! The journal is an audit trail and a resume aid, never a source of
+//! identity: see [`recall`] and `decom_graph::plan::Memory` for the only
+//! conclusions a re-run may draw from it.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use time::OffsetDateTime;
 
-use decom_parser::{Address, Redaction};
+use decom_graph::plan::{Memory, Plan, Remembered};
+use decom_parser::{Address, IdentityKind, Knowable, Manifest, Redaction};
 
 use crate::events::{Event, EventKind};
+
+/// What a run talked to. Sandbox and real memories never mix: each kind
+/// has its own journal file, and each entry says which it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    Real,
+    Sandbox,
+}
+
+/// Where an entry's resource lives and what the manifest called it:
+/// what a re-run must match before the entry may say anything.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Whereabouts {
+    /// The account that owns it (from its ARN or the API's owner field).
+    pub account: Option<String>,
+    pub region: String,
+    /// The `name` value the manifest gave; `None` for ARN or id identities.
+    pub name: Option<String>,
+}
+
+impl Whereabouts {
+    /// Each planned resource's whereabouts.
+    pub fn of_plan(plan: &Plan, manifest: &Manifest) -> HashMap<Address, Whereabouts> {
+        let names: HashMap<&Address, &str> = manifest
+            .resources
+            .iter()
+            .filter(|r| r.identity.kind == IdentityKind::Name)
+            .filter_map(|r| match &r.identity.value {
+                Knowable::Known(name) => Some((&r.address, name.as_str())),
+                Knowable::AfterRefresh(_) => None,
+            })
+            .collect();
+        plan.resources
+            .iter()
+            .map(|r| {
+                let whereabouts = Whereabouts {
+                    account: r.live.as_ref().and_then(|l| l.account_id.clone()),
+                    region: r.region.clone(),
+                    name: names.get(&r.address).map(|n| n.to_string()),
+                };
+                (r.address.clone(), whereabouts)
+            })
+            .collect()
+    }
+}
 
 pub struct Journal {
     file: File,
     path: PathBuf,
     redaction: Redaction,
+    endpoint: Endpoint,
+    whereabouts: HashMap<Address, Whereabouts>,
 }
 
 impl Journal {
     /// Opens (creating it and its directory) `path` for appending; every
-    /// line is written through `redaction`.
-    pub fn open(path: &Path, redaction: Redaction) -> std::io::Result<Journal> {
+    /// line is written through `redaction` and says `endpoint`; resource
+    /// events carry their resource's `whereabouts`.
+    pub fn open(
+        path: &Path,
+        redaction: Redaction,
+        endpoint: Endpoint,
+        whereabouts: HashMap<Address, Whereabouts>,
+    ) -> std::io::Result<Journal> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
+        }
+        // Opening a FIFO would block; a device is no audit trail.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(std::io::Error::other("not a regular file"));
         }
         let mut options = OpenOptions::new();
         options.create(true).append(true);
@@ -39,6 +102,8 @@ impl Journal {
             file: options.open(path)?,
             path: path.to_path_buf(),
             redaction,
+            endpoint,
+            whereabouts,
         })
     }
 
@@ -53,7 +118,14 @@ impl Journal {
         if event.event == EventKind::StillDeleting {
             return Ok(());
         }
-        let line = serde_json::to_value(event).map_err(std::io::Error::other)?;
+        let mut line = serde_json::to_value(event).map_err(std::io::Error::other)?;
+        if let (Some(fields), Some(w)) =
+            (line.as_object_mut(), self.whereabouts.get(&event.address))
+        {
+            fields.insert("account".into(), json!(w.account));
+            fields.insert("region".into(), json!(w.region));
+            fields.insert("name".into(), json!(w.name));
+        }
         self.write_line(line)
     }
 
@@ -68,6 +140,9 @@ impl Journal {
     }
 
     fn write_line(&mut self, mut line: serde_json::Value) -> std::io::Result<()> {
+        if let Some(fields) = line.as_object_mut() {
+            fields.insert("endpoint".into(), json!(self.endpoint));
+        }
         self.redaction.json(&mut line);
         // One write per line: a crash leaves whole lines behind.
         self.file.write_all(format!("{line}\n").as_bytes())?;
@@ -75,26 +150,70 @@ impl Journal {
     }
 }
 
-/// The id each address had when an earlier run worked on it (`deleting`,
-/// `waiting`, `deleted` events), from the journal at `path`; empty if there
-/// is none. Unreadable lines, and ids with a sensitive value hidden in
-/// them, are skipped: this only helps a re-run resume.
-pub fn resolved_ids(path: &Path) -> HashMap<Address, String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return HashMap::new();
+/// What earlier runs against `endpoint` left in the journal at `path`
+/// for a re-run: the names they resolved (with account, region and name
+/// value, so that a name resolves to "already gone" only under the same
+/// ones) and the deletes AWS accepted. Empty if there is no journal.
+/// Entries of the other endpoint kind, from journals older than these
+/// fields, unreadable, or with a sensitive value hidden in them, are
+/// skipped: the journal only ever helps a re-run, never decides one.
+pub fn recall(path: &Path, endpoint: Endpoint) -> Memory {
+    let mut memory = Memory::default();
+    // A FIFO or device at the journal's place must not block or flood a
+    // plan: looked at before it is opened.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return memory;
+    }
+    let Ok(file) = File::open(path) else {
+        return memory;
     };
-    text.lines()
-        .filter_map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).ok()?;
-            let event = v.get("event")?.as_str()?;
-            if !matches!(event, "deleting" | "waiting" | "deleted") {
-                return None;
-            }
-            let address = v.get("address")?.as_str()?.parse().ok()?;
-            let id = v.get("id")?.as_str()?;
-            (!Redaction::was_applied_to(id)).then(|| (address, id.to_string()))
-        })
-        .collect()
+    for line in BufReader::new(file).split(b'\n').map_while(Result::ok) {
+        if line.len() <= MAX_LINE {
+            recall_line(&line, endpoint, &mut memory);
+        }
+    }
+    memory
+}
+
+/// Longer journal lines are not decom's: skipped unread.
+const MAX_LINE: usize = 64 * 1024;
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    address: Option<String>,
+    id: Option<String>,
+    event: String,
+    endpoint: Option<Endpoint>,
+    #[serde(flatten)]
+    whereabouts: Option<Whereabouts>,
+}
+
+fn recall_line(line: &[u8], endpoint: Endpoint, memory: &mut Memory) {
+    let Ok(entry) = serde_json::from_slice::<Entry>(line) else {
+        return;
+    };
+    let (Some(address), Some(id), Some(w)) = (entry.address, entry.id, entry.whereabouts) else {
+        return;
+    };
+    let Ok(address) = address.parse::<Address>() else {
+        return;
+    };
+    if entry.endpoint != Some(endpoint) || Redaction::was_applied_to(&id) {
+        return;
+    }
+    let resource_type = address.resource_type;
+    if entry.event == "delete_accepted" {
+        memory.remember_delete_accepted(resource_type, id.clone());
+    }
+    if let Some(name) = w.name.filter(|n| !Redaction::was_applied_to(n)) {
+        memory.remember(Remembered {
+            resource_type,
+            account: w.account,
+            region: w.region,
+            name,
+            id,
+        });
+    }
 }
 
 #[cfg(test)]
@@ -112,26 +231,94 @@ mod tests {
         }
     }
 
+    fn journal_at(path: &Path, endpoint: Endpoint) -> Journal {
+        let whereabouts = Whereabouts {
+            account: Some("123456789012".into()),
+            region: "us-east-1".into(),
+            name: Some("nyc".into()),
+        };
+        let address = "aws_dx_connection.nyc".parse().unwrap();
+        Journal::open(
+            path,
+            Redaction::default(),
+            endpoint,
+            HashMap::from([(address, whereabouts)]),
+        )
+        .unwrap()
+    }
+
+    fn recalled_name(memory: &Memory) -> bool {
+        let live = decom_graph::Inventory::default();
+        let scope = decom_graph::plan::AccountScope::default();
+        memory
+            .gone_by_name(
+                ResourceType::DxConnection,
+                "us-east-1",
+                "nyc",
+                &scope,
+                &live,
+            )
+            .is_some()
+    }
+
+    use decom_parser::ResourceType;
+
     #[test]
     fn reminders_stay_out_of_the_journal_and_state_changes_go_in() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
-        let mut journal = Journal::open(&path, Redaction::default()).unwrap();
+        let mut journal = journal_at(&path, Endpoint::Real);
         for kind in [
             EventKind::Deleting,
             EventKind::StillDeleting,
             EventKind::StillDeleting,
+            EventKind::DeleteAccepted,
             EventKind::Deleted,
         ] {
             journal.record(&event(kind)).unwrap();
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let kinds: Vec<String> = text
+        let lines: Vec<serde_json::Value> = text
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].to_string())
+            .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        assert_eq!(kinds, ["\"deleting\"", "\"deleted\""]);
-        let resolved = resolved_ids(&path);
-        assert_eq!(resolved.values().collect::<Vec<_>>(), ["dxcon-fg123456"]);
+        let kinds: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["deleting", "delete_accepted", "deleted"]);
+        for line in &lines {
+            assert_eq!(line["account"], "123456789012");
+            assert_eq!(line["region"], "us-east-1");
+            assert_eq!(line["name"], "nyc");
+            assert_eq!(line["endpoint"], "real");
+        }
+        let memory = recall(&path, Endpoint::Real);
+        assert!(recalled_name(&memory));
+        assert!(memory.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
+    }
+
+    #[test]
+    fn sandbox_entries_are_not_recalled_by_a_real_run_nor_the_reverse() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        journal_at(&path, Endpoint::Sandbox)
+            .record(&event(EventKind::DeleteAccepted))
+            .unwrap();
+        let real = recall(&path, Endpoint::Real);
+        assert!(!recalled_name(&real));
+        assert!(!real.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
+        assert!(recalled_name(&recall(&path, Endpoint::Sandbox)));
+    }
+
+    #[test]
+    fn old_or_foreign_lines_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let old = r#"{"time":"2026-01-01T00:00:00Z","address":"aws_dx_connection.nyc","id":"dxcon-fg123456","event":"deleted","detail":""}"#;
+        let long = "x".repeat(MAX_LINE + 1);
+        std::fs::write(&path, format!("{old}\nnot json\n{long}\n")).unwrap();
+        assert!(!recalled_name(&recall(&path, Endpoint::Real)));
+        assert!(!recalled_name(&recall(
+            Path::new("/dev/zero"),
+            Endpoint::Real
+        )));
     }
 }

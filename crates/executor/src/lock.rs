@@ -1,12 +1,25 @@
-//! The apply lock: `.decom/lock` next to the manifest, created atomically
-//! (create-new), holding who took it. A second apply refuses, naming the
-//! holder. A lock left by a process that no longer runs on this host (a
-//! crash, kill -9) is taken over, with a note.
+//! The apply lock: `lock` in the state directory, holding who took it. A
+//! second apply refuses, naming the holder.
+//!
+//! Holding is decided by the kernel, not by the file's text: the holder
+//! keeps an exclusive `flock` on the file for its whole run, and the
+//! kernel drops it when the process dies however it dies. So taking over
+//! the lock of a dead process is the same atomic step as taking a free
+//! one, and of any number of racing applies exactly one wins. The text
+//! (pid, host, time) only says who holds it. Two extra rules make it safe
+//! where `flock` may not reach: a lock written by another host is held
+//! (its process cannot be seen from here), and an empty or unreadable
+//! lock younger than a minute is held (it may be one being written).
 
-use std::io::Write;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{ErrorKind, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use time::OffsetDateTime;
+
+/// How long an empty or unreadable lock file counts as held.
+const UNREADABLE_HELD_FOR: Duration = Duration::from_secs(60);
 
 /// Who holds the lock.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -26,6 +39,8 @@ impl std::fmt::Display for Holder {
 pub enum LockError {
     #[error("another apply is running: {path} is held by {holder}; wait for it to finish (if it crashed on another machine, delete {path})")]
     Held { path: String, holder: Holder },
+    #[error("another apply may be starting: {path} is empty or unreadable and less than a minute old; try again in a minute (if no apply is running, delete {path})")]
+    Unreadable { path: String },
     #[error("cannot take the lock {path}: {source}")]
     Io {
         path: String,
@@ -33,16 +48,22 @@ pub enum LockError {
     },
 }
 
-/// A held lock; released (the file removed) on drop.
+/// A held lock; released (the file removed, then the `flock` dropped) on
+/// drop.
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
-    /// A dead holder whose lock was taken over.
+    /// Holds the `flock`; declared after `path` only for clarity: `drop`
+    /// removes the file while it is still held.
+    _file: File,
+    /// The holder whose lock was taken over (its process is gone).
     pub taken_over: Option<Holder>,
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
+        // Removed while still held: an apply that opened the old file
+        // meanwhile sees it unlinked and starts over on a new one.
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -51,64 +72,174 @@ impl Lock {
     /// Takes `dir/lock`.
     pub fn acquire(dir: &Path) -> Result<Lock, LockError> {
         let path = dir.join("lock");
-        let shown = path.display().to_string();
         let io = |source| LockError::Io {
-            path: shown.clone(),
+            path: path.display().to_string(),
             source,
         };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let mut taken_over = None;
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    let me = Holder {
-                        pid: std::process::id(),
-                        host: hostname(),
-                        since: OffsetDateTime::now_utc()
-                            .format(&time::format_description::well_known::Rfc3339)
-                            .unwrap_or_default(),
-                    };
-                    let text =
-                        serde_json::to_string(&me).map_err(|e| io(std::io::Error::other(e)))?;
-                    file.write_all(text.as_bytes()).map_err(io)?;
-                    return Ok(Lock { path, taken_over });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = read_holder(&path);
-                    match holder {
-                        Some(h) if !is_dead(&h) => {
-                            return Err(LockError::Held {
-                                path: shown,
-                                holder: h,
-                            })
-                        }
-                        _ => {
-                            // Dead holder (or unreadable lock): take it over once.
-                            taken_over = holder;
-                            std::fs::remove_file(&path).map_err(io)?;
-                        }
-                    }
-                }
+        // Each pass wins, refuses, or saw the file replaced or removed
+        // under it (a holder releasing at that moment): then looks again.
+        for _ in 0..16 {
+            let attempt = match options().create_new(true).open(&path) {
+                Ok(file) => create(&path, file),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => match options().open(&path) {
+                    Ok(file) => take_over(&path, file),
+                    Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                    Err(e) => return Err(io(e)),
+                },
                 Err(e) => return Err(io(e)),
+            };
+            if let Some(result) = attempt.transpose() {
+                return result;
             }
         }
-        Err(io(std::io::Error::other("the lock kept reappearing")))
+        Err(io(std::io::Error::other("the lock kept being replaced")))
     }
 }
 
-fn read_holder(path: &Path) -> Option<Holder> {
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+/// Read-write, owner-only; never truncating (the text is read first).
+fn options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
 }
 
-/// Only a holder on this host whose process is gone is known dead.
-fn is_dead(h: &Holder) -> bool {
-    h.host == hostname()
-        && Path::new("/proc/self").exists()
-        && !Path::new(&format!("/proc/{}", h.pid)).exists()
+/// We created the file: lock it, then write us in. Until we do, others
+/// see an empty young file and refuse; one of them may hold the `flock`
+/// for the moment it takes to look, so wait a little for it.
+/// `Ok(None)`: the file was replaced meanwhile, look again.
+fn create(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(TryLockError::WouldBlock) => return Err(held(path, &file)),
+            Err(TryLockError::Error(e)) => return Err(io_error(path, e)),
+        }
+    }
+    if !is_the_file_at(&file, path) {
+        return Ok(None);
+    }
+    write_holder(path, file, None).map(Some)
+}
+
+/// The file was there: it is free only if no process holds its `flock`.
+/// Then its text says whether it may be taken: a holder on this host is
+/// gone (a live one would hold the `flock`); one on another host cannot
+/// be seen from here; an empty or unreadable text may be a lock being
+/// created, until it is a minute old. `Ok(None)`: look again.
+fn take_over(path: &Path, mut file: File) -> Result<Option<Lock>, LockError> {
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => return Err(held(path, &file)),
+        Err(TryLockError::Error(e)) => return Err(io_error(path, e)),
+    }
+    if !is_the_file_at(&file, path) {
+        return Ok(None);
+    }
+    let shown = path.display().to_string();
+    let previous = match read_holder(&mut file) {
+        Some(h) if h.host != hostname() => {
+            return Err(LockError::Held {
+                path: shown,
+                holder: h,
+            })
+        }
+        Some(h) => Some(h),
+        None if younger_than(&file, UNREADABLE_HELD_FOR) => {
+            return Err(LockError::Unreadable { path: shown })
+        }
+        None => None,
+    };
+    write_holder(path, file, previous).map(Some)
+}
+
+/// Writes this process in as the holder of the locked `file`.
+fn write_holder(
+    path: &Path,
+    mut file: File,
+    taken_over: Option<Holder>,
+) -> Result<Lock, LockError> {
+    let me = Holder {
+        pid: std::process::id(),
+        host: hostname(),
+        since: OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    };
+    let text = serde_json::to_string(&me).map_err(|e| io_error(path, std::io::Error::other(e)))?;
+    let write = |file: &mut File| -> std::io::Result<()> {
+        file.set_len(0)?;
+        file.rewind()?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    };
+    write(&mut file).map_err(|e| io_error(path, e))?;
+    Ok(Lock {
+        path: path.to_path_buf(),
+        _file: file,
+        taken_over,
+    })
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> LockError {
+    LockError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Whether `file` is still the file at `path` (not unlinked by a holder
+/// that released it between our open and our lock).
+fn is_the_file_at(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(ours), Ok(theirs)) => ours.dev() == theirs.dev() && ours.ino() == theirs.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// The holder a lock file names; `None` if empty or unreadable. A lock
+/// file is one line of JSON: more than 4 KiB is not ours.
+fn read_holder(mut file: &File) -> Option<Holder> {
+    let mut text = String::new();
+    file.rewind().ok()?;
+    file.take(4096).read_to_string(&mut text).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn younger_than(file: &File, age: Duration) -> bool {
+    file.metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|modified| modified.elapsed().map_or(true, |elapsed| elapsed < age))
+}
+
+/// Refusal: a live process holds the `flock` (or is creating the file).
+fn held(path: &Path, file: &File) -> LockError {
+    let shown = path.display().to_string();
+    match read_holder(file) {
+        Some(holder) => LockError::Held {
+            path: shown,
+            holder,
+        },
+        None => LockError::Unreadable { path: shown },
+    }
 }
 
 fn hostname() -> String {
@@ -124,6 +255,16 @@ fn hostname() -> String {
 mod tests {
     use super::*;
 
+    fn write_lock(dir: &Path, text: &str) {
+        std::fs::write(dir.join("lock"), text).unwrap();
+    }
+
+    fn age(dir: &Path, by: Duration) {
+        let file = File::options().write(true).open(dir.join("lock")).unwrap();
+        let then = std::time::SystemTime::now() - by;
+        file.set_modified(then).unwrap();
+    }
+
     #[test]
     fn a_second_lock_is_refused_with_the_holders_details() {
         let dir = tempfile::tempdir().unwrap();
@@ -135,23 +276,78 @@ mod tests {
             "{text}"
         );
         drop(first);
+        assert!(!dir.path().join("lock").exists());
         assert!(Lock::acquire(dir.path()).is_ok());
     }
 
     #[test]
-    fn a_lock_of_a_dead_process_on_this_host_is_taken_over() {
+    fn a_lock_left_by_a_dead_process_on_this_host_is_taken_over() {
         let dir = tempfile::tempdir().unwrap();
         let dead = Holder {
             pid: u32::MAX - 1,
             host: hostname(),
             since: "2026-01-01T00:00:00Z".into(),
         };
-        std::fs::write(
-            dir.path().join("lock"),
-            serde_json::to_string(&dead).unwrap(),
-        )
-        .unwrap();
+        write_lock(dir.path(), &serde_json::to_string(&dead).unwrap());
         let lock = Lock::acquire(dir.path()).unwrap();
         assert_eq!(lock.taken_over, Some(dead));
+    }
+
+    #[test]
+    fn a_lock_written_on_another_host_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = Holder {
+            pid: 1,
+            host: "some-other-runner".into(),
+            since: "2026-01-01T00:00:00Z".into(),
+        };
+        write_lock(dir.path(), &serde_json::to_string(&elsewhere).unwrap());
+        let err = Lock::acquire(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("some-other-runner"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_or_garbage_lock_is_held_for_a_minute_then_taken() {
+        for text in ["", "{\"pid\": 12", "\u{0}\u{1}garbage"] {
+            let dir = tempfile::tempdir().unwrap();
+            write_lock(dir.path(), text);
+            age(dir.path(), Duration::from_secs(5));
+            let err = Lock::acquire(dir.path()).unwrap_err().to_string();
+            assert!(
+                err.contains("another apply may be starting"),
+                "{text:?}: {err}"
+            );
+            age(dir.path(), Duration::from_secs(61));
+            let lock = Lock::acquire(dir.path()).unwrap();
+            assert_eq!(lock.taken_over, None);
+        }
+    }
+
+    /// Many racers over a lock left by a dead process: exactly one wins,
+    /// every time (the old read -> remove -> create let two win).
+    #[test]
+    fn racing_takeovers_of_a_stale_lock_have_exactly_one_winner() {
+        let dead = Holder {
+            pid: u32::MAX - 1,
+            host: hostname(),
+            since: "2026-01-01T00:00:00Z".into(),
+        };
+        for _ in 0..100 {
+            let dir = tempfile::tempdir().unwrap();
+            write_lock(dir.path(), &serde_json::to_string(&dead).unwrap());
+            let barrier = std::sync::Barrier::new(8);
+            let locks: Vec<Option<Lock>> = std::thread::scope(|s| {
+                let racers: Vec<_> = (0..8)
+                    .map(|_| {
+                        s.spawn(|| {
+                            barrier.wait();
+                            Lock::acquire(dir.path()).ok()
+                        })
+                    })
+                    .collect();
+                racers.into_iter().map(|r| r.join().unwrap()).collect()
+            });
+            assert_eq!(locks.iter().flatten().count(), 1);
+        }
     }
 }

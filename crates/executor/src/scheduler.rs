@@ -286,10 +286,31 @@ impl<C: Cloud> TaskContext<C> {
                 return Some(self.finish(address, &id, started, Outcome::Interrupted));
             }
             let err = match self.cloud.delete(order).await {
-                Ok(()) => return None,
+                Ok(()) => {
+                    let accepted = event(
+                        address,
+                        Some(&id),
+                        EventKind::DeleteAccepted,
+                        started.elapsed(),
+                        String::new(),
+                    );
+                    let _ = self.events.send(accepted);
+                    return None;
+                }
                 Err(e) => e,
             };
             match err.kind {
+                DeleteErrorKind::AlreadyDeleting => {
+                    let waiting = event(
+                        address,
+                        Some(&id),
+                        EventKind::Waiting,
+                        started.elapsed(),
+                        err.message,
+                    );
+                    let _ = self.events.send(waiting);
+                    return None;
+                }
                 DeleteErrorKind::NotFound => {
                     return Some(self.finish(address, &id, started, Outcome::Deleted));
                 }

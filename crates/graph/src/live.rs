@@ -166,6 +166,11 @@ impl Inventory {
             .collect()
     }
 
+    /// Every resource in `region`, of any type.
+    pub fn in_region<'a>(&'a self, region: &'a str) -> impl Iterator<Item = &'a LiveResource> {
+        self.resources.iter().filter(move |r| r.region == region)
+    }
+
     pub fn len(&self) -> usize {
         self.resources.len()
     }

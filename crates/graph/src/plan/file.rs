@@ -8,7 +8,7 @@
 //! is written with sensitive variable values hidden (an id with one hidden
 //! in it can be compared, see [`super::staleness`], but not used).
 
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 use decom_parser::{Address, Manifest, Redaction};
 
-use super::{Action, Plan, PlannedResource};
+use super::{Action, Memory, Plan, PlannedResource, Remembered};
 use crate::builder::{from_parts, ProposedEdge};
 use crate::edge::EdgeReason;
 use crate::live::LiveResource;
@@ -24,6 +24,9 @@ use crate::live::LiveResource;
 /// The plan file format this decom writes and reads.
 pub const PLAN_FILE_VERSION: u32 = 1;
 const MAGIC: &str = "decom-plan";
+/// Plan files larger than this are refused before reading (a 10,000
+/// resource plan is a few MB).
+pub const MAX_PLAN_FILE_BYTES: u64 = 64 << 20;
 
 /// Why a plan file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +43,12 @@ pub enum PlanFileError {
     },
     #[error("{path} is not a decom plan file (it does not start with `{MAGIC}`)")]
     NotAPlan { path: String },
+    #[error("{path} is not a regular file: a plan file is what `decom plan --out FILE` wrote")]
+    NotAFile { path: String },
+    #[error("{path} is empty: a plan file is what `decom plan --out FILE` wrote")]
+    Empty { path: String },
+    #[error("{path} is larger than {} MiB: not a decom plan file", MAX_PLAN_FILE_BYTES >> 20)]
+    TooLarge { path: String },
     #[error("{path} is plan file format version {found}; this decom ({}) reads version {PLAN_FILE_VERSION}: run `decom plan --out` again", env!("CARGO_PKG_VERSION"))]
     Version { path: String, found: String },
     #[error("{path} is corrupted or was edited after it was written (checksum mismatch): run `decom plan --out` again")]
@@ -131,6 +140,12 @@ impl PlanFile {
         (now - self.created_at).try_into().unwrap_or_default()
     }
 
+    /// How far in the future of `now` the plan claims to have been made
+    /// (zero if it was not).
+    pub fn ahead_of(&self, now: OffsetDateTime) -> std::time::Duration {
+        (self.created_at - now).try_into().unwrap_or_default()
+    }
+
     /// The plan as it was reviewed (graph checked again: a file cannot
     /// smuggle in a cycle, nor a second entry for one address).
     pub fn to_plan(&self) -> Result<Plan, String> {
@@ -158,6 +173,29 @@ impl PlanFile {
             warnings: self.warnings.clone(),
             targets: self.targets.clone(),
         })
+    }
+
+    /// Adds the names this plan resolved to `memory`, so that applying it
+    /// after AWS forgot a deleted resource still finds it gone (only
+    /// under the same name, account and region; see [`Memory`]). Values
+    /// with a sensitive value hidden in them can pin nothing.
+    pub fn remember_into(&self, memory: &mut Memory) {
+        let resolved = self
+            .resources
+            .iter()
+            .filter_map(|r| r.resource.live.as_ref());
+        for live in resolved {
+            if Redaction::was_applied_to(&live.id) || Redaction::was_applied_to(&live.name) {
+                continue;
+            }
+            memory.remember(Remembered {
+                resource_type: live.resource_type,
+                account: live.account_id.clone(),
+                region: live.region.clone(),
+                name: live.name.clone(),
+                id: live.id.clone(),
+            });
+        }
     }
 
     /// Ids the plan may delete: the `delete` actions, nothing else.
@@ -190,12 +228,35 @@ impl PlanFile {
         file.sync_all().map_err(err)
     }
 
+    /// Reads and checks the plan file at `path`. Anything but a regular
+    /// file (a FIFO would block, /dev/zero never ends), an empty file and
+    /// one over [`MAX_PLAN_FILE_BYTES`] are refused before reading.
     pub fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| PlanFileError::Read {
+        let read_error = |source| PlanFileError::Read {
             path: shown.clone(),
             source,
-        })?;
+        };
+        // Looked at before it is opened: opening a FIFO blocks.
+        let meta = std::fs::metadata(path).map_err(read_error)?;
+        if !meta.is_file() {
+            return Err(PlanFileError::NotAFile { path: shown });
+        }
+        if meta.len() == 0 {
+            return Err(PlanFileError::Empty { path: shown });
+        }
+        if meta.len() > MAX_PLAN_FILE_BYTES {
+            return Err(PlanFileError::TooLarge { path: shown });
+        }
+        // Bounded even if the file grows while it is read.
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_PLAN_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
+        if bytes.len() as u64 > MAX_PLAN_FILE_BYTES {
+            return Err(PlanFileError::TooLarge { path: shown });
+        }
         Self::parse(&bytes, &shown)
     }
 

@@ -19,6 +19,7 @@ mod file;
 mod guards;
 mod json;
 mod markdown;
+mod memory;
 mod relations;
 mod render;
 mod resolve;
@@ -41,6 +42,7 @@ pub use file::{
 };
 pub use json::{to_json, FORMAT_VERSION};
 pub use markdown::to_markdown;
+pub use memory::{AccountScope, Memory, Remembered};
 pub use relations::LiveRelationEdges;
 pub use render::{attribute_text, render};
 pub use resolve::{region_of, Resolution};
@@ -59,11 +61,18 @@ pub enum Action {
 }
 
 impl Action {
-    fn for_state(state: Option<LiveState>) -> Action {
-        match state {
-            Some(LiveState::Deletable | LiveState::Busy) => Action::Delete,
-            Some(LiveState::Deleting) => Action::Wait,
-            Some(LiveState::Gone) | None => Action::NoOp,
+    /// What to do about `live`: a resource in a transition whose delete
+    /// AWS already accepted (App Runner's OPERATION_IN_PROGRESS after
+    /// DeleteService) is being deleted, not waiting for a delete.
+    fn for_live(live: Option<&LiveResource>, memory: &Memory) -> Action {
+        let Some(live) = live else {
+            return Action::NoOp;
+        };
+        match live.state {
+            LiveState::Busy if memory.delete_accepted(live.resource_type, &live.id) => Action::Wait,
+            LiveState::Deletable | LiveState::Busy => Action::Delete,
+            LiveState::Deleting => Action::Wait,
+            LiveState::Gone => Action::NoOp,
         }
     }
 }
@@ -76,11 +85,10 @@ pub struct PlanRequest {
     pub default_region: Option<String>,
     /// `--target` addresses: plan only these and what must go before them.
     pub targets: Vec<Address>,
-    /// Ids earlier runs resolved (a saved plan, the apply journal): a
-    /// `name` that matches nothing live any more but was resolved before
-    /// is looked up by that id, and is gone if not found. This is what
-    /// lets a re-run resume after AWS has forgotten deleted resources.
-    pub previously_resolved: HashMap<Address, String>,
+    /// What earlier runs learned (the apply journal, a saved plan): lets
+    /// a re-run resume after AWS has forgotten deleted resources, and
+    /// wait for deletions already accepted. Never a source of identity.
+    pub memory: Memory,
 }
 
 /// One resource's entry in the plan.
@@ -153,7 +161,7 @@ pub fn plan(
 
     let mut problems = relations::check_assertions(manifest, &resolution);
     let planned = |a: &Address| {
-        graph.contains(a) && Action::for_state(resolution.live(a).map(|l| l.state)) != Action::NoOp
+        graph.contains(a) && Action::for_live(resolution.live(a), &request.memory) != Action::NoOp
     };
     problems.extend(blockers::find(manifest, inventory, &resolution, &planned));
     problems.extend(guards::check(manifest, &resolution, &planned));
@@ -175,7 +183,7 @@ pub fn plan(
             let live = resolution.live(address).cloned();
             resources.push(PlannedResource {
                 address: address.clone(),
-                action: Action::for_state(live.as_ref().map(|l| l.state)),
+                action: Action::for_live(live.as_ref(), &request.memory),
                 wave: i + 1,
                 region: resolution.region(address).unwrap_or_default().to_string(),
                 live,

@@ -9,6 +9,7 @@ use decom_parser::{
     ResourceType, Span,
 };
 
+use super::memory::{AccountScope, Memory};
 use crate::live::{Inventory, LiveResource, LiveState};
 
 /// What a reference known only after refresh comes to.
@@ -82,11 +83,12 @@ pub fn resolve(
 ) -> Result<Resolution, Vec<Diagnostic>> {
     let default_region = request.default_region.as_deref();
     let find_live = |r: &ResourceInstance, region: &str, value: &str| {
-        let earlier = request
-            .previously_resolved
-            .get(&r.address)
-            .map(String::as_str);
-        find_live(inventory, r, region, value, earlier)
+        let allowed = manifest
+            .provider(&r.provider)
+            .map(|p| p.allowed_account_ids.as_slice())
+            .unwrap_or_default();
+        let accounts = AccountScope::new(inventory.in_region(region), allowed);
+        find_live(inventory, r, region, value, &request.memory, &accounts)
     };
     let mut problems = Vec::new();
     let mut resolution = Resolution::default();
@@ -255,13 +257,15 @@ impl Resolution {
 }
 
 /// The live resource an identity value names. `Ok(None)`: not found by
-/// ARN/id (already gone). A name must match exactly one live resource.
+/// ARN/id (already gone). A name must match exactly one live resource,
+/// or nothing where [`Memory`] knows it is gone.
 fn find_live(
     inventory: &Inventory,
     r: &ResourceInstance,
     region: &str,
     value: &str,
-    earlier_id: Option<&str>,
+    memory: &Memory,
+    accounts: &AccountScope,
 ) -> Result<Option<LiveResource>, Diagnostic> {
     let ty = r.address.resource_type;
     if r.identity.kind != IdentityKind::Name {
@@ -276,8 +280,12 @@ fn find_live(
         ([one], _) => Ok(Some((**one).clone())),
         ([], Some(gone)) => Ok(Some((*gone).clone())),
         // Resolved by an earlier run and since forgotten by AWS: gone.
-        ([], None) if earlier_id.is_some() => {
-            Ok(earlier_id.and_then(|id| inventory.get(ty, id).cloned()))
+        ([], None)
+            if memory
+                .gone_by_name(ty, region, value, accounts, inventory)
+                .is_some() =>
+        {
+            Ok(None)
         }
         ([], None) => {
             let mut names: Vec<&str> = inventory

@@ -1,0 +1,184 @@
+//! What earlier runs remember (the apply journal, a saved plan's pins),
+//! and the only two things a plan may conclude from it.
+//!
+//! Memory is never a source of identity: the manifest's values and live
+//! state decide which resource is meant. Memory may only
+//! - turn a name that now matches nothing live into "already gone", when
+//!   an earlier run resolved that very name (same type, account, region
+//!   and name value) to an id that is not found any more (AWS forgets
+//!   deleted resources, and a re-run must still finish); and
+//! - turn a resource whose delete AWS already accepted, and that is now
+//!   in a transitional state, into `wait` instead of a second delete.
+//!
+//! A remembered id is never made the target of a delete.
+
+use std::collections::{HashMap, HashSet};
+
+use decom_parser::ResourceType;
+
+use crate::live::{Inventory, LiveResource, LiveState};
+
+/// One name an earlier run resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remembered {
+    pub resource_type: ResourceType,
+    /// The account the resource was in; `None` if it was not known, and
+    /// then the entry vouches for nothing.
+    pub account: Option<String>,
+    pub region: String,
+    /// The name value the manifest gave.
+    pub name: String,
+    pub id: String,
+}
+
+/// Everything a plan may learn from earlier runs.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    /// By type, region and name value.
+    names: HashMap<(ResourceType, String, String), Vec<Remembered>>,
+    accepted: HashSet<(ResourceType, String)>,
+}
+
+impl Memory {
+    pub fn remember(&mut self, entry: Remembered) {
+        let key = (
+            entry.resource_type,
+            entry.region.clone(),
+            entry.name.clone(),
+        );
+        let same = self.names.entry(key).or_default();
+        if !same.contains(&entry) {
+            same.push(entry);
+        }
+    }
+
+    /// AWS accepted a delete request for `id`.
+    pub fn remember_delete_accepted(&mut self, resource_type: ResourceType, id: String) {
+        self.accepted.insert((resource_type, id));
+    }
+
+    /// Whether a delete of `id` was already accepted by AWS.
+    pub fn delete_accepted(&self, resource_type: ResourceType, id: &str) -> bool {
+        self.accepted.contains(&(resource_type, id.to_string()))
+    }
+
+    /// An earlier resolution of `name` (of `resource_type` in `region`)
+    /// whose id AWS no longer knows: the resource is gone. `accounts`
+    /// are the accounts the name may be in (the caller's, or what live
+    /// state and the provider's guard tell); an entry of another account
+    /// never counts. An id that is still live never counts either: a name
+    /// that matches nothing while its remembered id lives means the
+    /// memory is wrong, not that the resource is gone.
+    pub fn gone_by_name<'m>(
+        &'m self,
+        resource_type: ResourceType,
+        region: &str,
+        name: &str,
+        accounts: &AccountScope,
+        inventory: &Inventory,
+    ) -> Option<&'m Remembered> {
+        let key = (resource_type, region.to_string(), name.to_string());
+        self.names.get(&key)?.iter().find(|m| {
+            m.account.as_deref().is_some_and(|a| accounts.admits(a))
+                && inventory
+                    .get(resource_type, &m.id)
+                    .is_none_or(|l| l.state == LiveState::Gone)
+        })
+    }
+}
+
+/// Which accounts a resource may be in, as far as the plan can tell
+/// before caller identity is known: the accounts live state shows in
+/// the region, narrowed by the provider's `allowed_account_ids`.
+#[derive(Debug, Clone, Default)]
+pub struct AccountScope {
+    /// Accounts seen live in the region; empty: none seen.
+    seen: HashSet<String>,
+    /// `allowed_account_ids`; empty: no guard.
+    allowed: HashSet<String>,
+}
+
+impl AccountScope {
+    pub fn new<'a>(
+        live: impl IntoIterator<Item = &'a LiveResource>,
+        allowed: impl IntoIterator<Item = &'a String>,
+    ) -> AccountScope {
+        AccountScope {
+            seen: live
+                .into_iter()
+                .filter_map(|l| l.account_id.clone())
+                .collect(),
+            allowed: allowed.into_iter().cloned().collect(),
+        }
+    }
+
+    fn admits(&self, account: &str) -> bool {
+        (self.seen.is_empty() || self.seen.contains(account))
+            && (self.allowed.is_empty() || self.allowed.contains(account))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(id: &str, name: &str, account: &str, state: LiveState) -> LiveResource {
+        LiveResource {
+            resource_type: ResourceType::SupplyChainInstance,
+            region: "us-east-1".into(),
+            id: id.into(),
+            name: name.into(),
+            account_id: Some(account.into()),
+            status: String::new(),
+            state,
+            relations: Vec::new(),
+        }
+    }
+
+    fn memory_of_alpha(account: Option<&str>) -> Memory {
+        let mut memory = Memory::default();
+        memory.remember(Remembered {
+            resource_type: ResourceType::SupplyChainInstance,
+            account: account.map(str::to_string),
+            region: "us-east-1".into(),
+            name: "alpha".into(),
+            id: "id-alpha".into(),
+        });
+        memory
+    }
+
+    fn gone(memory: &Memory, name: &str, inventory: &Inventory, allowed: &[String]) -> bool {
+        let ty = ResourceType::SupplyChainInstance;
+        let scope = AccountScope::new(inventory.of_type_in(ty, "us-east-1"), allowed);
+        memory
+            .gone_by_name(ty, "us-east-1", name, &scope, inventory)
+            .is_some()
+    }
+
+    #[test]
+    fn only_the_same_name_account_and_region_with_an_unknown_id_is_gone() {
+        let memory = memory_of_alpha(Some("111111111111"));
+        let other = Inventory::new([live("id-x", "x", "111111111111", LiveState::Deletable)]);
+        assert!(gone(&memory, "alpha", &other, &[]));
+        assert!(!gone(&memory, "beta", &other, &[]), "another name");
+        let elsewhere = Inventory::new([live("id-x", "x", "222222222222", LiveState::Deletable)]);
+        assert!(!gone(&memory, "alpha", &elsewhere, &[]), "another account");
+        assert!(!gone(
+            &memory,
+            "alpha",
+            &Inventory::default(),
+            &["222222222222".to_string()]
+        ));
+        let still_live = Inventory::new([live(
+            "id-alpha",
+            "renamed",
+            "111111111111",
+            LiveState::Deletable,
+        )]);
+        assert!(!gone(&memory, "alpha", &still_live, &[]), "the id lives");
+        assert!(
+            !gone(&memory_of_alpha(None), "alpha", &other, &[]),
+            "no account"
+        );
+    }
+}
