@@ -136,7 +136,7 @@ fn create(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
 /// gone (a live one would hold the `flock`); one on another host cannot
 /// be seen from here; an empty or unreadable text may be a lock being
 /// created, until it is a minute old. `Ok(None)`: look again.
-fn take_over(path: &Path, mut file: File) -> Result<Option<Lock>, LockError> {
+fn take_over(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => return Err(held(path, &file)),
@@ -146,7 +146,7 @@ fn take_over(path: &Path, mut file: File) -> Result<Option<Lock>, LockError> {
         return Ok(None);
     }
     let shown = path.display().to_string();
-    let previous = match read_holder(&mut file) {
+    let previous = match read_holder(&file) {
         Some(h) if h.host != hostname() => {
             return Err(LockError::Held {
                 path: shown,
