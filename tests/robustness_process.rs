@@ -451,7 +451,7 @@ fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
         no_panic(&out);
         assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
         assert!(
-            stderr(&out).contains("stopped before any deletion started"),
+            stderr(&out).contains("stopped; nothing was deleted"),
             "{}",
             stderr(&out)
         );

@@ -128,7 +128,7 @@ fn on_signal(received: Signal) {
     let first = *FIRST_SIGNAL.get_or_init(|| received);
     let name = received.name();
     if !DEFERRED.load(Ordering::SeqCst) {
-        errln!("\n{name} received: stopped before any deletion started.");
+        errln!("\n{name} received: stopped; nothing was deleted.");
         std::process::exit(i32::from(first.exit_code()));
     }
     if SIGNALS.fetch_add(1, Ordering::SeqCst) == 0 {

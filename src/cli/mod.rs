@@ -106,7 +106,8 @@ fn exit_code(outcome: Outcome) -> ExitCode {
     }
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,
-        Outcome::Failure | Outcome::Interrupted => ExitCode::from(1),
+        Outcome::Failure => ExitCode::from(1),
         Outcome::Changes => ExitCode::from(2),
+        Outcome::Interrupted => ExitCode::from(130),
     }
 }
