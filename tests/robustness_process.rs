@@ -401,7 +401,10 @@ fn sigterm_mid_apply_stops_like_sigint_and_exits_143() {
         err.contains("SIGTERM received: no new deletions start"),
         "{err}"
     );
-    assert!(err.contains("press Ctrl-C again to abort them"), "{err}");
+    assert!(
+        err.contains("press Ctrl-C again to abort requests in flight"),
+        "{err}"
+    );
     assert!(
         stdout(&out).contains("Apply interrupted: 0 deleted, 0 failed, 0 skipped, 6 not finished."),
         "{}",

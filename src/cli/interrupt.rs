@@ -134,8 +134,8 @@ fn on_signal(received: Signal) {
     if SIGNALS.fetch_add(1, Ordering::SeqCst) == 0 {
         raise(Interrupt::Stop);
         errln!(
-            "\n{name} received: no new deletions start; waiting for requests in flight \
-             (press Ctrl-C again to abort them)..."
+            "\n{name} received: no new deletions start; waiting for the requests in flight \
+             to finish (press Ctrl-C again to abort requests in flight)..."
         );
     } else if raise(Interrupt::Abort) {
         errln!("\n{name} received again: aborting requests in flight.");
