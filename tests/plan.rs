@@ -437,7 +437,7 @@ fn target_plans_the_target_and_what_must_go_before_it() {
     let bad = plan_quickstart(&sim, &["--target", "aws_nope.x"]);
     assert_eq!(
         bad.status.code(),
-        Some(2),
+        Some(1),
         "a malformed address is a usage error"
     );
 }

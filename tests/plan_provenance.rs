@@ -140,6 +140,6 @@ fn a_bad_max_plan_age_is_a_usage_error() {
         .decom(&["apply", "plan.bin", "--max-plan-age", "1 day"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("1h30m"), "{}", stderr(&out));
 }

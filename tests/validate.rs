@@ -165,7 +165,7 @@ fn a_malformed_var_flag_is_a_usage_error() {
         .args(["validate", "--var", "novalue"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("NAME=VALUE"));
 }
 

@@ -34,8 +34,8 @@ use super::Outcome;
 /// path: plans, shows the plan and asks for `yes` (use --auto-approve
 /// where there is no terminal). Deletes run concurrently where the graph
 /// allows; a failure skips what must come after it. Every event is
-/// appended to the journal. Ctrl-C stops starting deletions; re-run to
-/// resume.
+/// appended to the journal. Ctrl-C (or SIGTERM) stops starting deletions,
+/// a second one aborts requests in flight; re-run to resume.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  decom plan teardown/ --out plan.bin && decom apply plan.bin\n  decom apply teardown/                      # plan, confirm, apply\n  decom apply --sandbox --auto-approve examples/quickstart"
@@ -196,6 +196,7 @@ fn execute(
     session: &Session,
     fresh: planning::Plan,
 ) -> Result<Outcome, Failure> {
+    super::interrupt::defer(); // from here a signal must release the lock
     let lock = Lock::acquire(&state.dir).map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
         errln!("note: took over the lock of a previous apply that is no longer running ({dead})");
@@ -349,7 +350,7 @@ fn confirmed() -> Result<bool, Failure> {
         .lock()
         .read_line(&mut answer)
         .map_err(|e| Failure::Other(format!("cannot read the answer: {e}")))?;
-    println!();
+    outln!();
     Ok(answer.trim() == "yes")
 }
 

@@ -6,8 +6,15 @@
 //!
 //! One process works on one manifest, so the redaction is process-wide:
 //! a print site cannot forget to pass it along.
+//!
+//! Writes never panic: a stdout whose reader went away (`decom ... | head`)
+//! is remembered as closed and left alone ([`stdout_closed`]); the command
+//! then stops its output, an apply stops as on SIGINT, and the exit code
+//! is 1 (see `cli::exit_code`).
 
 use std::borrow::Cow;
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
 use decom_parser::{Manifest, Redaction, MIN_HIDDEN_LEN};
@@ -25,11 +32,11 @@ pub fn hide_sensitive_values_of(manifest: &Manifest) {
     });
     if first {
         for name in redaction.too_short() {
-            eprintln!(
+            STDERR.write(&format!(
                 "warning: variable \"{name}\" is sensitive, but its value is shorter than \
                  {MIN_HIDDEN_LEN} characters: it is not hidden in output (hiding it would hide \
-                 unrelated text too)."
-            );
+                 unrelated text too).\n"
+            ));
         }
     }
 }
@@ -49,31 +56,102 @@ pub fn hidden(text: &str) -> Cow<'_, str> {
 /// value, so JSON escaping cannot hide one from the redaction).
 pub fn print_json(mut value: serde_json::Value, pretty: bool) {
     redaction().json(&mut value);
-    if pretty {
-        println!("{value:#}");
+    let text = if pretty {
+        format!("{value:#}\n")
     } else {
-        println!("{value}");
+        format!("{value}\n")
+    };
+    STDOUT.write(&text);
+}
+
+/// `text` on stdout, sensitive values hidden (what `out!` prints).
+pub fn write_out(text: &str) {
+    STDOUT.write(&hidden(text));
+}
+
+/// `text` and a newline on stdout, sensitive values hidden (`outln!`).
+pub fn write_out_line(text: &str) {
+    STDOUT.write(&(hidden(text) + "\n"));
+}
+
+/// `text` on stderr, sensitive values hidden (`err!`).
+pub fn write_err(text: &str) {
+    STDERR.write(&hidden(text));
+}
+
+/// `text` and a newline on stderr, sensitive values hidden (`errln!`).
+pub fn write_err_line(text: &str) {
+    STDERR.write(&(hidden(text) + "\n"));
+}
+
+/// Whether stdout was found closed (a reader such as `head` went away):
+/// nothing more is written to it, and the command cannot deliver its
+/// output.
+pub fn stdout_closed() -> bool {
+    STDOUT.closed.load(Ordering::Relaxed)
+}
+
+static STDOUT: Stream = Stream::new(Which::Stdout);
+static STDERR: Stream = Stream::new(Which::Stderr);
+
+enum Which {
+    Stdout,
+    Stderr,
+}
+
+/// One of the standard streams, written without `print!`'s panic when
+/// the reader is gone (Rust ignores SIGPIPE, so a write to a closed pipe
+/// fails with `BrokenPipe` instead of ending the process).
+struct Stream {
+    which: Which,
+    closed: AtomicBool,
+}
+
+impl Stream {
+    const fn new(which: Which) -> Stream {
+        Stream {
+            which,
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Writes `text` unless the stream is closed. A closed pipe closes it
+    /// for good; any other failure (a full disk, a non-blocking terminal)
+    /// loses only this text: it must not stop a teardown halfway, and the
+    /// journal is the record.
+    fn write(&self, text: &str) {
+        if self.closed.load(Ordering::Relaxed) {
+            return;
+        }
+        let written = match self.which {
+            Which::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
+            Which::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+        };
+        if written.is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
+            self.closed.store(true, Ordering::Relaxed);
+        }
     }
 }
 
-/// `print!` with sensitive values hidden.
+/// `print!` with sensitive values hidden; never panics on a closed stdout.
 macro_rules! out {
-    ($($arg:tt)*) => { print!("{}", $crate::cli::console::hidden(&format!($($arg)*))) };
+    ($($arg:tt)*) => { $crate::cli::console::write_out(&format!($($arg)*)) };
 }
 
-/// `println!` with sensitive values hidden.
+/// `println!` with sensitive values hidden; never panics on a closed stdout.
 macro_rules! outln {
-    ($($arg:tt)*) => { println!("{}", $crate::cli::console::hidden(&format!($($arg)*))) };
+    () => { $crate::cli::console::write_out("\n") };
+    ($($arg:tt)*) => { $crate::cli::console::write_out_line(&format!($($arg)*)) };
 }
 
-/// `eprint!` with sensitive values hidden.
+/// `eprint!` with sensitive values hidden; never panics on a closed stderr.
 macro_rules! err {
-    ($($arg:tt)*) => { eprint!("{}", $crate::cli::console::hidden(&format!($($arg)*))) };
+    ($($arg:tt)*) => { $crate::cli::console::write_err(&format!($($arg)*)) };
 }
 
-/// `eprintln!` with sensitive values hidden.
+/// `eprintln!` with sensitive values hidden; never panics on a closed stderr.
 macro_rules! errln {
-    ($($arg:tt)*) => { eprintln!("{}", $crate::cli::console::hidden(&format!($($arg)*))) };
+    ($($arg:tt)*) => { $crate::cli::console::write_err_line(&format!($($arg)*)) };
 }
 
 pub(crate) use {err, errln, out, outln};

@@ -11,6 +11,7 @@ use decom_graph::plan::block_name;
 use decom_parser::ResourceType;
 
 use super::cloud_args::{runtime, CloudArgs};
+use super::console::{errln, out};
 use super::style::Style;
 use super::Outcome;
 
@@ -97,19 +98,19 @@ fn parse_tag(s: &str) -> Result<(String, String), String> {
 
 pub fn run(args: DiscoverArgs, _style: Style) -> Outcome {
     if args.sandbox {
-        eprintln!(
+        errln!(
             "error: discover does not support --sandbox: it reads live inventory, and a sandbox is seeded from a manifest; run `decom discover` against an account or a simulator (--endpoint-url), then `decom plan --sandbox` on its output"
         );
         return Outcome::Failure;
     }
     match discover(&args) {
         Ok((text, summary)) => {
-            print!("{text}");
-            eprintln!("{summary}");
+            out!("{text}");
+            errln!("{summary}");
             Outcome::Success
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             Outcome::Failure
         }
     }

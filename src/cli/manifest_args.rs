@@ -31,7 +31,7 @@ impl ManifestArgs {
             files: self.var_files.clone(),
             env: Vec::new(),
         }
-        .with_process_env();
+        .with_process_env()?;
         let manifest = decom_parser::load(&self.path, &inputs)?;
         super::console::hide_sensitive_values_of(&manifest);
         Ok(manifest)

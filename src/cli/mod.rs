@@ -7,6 +7,7 @@ mod console;
 mod discover;
 mod git;
 mod graph;
+mod interrupt;
 mod manifest_args;
 mod plan;
 mod progress;
@@ -18,9 +19,13 @@ mod validate;
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
-/// How a command ended; the process exit codes of DESIGN section 4.
+use console::errln;
+
+/// How a command ended; with what stopped it early, the process exit
+/// codes of DESIGN section 4 ([`exit_code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Success,
@@ -28,19 +33,8 @@ pub enum Outcome {
     Failure,
     /// `plan --detailed-exitcode` with changes.
     Changes,
-    /// Stopped by SIGINT.
+    /// Stopped by a signal or a closed stdout.
     Interrupted,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(outcome: Outcome) -> ExitCode {
-        match outcome {
-            Outcome::Success => ExitCode::SUCCESS,
-            Outcome::Failure => ExitCode::from(1),
-            Outcome::Changes => ExitCode::from(2),
-            Outcome::Interrupted => ExitCode::from(130),
-        }
-    }
 }
 
 /// decom plans and applies the decommissioning of cloud resources.
@@ -72,15 +66,48 @@ enum Command {
 }
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     let style = style::Style::detect(cli.no_color);
-    match cli.command {
-        Command::Validate(args) => validate::run(args, style).into(),
-        Command::Graph(args) => graph::run(args, style).into(),
-        Command::Plan(args) => plan::run(args, style).into(),
-        Command::Apply(args) => apply::run(args, style).into(),
-        Command::Show(args) => show::run(args, style).into(),
-        Command::Discover(args) => discover::run(args, style).into(),
-        Command::Sim(args) => decom_sim::run_cli(args),
+    let outcome = match cli.command {
+        Command::Validate(args) => validate::run(args, style),
+        Command::Graph(args) => graph::run(args, style),
+        Command::Plan(args) => plan::run(args, style),
+        Command::Apply(args) => apply::run(args, style),
+        Command::Show(args) => show::run(args, style),
+        Command::Discover(args) => discover::run(args, style),
+        Command::Sim(args) => return decom_sim::run_cli(args),
+    };
+    exit_code(outcome)
+}
+
+/// `--help` and `--version` (on stdout) exit 0; a usage error is 1 like
+/// any other error: 2 means only "plan --detailed-exitcode found changes".
+fn usage(e: &clap::Error) -> ExitCode {
+    // Printing cannot fail loudly: a closed stdout only loses the help.
+    let _ = e.print();
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
+
+/// The exit code: 130 / 143 for a run SIGINT / SIGTERM reached, 1 for one
+/// that could not write its output (stdout closed), else the outcome's.
+fn exit_code(outcome: Outcome) -> ExitCode {
+    if let Some(signal) = interrupt::received() {
+        return ExitCode::from(signal.exit_code());
+    }
+    if console::stdout_closed() {
+        errln!("error: stdout was closed before decom finished writing to it");
+        return ExitCode::from(1);
+    }
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::Failure => ExitCode::from(1),
+        Outcome::Changes => ExitCode::from(2),
+        Outcome::Interrupted => ExitCode::from(130),
     }
 }

@@ -1,18 +1,20 @@
 //! A connected session: the runtime, the cloud (real, or the sandbox
-//! simulator), the default region. `plan`, `graph --live` and `apply` all
-//! refresh and plan through one.
+//! simulator), the default region, and SIGINT/SIGTERM handling (see
+//! `interrupt`). `plan`, `graph --live` and `apply` all refresh and plan
+//! through one.
 
 use std::sync::Arc;
 
 use decom_aws::AwsCloud;
-use decom_executor::{ApplyOptions, ApprovedPlan, Event, Summary};
+use decom_executor::{ApplyOptions, ApprovedPlan, Event, Interrupt, Summary};
 use decom_graph::plan::{self as planning, Memory, PlanRequest};
 use decom_parser::{Address, Diagnostics, Manifest};
 use decom_sim::SimHandle;
 use tokio::runtime::Runtime;
 
 use super::cloud_args::{runtime, CloudArgs};
-use super::console::{err, errln, outln};
+use super::console::{self, err, errln, outln};
+use super::interrupt;
 use super::sandbox;
 use super::style::Style;
 
@@ -48,6 +50,11 @@ impl Session {
         quiet_stdout: bool,
     ) -> Result<Session, Failure> {
         let rt = runtime().map_err(|e| Failure::Other(format!("cannot start: {e}")))?;
+        {
+            let _in_runtime = rt.enter();
+            interrupt::listen()
+                .map_err(|e| Failure::Other(format!("cannot listen for signals: {e}")))?;
+        }
         let (cloud, sandbox, default_region) = rt.block_on(async {
             let sandbox = if args.sandbox {
                 let sim = sandbox::start(manifest, args.region.as_deref())
@@ -118,28 +125,35 @@ impl Session {
         })
     }
 
-    /// Deletes the approved plan; SIGINT stops it cleanly. Returns the
+    /// Deletes the approved plan; SIGINT, SIGTERM or a closed stdout stop
+    /// it cleanly (a second signal aborts requests in flight). Returns the
     /// summary and whether it was interrupted.
     pub fn apply(
         &self,
         approved: &ApprovedPlan,
         options: ApplyOptions,
-        on_event: impl FnMut(&Event),
+        mut on_event: impl FnMut(&Event),
     ) -> (Summary, bool) {
-        self.rt.block_on(async {
-            let (stop, stopped) = tokio::sync::watch::channel(false);
-            let watcher = tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    errln!("\nInterrupt received: no new deletions start; waiting for requests in flight...");
-                    let _ = stop.send(true);
-                }
-            });
-            let summary =
-                decom_executor::apply(self.cloud.clone(), approved, options, stopped.clone(), on_event).await;
-            watcher.abort();
-            let interrupted = *stopped.borrow();
-            (summary, interrupted)
-        })
+        interrupt::defer();
+        let stop_if_output_closed = || {
+            if console::stdout_closed() {
+                interrupt::output_closed();
+            }
+        };
+        stop_if_output_closed();
+        let level = interrupt::level();
+        let summary = self.rt.block_on(decom_executor::apply(
+            self.cloud.clone(),
+            approved,
+            options,
+            level.clone(),
+            |e: &Event| {
+                on_event(e);
+                stop_if_output_closed();
+            },
+        ));
+        let interrupted = *level.borrow() != Interrupt::Continue;
+        (summary, interrupted)
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use decom_graph::plan::{self as planning, PlanFile};
 
+use super::console::{self, errln, out};
 use super::style::Style;
 use super::Outcome;
 
@@ -35,16 +36,16 @@ pub fn run(args: ShowArgs, style: Style) -> Outcome {
     }) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Outcome::Failure;
         }
     };
     if args.json {
-        println!("{:#}", planning::to_json(&plan));
+        console::print_json(planning::to_json(&plan), true);
     } else if args.markdown {
-        print!("{}", planning::to_markdown(&plan));
+        out!("{}", planning::to_markdown(&plan));
     } else {
-        print!("{}", planning::render(&plan, style.stdout_color));
+        out!("{}", planning::render(&plan, style.stdout_color));
     }
     Outcome::Success
 }

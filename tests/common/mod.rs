@@ -66,13 +66,23 @@ impl Project {
 /// The `decom` binary with a clean environment for deterministic output.
 pub fn decom() -> Command {
     let mut cmd = Command::cargo_bin("decom").expect("decom binary is built");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("DECOM_VAR_") || key.starts_with("AWS_") {
-            cmd.env_remove(key);
-        }
+    for key in host_settings() {
+        cmd.env_remove(key);
     }
     cmd.env("NO_COLOR", "1");
     cmd
+}
+
+/// The names of the host's `DECOM_VAR_*` and `AWS_*` variables (read as
+/// bytes: a host variable that is not UTF-8 must not break the tests).
+pub fn host_settings() -> Vec<std::ffi::OsString> {
+    std::env::vars_os()
+        .map(|(key, _)| key)
+        .filter(|key| {
+            let bytes = key.as_encoded_bytes();
+            bytes.starts_with(b"DECOM_VAR_") || bytes.starts_with(b"AWS_")
+        })
+        .collect()
 }
 
 /// The repository root (for the shipped examples).

@@ -21,4 +21,4 @@ pub use approved::{ApprovedDelete, ApprovedPlan};
 pub use cloud::{Cloud, DeleteError, DeleteErrorKind, Observation, WatchGroup, Watched};
 pub use events::{human, Event, EventKind};
 pub use poller::PollSchedule;
-pub use scheduler::{apply, ApplyOptions, Summary};
+pub use scheduler::{apply, ApplyOptions, Interrupt, Summary};

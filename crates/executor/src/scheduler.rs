@@ -1,7 +1,8 @@
 //! The scheduler: a resource's work starts the moment everything that
 //! must go before it is confirmed gone (safety invariant 2); a failure
 //! skips everything after it while independent branches go on; an
-//! interrupt stops new work and lets requests in flight finish.
+//! interrupt stops new work and lets requests in flight finish, a second
+//! one aborts them.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -40,6 +41,25 @@ impl Default for ApplyOptions {
             retry_initial: Duration::from_secs(2),
             still_every: Duration::from_secs(10),
         }
+    }
+}
+
+/// How far an interrupt (SIGINT, SIGTERM, a closed stdout) has gone; it
+/// only ever rises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Interrupt {
+    #[default]
+    Continue,
+    /// Start nothing new; requests in flight finish, waits end.
+    Stop,
+    /// Also give up requests in flight at once (their outcome is unknown:
+    /// the resource is reported interrupted and the next apply looks again).
+    Abort,
+}
+
+impl Interrupt {
+    fn stops(self) -> bool {
+        self >= Interrupt::Stop
     }
 }
 
@@ -91,13 +111,13 @@ enum Outcome {
     Interrupted,
 }
 
-/// Applies `plan`. `interrupt` flips to true on SIGINT; `on_event` sees
-/// every event in order (progress, journal).
+/// Applies `plan`. `interrupt` rises on SIGINT and the like; `on_event`
+/// sees every event in order (progress, journal).
 pub async fn apply<C: Cloud>(
     cloud: Arc<C>,
     plan: &ApprovedPlan,
     options: ApplyOptions,
-    interrupt: watch::Receiver<bool>,
+    interrupt: watch::Receiver<Interrupt>,
     mut on_event: impl FnMut(&Event),
 ) -> Summary {
     let graph = &plan.plan.graph;
@@ -117,7 +137,7 @@ pub async fn apply<C: Cloud>(
     let mut settled: HashSet<Address> = HashSet::new();
     let mut interrupt = interrupt;
     loop {
-        let stopping = *interrupt.borrow();
+        let stopping = interrupt.borrow().stops();
         if !stopping {
             for address in ready.drain(..) {
                 let Some(work) = plan.work.get(address) else {
@@ -227,13 +247,40 @@ struct TaskContext<C> {
     cloud: Arc<C>,
     poller: Poller,
     events: mpsc::UnboundedSender<Event>,
-    interrupt: watch::Receiver<bool>,
+    interrupt: watch::Receiver<Interrupt>,
     options: ApplyOptions,
 }
 
 impl<C: Cloud> TaskContext<C> {
+    /// Does `work` unless an abort comes first: then whatever request is
+    /// in flight is dropped (cancelled) and the resource is interrupted.
     async fn run(mut self, address: &Address, work: Work) -> Outcome {
         let started = Instant::now();
+        let id = match &work {
+            Work::Nothing => None,
+            Work::Wait(live, ..) => Some(live.id.clone()),
+            Work::Delete(order, _) => Some(order.live().id.clone()),
+        };
+        let mut abort = self.interrupt.clone();
+        let finished = tokio::select! {
+            outcome = self.work(address, work, started) => Some(outcome),
+            _ = abort.wait_for(|i| *i == Interrupt::Abort) => None,
+        };
+        finished.unwrap_or_else(|| {
+            let why =
+                "aborted by a second interrupt; the request in flight was given up".to_string();
+            let _ = self.events.send(event(
+                address,
+                id.as_deref(),
+                EventKind::Interrupted,
+                started.elapsed(),
+                why,
+            ));
+            Outcome::Interrupted
+        })
+    }
+
+    async fn work(&mut self, address: &Address, work: Work, started: Instant) -> Outcome {
         let emit = |kind, id: Option<&str>, detail: String| {
             let _ = self
                 .events
@@ -282,7 +329,7 @@ impl<C: Cloud> TaskContext<C> {
         let id = order.live().id.clone();
         let mut backoff = self.options.retry_initial;
         loop {
-            if *self.interrupt.borrow() {
+            if self.interrupt.borrow().stops() {
                 return Some(self.finish(address, &id, started, Outcome::Interrupted));
             }
             let err = match self.cloud.delete(order).await {
@@ -370,7 +417,7 @@ impl<C: Cloud> TaskContext<C> {
                     let _ = self.events.send(event(address, Some(&id), EventKind::StillDeleting, started.elapsed(), String::new()));
                 }
                 Ok(()) = self.interrupt.changed() => {
-                    if *self.interrupt.borrow() {
+                    if self.interrupt.borrow().stops() {
                         return self.finish(address, &id, started, Outcome::Interrupted);
                     }
                 }

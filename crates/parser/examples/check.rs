@@ -4,7 +4,13 @@
 
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_else(|| ".".to_string());
-    let inputs = decom_parser::VariableInputs::default().with_process_env();
+    let inputs = match decom_parser::VariableInputs::default().with_process_env() {
+        Ok(inputs) => inputs,
+        Err(d) => {
+            print!("{}", d.render(false));
+            return;
+        }
+    };
     match decom_parser::load(std::path::Path::new(&path), &inputs) {
         Ok(m) => {
             for r in &m.resources {

@@ -51,12 +51,44 @@ pub struct VariableInputs {
 }
 
 impl VariableInputs {
-    /// Collects `DECOM_VAR_*` from the process environment.
-    pub fn with_process_env(mut self) -> Self {
-        self.env = std::env::vars()
-            .filter_map(|(k, v)| k.strip_prefix("DECOM_VAR_").map(|n| (n.to_string(), v)))
-            .collect();
-        self
+    /// Collects `DECOM_VAR_*` from the process environment. Other
+    /// variables are never decoded, so one that is not UTF-8 is no concern
+    /// of decom's; a `DECOM_VAR_*` one is refused with its name.
+    pub fn with_process_env(self) -> Result<Self, Diagnostics> {
+        self.with_env(std::env::vars_os())
+    }
+
+    /// [`with_process_env`](Self::with_process_env) over given pairs.
+    fn with_env(
+        mut self,
+        vars: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+    ) -> Result<Self, Diagnostics> {
+        const PREFIX: &[u8] = b"DECOM_VAR_";
+        for (key, value) in vars {
+            let Some(name) = key.as_encoded_bytes().strip_prefix(PREFIX) else {
+                continue;
+            };
+            let (Ok(name), Ok(value)) = (std::str::from_utf8(name), value.into_string()) else {
+                return Err(not_utf8(&key));
+            };
+            self.env.push((name.to_string(), value));
+        }
+        Ok(self)
+    }
+}
+
+/// The one-line error for a `DECOM_VAR_*` variable whose name or value is
+/// not UTF-8 (the value is never shown: it may be sensitive).
+fn not_utf8(key: &std::ffi::OsStr) -> Diagnostics {
+    Diagnostics {
+        items: vec![Diagnostic::error(
+            format!(
+                "environment variable {} is not valid UTF-8; set it to UTF-8 text or unset it",
+                key.to_string_lossy()
+            ),
+            None,
+        )],
+        ..Diagnostics::default()
     }
 }
 
@@ -105,3 +137,42 @@ mod schema;
 mod suggest;
 mod types;
 mod variables;
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    fn os(bytes: &[u8]) -> OsString {
+        OsString::from_vec(bytes.to_vec())
+    }
+
+    #[test]
+    fn a_variable_that_is_not_utf8_is_ignored_unless_it_is_decom_s() {
+        let vars = [
+            (os(b"JUNK"), os(b"\xff")),
+            (os(b"\xfe"), os(b"x")),
+            (os(b"DECOM_VAR_env"), os(b"prod")),
+        ];
+        let inputs = VariableInputs::default().with_env(vars).unwrap();
+        assert_eq!(inputs.env, vec![("env".to_string(), "prod".to_string())]);
+    }
+
+    #[test]
+    fn a_decom_var_that_is_not_utf8_is_one_error_naming_it() {
+        for (key, value) in [
+            (os(b"DECOM_VAR_token"), os(b"s3cr\xff")),
+            (os(b"DECOM_VAR_t\xff"), os(b"v")),
+        ] {
+            let err = VariableInputs::default()
+                .with_env([(key, value)])
+                .unwrap_err();
+            assert_eq!(err.items.len(), 1);
+            let text = err.render(false);
+            assert!(text.contains("DECOM_VAR_t"), "{text}");
+            assert!(!text.contains("s3cr"), "{text}");
+            assert_eq!(text.trim().lines().count(), 1, "{text}");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! What stops a run early: SIGINT, SIGTERM (what CI runners send on
+//! cancel), or a stdout whose reader went away.
+//!
+//! Until deletions may begin ([`defer`]), a signal ends the process at
+//! once with 130 / 143: nothing has been changed and nothing is held, and
+//! a blocking read (the confirmation prompt) must not swallow it. From
+//! then on a signal raises the [`Interrupt`] level the scheduler watches:
+//! the first stops new deletions (requests in flight finish, the journal
+//! is closed, the lock released), a second aborts requests in flight.
+//!
+//! Signals are process-wide, so this state is too: the exit code of a
+//! signalled run is decided in one place (`cli::exit_code`).
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{LazyLock, OnceLock};
+
+use decom_executor::Interrupt;
+use tokio::sync::watch;
+
+use super::console::errln;
+
+/// A signal decom handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Int,
+    Term,
+}
+
+impl Signal {
+    /// 128 + the signal number, as a shell reports a signalled process.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Signal::Int => 130,
+            Signal::Term => 143,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Signal::Int => "SIGINT",
+            Signal::Term => "SIGTERM",
+        }
+    }
+}
+
+static FIRST_SIGNAL: OnceLock<Signal> = OnceLock::new();
+static SIGNALS: AtomicUsize = AtomicUsize::new(0);
+static DEFERRED: AtomicBool = AtomicBool::new(false);
+static LEVEL: LazyLock<watch::Sender<Interrupt>> =
+    LazyLock::new(|| watch::Sender::new(Interrupt::Continue));
+
+/// The first signal this process received, if any.
+pub fn received() -> Option<Signal> {
+    FIRST_SIGNAL.get().copied()
+}
+
+/// The interrupt level, for the scheduler to watch.
+pub fn level() -> watch::Receiver<Interrupt> {
+    LEVEL.subscribe()
+}
+
+/// From now on a signal stops the work cleanly instead of ending the
+/// process: call before taking the apply's lock.
+pub fn defer() {
+    DEFERRED.store(true, Ordering::SeqCst);
+}
+
+/// Stdout is closed: stop new deletions as on a first SIGINT.
+pub fn output_closed() {
+    if raise(Interrupt::Stop) {
+        errln!("\nOutput closed: no new deletions start; waiting for requests in flight...");
+    }
+}
+
+/// Starts handling SIGINT and SIGTERM on the current runtime, until the
+/// runtime ends.
+pub fn listen() -> std::io::Result<()> {
+    let mut signals = Signals::new()?;
+    tokio::spawn(async move {
+        while let Some(received) = signals.next().await {
+            on_signal(received);
+        }
+    });
+    Ok(())
+}
+
+#[cfg(unix)]
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            int: signal(SignalKind::interrupt())?,
+            term: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn next(&mut self) -> Option<Signal> {
+        tokio::select! {
+            Some(()) = self.int.recv() => Some(Signal::Int),
+            Some(()) = self.term.recv() => Some(Signal::Term),
+            else => None,
+        }
+    }
+}
+
+/// Elsewhere only Ctrl-C exists.
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals)
+    }
+
+    async fn next(&mut self) -> Option<Signal> {
+        tokio::signal::ctrl_c().await.ok().map(|()| Signal::Int)
+    }
+}
+
+fn on_signal(received: Signal) {
+    let first = *FIRST_SIGNAL.get_or_init(|| received);
+    let name = received.name();
+    if !DEFERRED.load(Ordering::SeqCst) {
+        errln!("\n{name} received: stopped; nothing was deleted.");
+        std::process::exit(i32::from(first.exit_code()));
+    }
+    if SIGNALS.fetch_add(1, Ordering::SeqCst) == 0 {
+        raise(Interrupt::Stop);
+        errln!(
+            "\n{name} received: no new deletions start; waiting for the requests in flight \
+             to finish (press Ctrl-C again to abort requests in flight)..."
+        );
+    } else if raise(Interrupt::Abort) {
+        errln!("\n{name} received again: aborting requests in flight.");
+    }
+}
+
+/// Raises the level to `to`; whether it was lower.
+fn raise(to: Interrupt) -> bool {
+    LEVEL.send_if_modified(|level| {
+        let lower = *level < to;
+        if lower {
+            *level = to;
+        }
+        lower
+    })
+}

@@ -1,0 +1,511 @@
+//! The process around decom (DESIGN section 12): environment variables
+//! that are not UTF-8, a stdout whose reader went away, SIGTERM and a
+//! second signal, and usage errors. Never a panic (exit 101), always a
+//! closed journal and no lock left behind.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::ffi::OsStrExt;
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use common::quickstart::quickstart_seed;
+use common::sim::TestSim;
+use common::{repo_root, stderr, stdout, Project};
+use decom_sim::{SimConfig, SimState};
+
+const FAST: &str = "--poll-interval-ms=20";
+
+/// How long a process that must stop promptly gets before the test kills
+/// it and fails (far more than it needs; not a timing assertion).
+const DEADLINE: Duration = Duration::from_secs(45);
+
+fn quickstart_project() -> Project {
+    let text = std::fs::read_to_string(repo_root().join("examples/quickstart/main.hcl")).unwrap();
+    Project::with_main(&text)
+}
+
+fn no_panic(out: &Output) {
+    let err = stderr(out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}
+
+fn journal_lines(p: &Project) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(p.path().join(".decom/journal.jsonl")).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The journal's last entry is the closing one, and the lock is gone.
+fn closed_cleanly(p: &Project, closing: &str) {
+    let journal = journal_lines(p);
+    let last = journal.last().unwrap();
+    assert_eq!(last["event"], closing, "{journal:#?}");
+    assert!(!p.path().join(".decom/lock").exists(), "the lock is left");
+}
+
+/// Nothing after the quickstart's first wave: the apply stopped, it did
+/// not go on.
+fn only_the_first_wave_was_sent(sim: &TestSim) {
+    let sent = deletes(sim);
+    for later in ["DeleteService", "DeleteVpcConnector", "DeleteConnection"] {
+        assert!(!sent.iter().any(|op| op == later), "{sent:?}");
+    }
+}
+
+fn deletes(sim: &TestSim) -> Vec<String> {
+    sim.audit()
+        .into_iter()
+        .filter(|e| e.operation.starts_with("Delete"))
+        .map(|e| e.operation)
+        .collect()
+}
+
+/// `decom ARGS` in `p` against `endpoint`, stdout and stderr piped.
+fn spawn(p: &Project, sim: &TestSim, endpoint: &str, args: &[&str]) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("decom"))
+        .current_dir(p.path())
+        .args(args)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn signal(child: &Child, name: &str) {
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args([name, &pid]).status().unwrap();
+    assert!(sent.success());
+}
+
+/// Waits for `child` until the deadline; kills it and fails after.
+fn wait_or_kill(mut child: Child) -> Output {
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "decom did not stop within {DEADLINE:?}\n{}\n{}",
+                stdout(&out),
+                stderr(&out)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Stderr lines as they come (a thread reads them).
+struct Lines {
+    rx: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Lines {
+    fn of(stream: ChildStderr) -> Lines {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Lines {
+            rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits (bounded) for a line containing `needle`.
+    fn wait_for(&mut self, needle: &str) {
+        let deadline = Instant::now() + DEADLINE;
+        while !self.seen.iter().any(|l| l.contains(needle)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => panic!("stderr never said {needle:?}:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+
+    fn rest(mut self) -> String {
+        self.seen.extend(self.rx.iter());
+        self.seen.join("\n")
+    }
+}
+
+/// Waits (bounded) until `count` reaches `n`.
+fn wait_until(count: &AtomicUsize, n: usize) {
+    let start = Instant::now();
+    while count.load(Ordering::SeqCst) < n {
+        assert!(start.elapsed() < DEADLINE, "only {count:?} of {n}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A proxy in front of the simulator that holds some requests unanswered.
+
+/// One HTTP/1.1 message: its bytes and its head.
+struct Message {
+    bytes: Vec<u8>,
+    head: String,
+}
+
+/// Reads one message with a Content-Length body (all the SDK and the
+/// simulator send); `None` at the end of the stream.
+fn read_message(reader: &mut impl BufRead) -> Option<Message> {
+    let mut bytes = Vec::new();
+    loop {
+        let before = bytes.len();
+        if reader.read_until(b'\n', &mut bytes).ok()? == 0 {
+            return None;
+        }
+        if &bytes[before..] == b"\r\n" {
+            break;
+        }
+    }
+    let head = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+    let start = bytes.len();
+    bytes.resize(start + length, 0);
+    reader.read_exact(&mut bytes[start..]).ok()?;
+    Some(Message { bytes, head })
+}
+
+/// Starts a proxy to `upstream` that never answers the requests `hold`
+/// picks (it keeps their connection open until the client drops it);
+/// returns its URL and how many it holds.
+fn holding_proxy(upstream: &str, hold: fn(&str) -> bool) -> (String, Arc<AtomicUsize>) {
+    let upstream: SocketAddr = upstream.trim_start_matches("http://").parse().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let held = Arc::new(AtomicUsize::new(0));
+    let counter = held.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let held = counter.clone();
+            std::thread::spawn(move || serve(client, upstream, hold, &held));
+        }
+    });
+    (url, held)
+}
+
+fn serve(client: TcpStream, upstream: SocketAddr, hold: fn(&str) -> bool, held: &AtomicUsize) {
+    let mut reader = BufReader::new(client.try_clone().unwrap());
+    let mut client = client;
+    while let Some(request) = read_message(&mut reader) {
+        if hold(&request.head) {
+            held.fetch_add(1, Ordering::SeqCst);
+            // Until the client gives up on it.
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            return;
+        }
+        let mut up = TcpStream::connect(upstream).unwrap();
+        up.write_all(&request.bytes).unwrap();
+        let Some(response) = read_message(&mut BufReader::new(up)) else {
+            return;
+        };
+        if client.write_all(&response.bytes).is_err() {
+            return;
+        }
+    }
+}
+
+/// Delete* in any of the three protocols (a JSON target or HTTP DELETE).
+fn is_delete(head: &str) -> bool {
+    head.starts_with("delete ")
+        || head.contains("x-amz-target: apprunner.delete")
+        || head.contains("x-amz-target: overtureservice.delete")
+}
+
+fn everything(_head: &str) -> bool {
+    true
+}
+
+// ---------------------------------------------------------------------------
+// Environment
+
+#[test]
+fn an_environment_variable_that_is_not_utf8_is_ignored() {
+    let p = quickstart_project();
+    let out = p
+        .decom(&["validate", "."])
+        .env("JUNK", OsStr::from_bytes(b"\xff\xfe"))
+        .output()
+        .unwrap();
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("Valid: 6 resources"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_decom_var_that_is_not_utf8_is_a_one_line_error_naming_it() {
+    let p = quickstart_project();
+    let out = p
+        .decom(&["validate", "."])
+        .env("DECOM_VAR_env", OsStr::from_bytes(b"prod\xff"))
+        .output()
+        .unwrap();
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("DECOM_VAR_env") && err.contains("UTF-8"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// A closed stdout
+
+#[test]
+fn show_json_into_a_closed_pipe_stops_without_a_panic() {
+    // Big enough (some 190 KB of JSON) that decom is still writing when
+    // the reader goes away, whatever the timing.
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_supplychain_instance" "i" {
+  count = 300
+  name  = "plan-${count.index}"
+}
+"#,
+    );
+    let planned = p
+        .decom(&["plan", "--sandbox", "--out", "plan.bin"])
+        .output()
+        .unwrap();
+    assert_eq!(planned.status.code(), Some(0), "{}", stderr(&planned));
+
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("decom"))
+        .current_dir(p.path())
+        .args(["show", "plan.bin", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert_eq!(first.trim(), "{");
+    drop(reader); // `| head -1`
+    let out = wait_or_kill(child);
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stdout was closed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_apply_whose_stdout_closes_stops_as_on_sigint_and_closes_the_journal() {
+    // Deletions take seconds: the first wave is still in progress when
+    // the reader goes away, and the next line decom writes finds it gone.
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.1,
+        initial_state: Some(SimState {
+            resources: quickstart_seed(),
+        }),
+        ..SimConfig::default()
+    });
+    let p = quickstart_project();
+    let mut child = spawn(
+        &p,
+        &sim,
+        &sim.endpoint_url(),
+        &["apply", ".", "--auto-approve", FAST],
+    );
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Deleting...") {
+        line.clear();
+        assert_ne!(
+            reader.read_line(&mut line).unwrap(),
+            0,
+            "no deletion started"
+        );
+    }
+    drop(reader); // `| head -N`
+    let out = wait_or_kill(child);
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Output closed: no new deletions start"),
+        "{}",
+        stderr(&out)
+    );
+    closed_cleanly(&p, "apply_interrupted");
+    only_the_first_wave_was_sent(&sim);
+}
+
+// ---------------------------------------------------------------------------
+// Signals
+
+fn realistic_quickstart_sim() -> TestSim {
+    // Realistic latencies: nothing finishes before the signal.
+    TestSim::with_config(SimConfig {
+        time_scale: 1.0,
+        initial_state: Some(SimState {
+            resources: quickstart_seed(),
+        }),
+        ..SimConfig::default()
+    })
+}
+
+#[test]
+fn sigterm_mid_apply_stops_like_sigint_and_exits_143() {
+    let sim = realistic_quickstart_sim();
+    let p = quickstart_project();
+    let mut child = spawn(
+        &p,
+        &sim,
+        &sim.endpoint_url(),
+        &["apply", ".", "--auto-approve", FAST],
+    );
+    let err = Lines::of(child.stderr.take().unwrap());
+    wait_for_journal(&p, "\"event\":\"deleting\"", 3);
+    signal(&child, "-TERM");
+    let out = wait_or_kill(child);
+    let err = err.rest();
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(
+        err.contains("SIGTERM received: no new deletions start"),
+        "{err}"
+    );
+    assert!(
+        err.contains("press Ctrl-C again to abort requests in flight"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).contains("Apply interrupted: 0 deleted, 0 failed, 0 skipped, 6 not finished."),
+        "{}",
+        stdout(&out)
+    );
+    closed_cleanly(&p, "apply_interrupted");
+    only_the_first_wave_was_sent(&sim);
+}
+
+#[test]
+fn a_second_sigterm_aborts_deletes_held_in_flight() {
+    let sim = realistic_quickstart_sim();
+    let (proxy, held) = holding_proxy(&sim.endpoint_url(), is_delete);
+    let p = quickstart_project();
+    let mut child = spawn(&p, &sim, &proxy, &["apply", ".", "--auto-approve", FAST]);
+    let mut err = Lines::of(child.stderr.take().unwrap());
+    wait_until(&held, 3); // the first wave's deletes, never answered
+    signal(&child, "-TERM");
+    err.wait_for("no new deletions start");
+    signal(&child, "-TERM");
+    let out = wait_or_kill(child);
+    let err = err.rest();
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(err.contains("aborting requests in flight"), "{err}");
+    closed_cleanly(&p, "apply_interrupted");
+    let aborted = journal_lines(&p)
+        .into_iter()
+        .filter(|e| {
+            e["event"] == "interrupted" && e["detail"].as_str().unwrap().contains("aborted")
+        })
+        .count();
+    assert_eq!(aborted, 3);
+    assert!(deletes(&sim).is_empty(), "the proxy let a delete through");
+}
+
+#[test]
+fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
+    let sim = realistic_quickstart_sim();
+    let (proxy, held) = holding_proxy(&sim.endpoint_url(), everything);
+    for (name, code) in [("-INT", 130), ("-TERM", 143)] {
+        let p = quickstart_project();
+        let before = held.load(Ordering::SeqCst);
+        let child = spawn(&p, &sim, &proxy, &["apply", ".", "--auto-approve", FAST]);
+        wait_until(&held, before + 1); // refreshing, and never answered
+        signal(&child, name);
+        let out = wait_or_kill(child);
+        no_panic(&out);
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("stopped; nothing was deleted"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!p.path().join(".decom").exists(), "nothing is left behind");
+    }
+}
+
+/// Waits (bounded) until the journal has `n` lines containing `needle`.
+fn wait_for_journal(p: &Project, needle: &str, n: usize) {
+    let path = p.path().join(".decom/journal.jsonl");
+    let start = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.matches(needle).count() >= n {
+            return;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "journal never had {n} x {needle}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Exit codes
+
+#[test]
+fn usage_errors_exit_1_and_help_and_version_exit_0_on_stdout() {
+    let p = quickstart_project();
+    for args in [
+        &["plan", "--detailed-exitcode", "--bogus"][..],
+        &["apply", "--parallelism", "0", "."],
+        &["frobnicate"],
+        &[],
+    ] {
+        let out = p.decom(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).is_empty(), "{args:?}");
+    }
+    for (args, expected) in [
+        (&["--help"][..], "Usage: decom"),
+        (&["--version"], "decom 0.1.0"),
+        (&["plan", "--help"], "--detailed-exitcode"),
+    ] {
+        let out = p.decom(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains(expected),
+            "{args:?}: {}",
+            stdout(&out)
+        );
+    }
+}
