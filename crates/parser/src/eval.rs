@@ -67,7 +67,8 @@ pub(crate) struct Scope {
     /// `for_each` itself).
     pub instance: Option<InstanceVars>,
     /// Variables bound by `for` expressions and `%{ for }` directives.
-    pub iter_vars: Vec<(String, Value)>,
+    /// Each with whether it is derived from a sensitive value.
+    pub iter_vars: Vec<(String, Value, bool)>,
 }
 
 impl Scope {
@@ -429,7 +430,10 @@ impl<'a> Evaluator<'a> {
     }
 
     fn bare_variable(&mut self, name: &str, span: Option<Span>, scope: &Scope) -> Eval {
-        if let Some((_, v)) = scope.iter_vars.iter().rev().find(|(n, _)| n == name) {
+        if let Some((_, v, sensitive)) = scope.iter_vars.iter().rev().find(|(n, ..)| n == name) {
+            if *sensitive {
+                self.taint.mark();
+            }
             return Ok(v.clone());
         }
         let (msg, help) = match name {
@@ -579,7 +583,9 @@ impl<'a> Evaluator<'a> {
                         }
                         strip_next = ford.endfor_expr.strip.strip_end();
                         let span = self.span(scope, &fe.collection_expr);
-                        let items = match self.eval(&fe.collection_expr, scope) {
+                        let (collection, sensitive) =
+                            self.sensitive_eval(&fe.collection_expr, scope);
+                        let items = match collection {
                             Ok(v) => match iter_pairs(&v) {
                                 Ok(Some(items)) => items,
                                 Ok(None) => {
@@ -607,8 +613,12 @@ impl<'a> Evaluator<'a> {
                         let key_var = fe.key_var.as_ref().map(|k| k.as_str().to_string());
                         let value_var = fe.value_var.as_str().to_string();
                         for (k, v) in items {
-                            let pushed =
-                                push_iter_vars(scope, key_var.as_deref(), &value_var, k, v);
+                            let pushed = push_iter_vars(
+                                scope,
+                                key_var.as_deref(),
+                                &value_var,
+                                (k, v, sensitive),
+                            );
                             self.template_into(&fe.template, scope, out, unknown, failed);
                             scope.iter_vars.truncate(scope.iter_vars.len() - pushed);
                             if *failed || out.len() > limits::MAX_VALUE_BYTES {
@@ -624,7 +634,8 @@ impl<'a> Evaluator<'a> {
 
     fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr, scope: &mut Scope) -> Eval {
         let span = self.span(scope, &f.intro.collection_expr);
-        let coll = self.eval(&f.intro.collection_expr, scope)?;
+        let (coll, sensitive) = self.sensitive_eval(&f.intro.collection_expr, scope);
+        let coll = coll?;
         let items = match iter_pairs(&coll) {
             Ok(Some(items)) => items,
             Ok(None) => return Ok(coll),
@@ -639,7 +650,7 @@ impl<'a> Evaluator<'a> {
         let mut budget = Budget::default();
         let whole = self.span(scope, f);
         for (k, v) in items {
-            let pushed = push_iter_vars(scope, key_var.as_deref(), &value_var, k, v);
+            let pushed = push_iter_vars(scope, key_var.as_deref(), &value_var, (k, v, sensitive));
             let res = self.for_item(f, scope, &mut list, &mut obj, &mut budget);
             scope.iter_vars.truncate(scope.iter_vars.len() - pushed);
             if let Err(ItemError::TooBig(why)) = res {
@@ -729,21 +740,22 @@ impl From<Reported> for ItemError {
     }
 }
 
+/// Binds the key / value variables of one iteration; `sensitive` when the
+/// collection is derived from a sensitive value.
 fn push_iter_vars(
     scope: &mut Scope,
     key_var: Option<&str>,
     value_var: &str,
-    k: Value,
-    v: Value,
+    (k, v, sensitive): (Value, Value, bool),
 ) -> usize {
     match key_var {
         Some(kv) => {
-            scope.iter_vars.push((kv.to_string(), k));
-            scope.iter_vars.push((value_var.to_string(), v));
+            scope.iter_vars.push((kv.to_string(), k, sensitive));
+            scope.iter_vars.push((value_var.to_string(), v, sensitive));
             2
         }
         None => {
-            scope.iter_vars.push((value_var.to_string(), v));
+            scope.iter_vars.push((value_var.to_string(), v, sensitive));
             1
         }
     }

@@ -48,7 +48,10 @@ impl<'a> Evaluator<'a> {
             return self.apply_ops(v, ops, scope);
         };
         let root = root.as_str();
-        if let Some((_, v)) = scope.iter_vars.iter().rev().find(|(n, _)| n == root) {
+        if let Some((_, v, sensitive)) = scope.iter_vars.iter().rev().find(|(n, ..)| n == root) {
+            if *sensitive {
+                self.taint.mark();
+            }
             let v = v.clone();
             return self.apply_ops(v, ops, scope);
         }

@@ -90,6 +90,17 @@ impl Evaluator<'_> {
         (out, sensitive)
     }
 
+    /// Evaluates `expr` as part of the current expression, also returning
+    /// whether `expr` itself is sensitive (for the variables a `for` binds
+    /// from it).
+    pub(crate) fn sensitive_eval(&mut self, expr: &Expression, scope: &mut Scope) -> (Eval, bool) {
+        let (v, sensitive) = self.isolated(|ev| ev.eval(expr, scope));
+        if sensitive {
+            self.taint.mark();
+        }
+        (v, sensitive)
+    }
+
     /// Ends the evaluation of `expr` (started with [`Taint::enter`]): a
     /// sensitive result has its strings collected, and the enclosing
     /// expression becomes sensitive too.
@@ -121,8 +132,9 @@ impl Evaluator<'_> {
     }
 }
 
-/// Whether `expr` only puts together values whose own expressions were
-/// collected already: a list or map literal, parentheses, or a string
+/// Whether `expr` only passes on or puts together values whose own
+/// expressions were collected already: a reference (a variable's values
+/// are hidden as such), a list or map literal, parentheses, or a string
 /// template of literal text and interpolations. Hiding just the sensitive
 /// parts keeps the rest readable (`"(sensitive)-web"`); a template with
 /// `%{if}` / `%{for}` can encode a sensitive value in its literal text, so
@@ -130,7 +142,11 @@ impl Evaluator<'_> {
 fn assembled_from_parts(expr: &Expression) -> bool {
     let no_directives = |t: &Template| t.iter().all(|e| !matches!(e, Element::Directive(_)));
     match expr {
-        Expression::Array(_) | Expression::Object(_) | Expression::Parenthesis(_) => true,
+        Expression::Traversal(_)
+        | Expression::Variable(_)
+        | Expression::Array(_)
+        | Expression::Object(_)
+        | Expression::Parenthesis(_) => true,
         Expression::StringTemplate(t) => no_directives(t),
         Expression::HeredocTemplate(h) => no_directives(&h.template),
         _ => false,
