@@ -82,6 +82,37 @@ fn doubling_locals_fail_fast_at_the_expression_with_little_memory() {
 }
 
 #[test]
+fn deep_nesting_is_a_short_diagnostic_not_a_crash_or_a_dump() {
+    let n = 100_000;
+    let p = Project::with_main(&format!(
+        "locals {{\n  x = {}1{}\n  y = {}1{}\n}}\n",
+        "(".repeat(n),
+        ")".repeat(n),
+        "[".repeat(n),
+        "]".repeat(n)
+    ));
+    let out = run_limited(&p, &["validate", "."]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        &err[..err.len().min(2_000)]
+    );
+    assert!(
+        err.contains("invalid nesting depth"),
+        "{}",
+        &err[..err.len().min(2_000)]
+    );
+    assert!(
+        err.contains("main.hcl:2:"),
+        "{}",
+        &err[..err.len().min(2_000)]
+    );
+    assert!(err.len() < 2_000, "{} bytes of diagnostics", err.len());
+}
+
+#[test]
 fn more_than_100000_resources_after_expansion_is_a_diagnostic_at_the_count() {
     let p = Project::with_main(
         r#"resource "aws_supplychain_instance" "a" {

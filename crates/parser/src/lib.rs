@@ -103,6 +103,7 @@ mod redaction;
 mod refs;
 mod resources;
 mod schema;
+mod snippet;
 mod suggest;
 mod taint;
 mod types;

@@ -183,3 +183,26 @@ fn a_manifest_without_resources_is_refused() {
     let d = load(&empty.path(), &VariableInputs::default()).unwrap_err();
     assert!(positions(&d)[0].0.contains("declares no resources"));
 }
+
+#[test]
+fn a_syntax_error_in_a_huge_line_renders_a_short_snippet() {
+    let n = 100_000;
+    let text = format!(
+        "locals {{\n  x = {}1{}\n}}\n{RESOURCE}",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let d = errs(&text);
+    let p = positions(&d);
+    assert!(p[0].0.contains("nesting depth"), "{p:#?}");
+    // The location is the file's, though only a cut of the line is shown.
+    assert_eq!(p[0].1, 2, "{p:#?}");
+    let rendered = d.render(false);
+    assert!(rendered.len() < 2_000, "{} bytes", rendered.len());
+    assert!(
+        rendered.contains(&format!("main.hcl:2:{}", p[0].2)),
+        "{rendered}"
+    );
+    let json = serde_json::to_string(&d.to_json()).unwrap();
+    assert!(json.len() < 2_000, "{} bytes", json.len());
+}
