@@ -202,6 +202,9 @@ pub(crate) struct Evaluator<'a> {
     /// Resources after expansion so far, bounded by
     /// [`crate::limits::MAX_RESOURCES`].
     pub resource_total: usize,
+    /// Expressions evaluated so far, bounded by
+    /// [`crate::limits::MAX_EVAL_STEPS`].
+    pub steps: u64,
 }
 
 /// The largest number of instances one block may expand to; beyond this a
@@ -242,6 +245,7 @@ impl<'a> Evaluator<'a> {
             taint: Default::default(),
             kept_bytes: 0,
             resource_total: 0,
+            steps: 0,
         }
     }
 
@@ -281,6 +285,7 @@ impl<'a> Evaluator<'a> {
                     )),
             ));
         }
+        self.take_step(expr, scope)?;
         self.depth += 1;
         let outer = self.taint.enter();
         let out = self.eval_inner(expr, scope);

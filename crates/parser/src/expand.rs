@@ -183,7 +183,8 @@ impl Evaluator<'_> {
         let mut scope = Scope::new(Some(a.file), Place::Resource, None);
         let ((v, deps), sensitive) =
             self.isolated(|ev| ev.collecting(|ev| ev.eval(a.expr, &mut scope)));
-        let v = v?;
+        // Every block keeps its own copy of the value (`each.value`).
+        let v = v.and_then(|v| self.keep(v, a.value_span()))?;
         if sensitive {
             return Err(self.report(
                 Diagnostic::error(

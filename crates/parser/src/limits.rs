@@ -7,7 +7,9 @@
 //! machine.
 
 use crate::diagnostic::Diagnostic;
-use crate::eval::{Eval, Evaluator, Reported};
+use hcl_edit::expr::Expression;
+
+use crate::eval::{Eval, Evaluator, Reported, Scope};
 use crate::source::Span;
 use crate::value::Value;
 
@@ -22,6 +24,11 @@ pub(crate) const MAX_RESOURCES: usize = 100_000;
 /// locals and identity attributes): many locals that each stay under
 /// [`MAX_VALUE_BYTES`] must not add up to gigabytes.
 pub(crate) const MAX_KEPT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The most expressions one load evaluates: nested `for` expressions over
+/// large lists can take hours without using much memory. A manifest of
+/// 100,000 resources needs a few million.
+pub(crate) const MAX_EVAL_STEPS: u64 = 20_000_000;
 
 /// The largest manifest file or `--var-file` read.
 pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -141,6 +148,27 @@ impl Evaluator<'_> {
             Ok(_) => Ok(v),
             Err(why) => Err(self.report(too_big(why, span))),
         }
+    }
+
+    /// Counts one evaluated expression; past [`MAX_EVAL_STEPS`] evaluation
+    /// stops (reported once, at the expression that passes the limit).
+    pub(crate) fn take_step(&mut self, expr: &Expression, scope: &Scope) -> Result<(), Reported> {
+        self.steps += 1;
+        if self.steps <= MAX_EVAL_STEPS {
+            return Ok(());
+        }
+        if self.steps > MAX_EVAL_STEPS + 1 {
+            return Err(Reported);
+        }
+        let span = self.span(scope, expr);
+        Err(self.report(
+            Diagnostic::error(
+                format!("evaluating the manifest takes more than {MAX_EVAL_STEPS} steps"),
+                span,
+            )
+            .with_label("gave up here")
+            .with_help("look for `for` expressions nested over large lists"),
+        ))
     }
 
     /// Reports a value over the limits at `span`.

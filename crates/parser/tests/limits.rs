@@ -206,3 +206,30 @@ fn a_syntax_error_in_a_huge_line_renders_a_short_snippet() {
     let json = serde_json::to_string(&d.to_json()).unwrap();
     assert!(json.len() < 2_000, "{} bytes", json.len());
 }
+
+#[test]
+fn nested_for_expressions_over_large_lists_stop_after_a_bounded_number_of_steps() {
+    // 10,000 x 10,000 iterations: small values, hours of work unbounded.
+    let d = errs(&format!(
+        "locals {{\n  l = split(\"\", \"{}\")\n  x = [for a in local.l : length([for b in local.l : b])]\n}}\n{RESOURCE}",
+        "x".repeat(10_000)
+    ));
+    let p = positions(&d);
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert!(p[0].0.contains("steps"), "{p:#?}");
+    assert_eq!(p[0].1, 3, "{p:#?}");
+}
+
+#[test]
+fn the_same_large_for_each_in_many_blocks_is_bounded_in_total() {
+    let mut text = doubling_locals(19).replace(RESOURCE, "");
+    for i in 0..200 {
+        text.push_str(&format!(
+            "resource \"aws_supplychain_instance\" \"r{i}\" {{\n  for_each = {{ k = local.b18 }}\n  name = \"r{i}\"\n}}\n"
+        ));
+    }
+    let d = errs(&text);
+    let p = positions(&d);
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert!(p[0].0.contains("add up to more than 64 MiB"), "{p:#?}");
+}
