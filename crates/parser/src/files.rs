@@ -4,7 +4,9 @@
 //! turns a path (a directory of `*.hcl` files, sorted by name and read
 //! non-recursively, or a single file) into [`SourceFile`]s in a
 //! [`SourceMap`], stripping a UTF-8 BOM and reporting unreadable paths,
-//! empty directories and non-UTF-8 bytes as diagnostics.
+//! empty directories, files that are not regular files or are over 64 MiB
+//! (refused before reading, so a FIFO or `/dev/zero` cannot hang or fill
+//! memory) and non-UTF-8 bytes as diagnostics.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

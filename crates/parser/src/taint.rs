@@ -60,20 +60,20 @@ impl Taint<'_> {
     /// Adds the text leaves of `v`; `false` when that passes the bound.
     fn collect(&mut self, v: &Value) -> bool {
         match v {
-            Value::String(s) => self.add(s.clone()),
-            Value::Number(n) => self.add(format_number(*n)),
+            Value::String(s) => self.add(s),
+            Value::Number(n) => self.add(&format_number(*n)),
             Value::List(items) => items.iter().all(|item| self.collect(item)),
             Value::Object(map) => map.values().all(|item| self.collect(item)),
             Value::Null | Value::Bool(_) | Value::Unknown(_) => true,
         }
     }
 
-    fn add(&mut self, text: String) -> bool {
-        if text.chars().count() < MIN_HIDDEN_LEN || self.strings.contains(&text) {
+    fn add(&mut self, text: &str) -> bool {
+        if text.chars().count() < MIN_HIDDEN_LEN || self.strings.contains(text) {
             return true;
         }
         self.bytes = self.bytes.saturating_add(text.len());
-        self.strings.insert(text);
+        self.strings.insert(text.to_string());
         self.bytes <= MAX_KEPT_BYTES
     }
 }
