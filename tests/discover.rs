@@ -528,7 +528,7 @@ fn sandbox_and_bad_filters_are_refused_with_one_line() {
 }
 
 #[test]
-fn nothing_matched_is_a_valid_empty_manifest() {
+fn nothing_matched_writes_a_manifest_that_validate_refuses_as_empty() {
     let sim = TestSim::start(account());
     let run = ok(&sim, &["--name-regex", "^nothing-is-called-this$"]);
     assert!(addresses(&run.hcl).is_empty());
@@ -538,7 +538,13 @@ fn nothing_matched_is_a_valid_empty_manifest() {
     let p = Project::new();
     p.write("teardown.hcl", &run.hcl);
     let out = p.decom(&["validate", "teardown.hcl"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Empty input is an error, never "No changes" (DESIGN section 12).
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("declares no resources"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -54,6 +54,7 @@ fn manifest(nodes: &[&str], deps: &[(&str, &str, &str, usize)]) -> Manifest {
                     kind: IdentityKind::Name,
                     value: Knowable::Known(address.name.clone()),
                     span: span_at(1),
+                    sensitive: false,
                 },
                 delete_timeout: Duration::from_secs(60),
                 address,
@@ -70,6 +71,7 @@ fn manifest(nodes: &[&str], deps: &[(&str, &str, &str, usize)]) -> Manifest {
         providers: Vec::new(),
         variables: Vec::new(),
         resources,
+        sensitive_values: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Diagnostics: errors pointing at the manifest, rendered for a terminal
 //! (snippet + caret, via miette) or as JSON.
 
+use crate::snippet::{ceil_boundary, floor_boundary, Window};
 use crate::source::{Location, SourceMap, Span};
 
 /// One problem in the manifest.
@@ -79,17 +80,13 @@ impl Diagnostics {
             .collect()
     }
 
+    /// The line of `span`'s start (cut around the span when long).
     fn source_line(&self, span: Span) -> String {
         let text = &self.sources.file(span.file).text;
-        let mut start = span.start.min(text.len());
-        while start > 0 && !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string()
+        let start = floor_boundary(text, span.start);
+        let end = ceil_boundary(text, span.end.max(start));
+        let window = Window::around(String::new(), text, start, end);
+        window.span_line(window.span(start, end).0).to_string()
     }
 
     /// Renders every diagnostic for a terminal: `error: message`, the

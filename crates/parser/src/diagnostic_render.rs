@@ -10,16 +10,17 @@ use std::fmt;
 
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    NamedSource, SourceCode, ThemeCharacters, ThemeStyles,
+    SourceCode, ThemeCharacters, ThemeStyles,
 };
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::snippet::{ceil_boundary, floor_boundary, Window};
 
 /// One diagnostic in the shape miette wants.
 #[derive(Debug)]
 struct Rendered {
     message: String,
-    source: Option<NamedSource<String>>,
+    source: Option<Window>,
     label: Option<LabeledSpan>,
     help: Option<String>,
 }
@@ -50,22 +51,6 @@ impl MietteDiagnostic for Rendered {
     }
 }
 
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 fn to_rendered(diags: &Diagnostics, d: &Diagnostic) -> Rendered {
     let mut r = Rendered {
         message: d.message.clone(),
@@ -78,14 +63,12 @@ fn to_rendered(diags: &Diagnostics, d: &Diagnostic) -> Rendered {
             let text = &file.text;
             let start = floor_boundary(text, span.start);
             let end = ceil_boundary(text, span.end.max(start));
-            r.source = Some(NamedSource::new(
-                file.path.display().to_string(),
-                text.clone(),
-            ));
+            let window = Window::around(file.path.display().to_string(), text, start, end);
             r.label = Some(LabeledSpan::new_primary_with_span(
                 Some(d.label.clone().unwrap_or_else(|| "here".to_string())),
-                (start, end - start),
+                window.span(start, end),
             ));
+            r.source = Some(window);
         }
     }
     r

@@ -21,6 +21,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use crate::decls::{span_of, Decls};
 use crate::diagnostic::Diagnostic;
 use crate::fasthash::FastMap;
+use crate::limits::{self, Budget, TooBig};
 use crate::manifest::Address;
 use crate::resource_type::ResourceType;
 use crate::source::{FileId, SourceMap, Span};
@@ -66,7 +67,8 @@ pub(crate) struct Scope {
     /// `for_each` itself).
     pub instance: Option<InstanceVars>,
     /// Variables bound by `for` expressions and `%{ for }` directives.
-    pub iter_vars: Vec<(String, Value)>,
+    /// Each with whether it is derived from a sensitive value.
+    pub iter_vars: Vec<(String, Value, bool)>,
 }
 
 impl Scope {
@@ -163,8 +165,13 @@ impl IdAttr {
 pub(crate) type ExpansionResult = Result<(Rc<Expansion>, Vec<FoundDep>), Reported>;
 
 /// A memoized, evaluated identity attribute (`arn` / `id` / `name`) of one
-/// instance: `None` when the block does not set it.
-pub(crate) type AttrResult = Option<(Eval, Vec<FoundDep>)>;
+/// instance, with whether it is derived from a sensitive value: `None` when
+/// the block does not set it.
+pub(crate) type AttrResult = Option<(Eval, Vec<FoundDep>, bool)>;
+
+/// A memoized local: its value, the resource instances it references, and
+/// whether it is derived from a sensitive value.
+pub(crate) type LocalResult = (Eval, Vec<Address>, bool);
 
 /// Owns the declarations and everything evaluated from them so far.
 pub(crate) struct Evaluator<'a> {
@@ -174,8 +181,8 @@ pub(crate) struct Evaluator<'a> {
     /// Resolved variable values (see `variables`).
     pub variables: FastMap<&'a str, Eval>,
     pub local_index: FastMap<&'a str, usize>,
-    /// Per local: value and the resource instances it references.
-    pub local_state: Vec<Slot<(Eval, Vec<Address>)>>,
+    /// Per local: value, the resource instances it references, taint.
+    pub local_state: Vec<Slot<LocalResult>>,
     pub resource_index: FastMap<(ResourceType, &'a str), usize>,
     /// Per resource block: its instances, plus the dependencies of its
     /// `count` / `for_each` expression.
@@ -187,11 +194,22 @@ pub(crate) struct Evaluator<'a> {
     /// Stack of dependency collectors; references are recorded into the
     /// innermost one.
     pub sinks: Vec<Vec<FoundDep>>,
+    /// Sensitive-value tracking (see `taint`).
+    pub taint: crate::taint::Taint<'a>,
+    /// Bytes of evaluated values kept (memoized), bounded by
+    /// [`crate::limits::MAX_KEPT_BYTES`].
+    pub kept_bytes: usize,
+    /// Resources after expansion so far, bounded by
+    /// [`crate::limits::MAX_RESOURCES`].
+    pub resource_total: usize,
+    /// Expressions evaluated so far, bounded by
+    /// [`crate::limits::MAX_EVAL_STEPS`].
+    pub steps: u64,
 }
 
 /// The largest number of instances one block may expand to; beyond this a
 /// typo in `count` would exhaust memory.
-pub(crate) const MAX_INSTANCES: usize = 100_000;
+pub(crate) const MAX_INSTANCES: usize = crate::limits::MAX_RESOURCES;
 
 /// The deepest expression nesting / reference chain evaluated before
 /// giving up with a diagnostic (instead of overflowing the stack).
@@ -224,6 +242,10 @@ impl<'a> Evaluator<'a> {
             attr_memo: FastMap::with_capacity_and_hasher(decls_len * 2, Default::default()),
             sinks: Vec::new(),
             depth: 0,
+            taint: Default::default(),
+            kept_bytes: 0,
+            resource_total: 0,
+            steps: 0,
         }
     }
 
@@ -263,8 +285,11 @@ impl<'a> Evaluator<'a> {
                     )),
             ));
         }
+        self.take_step(expr, scope)?;
         self.depth += 1;
+        let outer = self.taint.enter();
         let out = self.eval_inner(expr, scope);
+        let out = self.leave_taint(outer, expr, scope, out);
         self.depth -= 1;
         out
     }
@@ -280,13 +305,22 @@ impl<'a> Evaluator<'a> {
                     Diagnostic::error("number out of range", span).with_label("too large"),
                 )),
             },
-            Expression::String(s) => Ok(Value::String(s.value().clone())),
+            Expression::String(s) => match limits::check_bytes(s.value().len()) {
+                Ok(()) => Ok(Value::String(s.value().clone())),
+                Err(why) => Err(self.too_big(why, span)),
+            },
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 let mut failed = false;
+                let mut budget = Budget::default();
                 for item in items.iter() {
                     match self.eval(item, scope) {
-                        Ok(v) => out.push(v),
+                        Ok(v) => {
+                            if let Err(why) = budget.add(None, &v) {
+                                return Err(self.too_big(why, span));
+                            }
+                            out.push(v)
+                        }
                         Err(_) => failed = true,
                     }
                 }
@@ -299,6 +333,7 @@ impl<'a> Evaluator<'a> {
             Expression::Object(obj) => {
                 let mut out = BTreeMap::new();
                 let mut failed = false;
+                let mut budget = Budget::default();
                 for (k, v) in obj.iter() {
                     let key = match k {
                         ObjectKey::Ident(id) => Ok(id.as_str().to_string()),
@@ -307,6 +342,9 @@ impl<'a> Evaluator<'a> {
                     let val = self.eval(v.expr(), scope);
                     match (key, val) {
                         (Ok(k), Ok(v)) => {
+                            if let Err(why) = budget.add(Some(&k), &v) {
+                                return Err(self.too_big(why, span));
+                            }
                             out.insert(k, v);
                         }
                         _ => failed = true,
@@ -318,14 +356,14 @@ impl<'a> Evaluator<'a> {
                     Ok(Value::Object(out))
                 }
             }
-            Expression::StringTemplate(t) => self.template(t, scope),
+            Expression::StringTemplate(t) => self.template(t, scope, span),
             Expression::HeredocTemplate(h) => {
                 let v = if h.indent().is_some() {
                     let mut owned = (**h).clone();
                     owned.dedent();
-                    self.template(&owned.template, scope)
+                    self.template(&owned.template, scope, span)
                 } else {
-                    self.template(&h.template, scope)
+                    self.template(&h.template, scope, span)
                 };
                 v.map(|v| match v {
                     Value::String(s) => Value::String(s.replace("\r\n", "\n")),
@@ -397,7 +435,10 @@ impl<'a> Evaluator<'a> {
     }
 
     fn bare_variable(&mut self, name: &str, span: Option<Span>, scope: &Scope) -> Eval {
-        if let Some((_, v)) = scope.iter_vars.iter().rev().find(|(n, _)| n == name) {
+        if let Some((_, v, sensitive)) = scope.iter_vars.iter().rev().find(|(n, ..)| n == name) {
+            if *sensitive {
+                self.taint.mark();
+            }
             return Ok(v.clone());
         }
         let (msg, help) = match name {
@@ -433,14 +474,23 @@ impl<'a> Evaluator<'a> {
         ))
     }
 
-    fn template(&mut self, t: &Template, scope: &mut Scope) -> Eval {
+    /// A string template; `span` is the whole template's, where a result
+    /// over the size limit is reported.
+    fn template(&mut self, t: &Template, scope: &mut Scope, span: Option<Span>) -> Eval {
         let mut out = String::new();
         let mut unknown: Option<String> = None;
         let mut failed = false;
         self.template_into(t, scope, &mut out, &mut unknown, &mut failed);
+        if out.len() > limits::MAX_VALUE_BYTES {
+            // Stopped early: report once, at the template that grew too big.
+            return Err(self.too_big(TooBig::Size, span));
+        }
         finish_template(out, unknown, failed)
     }
 
+    /// Appends the text of `t` to `out`. Stops (without reporting) as soon
+    /// as `out` passes the size limit, which `template` reports: every
+    /// value is within the limit, so `out` never grows past twice it.
     fn template_into(
         &mut self,
         t: &Template,
@@ -451,6 +501,10 @@ impl<'a> Evaluator<'a> {
     ) {
         let mut strip_next = false;
         for el in t.iter() {
+            if out.len() > limits::MAX_VALUE_BYTES {
+                *failed = true;
+                return;
+            }
             match el {
                 Element::Literal(s) => {
                     let s: &str = s.value();
@@ -534,7 +588,9 @@ impl<'a> Evaluator<'a> {
                         }
                         strip_next = ford.endfor_expr.strip.strip_end();
                         let span = self.span(scope, &fe.collection_expr);
-                        let items = match self.eval(&fe.collection_expr, scope) {
+                        let (collection, sensitive) =
+                            self.sensitive_eval(&fe.collection_expr, scope);
+                        let items = match collection {
                             Ok(v) => match iter_pairs(&v) {
                                 Ok(Some(items)) => items,
                                 Ok(None) => {
@@ -562,11 +618,16 @@ impl<'a> Evaluator<'a> {
                         let key_var = fe.key_var.as_ref().map(|k| k.as_str().to_string());
                         let value_var = fe.value_var.as_str().to_string();
                         for (k, v) in items {
-                            let pushed =
-                                push_iter_vars(scope, key_var.as_deref(), &value_var, k, v);
+                            let pushed = push_iter_vars(
+                                scope,
+                                key_var.as_deref(),
+                                &value_var,
+                                (k, v, sensitive),
+                            );
                             self.template_into(&fe.template, scope, out, unknown, failed);
                             scope.iter_vars.truncate(scope.iter_vars.len() - pushed);
-                            if *failed {
+                            if *failed || out.len() > limits::MAX_VALUE_BYTES {
+                                *failed = true;
                                 break;
                             }
                         }
@@ -578,7 +639,8 @@ impl<'a> Evaluator<'a> {
 
     fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr, scope: &mut Scope) -> Eval {
         let span = self.span(scope, &f.intro.collection_expr);
-        let coll = self.eval(&f.intro.collection_expr, scope)?;
+        let (coll, sensitive) = self.sensitive_eval(&f.intro.collection_expr, scope);
+        let coll = coll?;
         let items = match iter_pairs(&coll) {
             Ok(Some(items)) => items,
             Ok(None) => return Ok(coll),
@@ -590,11 +652,16 @@ impl<'a> Evaluator<'a> {
         let value_var = f.intro.value_var.as_str().to_string();
         let mut list = Vec::new();
         let mut obj = BTreeMap::new();
+        let mut budget = Budget::default();
+        let whole = self.span(scope, f);
         for (k, v) in items {
-            let pushed = push_iter_vars(scope, key_var.as_deref(), &value_var, k, v);
-            let res = self.for_item(f, scope, &mut list, &mut obj);
+            let pushed = push_iter_vars(scope, key_var.as_deref(), &value_var, (k, v, sensitive));
+            let res = self.for_item(f, scope, &mut list, &mut obj, &mut budget);
             scope.iter_vars.truncate(scope.iter_vars.len() - pushed);
-            res?;
+            if let Err(ItemError::TooBig(why)) = res {
+                return Err(self.too_big(why, whole));
+            }
+            res.map_err(|_| Reported)?;
         }
         Ok(if f.key_expr.is_some() {
             Value::Object(obj)
@@ -609,22 +676,29 @@ impl<'a> Evaluator<'a> {
         scope: &mut Scope,
         list: &mut Vec<Value>,
         obj: &mut BTreeMap<String, Value>,
-    ) -> Result<(), Reported> {
+        budget: &mut Budget,
+    ) -> Result<(), ItemError> {
         if let Some(cond) = &f.cond {
             let span = self.span(scope, &cond.expr);
             match self.eval(&cond.expr, scope)? {
                 Value::Bool(true) => {}
                 Value::Bool(false) => return Ok(()),
                 other => {
-                    return Err(self.report(type_error("`for` condition", "bool", &other, span)))
+                    return Err(self
+                        .report(type_error("`for` condition", "bool", &other, span))
+                        .into())
                 }
             }
         }
         let value = self.eval(&f.value_expr, scope)?;
         match &f.key_expr {
-            None => list.push(value),
+            None => {
+                budget.add(None, &value).map_err(ItemError::TooBig)?;
+                list.push(value)
+            }
             Some(ke) => {
                 let key = self.object_key(ke, scope)?;
+                budget.add(Some(&key), &value).map_err(ItemError::TooBig)?;
                 if f.grouping {
                     if let Value::List(l) =
                         obj.entry(key).or_insert_with(|| Value::List(Vec::new()))
@@ -640,14 +714,16 @@ impl<'a> Evaluator<'a> {
                     std::collections::btree_map::Entry::Occupied(o) => {
                         let key = o.key().clone();
                         let span = self.span(scope, ke);
-                        return Err(self.report(
-                            Diagnostic::error(
-                                format!("duplicate key \"{key}\" in `for` expression"),
-                                span,
+                        return Err(self
+                            .report(
+                                Diagnostic::error(
+                                    format!("duplicate key \"{key}\" in `for` expression"),
+                                    span,
+                                )
+                                .with_label("produced twice")
+                                .with_help("use `...` after the value to group values by key"),
                             )
-                            .with_label("produced twice")
-                            .with_help("use `...` after the value to group values by key"),
-                        ));
+                            .into());
                     }
                 }
             }
@@ -656,21 +732,35 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// Why one item of a `for` expression failed.
+enum ItemError {
+    Reported(Reported),
+    /// The result would pass the size limit: reported at the whole `for`.
+    TooBig(TooBig),
+}
+
+impl From<Reported> for ItemError {
+    fn from(r: Reported) -> Self {
+        ItemError::Reported(r)
+    }
+}
+
+/// Binds the key / value variables of one iteration; `sensitive` when the
+/// collection is derived from a sensitive value.
 fn push_iter_vars(
     scope: &mut Scope,
     key_var: Option<&str>,
     value_var: &str,
-    k: Value,
-    v: Value,
+    (k, v, sensitive): (Value, Value, bool),
 ) -> usize {
     match key_var {
         Some(kv) => {
-            scope.iter_vars.push((kv.to_string(), k));
-            scope.iter_vars.push((value_var.to_string(), v));
+            scope.iter_vars.push((kv.to_string(), k, sensitive));
+            scope.iter_vars.push((value_var.to_string(), v, sensitive));
             2
         }
         None => {
-            scope.iter_vars.push((value_var.to_string(), v));
+            scope.iter_vars.push((value_var.to_string(), v, sensitive));
             1
         }
     }

@@ -8,11 +8,13 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::decls::Attr;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{
     format_number, type_error, Evaluator, Expansion, FoundDep, Place, Reported, Scope, Slot,
     MAX_INSTANCES,
 };
+use crate::limits::MAX_RESOURCES;
 use crate::value::Value;
 
 impl Evaluator<'_> {
@@ -43,7 +45,9 @@ impl Evaluator<'_> {
         if let Some(s) = self.expansions.get_mut(idx) {
             *s = Slot::InProgress;
         }
-        let result = self.compute_expansion(idx);
+        let result = self
+            .compute_expansion(idx)
+            .and_then(|(e, deps)| self.count_resources(idx, &e).map(|()| (e, deps)));
         let out = result.as_ref().map(|(e, _)| e.clone()).map_err(|r| *r);
         if let Some(s) = self.expansions.get_mut(idx) {
             *s = Slot::Done(result);
@@ -81,10 +85,9 @@ impl Evaluator<'_> {
                 ),
             )),
             (Some(c), None) => {
-                let mut scope = Scope::new(Some(c.file), Place::Resource, None);
-                let (v, deps) = self.collecting(|ev| ev.eval(c.expr, &mut scope));
+                let (v, deps) = self.expansion_value(c)?;
                 let span = c.value_span();
-                let n = match v? {
+                let n = match v {
                     Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => n,
                     Value::Number(n) => {
                         return Err(self.report(
@@ -117,10 +120,9 @@ impl Evaluator<'_> {
                 Ok((Rc::new(Expansion::Count(n as usize)), deps))
             }
             (None, Some(f)) => {
-                let mut scope = Scope::new(Some(f.file), Place::Resource, None);
-                let (v, deps) = self.collecting(|ev| ev.eval(f.expr, &mut scope));
+                let (v, deps) = self.expansion_value(f)?;
                 let span = f.value_span();
-                let items: Vec<(String, Value)> = match v? {
+                let items: Vec<(String, Value)> = match v {
                     Value::Object(o) => o.into_iter().collect(),
                     Value::List(l) => {
                         let mut out = Vec::with_capacity(l.len());
@@ -172,6 +174,62 @@ impl Evaluator<'_> {
                 Ok((Rc::new(Expansion::Each(keyed, index)), deps))
             }
         }
+    }
+
+    /// Evaluates `count` / `for_each`. A value derived from a sensitive
+    /// variable is refused, as in Terraform: it would become instance
+    /// keys, which every message and file shows.
+    fn expansion_value(&mut self, a: Attr<'_>) -> Result<(Value, Vec<FoundDep>), Reported> {
+        let mut scope = Scope::new(Some(a.file), Place::Resource, None);
+        let ((v, deps), sensitive) =
+            self.isolated(|ev| ev.collecting(|ev| ev.eval(a.expr, &mut scope)));
+        // Every block keeps its own copy of the value (`each.value`).
+        let v = v.and_then(|v| self.keep(v, a.value_span()))?;
+        if sensitive {
+            return Err(self.report(
+                Diagnostic::error(
+                    format!("`{}` is derived from a sensitive variable", a.key),
+                    a.value_span(),
+                )
+                .with_label("sensitive")
+                .with_help(format!(
+                    "`{}` decides resource addresses, which are shown everywhere; build it from values that are not sensitive",
+                    a.key
+                )),
+            ));
+        }
+        Ok((v, deps))
+    }
+
+    /// Adds block `idx`'s instances to the manifest's total, refusing more
+    /// than [`MAX_RESOURCES`] (reported once, at the block that passes it).
+    fn count_resources(&mut self, idx: usize, exp: &Expansion) -> Result<(), Reported> {
+        let before = self.resource_total;
+        self.resource_total = before.saturating_add(exp.len());
+        if self.resource_total <= MAX_RESOURCES {
+            return Ok(());
+        }
+        if before > MAX_RESOURCES {
+            return Err(Reported);
+        }
+        let Some(decl) = self.decls.resources.get(idx) else {
+            return Err(Reported);
+        };
+        let span = decl
+            .attr("count")
+            .or(decl.attr("for_each"))
+            .and_then(|a| a.value_span())
+            .or(Some(decl.span));
+        Err(self.report(
+            Diagnostic::error(
+                format!("the manifest has more than {MAX_RESOURCES} resources after count / for_each expansion"),
+                span,
+            )
+            .with_label(format!("{} resource(s) here pass the limit", exp.len()))
+            .with_help(format!(
+                "a manifest may have at most {MAX_RESOURCES} resources; split the teardown into several manifests"
+            )),
+        ))
     }
 
     fn unknown_expansion(

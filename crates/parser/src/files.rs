@@ -4,11 +4,15 @@
 //! turns a path (a directory of `*.hcl` files, sorted by name and read
 //! non-recursively, or a single file) into [`SourceFile`]s in a
 //! [`SourceMap`], stripping a UTF-8 BOM and reporting unreadable paths,
-//! empty directories and non-UTF-8 bytes as diagnostics.
+//! empty directories, files that are not regular files or are over 64 MiB
+//! (refused before reading, so a FIFO or `/dev/zero` cannot hang or fill
+//! memory) and non-UTF-8 bytes as diagnostics.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+use crate::limits::MAX_FILE_BYTES;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 const BOM: &str = "\u{feff}";
@@ -56,7 +60,10 @@ pub(crate) fn read_manifest(
     if paths.is_empty() {
         diags.push(
             Diagnostic::error(
-                format!("no *.hcl files in directory `{}`", path.display()),
+                format!(
+                    "no *.hcl files in directory `{}`: the manifest declares no resources",
+                    path.display()
+                ),
                 None,
             )
             .with_help("put the manifest in files ending in .hcl, or pass the file itself"),
@@ -101,16 +108,57 @@ pub(crate) fn read_one(
     sources: &mut SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FileId> {
-    match std::fs::read(path) {
+    match read_bounded(path) {
         Ok(bytes) => add_bytes(path, bytes, sources, diags),
-        Err(e) => {
+        Err(why) => {
             diags.push(Diagnostic::error(
-                format!("cannot read `{}`: {e}", path.display()),
+                format!("cannot read `{}`: {why}", path.display()),
                 None,
             ));
             None
         }
     }
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`]. Anything
+/// else (a FIFO that would block, `/dev/zero` that never ends, a
+/// directory, a huge file) is refused from its metadata before it is
+/// opened; the read itself is bounded too, for a file that grows (or is
+/// swapped) after the check.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    check_metadata(&std::fs::metadata(path).map_err(|e| e.to_string())?)?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    check_metadata(&file.metadata().map_err(|e| e.to_string())?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+fn check_metadata(meta: &std::fs::Metadata) -> Result<(), String> {
+    if meta.is_dir() {
+        return Err("it is a directory, not a file".to_string());
+    }
+    if !meta.is_file() {
+        return Err(
+            "it is not a regular file (a pipe, a device or a socket); give a file".to_string(),
+        );
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(())
+}
+
+fn too_large() -> String {
+    format!(
+        "the file is larger than {} MiB",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
 
 /// Adds the bytes of one file, read from `path` or handed in by

@@ -13,6 +13,7 @@ use hcl_edit::expr::FuncCall;
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::{format_number, template_string, Eval, Evaluator, Reported, Scope};
+use crate::limits::{self, Budget};
 use crate::source::Span;
 use crate::suggest;
 use crate::value::Value;
@@ -98,10 +99,18 @@ impl Evaluator<'_> {
         let mut args = Vec::with_capacity(call.args.len());
         let mut arg_spans: Vec<Option<Span>> = Vec::with_capacity(call.args.len());
         let mut failed = false;
+        // The arguments together are bounded like any value, so that a
+        // call cannot gather many copies of a large value.
+        let mut budget = Budget::default();
         for a in call.args.iter() {
             arg_spans.push(self.span(scope, a));
             match self.eval(a, scope) {
-                Ok(v) => args.push(v),
+                Ok(v) => {
+                    if let Err(why) = budget.add(None, &v) {
+                        return Err(self.too_big(why, span));
+                    }
+                    args.push(v)
+                }
                 Err(_) => failed = true,
             }
         }
@@ -147,7 +156,7 @@ impl Evaluator<'_> {
             ));
         }
         match apply(name, args) {
-            Ok(v) => Ok(v),
+            Ok(v) => self.within_limits(v, span),
             Err(e) => {
                 let at = e
                     .arg
@@ -161,6 +170,19 @@ impl Evaluator<'_> {
             }
         }
     }
+}
+
+/// The failure of a function whose result would pass the size limit,
+/// found before the result is built.
+fn too_large() -> FnError {
+    fail(
+        format!(
+            "the result would be larger than {} MiB",
+            limits::MAX_VALUE_BYTES / (1024 * 1024)
+        ),
+        "decom refuses values over 1 MiB; check the arguments",
+        None,
+    )
 }
 
 fn want_string(v: &Value, i: usize, sig: &str) -> Result<String, FnError> {
@@ -250,11 +272,24 @@ fn apply(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
                     }
                 }
             }
+            let bytes = parts
+                .iter()
+                .map(String::len)
+                .sum::<usize>()
+                .saturating_add(sep.len().saturating_mul(parts.len().saturating_sub(1)));
+            limits::check_bytes(bytes).map_err(|_| too_large())?;
             Ok(Value::String(parts.join(&sep)))
         }
         "split" => {
             let sep = want_string(&next(), 0, "split(separator, string)")?;
             let s = want_string(&next(), 1, "split(separator, string)")?;
+            let pieces = if sep.is_empty() {
+                s.chars().count()
+            } else {
+                s.matches(sep.as_str()).count() + 1
+            };
+            limits::check_bytes(limits::string_list_size(pieces, s.len()))
+                .map_err(|_| too_large())?;
             let parts: Vec<Value> = if sep.is_empty() {
                 s.chars().map(|c| Value::String(c.to_string())).collect()
             } else {
@@ -389,6 +424,11 @@ fn apply(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
             if from.is_empty() {
                 return Ok(Value::String(s));
             }
+            let grows_by = to.len().saturating_sub(from.len());
+            let bytes = s
+                .len()
+                .saturating_add(s.matches(from.as_str()).count().saturating_mul(grows_by));
+            limits::check_bytes(bytes).map_err(|_| too_large())?;
             Ok(Value::String(s.replace(&from, &to)))
         }
         "tostring" => match next() {
@@ -459,6 +499,8 @@ fn format(spec: &str, args: &[Value]) -> Result<String, FnError> {
         )
     };
     while let Some(c) = chars.next() {
+        // Widths let a short spec make a long string.
+        limits::check_bytes(out.len()).map_err(|_| too_large())?;
         if c != '%' {
             out.push(c);
             continue;

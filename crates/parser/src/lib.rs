@@ -127,6 +127,7 @@ mod expand;
 mod fasthash;
 mod files;
 mod functions;
+mod limits;
 mod loader;
 mod locals;
 mod providers;
@@ -134,7 +135,9 @@ mod redaction;
 mod refs;
 mod resources;
 mod schema;
+mod snippet;
 mod suggest;
+mod taint;
 mod types;
 mod variables;
 

@@ -13,7 +13,8 @@ use hcl_edit::structure::Body;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::Evaluator;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, Variable};
+use crate::redaction::Redaction;
 use crate::source::{FileId, SourceMap, Span};
 use crate::{files, schema, VariableInputs};
 
@@ -201,6 +202,7 @@ fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Dia
     if !parsed_all || ids.is_empty() {
         return Err(finish(sources, diags));
     }
+    let declares_none = decls.resources.is_empty();
 
     let mut ev = Evaluator::new(&sources, decls);
     ev.diags = diags;
@@ -209,9 +211,15 @@ fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Dia
     ev.eval_locals();
     let aliases: Vec<String> = providers.iter().filter_map(|p| p.alias.clone()).collect();
     let resources = ev.build_resources(&aliases);
-    let diags = std::mem::take(&mut ev.diags);
+    let mut diags = std::mem::take(&mut ev.diags);
+    let sensitive_values: Vec<String> = std::mem::take(&mut ev.taint.strings).into_iter().collect();
     drop(ev);
+    if declares_none && diags.is_empty() {
+        // Only when nothing else is wrong: other errors say more.
+        diags.push(no_resources(path));
+    }
     if !diags.is_empty() {
+        hide_sensitive(&mut diags, &variables, &sensitive_values);
         return Err(finish(sources, diags));
     }
     drop_in_background(bodies, var_bodies);
@@ -220,7 +228,49 @@ fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Dia
         providers,
         variables,
         resources,
+        sensitive_values,
     })
+}
+
+/// An empty manifest is refused: a wrong path or a misnamed file must not
+/// look like a teardown with nothing left to do ("No changes").
+fn no_resources(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        format!("the manifest at `{}` declares no resources", path.display()),
+        None,
+    )
+    .with_help(
+        "add resource blocks for what to delete (`decom discover` writes them for live resources)",
+    )
+}
+
+/// Diagnostics are printed before any manifest exists to hide sensitive
+/// values with, so the loader hides them itself: a message about a value
+/// derived from a sensitive variable (`tonumber(var.token)`) must not
+/// show it.
+fn hide_sensitive(diags: &mut [Diagnostic], variables: &[Variable], derived: &[String]) {
+    let sensitive = variables
+        .iter()
+        .filter(|v| v.sensitive)
+        .map(|v| (v.name.as_str(), &v.value));
+    let redaction = Redaction::from_values(sensitive, derived);
+    if redaction.is_empty() {
+        return;
+    }
+    let hide = |text: &mut String| {
+        if let std::borrow::Cow::Owned(hidden) = redaction.text(text) {
+            *text = hidden;
+        }
+    };
+    for d in diags {
+        hide(&mut d.message);
+        if let Some(label) = d.label.as_mut() {
+            hide(label);
+        }
+        if let Some(help) = d.help.as_mut() {
+            hide(help);
+        }
+    }
 }
 
 /// A syntax error in a var file would show lines of it, and a var file

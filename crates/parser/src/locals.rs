@@ -170,7 +170,7 @@ impl Evaluator<'_> {
         for (i, bad) in in_cycle.iter().enumerate() {
             if *bad {
                 if let Some(s) = self.local_state.get_mut(i) {
-                    *s = Slot::Done((Err(Reported), Vec::new()));
+                    *s = Slot::Done((Err(Reported), Vec::new(), false));
                 }
             }
         }
@@ -213,10 +213,16 @@ impl Evaluator<'_> {
         );
     }
 
-    /// The value of local `i` and the resource instances it references.
-    pub(crate) fn local_value(&mut self, i: usize) -> Result<(Value, Vec<Address>), Reported> {
+    /// The value of local `i`, the resource instances it references, and
+    /// whether it is derived from a sensitive value.
+    pub(crate) fn local_value(
+        &mut self,
+        i: usize,
+    ) -> Result<(Value, Vec<Address>, bool), Reported> {
         match self.local_state.get(i) {
-            Some(Slot::Done((v, targets))) => return v.clone().map(|v| (v, targets.clone())),
+            Some(Slot::Done((v, targets, sensitive))) => {
+                return v.clone().map(|v| (v, targets.clone(), *sensitive))
+            }
             Some(Slot::InProgress) => {
                 let (name, span) = match self.decls.locals.get(i) {
                     Some(l) => (l.name, l.attr.key_span.or(l.attr.span)),
@@ -228,7 +234,7 @@ impl Evaluator<'_> {
                         .with_help("a local must not read a resource attribute that is computed from the same local"),
                 );
                 if let Some(s) = self.local_state.get_mut(i) {
-                    *s = Slot::Done((Err(err), Vec::new()));
+                    *s = Slot::Done((Err(err), Vec::new(), false));
                 }
                 return Err(err);
             }
@@ -242,7 +248,9 @@ impl Evaluator<'_> {
             *s = Slot::InProgress;
         }
         let mut scope = Scope::new(Some(attr.file), Place::Local, None);
-        let (v, deps): (Eval, _) = self.collecting(|ev| ev.eval(attr.expr, &mut scope));
+        let ((v, deps), sensitive): ((Eval, _), bool) =
+            self.isolated(|ev| ev.collecting(|ev| ev.eval(attr.expr, &mut scope)));
+        let v = v.and_then(|v| self.keep(v, attr.value_span()));
         let mut targets: Vec<Address> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (a, _) in deps {
@@ -251,12 +259,12 @@ impl Evaluator<'_> {
             }
         }
         // A cycle through a resource may have settled this local already.
-        if let Some(Slot::Done((Err(r), _))) = self.local_state.get(i) {
+        if let Some(Slot::Done((Err(r), _, _))) = self.local_state.get(i) {
             return Err(*r);
         }
         if let Some(s) = self.local_state.get_mut(i) {
-            *s = Slot::Done((v.clone(), targets.clone()));
+            *s = Slot::Done((v.clone(), targets.clone(), sensitive));
         }
-        v.map(|v| (v, targets))
+        v.map(|v| (v, targets, sensitive))
     }
 }

@@ -15,6 +15,11 @@ pub struct Manifest {
     /// Resource instances in declaration order (files sorted by name),
     /// `count`/`for_each` expanded.
     pub resources: Vec<ResourceInstance>,
+    /// Every string that a value derived from a `sensitive` variable
+    /// evaluated to (`upper(var.token)`, `"dx-${var.token}"`, ...), of at
+    /// least [`crate::MIN_HIDDEN_LEN`] characters: [`crate::Redaction`]
+    /// hides these as well as the variables' own values.
+    pub sensitive_values: Vec<String>,
 }
 
 impl Manifest {
@@ -170,6 +175,9 @@ pub struct Identity {
     pub value: Knowable<String>,
     /// The attribute's span in the block.
     pub span: Span,
+    /// The value is derived from a `sensitive` variable: whatever could
+    /// reveal it (a list of live names it failed to match) is not shown.
+    pub sensitive: bool,
 }
 
 /// A relation assertion (`service_arn`, `vpc_connector_arn`,

@@ -2,12 +2,16 @@
 //! writes: terminal output, `--json`, plan files and the journal.
 //!
 //! A sensitive value reaches output by many roads: as a manifest value
-//! (`name = "scn-${var.token}"`), inside a live ARN AWS built from that
-//! name, inside an AWS error message. So the hiding is done on the text
-//! that leaves the process, not on the manifest's values: every
-//! occurrence of a sensitive value is replaced by [`Redaction::MARK`].
+//! (`name = "scn-${var.token}"`), through a function (`upper(var.token)`),
+//! inside a live ARN AWS built from that name, inside an AWS error message,
+//! in another case than it was written. So the hiding is done on the text
+//! that leaves the process, not on the manifest's values: every occurrence
+//! of a sensitive value, or of a string evaluated from one, in any letter
+//! case, is replaced by [`Redaction::MARK`].
 
 use std::borrow::Cow;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::eval::format_number;
 use crate::{Manifest, Value};
@@ -18,36 +22,73 @@ use crate::{Manifest, Value};
 pub const MIN_HIDDEN_LEN: usize = 4;
 
 /// The sensitive values of one manifest, and how to hide them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Redaction {
     /// Longest first, so a value containing another is hidden whole.
     secrets: Vec<String>,
     too_short: Vec<String>,
+    /// Finds any secret, ignoring ASCII case (other letters: the secrets'
+    /// upper- and lower-case forms are searched for too). `None`: no secrets.
+    matcher: Option<AhoCorasick>,
 }
+
+impl PartialEq for Redaction {
+    fn eq(&self, other: &Self) -> bool {
+        self.secrets == other.secrets && self.too_short == other.too_short
+    }
+}
+
+impl Eq for Redaction {}
 
 impl Redaction {
     /// What a hidden value is replaced by.
     pub const MARK: &'static str = "(sensitive)";
 
-    /// The string and number leaves of every `sensitive` variable.
+    /// The string and number leaves of every `sensitive` variable, and
+    /// every string evaluated from one ([`Manifest::sensitive_values`]).
     pub fn of(manifest: &Manifest) -> Redaction {
-        let mut redaction = Redaction::default();
-        for variable in manifest.variables.iter().filter(|v| v.sensitive) {
+        let variables = manifest
+            .variables
+            .iter()
+            .filter(|v| v.sensitive)
+            .map(|v| (v.name.as_str(), &v.value));
+        Redaction::from_values(variables, &manifest.sensitive_values)
+    }
+
+    /// Hides the leaves of each `(name, value)` of a sensitive variable
+    /// (warning about those too short to hide) and each `derived` string
+    /// long enough to hide.
+    pub(crate) fn from_values<'v>(
+        variables: impl Iterator<Item = (&'v str, &'v Value)>,
+        derived: &[String],
+    ) -> Redaction {
+        let mut secrets = Vec::new();
+        let mut too_short = Vec::new();
+        for (name, value) in variables {
             let mut leaves = Vec::new();
-            text_leaves(&variable.value, &mut leaves);
+            text_leaves(value, &mut leaves);
             let (hidden, short): (Vec<String>, Vec<String>) = leaves
                 .into_iter()
                 .partition(|l| l.chars().count() >= MIN_HIDDEN_LEN);
             if !short.is_empty() {
-                redaction.too_short.push(variable.name.clone());
+                too_short.push(name.to_string());
             }
-            redaction.secrets.extend(hidden);
+            secrets.extend(hidden);
         }
-        redaction
-            .secrets
-            .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        redaction.secrets.dedup();
-        redaction
+        secrets.extend(
+            derived
+                .iter()
+                .filter(|d| d.chars().count() >= MIN_HIDDEN_LEN)
+                .cloned(),
+        );
+        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        secrets.dedup();
+        let matcher = matcher(&secrets);
+        Redaction {
+            secrets,
+            too_short,
+            matcher,
+        }
     }
 
     /// No sensitive values: output passes unchanged.
@@ -61,15 +102,21 @@ impl Redaction {
         &self.too_short
     }
 
-    /// `text` with every sensitive value replaced by [`Redaction::MARK`].
+    /// `text` with every sensitive value (in any letter case) replaced by
+    /// [`Redaction::MARK`].
     pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut out = Cow::Borrowed(text);
-        for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = Cow::Owned(out.replace(secret.as_str(), Self::MARK));
-            }
+        let Some(matcher) = &self.matcher else {
+            return Cow::Borrowed(text);
+        };
+        if !matcher.is_match(text) {
+            return Cow::Borrowed(text);
         }
-        out
+        let mut out = String::with_capacity(text.len());
+        matcher.replace_all_with(text, &mut out, |_, _, dst| {
+            dst.push_str(Self::MARK);
+            true
+        });
+        Cow::Owned(out)
     }
 
     /// Hides sensitive values in every string (and object key) of a JSON
@@ -104,6 +151,28 @@ impl Redaction {
     }
 }
 
+/// One automaton for all secrets: the longest match wins, so a value
+/// containing another is hidden whole. ASCII letters match in any case;
+/// for other letters the upper- and lower-case forms are patterns too.
+fn matcher(secrets: &[String]) -> Option<AhoCorasick> {
+    if secrets.is_empty() {
+        return None;
+    }
+    let mut patterns: Vec<String> = Vec::with_capacity(secrets.len());
+    for secret in secrets {
+        patterns.push(secret.clone());
+        if !secret.is_ascii() {
+            patterns.push(secret.to_lowercase());
+            patterns.push(secret.to_uppercase());
+        }
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&patterns)
+        .ok()
+}
+
 fn text_leaves(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::String(s) if !s.is_empty() => out.push(s.clone()),
@@ -111,5 +180,45 @@ fn text_leaves(value: &Value, out: &mut Vec<String>) {
         Value::List(items) => items.iter().for_each(|v| text_leaves(v, out)),
         Value::Object(map) => map.values().for_each(|v| text_leaves(v, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redaction(secrets: &[&str]) -> Redaction {
+        let derived: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
+        Redaction::from_values(std::iter::empty(), &derived)
+    }
+
+    #[test]
+    fn hides_in_any_case() {
+        let r = redaction(&["s3cretToken"]);
+        assert_eq!(
+            r.text("a S3CRETTOKEN b s3crettoken c s3cretToken"),
+            "a (sensitive) b (sensitive) c (sensitive)"
+        );
+    }
+
+    #[test]
+    fn hides_non_ascii_case_forms() {
+        let r = redaction(&["geheimnis-ä"]);
+        assert_eq!(r.text("x GEHEIMNIS-Ä y"), "x (sensitive) y");
+    }
+
+    #[test]
+    fn the_longest_secret_is_hidden_whole() {
+        let r = redaction(&["token", "dx-token-1"]);
+        assert_eq!(
+            r.text("dx-token-1 and token"),
+            "(sensitive) and (sensitive)"
+        );
+    }
+
+    #[test]
+    fn nothing_to_hide_borrows() {
+        assert!(matches!(Redaction::default().text("abc"), Cow::Borrowed(_)));
+        assert!(matches!(redaction(&["wxyz"]).text("abc"), Cow::Borrowed(_)));
     }
 }

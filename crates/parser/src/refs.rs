@@ -48,7 +48,10 @@ impl<'a> Evaluator<'a> {
             return self.apply_ops(v, ops, scope);
         };
         let root = root.as_str();
-        if let Some((_, v)) = scope.iter_vars.iter().rev().find(|(n, _)| n == root) {
+        if let Some((_, v, sensitive)) = scope.iter_vars.iter().rev().find(|(n, ..)| n == root) {
+            if *sensitive {
+                self.taint.mark();
+            }
             let v = v.clone();
             return self.apply_ops(v, ops, scope);
         }
@@ -168,6 +171,9 @@ impl<'a> Evaluator<'a> {
                 "use a literal value here",
             );
         }
+        if self.taint.variables.contains(name) {
+            self.taint.mark();
+        }
         match self.variables.get(name) {
             Some(Ok(v)) => Ok(v.clone()),
             Some(Err(r)) => Err(*r),
@@ -198,7 +204,10 @@ impl<'a> Evaluator<'a> {
             };
             return self.bad_ref(span, format!("undefined local `local.{name}`"), help);
         };
-        let (value, targets) = self.local_value(i)?;
+        let (value, targets, sensitive) = self.local_value(i)?;
+        if sensitive {
+            self.taint.mark();
+        }
         if let Some(span) = span {
             for t in targets {
                 self.record(t, span);
@@ -483,7 +492,12 @@ impl<'a> Evaluator<'a> {
         };
         match self.instance_attr(target.idx, target.inst, source) {
             InstanceAttr::Absent | InstanceAttr::InProgress => Ok(unknown()),
-            InstanceAttr::Value(v) => v,
+            InstanceAttr::Value(v, sensitive) => {
+                if sensitive {
+                    self.taint.mark();
+                }
+                v
+            }
         }
     }
 
@@ -492,7 +506,9 @@ impl<'a> Evaluator<'a> {
         let key = memo_key(idx, inst, attr);
         match self.attr_memo.get(&key) {
             Some(Slot::Done(None)) => return InstanceAttr::Absent,
-            Some(Slot::Done(Some((v, _)))) => return InstanceAttr::Value(v.clone()),
+            Some(Slot::Done(Some((v, _, sensitive)))) => {
+                return InstanceAttr::Value(v.clone(), *sensitive)
+            }
             Some(Slot::InProgress) => return InstanceAttr::InProgress,
             Some(Slot::NotStarted) | None => {}
         }
@@ -507,14 +523,16 @@ impl<'a> Evaluator<'a> {
         };
         let vars = match self.expansion(idx) {
             Ok(exp) => exp.vars(inst),
-            Err(r) => return InstanceAttr::Value(Err(r)),
+            Err(r) => return InstanceAttr::Value(Err(r), false),
         };
         self.attr_memo.insert(key, Slot::InProgress);
         let mut scope = Scope::new(Some(a.file), Place::Resource, Some(vars));
-        let (v, deps) = self.collecting(|ev| ev.eval(a.expr, &mut scope));
+        let ((v, deps), sensitive) =
+            self.isolated(|ev| ev.collecting(|ev| ev.eval(a.expr, &mut scope)));
+        let v = v.and_then(|v| self.keep(v, a.value_span()));
         self.attr_memo
-            .insert(key, Slot::Done(Some((v.clone(), deps))));
-        InstanceAttr::Value(v)
+            .insert(key, Slot::Done(Some((v.clone(), deps, sensitive))));
+        InstanceAttr::Value(v, sensitive)
     }
 
     /// Applies `.attr` / `[index]` operators to a value.
@@ -528,7 +546,7 @@ impl<'a> Evaluator<'a> {
                     Some(x) => x,
                     None => {
                         let keys: Vec<&str> = o.keys().map(String::as_str).collect();
-                        let help = suggest::help_for(a.as_str(), &keys);
+                        let help = self.keys_help(a.as_str(), &keys);
                         return Err(self.report(
                             Diagnostic::error(
                                 format!("object has no attribute `{}`", a.as_str()),
@@ -576,6 +594,17 @@ impl<'a> Evaluator<'a> {
         Ok(v)
     }
 
+    /// "did you mean" for a missing key, unless the object is derived from
+    /// a sensitive value: its keys are then not listed.
+    fn keys_help(&self, wrong: &str, keys: &[&str]) -> String {
+        if self.taint.is_active() {
+            "the object is derived from a sensitive variable, so its keys are not listed"
+                .to_string()
+        } else {
+            suggest::help_for(wrong, keys)
+        }
+    }
+
     pub(crate) fn index_value(&mut self, base: Value, k: Value, span: Option<Span>) -> Eval {
         match (base, k) {
             (_, Value::Unknown(w)) | (Value::Unknown(w), _) => Ok(Value::Unknown(w)),
@@ -605,7 +634,7 @@ impl<'a> Evaluator<'a> {
                 Some(v) => Ok(v),
                 None => {
                     let keys: Vec<&str> = o.keys().map(String::as_str).collect();
-                    let help = suggest::help_for(&s, &keys);
+                    let help = self.keys_help(&s, &keys);
                     Err(self.report(
                         Diagnostic::error(format!("map has no key \"{s}\""), span)
                             .with_label("no such key")
@@ -643,7 +672,8 @@ pub(crate) enum InstanceAttr {
     /// Being evaluated (a reference cycle): treated as unknown; the graph
     /// reports the cycle from the recorded dependencies.
     InProgress,
-    Value(Eval),
+    /// The value, and whether it is derived from a sensitive value.
+    Value(Eval, bool),
 }
 
 /// The key of [`Evaluator::attr_memo`].

@@ -139,10 +139,10 @@ impl Evaluator<'_> {
                 let id_attr = IdAttr::from_name(key).unwrap_or(IdAttr::Name);
                 // Evaluated (once) through the memo that references share.
                 let _ = self.instance_attr(idx, inst, id_attr);
-                if let Some(Slot::Done(Some((v, found)))) =
+                if let Some(Slot::Done(Some((v, found, sensitive)))) =
                     self.attr_memo.get(&memo_key(idx, inst, id_attr))
                 {
-                    let (v, found) = (v.clone(), found.clone());
+                    let (v, found, sensitive) = (v.clone(), found.clone(), *sensitive);
                     reference(key, found, &mut deps);
                     if let Ok(v) = v {
                         if let Some(value) = self.knowable(key, v, &a, !shape_reported, |s| {
@@ -152,6 +152,7 @@ impl Evaluator<'_> {
                                 kind: ikind,
                                 value,
                                 span: a.span_or(span),
+                                sensitive,
                             });
                         } else {
                             shape_reported = true;
@@ -165,6 +166,7 @@ impl Evaluator<'_> {
             for (rel, a) in &relations {
                 let mut scope = Scope::new(Some(a.file), Place::Resource, Some(exp.vars(inst)));
                 let (v, found) = self.collecting(|ev| ev.eval(a.expr, &mut scope));
+                let v = v.and_then(|v| self.keep(v, a.value_span()));
                 reference(rel.name(), found, &mut deps);
                 if let Ok(v) = v {
                     if let Some(value) = self.knowable(rel.name(), v, a, !shape_reported, |s| {

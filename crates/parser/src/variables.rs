@@ -131,6 +131,9 @@ impl Evaluator<'_> {
                     }
                 }
             };
+            if sensitive {
+                self.taint.variables.insert(name);
+            }
             let source = if let Some((_, raw)) = inputs.cli.iter().rev().find(|(n, _)| n == name) {
                 Some(Source::Raw(raw, format!("--var {name}=...")))
             } else if let Some((expr, file)) = from_files.get(name) {

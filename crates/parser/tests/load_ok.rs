@@ -263,6 +263,9 @@ variable "a" {
   default   = { k = ["v"] }
   sensitive = true
 }
+resource "aws_supplychain_instance" "keep" {
+  name = "keep"
+}
 "#);
     let get = |n: &str| m.variables.iter().find(|v| v.name == n).unwrap();
     assert_eq!(get("s").value, Value::String("5".into()));

@@ -29,6 +29,9 @@ variable "tags" {
 variable "anything" {
   default = "d"
 }
+resource "aws_supplychain_instance" "keep" {
+  name = "keep"
+}
 "#;
 
 fn value(m: &decom_parser::Manifest, name: &str) -> Value {
@@ -141,9 +144,9 @@ fn variables_flow_into_resources() {
         ..Default::default()
     };
     let m = load_with(&text, &inputs).unwrap();
-    assert_eq!(m.resources.len(), 2);
+    assert_eq!(m.resources.len(), 3, "two instances of c, and `keep`");
     assert_eq!(
-        m.resources[1].identity.value,
+        res(&m, "aws_dx_connection.c[1]").identity.value,
         decom_parser::Knowable::Known("dxcon-prod-1".into())
     );
 }
@@ -162,6 +165,9 @@ variable "keys" {
 }
 variable "plain" {
   default = "visible-value"
+}
+resource "aws_supplychain_instance" "keep" {
+  name = "keep"
 }
 "#,
         &VariableInputs::default(),
@@ -186,7 +192,7 @@ variable "plain" {
 #[test]
 fn sensitive_is_stored() {
     let m = load_with(
-        "variable \"token\" {\n  default   = \"x\"\n  sensitive = true\n}\n",
+        "variable \"token\" {\n  default   = \"x\"\n  sensitive = true\n}\nresource \"aws_supplychain_instance\" \"k\" { name = \"keep\" }\n",
         &VariableInputs::default(),
     )
     .unwrap();

@@ -298,6 +298,9 @@ fn find_live(
             names.dedup();
             let help = if names.is_empty() {
                 format!("there is no live {ty} in {region}; if it was deleted already, remove this block")
+            } else if r.identity.sensitive {
+                // A live name may hold the right secret when the value given was wrong.
+                format!("the name is derived from a sensitive variable, so the live {ty} names in {region} are not listed; check the variable's value")
             } else {
                 let shown: Vec<_> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
                 let more = names.len().saturating_sub(10);
