@@ -507,3 +507,36 @@ fn a_plan_from_the_future_is_refused() {
     );
     assert!(sim.mutating_requests().is_empty());
 }
+
+/// A journal path that is a FIFO neither blocks the plan that reads it nor
+/// the apply that would append to it: the apply stops before any delete.
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_journal_never_blocks_and_stops_the_apply_before_any_delete() {
+    let (p, seed) = dx_project(1);
+    let sim = TestSim::start(seed);
+    let fifo = p.path().join("journal.fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let fifo = fifo.display().to_string();
+    let plan = spawn(&sim, &p, &["plan", ".", "--journal", &fifo]);
+    let out = finish_within(plan, Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let apply = spawn(
+        &sim,
+        &p,
+        &["apply", ".", "--auto-approve", "--journal", &fifo],
+    );
+    let out = finish_within(apply, Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("cannot open journal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(sim.mutating_requests().is_empty());
+    assert!(!p.path().join(".decom/lock").exists());
+}
