@@ -303,3 +303,42 @@ fn live_names_are_not_listed_when_the_name_is_derived_from_a_sensitive_value() {
         stderr(&listed)
     );
 }
+
+#[test]
+fn a_live_relation_is_not_shown_when_the_declared_one_is_derived_from_a_sensitive_value() {
+    // The live interface sits on the connection whose id holds the right
+    // secret; the manifest asserts one built from a wrong secret.
+    let right = "rightsecret42";
+    let mut vif = SeedResource::new(Sim::DxVirtualInterface, "vif-a");
+    vif.connection_id = Some(format!("dxcon-{right}"));
+    let mut connection = SeedResource::new(Sim::DxConnection, "dx-a");
+    connection.id = Some(format!("dxcon-{right}"));
+    let sim = TestSim::start(vec![connection, vif]);
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+variable "token" {
+  type      = string
+  sensitive = true
+}
+resource "aws_dx_virtual_interface" "v" {
+  name          = "vif-a"
+  connection_id = "dxcon-${var.token}"
+}
+"#,
+    );
+    let out = plan_with_token(&sim, &p, "wrongsecret7", &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("connection_id does not match live state"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(not shown: the declared value is sensitive)"),
+        "{err}"
+    );
+    assert_never_shown(right, &[&out]);
+    assert_never_shown("wrongsecret7", &[&out]);
+}

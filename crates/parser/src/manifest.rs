@@ -187,6 +187,9 @@ pub struct Relation {
     pub attr: RelationAttr,
     pub value: Knowable<String>,
     pub span: Span,
+    /// Derived from a `sensitive` variable: the live value it fails to
+    /// match (which may hold the real secret) is not shown.
+    pub sensitive: bool,
 }
 
 /// "This resource must be deleted before `target`", and why.

@@ -165,7 +165,8 @@ impl Evaluator<'_> {
             let mut rels = Vec::with_capacity(relations.len());
             for (rel, a) in &relations {
                 let mut scope = Scope::new(Some(a.file), Place::Resource, Some(exp.vars(inst)));
-                let (v, found) = self.collecting(|ev| ev.eval(a.expr, &mut scope));
+                let ((v, found), sensitive) =
+                    self.isolated(|ev| ev.collecting(|ev| ev.eval(a.expr, &mut scope)));
                 let v = v.and_then(|v| self.keep(v, a.value_span()));
                 reference(rel.name(), found, &mut deps);
                 if let Ok(v) = v {
@@ -176,6 +177,7 @@ impl Evaluator<'_> {
                             attr: *rel,
                             value,
                             span: a.span_or(span),
+                            sensitive,
                         });
                     } else {
                         shape_reported = true;

@@ -24,21 +24,26 @@ pub fn check_assertions(manifest: &Manifest, resolution: &Resolution) -> Vec<Dia
                 continue;
             };
             if have != Some(want.as_str()) {
+                // A declared value from a sensitive variable that is wrong:
+                // the live one may hold the real secret.
+                let shown = match have {
+                    _ if declared.sensitive => "(not shown: the declared value is sensitive)",
+                    Some(live) => live,
+                    None => "(none)",
+                };
                 problems.push(
                     Diagnostic::error(
                         format!(
-                            "{}: {} does not match live state\n  declared: {want}\n  live:     {}",
+                            "{}: {} does not match live state\n  declared: {want}\n  live:     {shown}",
                             r.address,
                             declared.attr.name(),
-                            have.unwrap_or("(none)")
                         ),
                         Some(declared.span),
                     )
                     .with_label("asserted here")
                     .with_help(format!(
-                        "the live {} is {}; fix the manifest or check that it names the right resource",
+                        "the live {} does not match; fix the manifest or check that it names the right resource",
                         declared.attr.name(),
-                        have.unwrap_or("empty")
                     )),
                 );
             }

@@ -30,6 +30,8 @@ pub struct DeclaredRelation {
     /// there is nothing to compare.
     pub value: Option<String>,
     pub span: Span,
+    /// Derived from a `sensitive` variable (see [`decom_parser::Relation`]).
+    pub sensitive: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +177,7 @@ pub fn resolve(
                     attr: rel.attr,
                     value,
                     span: rel.span,
+                    sensitive: rel.sensitive,
                 })
             })
             .collect();
