@@ -7,6 +7,7 @@ mod console;
 mod discover;
 mod git;
 mod graph;
+mod logging;
 mod manifest_args;
 mod plan;
 mod progress;
@@ -72,6 +73,7 @@ enum Command {
 }
 
 pub fn run() -> ExitCode {
+    logging::init();
     let cli = Cli::parse();
     let style = style::Style::detect(cli.no_color);
     match cli.command {

@@ -7,12 +7,15 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use tokio::sync::{OnceCell, Semaphore};
 
 use decom_parser::ResourceType;
 
+use crate::attempts::AttemptWatch;
+use crate::endpoint::{check_endpoints, Origin, Timeouts};
 use crate::error::CloudError;
 
 /// How to reach AWS (or a look-alike).
@@ -28,6 +31,8 @@ pub struct ConnectOptions {
     pub max_attempts: u32,
     /// Use these instead of the credential chain (`--sandbox`).
     pub static_credentials: Option<StaticCredentials>,
+    /// Connect, attempt and operation time limits of every request.
+    pub timeouts: Timeouts,
 }
 
 /// An access key pair given directly, bypassing the chain.
@@ -53,6 +58,15 @@ pub struct Clients {
     pub directconnect: aws_sdk_directconnect::Client,
     pub supplychain: aws_sdk_supplychain::Client,
     pub(crate) limits: InFlightLimits,
+    pub(crate) origins: Origins,
+}
+
+/// Region and endpoint per service of one target, for error messages.
+#[derive(Debug, Clone)]
+pub(crate) struct Origins {
+    pub(crate) apprunner: Origin,
+    pub(crate) directconnect: Origin,
+    pub(crate) supplychain: Origin,
 }
 
 /// `--parallelism` permits per service of one target. AWS throttles each
@@ -85,6 +99,9 @@ pub enum SetupError {
         profile: Option<String>,
         detail: String,
     },
+    /// `--endpoint-url` or an `AWS_ENDPOINT_URL*` variable is unusable.
+    #[error("{0}")]
+    BadEndpoint(String),
 }
 
 fn profile_note(profile: &Option<String>) -> String {
@@ -142,8 +159,15 @@ impl AwsCloud {
         };
         cell.get_or_init(|| async {
             let attempts = self.options.max_attempts.max(1);
+            let t = self.options.timeouts;
+            let timeouts = TimeoutConfig::builder()
+                .connect_timeout(t.connect)
+                .operation_attempt_timeout(t.attempt)
+                .operation_timeout(t.operation)
+                .build();
             let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                .retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+                .retry_config(RetryConfig::adaptive().with_max_attempts(attempts))
+                .timeout_config(timeouts);
             if let Some(p) = profile {
                 loader = loader.profile_name(p);
             }
@@ -172,8 +196,11 @@ impl AwsCloud {
         self.config(&profile).await.region().map(|r| r.to_string())
     }
 
-    /// Fails with one clear error if the chain yields no credentials.
-    pub async fn check_credentials(&self, profile: &Option<String>) -> Result<(), SetupError> {
+    /// Fails with one clear error, before any request, if the endpoint
+    /// given (flag or `AWS_ENDPOINT_URL*`) is unusable or the chain yields
+    /// no credentials.
+    pub async fn check_setup(&self, profile: &Option<String>) -> Result<(), SetupError> {
+        check_endpoints(self.options.endpoint_url.as_deref()).map_err(SetupError::BadEndpoint)?;
         let config = self.config(profile).await;
         let no_credentials = |detail: String| SetupError::NoCredentials {
             profile: profile.clone(),
@@ -209,23 +236,38 @@ impl AwsCloud {
     async fn build_clients(&self, target: &Target) -> Clients {
         let config = self.config(&target.profile).await;
         let region = Region::new(target.region.clone());
+        let configured = self
+            .options
+            .endpoint_url
+            .clone()
+            .or_else(|| config.endpoint_url().map(str::to_string));
+        let origin = || Origin::new(&target.region, self.options.timeouts, configured.clone());
+        let origins = Origins {
+            apprunner: origin(),
+            directconnect: origin(),
+            supplychain: origin(),
+        };
         Clients {
             apprunner: aws_sdk_apprunner::Client::from_conf(
                 aws_sdk_apprunner::config::Builder::from(&config)
                     .region(region.clone())
+                    .interceptor(AttemptWatch::new(origins.apprunner.clone()))
                     .build(),
             ),
             directconnect: aws_sdk_directconnect::Client::from_conf(
                 aws_sdk_directconnect::config::Builder::from(&config)
                     .region(region.clone())
+                    .interceptor(AttemptWatch::new(origins.directconnect.clone()))
                     .build(),
             ),
             supplychain: aws_sdk_supplychain::Client::from_conf(
                 aws_sdk_supplychain::config::Builder::from(&config)
                     .region(region)
+                    .interceptor(AttemptWatch::new(origins.supplychain.clone()))
                     .build(),
             ),
             limits: InFlightLimits::new(self.options.parallelism),
+            origins,
         }
     }
 
@@ -234,14 +276,14 @@ impl AwsCloud {
     pub(crate) async fn call<T>(
         &self,
         limit: &Semaphore,
+        origin: &Origin,
         operation: &'static str,
         request: impl Future<Output = Result<T, CloudError>>,
     ) -> Result<T, CloudError> {
-        let _permit = limit.acquire().await.map_err(|_| CloudError {
-            operation,
-            code: None,
-            message: "request limiter closed".into(),
-        })?;
+        let _permit = limit
+            .acquire()
+            .await
+            .map_err(|_| CloudError::new(operation, &origin.region, "request limiter closed"))?;
         *self
             .calls
             .lock()
