@@ -35,15 +35,15 @@ impl Cloud for AwsCloud {
         let group = first.group();
         let ty = group.resource_type;
         let target = target(&group);
+        let c = self.status_check_clients(&target).await;
         if self.observes_together(&group, watched.len()) {
-            let listed = refresh::list(self, &target, ty).await;
+            let listed = refresh::list_with(self, &c, &target, ty).await;
             return watched
                 .iter()
                 .map(|w| (w.live.id.clone(), in_list(&listed, &w.live.id)))
                 .collect();
         }
         // Concurrently: the in-flight limit of the service bounds them.
-        let c = self.clients(&target).await;
         let reads = watched.iter().map(|w| async {
             let found = refresh::describe_one(self, &c, &target.region, ty, &w.live.id).await;
             let observed = match found {

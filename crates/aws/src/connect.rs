@@ -111,6 +111,50 @@ fn profile_note(profile: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// Attempts per status-check request (see [`AwsCloud::status_check_clients`]).
+pub const STATUS_CHECK_ATTEMPTS: u32 = 3;
+
+/// One client per service for `region`, each watched by an
+/// [`AttemptWatch`]; `retry` overrides the config's retry settings.
+fn sdk_clients(
+    config: &SdkConfig,
+    region: &str,
+    origins: Origins,
+    limits: InFlightLimits,
+    retry: Option<RetryConfig>,
+) -> Clients {
+    let region = Region::new(region.to_string());
+    // The loader always sets one; `standard` only satisfies the types.
+    let retry = retry
+        .or_else(|| config.retry_config().cloned())
+        .unwrap_or_else(RetryConfig::standard);
+    Clients {
+        apprunner: aws_sdk_apprunner::Client::from_conf(
+            aws_sdk_apprunner::config::Builder::from(config)
+                .region(region.clone())
+                .retry_config(retry.clone())
+                .interceptor(AttemptWatch::new(origins.apprunner.clone()))
+                .build(),
+        ),
+        directconnect: aws_sdk_directconnect::Client::from_conf(
+            aws_sdk_directconnect::config::Builder::from(config)
+                .region(region.clone())
+                .retry_config(retry.clone())
+                .interceptor(AttemptWatch::new(origins.directconnect.clone()))
+                .build(),
+        ),
+        supplychain: aws_sdk_supplychain::Client::from_conf(
+            aws_sdk_supplychain::config::Builder::from(config)
+                .region(region)
+                .retry_config(retry)
+                .interceptor(AttemptWatch::new(origins.supplychain.clone()))
+                .build(),
+        ),
+        limits,
+        origins,
+    }
+}
+
 /// The connection to the cloud: lazily built clients, bounds on requests
 /// in flight, and a count of calls by operation.
 pub struct AwsCloud {
@@ -119,6 +163,8 @@ pub struct AwsCloud {
     /// Built once per target: each set of clients owns an HTTPS client
     /// whose TLS setup is far costlier than a request.
     clients: Mutex<HashMap<Target, Clients>>,
+    /// The same per target, for status checks (fewer attempts).
+    status_clients: Mutex<HashMap<Target, Clients>>,
     calls: Mutex<HashMap<&'static str, usize>>,
     /// How many resources the last full list of each type and target
     /// returned: how many pages the next one will cost.
@@ -131,6 +177,7 @@ impl AwsCloud {
             options,
             configs: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
+            status_clients: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
             listed: Mutex::new(HashMap::new()),
         }
@@ -218,24 +265,52 @@ impl AwsCloud {
 
     /// Clients for a target, built on first use.
     pub async fn clients(&self, target: &Target) -> Clients {
-        let cached = self.lock_clients().get(target).cloned();
+        let cached = self.lock(&self.clients).get(target).cloned();
         if let Some(c) = cached {
             return c;
         }
         let built = self.build_clients(target).await;
-        self.lock_clients()
+        self.lock(&self.clients)
             .entry(target.clone())
             .or_insert(built)
             .clone()
     }
 
-    fn lock_clients(&self) -> std::sync::MutexGuard<'_, HashMap<Target, Clients>> {
-        self.clients.lock().unwrap_or_else(|e| e.into_inner())
+    /// Clients for status checks ("is it gone yet?") at a target: the
+    /// same bounds on requests in flight, but at most
+    /// [`STATUS_CHECK_ATTEMPTS`] attempts per request. The poller asks
+    /// again anyway, and a failing check must be reported in seconds, not
+    /// after a minute of the SDK's backoff.
+    pub async fn status_check_clients(&self, target: &Target) -> Clients {
+        let cached = self.lock(&self.status_clients).get(target).cloned();
+        if let Some(c) = cached {
+            return c;
+        }
+        let main = self.clients(target).await;
+        let config = self.config(&target.profile).await;
+        let retry = RetryConfig::adaptive().with_max_attempts(STATUS_CHECK_ATTEMPTS);
+        let built = sdk_clients(
+            &config,
+            &target.region,
+            main.origins,
+            main.limits,
+            Some(retry),
+        );
+        self.lock(&self.status_clients)
+            .entry(target.clone())
+            .or_insert(built)
+            .clone()
+    }
+
+    fn lock<'a>(
+        &self,
+        map: &'a Mutex<HashMap<Target, Clients>>,
+    ) -> std::sync::MutexGuard<'a, HashMap<Target, Clients>> {
+        map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     async fn build_clients(&self, target: &Target) -> Clients {
         let config = self.config(&target.profile).await;
-        let region = Region::new(target.region.clone());
         let configured = self
             .options
             .endpoint_url
@@ -247,28 +322,8 @@ impl AwsCloud {
             directconnect: origin(),
             supplychain: origin(),
         };
-        Clients {
-            apprunner: aws_sdk_apprunner::Client::from_conf(
-                aws_sdk_apprunner::config::Builder::from(&config)
-                    .region(region.clone())
-                    .interceptor(AttemptWatch::new(origins.apprunner.clone()))
-                    .build(),
-            ),
-            directconnect: aws_sdk_directconnect::Client::from_conf(
-                aws_sdk_directconnect::config::Builder::from(&config)
-                    .region(region.clone())
-                    .interceptor(AttemptWatch::new(origins.directconnect.clone()))
-                    .build(),
-            ),
-            supplychain: aws_sdk_supplychain::Client::from_conf(
-                aws_sdk_supplychain::config::Builder::from(&config)
-                    .region(region)
-                    .interceptor(AttemptWatch::new(origins.supplychain.clone()))
-                    .build(),
-            ),
-            limits: InFlightLimits::new(self.options.parallelism),
-            origins,
-        }
+        let limits = InFlightLimits::new(self.options.parallelism);
+        sdk_clients(&config, &target.region, origins, limits, None)
     }
 
     /// Runs one API call under `limit` (its service's in-flight bound),
