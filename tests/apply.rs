@@ -237,7 +237,7 @@ resource "aws_supplychain_instance" "independent" {
         text.contains("aws_supplychain_instance.stuck: Deletion failed after"),
         "{text}"
     );
-    assert!(text.contains("timed out after 1s (delete timeout); last error: DeleteInstance failed: ConflictException"), "{text}");
+    assert!(text.contains("timed out after 1s (delete timeout); last error: DeleteInstance in us-east-1: ConflictException"), "{text}");
     assert!(
         text.contains(
             "aws_dx_connection.after: Skipped: upstream failed: aws_supplychain_instance.stuck"
@@ -949,7 +949,7 @@ fn a_connector_still_in_use_just_after_its_service_went_is_retried() {
         stderr(&out)
     );
     let text = stdout(&out);
-    assert!(text.contains("aws_apprunner_vpc_connector.shared: Retrying after: DeleteVpcConnector failed: InvalidRequestException"), "{text}");
+    assert!(text.contains("aws_apprunner_vpc_connector.shared: Retrying after: DeleteVpcConnector in us-east-1: InvalidRequestException"), "{text}");
     assert!(
         text.contains("Apply complete: 6 deleted, 0 failed, 0 skipped."),
         "{text}"

@@ -1,7 +1,9 @@
 //! The arguments of commands that talk to the cloud, and connecting with
 //! them.
 
-use decom_aws::{AwsCloud, ConnectOptions};
+use std::time::Duration;
+
+use decom_aws::{AwsCloud, ConnectOptions, Timeouts};
 use decom_executor::journal::Endpoint;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -28,6 +30,21 @@ pub struct CloudArgs {
     /// API requests in flight at once, per AWS service and region.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
+
+    /// Give up on one attempt of a request after this long (e.g. 30s, 2m);
+    /// a request, retries included, gets 1.5 times as long. Connecting
+    /// gets at most 10s.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_request_timeout)]
+    pub request_timeout: Duration,
+}
+
+/// `--request-timeout`: the manifest language's duration syntax, above zero.
+fn parse_request_timeout(s: &str) -> Result<Duration, String> {
+    match decom_parser::parse_duration(s) {
+        Some(d) if !d.is_zero() => Ok(d),
+        Some(_) => Err("must be more than 0s".into()),
+        None => Err(decom_parser::DURATION_EXAMPLE.to_string()),
+    }
 }
 
 impl CloudArgs {
@@ -50,6 +67,7 @@ impl CloudArgs {
             parallelism: usize::from(self.parallelism),
             max_attempts: 8,
             static_credentials: sandboxed.then(super::sandbox::credentials),
+            timeouts: Timeouts::with_attempt(self.request_timeout),
         })
     }
 }

@@ -124,12 +124,13 @@ fn discover(args: &DiscoverArgs) -> Result<(String, String), String> {
         profile: args.profile.clone(),
         sandbox: false,
         parallelism: args.parallelism,
+        request_timeout: decom_aws::Timeouts::DEFAULT_ATTEMPT,
     };
     let cloud = cloud_args.connect(None);
     let rt = runtime().map_err(|e| format!("cannot start: {e}"))?;
     rt.block_on(async {
         cloud
-            .check_credentials(&args.profile)
+            .check_setup(&args.profile)
             .await
             .map_err(|e| e.to_string())?;
         let mut regions: Vec<String> = Vec::new();

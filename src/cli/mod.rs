@@ -8,6 +8,7 @@ mod discover;
 mod git;
 mod graph;
 mod interrupt;
+mod logging;
 mod manifest_args;
 mod plan;
 mod progress;
@@ -66,6 +67,7 @@ enum Command {
 }
 
 pub fn run() -> ExitCode {
+    logging::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage(&e),

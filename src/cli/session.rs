@@ -85,7 +85,7 @@ impl Session {
             profiles.dedup();
             for profile in &profiles {
                 cloud
-                    .check_credentials(profile)
+                    .check_setup(profile)
                     .await
                     .map_err(|e| Failure::Other(e.to_string()))?;
             }

@@ -3,10 +3,12 @@
 //! describe-all or list for a batch, single describes for a few.
 
 use decom_executor::{ApprovedDelete, Cloud, DeleteError, Observation, WatchGroup, Watched};
+use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
-use futures_util::future::try_join_all;
+use futures_util::future::join_all;
 
 use crate::connect::{AwsCloud, Target};
+use crate::error::CloudError;
 use crate::refresh;
 use crate::resources::delete;
 
@@ -26,34 +28,32 @@ impl Cloud for AwsCloud {
             })
     }
 
-    async fn observe(&self, watched: &[Watched]) -> Result<Vec<Observation>, String> {
+    async fn observe(&self, watched: &[Watched]) -> Vec<(String, Observation)> {
         let Some(first) = watched.first() else {
-            return Ok(Vec::new());
+            return Vec::new();
         };
         let group = first.group();
         let ty = group.resource_type;
         let target = target(&group);
-        let found = if self.observes_together(&group, watched.len()) {
-            refresh::list(self, &target, ty).await
-        } else {
-            // Concurrently: the in-flight limit of the service bounds them.
-            let c = self.clients(&target).await;
-            let reads = watched
+        let c = self.status_check_clients(&target).await;
+        if self.observes_together(&group, watched.len()) {
+            let listed = refresh::list_with(self, &c, &target, ty).await;
+            return watched
                 .iter()
-                .map(|w| refresh::describe_one(self, &c, &target.region, ty, &w.live.id));
-            try_join_all(reads)
-                .await
-                .map(|found| found.into_iter().flatten().collect())
-        };
-        Ok(found
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|r| Observation {
-                id: r.id,
-                state: r.state,
-                status: r.status,
-            })
-            .collect())
+                .map(|w| (w.live.id.clone(), in_list(&listed, &w.live.id)))
+                .collect();
+        }
+        // Concurrently: the in-flight limit of the service bounds them.
+        let reads = watched.iter().map(|w| async {
+            let found = refresh::describe_one(self, &c, &target.region, ty, &w.live.id).await;
+            let observed = match found {
+                Ok(Some(r)) => present(r),
+                Ok(None) => Observation::Gone,
+                Err(e) => Observation::Failed(e.to_string()),
+            };
+            (w.live.id.clone(), observed)
+        });
+        join_all(reads).await
     }
 
     /// A list costs its pages (known from the last list of the group, made
@@ -77,5 +77,27 @@ fn target(group: &WatchGroup) -> Target {
     Target {
         profile: group.profile.clone(),
         region: group.region.clone(),
+    }
+}
+
+/// What a full list says about `id`: missing means gone.
+fn in_list(listed: &Result<Vec<LiveResource>, CloudError>, id: &str) -> Observation {
+    match listed {
+        Ok(all) => all
+            .iter()
+            .find(|r| r.id == id)
+            .cloned()
+            .map_or(Observation::Gone, present),
+        Err(e) => Observation::Failed(e.to_string()),
+    }
+}
+
+fn present(r: LiveResource) -> Observation {
+    if r.state == LiveState::Gone {
+        return Observation::Gone;
+    }
+    Observation::Present {
+        state: r.state,
+        status: r.status,
     }
 }

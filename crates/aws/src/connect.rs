@@ -7,12 +7,15 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use tokio::sync::{OnceCell, Semaphore};
 
 use decom_parser::ResourceType;
 
+use crate::attempts::AttemptWatch;
+use crate::endpoint::{check_endpoints, Origin, Timeouts};
 use crate::error::CloudError;
 
 /// How to reach AWS (or a look-alike).
@@ -28,6 +31,8 @@ pub struct ConnectOptions {
     pub max_attempts: u32,
     /// Use these instead of the credential chain (`--sandbox`).
     pub static_credentials: Option<StaticCredentials>,
+    /// Connect, attempt and operation time limits of every request.
+    pub timeouts: Timeouts,
 }
 
 /// An access key pair given directly, bypassing the chain.
@@ -53,6 +58,15 @@ pub struct Clients {
     pub directconnect: aws_sdk_directconnect::Client,
     pub supplychain: aws_sdk_supplychain::Client,
     pub(crate) limits: InFlightLimits,
+    pub(crate) origins: Origins,
+}
+
+/// Region and endpoint per service of one target, for error messages.
+#[derive(Debug, Clone)]
+pub(crate) struct Origins {
+    pub(crate) apprunner: Origin,
+    pub(crate) directconnect: Origin,
+    pub(crate) supplychain: Origin,
 }
 
 /// `--parallelism` permits per service of one target. AWS throttles each
@@ -85,6 +99,9 @@ pub enum SetupError {
         profile: Option<String>,
         detail: String,
     },
+    /// `--endpoint-url` or an `AWS_ENDPOINT_URL*` variable is unusable.
+    #[error("{0}")]
+    BadEndpoint(String),
 }
 
 fn profile_note(profile: &Option<String>) -> String {
@@ -92,6 +109,50 @@ fn profile_note(profile: &Option<String>) -> String {
         .as_ref()
         .map(|p| format!(" for profile \"{p}\""))
         .unwrap_or_default()
+}
+
+/// Attempts per status-check request (see [`AwsCloud::status_check_clients`]).
+pub const STATUS_CHECK_ATTEMPTS: u32 = 3;
+
+/// One client per service for `region`, each watched by an
+/// [`AttemptWatch`]; `retry` overrides the config's retry settings.
+fn sdk_clients(
+    config: &SdkConfig,
+    region: &str,
+    origins: Origins,
+    limits: InFlightLimits,
+    retry: Option<RetryConfig>,
+) -> Clients {
+    let region = Region::new(region.to_string());
+    // The loader always sets one; `standard` only satisfies the types.
+    let retry = retry
+        .or_else(|| config.retry_config().cloned())
+        .unwrap_or_else(RetryConfig::standard);
+    Clients {
+        apprunner: aws_sdk_apprunner::Client::from_conf(
+            aws_sdk_apprunner::config::Builder::from(config)
+                .region(region.clone())
+                .retry_config(retry.clone())
+                .interceptor(AttemptWatch::new(origins.apprunner.clone()))
+                .build(),
+        ),
+        directconnect: aws_sdk_directconnect::Client::from_conf(
+            aws_sdk_directconnect::config::Builder::from(config)
+                .region(region.clone())
+                .retry_config(retry.clone())
+                .interceptor(AttemptWatch::new(origins.directconnect.clone()))
+                .build(),
+        ),
+        supplychain: aws_sdk_supplychain::Client::from_conf(
+            aws_sdk_supplychain::config::Builder::from(config)
+                .region(region)
+                .retry_config(retry)
+                .interceptor(AttemptWatch::new(origins.supplychain.clone()))
+                .build(),
+        ),
+        limits,
+        origins,
+    }
 }
 
 /// The connection to the cloud: lazily built clients, bounds on requests
@@ -102,6 +163,8 @@ pub struct AwsCloud {
     /// Built once per target: each set of clients owns an HTTPS client
     /// whose TLS setup is far costlier than a request.
     clients: Mutex<HashMap<Target, Clients>>,
+    /// The same per target, for status checks (fewer attempts).
+    status_clients: Mutex<HashMap<Target, Clients>>,
     calls: Mutex<HashMap<&'static str, usize>>,
     /// How many resources the last full list of each type and target
     /// returned: how many pages the next one will cost.
@@ -114,6 +177,7 @@ impl AwsCloud {
             options,
             configs: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
+            status_clients: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
             listed: Mutex::new(HashMap::new()),
         }
@@ -142,8 +206,15 @@ impl AwsCloud {
         };
         cell.get_or_init(|| async {
             let attempts = self.options.max_attempts.max(1);
+            let t = self.options.timeouts;
+            let timeouts = TimeoutConfig::builder()
+                .connect_timeout(t.connect)
+                .operation_attempt_timeout(t.attempt)
+                .operation_timeout(t.operation)
+                .build();
             let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                .retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+                .retry_config(RetryConfig::adaptive().with_max_attempts(attempts))
+                .timeout_config(timeouts);
             if let Some(p) = profile {
                 loader = loader.profile_name(p);
             }
@@ -172,8 +243,11 @@ impl AwsCloud {
         self.config(&profile).await.region().map(|r| r.to_string())
     }
 
-    /// Fails with one clear error if the chain yields no credentials.
-    pub async fn check_credentials(&self, profile: &Option<String>) -> Result<(), SetupError> {
+    /// Fails with one clear error, before any request, if the endpoint
+    /// given (flag or `AWS_ENDPOINT_URL*`) is unusable or the chain yields
+    /// no credentials.
+    pub async fn check_setup(&self, profile: &Option<String>) -> Result<(), SetupError> {
+        check_endpoints(self.options.endpoint_url.as_deref()).map_err(SetupError::BadEndpoint)?;
         let config = self.config(profile).await;
         let no_credentials = |detail: String| SetupError::NoCredentials {
             profile: profile.clone(),
@@ -191,42 +265,65 @@ impl AwsCloud {
 
     /// Clients for a target, built on first use.
     pub async fn clients(&self, target: &Target) -> Clients {
-        let cached = self.lock_clients().get(target).cloned();
+        let cached = self.lock(&self.clients).get(target).cloned();
         if let Some(c) = cached {
             return c;
         }
         let built = self.build_clients(target).await;
-        self.lock_clients()
+        self.lock(&self.clients)
             .entry(target.clone())
             .or_insert(built)
             .clone()
     }
 
-    fn lock_clients(&self) -> std::sync::MutexGuard<'_, HashMap<Target, Clients>> {
-        self.clients.lock().unwrap_or_else(|e| e.into_inner())
+    /// Clients for status checks ("is it gone yet?") at a target: the
+    /// same bounds on requests in flight, but at most
+    /// [`STATUS_CHECK_ATTEMPTS`] attempts per request. The poller asks
+    /// again anyway, and a failing check must be reported in seconds, not
+    /// after a minute of the SDK's backoff.
+    pub async fn status_check_clients(&self, target: &Target) -> Clients {
+        let cached = self.lock(&self.status_clients).get(target).cloned();
+        if let Some(c) = cached {
+            return c;
+        }
+        let main = self.clients(target).await;
+        let config = self.config(&target.profile).await;
+        let retry = RetryConfig::adaptive().with_max_attempts(STATUS_CHECK_ATTEMPTS);
+        let built = sdk_clients(
+            &config,
+            &target.region,
+            main.origins,
+            main.limits,
+            Some(retry),
+        );
+        self.lock(&self.status_clients)
+            .entry(target.clone())
+            .or_insert(built)
+            .clone()
+    }
+
+    fn lock<'a>(
+        &self,
+        map: &'a Mutex<HashMap<Target, Clients>>,
+    ) -> std::sync::MutexGuard<'a, HashMap<Target, Clients>> {
+        map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     async fn build_clients(&self, target: &Target) -> Clients {
         let config = self.config(&target.profile).await;
-        let region = Region::new(target.region.clone());
-        Clients {
-            apprunner: aws_sdk_apprunner::Client::from_conf(
-                aws_sdk_apprunner::config::Builder::from(&config)
-                    .region(region.clone())
-                    .build(),
-            ),
-            directconnect: aws_sdk_directconnect::Client::from_conf(
-                aws_sdk_directconnect::config::Builder::from(&config)
-                    .region(region.clone())
-                    .build(),
-            ),
-            supplychain: aws_sdk_supplychain::Client::from_conf(
-                aws_sdk_supplychain::config::Builder::from(&config)
-                    .region(region)
-                    .build(),
-            ),
-            limits: InFlightLimits::new(self.options.parallelism),
-        }
+        let configured = self
+            .options
+            .endpoint_url
+            .clone()
+            .or_else(|| config.endpoint_url().map(str::to_string));
+        let origin = || Origin::new(&target.region, self.options.timeouts, configured.clone());
+        let origins = Origins {
+            apprunner: origin(),
+            directconnect: origin(),
+            supplychain: origin(),
+        };
+        let limits = InFlightLimits::new(self.options.parallelism);
+        sdk_clients(&config, &target.region, origins, limits, None)
     }
 
     /// Runs one API call under `limit` (its service's in-flight bound),
@@ -234,14 +331,14 @@ impl AwsCloud {
     pub(crate) async fn call<T>(
         &self,
         limit: &Semaphore,
+        origin: &Origin,
         operation: &'static str,
         request: impl Future<Output = Result<T, CloudError>>,
     ) -> Result<T, CloudError> {
-        let _permit = limit.acquire().await.map_err(|_| CloudError {
-            operation,
-            code: None,
-            message: "request limiter closed".into(),
-        })?;
+        let _permit = limit
+            .acquire()
+            .await
+            .map_err(|_| CloudError::new(operation, &origin.region, "request limiter closed"))?;
         *self
             .calls
             .lock()

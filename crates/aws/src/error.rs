@@ -1,21 +1,49 @@
 //! Errors from the cloud, reduced to what decom needs to decide and what a
-//! person needs to read. Credentials never reach these messages: the SDK's
-//! error context carries codes and messages, not signing material.
-
-use aws_sdk_apprunner::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+//! person needs to read: one line, `OPERATION in REGION: CODE: message
+//! (request id ...)` for AWS's answers, `OPERATION in REGION: cause` (naming
+//! the endpoint) when no answer came (DESIGN section 12). Credentials never
+//! reach these messages; neither does any Rust debug structure (see
+//! [`crate::sdk_error`], which builds them from the SDK's errors).
 
 /// A failed AWS call.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{operation} failed: {message}")]
+#[error("{operation} in {region}: {}{message}{}", code_prefix(.code), request_note(.request_id))]
 pub struct CloudError {
     /// `ListServices`, `DeleteVpcConnector`...
     pub operation: &'static str,
-    /// The AWS error code (`ResourceNotFoundException`), if the service sent one.
+    /// Where the request went (`us-east-1`).
+    pub region: String,
+    /// The AWS error code (`ResourceNotFoundException`), if the service sent
+    /// one. `None`: no usable answer (transport failure, timeout, an answer
+    /// that could not be parsed); `message` then names the endpoint and why.
     pub code: Option<String>,
     pub message: String,
+    /// The request id AWS gave the failed request, for support cases.
+    pub request_id: Option<String>,
+}
+
+fn code_prefix(code: &Option<String>) -> String {
+    code.as_ref().map(|c| format!("{c}: ")).unwrap_or_default()
+}
+
+fn request_note(id: &Option<String>) -> String {
+    id.as_ref()
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
 }
 
 impl CloudError {
+    /// An error decom itself found in an answer (no code, no request id).
+    pub fn new(operation: &'static str, region: &str, message: impl Into<String>) -> CloudError {
+        CloudError {
+            operation,
+            region: region.to_string(),
+            code: None,
+            message: message.into(),
+            request_id: None,
+        }
+    }
+
     /// The service said the resource does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(
@@ -35,12 +63,12 @@ impl CloudError {
 
     /// A describe answered without the resource. An error, never "gone":
     /// a deletion is confirmed only by AWS saying so.
-    pub fn incomplete(operation: &'static str) -> CloudError {
-        CloudError {
+    pub fn incomplete(operation: &'static str, region: &str) -> CloudError {
+        CloudError::new(
             operation,
-            code: None,
-            message: "the answer did not describe the resource".into(),
-        }
+            region,
+            "the answer did not describe the resource",
+        )
     }
 
     /// How apply should treat this error from a Delete* call.
@@ -79,25 +107,6 @@ impl CloudError {
             Some(_) => Permanent,
         }
     }
-
-    /// Converts any SDK error, keeping the service's code and message.
-    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> CloudError
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        let code = err.code().map(str::to_string);
-        let message = match (err.code(), err.message()) {
-            (Some(code), Some(msg)) => format!("{code}: {msg}"),
-            (Some(code), None) => code.to_string(),
-            _ => DisplayErrorContext(&err).to_string(),
-        };
-        CloudError {
-            operation,
-            code,
-            message,
-        }
-    }
 }
 
 /// Whether a refusal's (lower-cased) message says the resource is already
@@ -119,14 +128,41 @@ fn says_already_deleting(message: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::CloudError;
     use decom_executor::DeleteErrorKind;
+
+    #[test]
+    fn aws_errors_read_operation_region_code_message_and_request_id() {
+        let e = CloudError {
+            operation: "DeleteService",
+            region: "eu-west-1".into(),
+            code: Some("InvalidStateException".into()),
+            message: "Service is busy".into(),
+            request_id: Some("abc-123".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "DeleteService in eu-west-1: InvalidStateException: Service is busy (request id abc-123)"
+        );
+        let t = CloudError::new(
+            "ListServices",
+            "us-east-1",
+            "cannot connect to http://127.0.0.1:9: connection refused",
+        );
+        assert_eq!(
+            t.to_string(),
+            "ListServices in us-east-1: cannot connect to http://127.0.0.1:9: connection refused"
+        );
+    }
+
 
     fn kind(code: &str, message: &str) -> DeleteErrorKind {
         CloudError {
             operation: "DeleteX",
+            region: "us-east-1".into(),
             code: Some(code.into()),
-            message: format!("{code}: {message}"),
+            message: message.into(),
+            request_id: None,
         }
         .delete_error_kind()
     }

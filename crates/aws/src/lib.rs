@@ -13,13 +13,17 @@
 //! never SDK types.
 
 pub mod apply;
+mod attempts;
 pub mod connect;
 pub mod discover;
+pub mod endpoint;
 pub mod error;
 pub mod refresh;
 pub mod resources;
+mod sdk_error;
 pub mod tags;
 
 pub use connect::{AwsCloud, ConnectOptions, SetupError, StaticCredentials, Target};
+pub use endpoint::Timeouts;
 pub use error::CloudError;
 pub use refresh::refresh;

@@ -185,16 +185,26 @@ pub async fn list(
     ty: ResourceType,
 ) -> Result<Vec<LiveResource>, CloudError> {
     let c = cloud.clients(target).await;
+    list_with(cloud, &c, target, ty).await
+}
+
+/// [`list`] through the clients `c` of `target`.
+pub async fn list_with(
+    cloud: &AwsCloud,
+    c: &Clients,
+    target: &Target,
+    ty: ResourceType,
+) -> Result<Vec<LiveResource>, CloudError> {
     let region = &target.region;
     let all = match ty {
         ResourceType::AppRunnerVpcIngressConnection => {
-            vpc_ingress_connection::list(cloud, &c, region).await
+            vpc_ingress_connection::list(cloud, c, region).await
         }
-        ResourceType::AppRunnerService => service::list(cloud, &c, region).await,
-        ResourceType::AppRunnerVpcConnector => vpc_connector::list(cloud, &c, region).await,
-        ResourceType::DxVirtualInterface => dx_virtual_interface::list(cloud, &c, region).await,
-        ResourceType::DxConnection => dx_connection::list(cloud, &c, region).await,
-        ResourceType::SupplyChainInstance => supplychain_instance::list(cloud, &c, region).await,
+        ResourceType::AppRunnerService => service::list(cloud, c, region).await,
+        ResourceType::AppRunnerVpcConnector => vpc_connector::list(cloud, c, region).await,
+        ResourceType::DxVirtualInterface => dx_virtual_interface::list(cloud, c, region).await,
+        ResourceType::DxConnection => dx_connection::list(cloud, c, region).await,
+        ResourceType::SupplyChainInstance => supplychain_instance::list(cloud, c, region).await,
     }?;
     cloud.remember_listed(ty, target, all.len());
     Ok(all)

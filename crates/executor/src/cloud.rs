@@ -32,13 +32,16 @@ pub enum DeleteErrorKind {
     Permanent,
 }
 
-/// What one observation found about one watched resource.
+/// What one status check found about one watched resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observation {
-    pub id: String,
-    /// `Gone` when not found.
-    pub state: LiveState,
-    pub status: String,
+pub enum Observation {
+    /// Not found, or in a status that means gone.
+    Gone,
+    /// Still there, in this state and AWS status.
+    Present { state: LiveState, status: String },
+    /// The check failed (the error as one line); the resource's state is
+    /// unknown.
+    Failed(String),
 }
 
 /// The cloud operations apply uses.
@@ -49,13 +52,15 @@ pub trait Cloud: Send + Sync + 'static {
         order: &ApprovedDelete,
     ) -> impl Future<Output = Result<(), DeleteError>> + Send;
 
-    /// The current state of `watched`, all of one type in one region, with
-    /// as few calls as the API allows (one list call covers many). A
-    /// resource missing from the answer is gone.
+    /// The current state of each of `watched` (all of one type in one
+    /// region), by id, with as few calls as the API allows (one list call
+    /// covers many). Each resource has its own answer: one failed call
+    /// never hides what the others found. A watched id missing from the
+    /// result is treated as a failed check.
     fn observe(
         &self,
         watched: &[Watched],
-    ) -> impl Future<Output = Result<Vec<Observation>, String>> + Send;
+    ) -> impl Future<Output = Vec<(String, Observation)>> + Send;
 
     /// Whether [`Cloud::observe`] would read `waiting` resources of
     /// `group` with calls that cover them all (a list, a describe-all), so

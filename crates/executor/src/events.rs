@@ -35,6 +35,9 @@ pub enum EventKind {
     StillDeleting,
     /// A delete request was refused for a reason worth retrying.
     Retrying,
+    /// A status check (is it gone yet?) failed; it is retried. `detail`
+    /// has the attempt number and the error.
+    StatusCheckFailed,
     /// AWS confirmed it is gone.
     Deleted,
     /// Nothing to do: it was already gone.
@@ -86,6 +89,12 @@ impl Event {
             ),
             EventKind::StillDeleting => format!("{a}: Still deleting... [{t} elapsed]"),
             EventKind::Retrying => format!("{a}: Retrying after: {}", self.detail),
+            EventKind::StatusCheckFailed => {
+                format!(
+                    "{a}: Warning: status check failed, will retry: {}",
+                    self.detail
+                )
+            }
             EventKind::Deleted => format!("{a}: Deletion complete after {t}"),
             EventKind::AlreadyGone => format!("{a}: Already gone"),
             EventKind::Failed => format!("{a}: Deletion failed after {t}: {}", self.detail),

@@ -3,15 +3,20 @@
 //! backoff schedule, and when one is due its group has a round: where one
 //! call reads the whole group (a list), the round asks about every
 //! resource of the group, else only about those due.
+//!
+//! Every resource gets its own answer from a round: a failed status check
+//! of one never discards what the round learned about the others. A failed
+//! check is reported to the resource's task (which records an event) and
+//! asked again on the resource's schedule.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::cloud::{Cloud, WatchGroup, Watched};
+use crate::cloud::{Cloud, Observation, WatchGroup, Watched};
 
 /// Poll intervals: the first check after `initial`, then ×1.5 up to `max`.
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +27,18 @@ pub struct PollSchedule {
 
 struct Registration {
     watched: Watched,
-    done: oneshot::Sender<()>,
+    updates: mpsc::UnboundedSender<PollUpdate>,
+}
+
+/// What the poller tells a resource's task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollUpdate {
+    /// Observed gone: the wait is over.
+    Gone,
+    /// A status check failed (`attempt`: the how-manieth check of this
+    /// resource); it is asked again. Reported on the 1st, 2nd, 4th, 8th...
+    /// failure in a row, so a long outage is visible without a flood.
+    CheckFailed { attempt: u32, error: String },
 }
 
 /// A handle to the poller task.
@@ -38,24 +54,32 @@ impl Poller {
         Poller { register: tx }
     }
 
-    /// Resolves when `watched` is observed gone (never, if the poller
-    /// stopped; callers bound the wait with their timeout).
-    pub async fn until_gone(&self, watched: Watched) {
-        let (done, gone) = oneshot::channel();
-        if self.register.send(Registration { watched, done }).is_err() {
-            return std::future::pending().await;
-        }
-        if gone.await.is_err() {
-            std::future::pending::<()>().await;
-        }
+    /// Starts watching `watched`: the receiver gets [`PollUpdate`]s until
+    /// it is gone (nothing ever, if the poller stopped; callers bound the
+    /// wait with their timeout). Dropping the receiver stops the watch.
+    pub fn watch(&self, watched: Watched) -> mpsc::UnboundedReceiver<PollUpdate> {
+        let (updates, rx) = mpsc::unbounded_channel();
+        let _ = self.register.send(Registration { watched, updates });
+        rx
     }
 }
 
 struct Entry {
     watched: Watched,
-    waiters: Vec<oneshot::Sender<()>>,
+    waiters: Vec<mpsc::UnboundedSender<PollUpdate>>,
     due: Instant,
     interval: Duration,
+    /// Status checks asked so far.
+    checks: u32,
+    failures_in_a_row: u32,
+}
+
+impl Entry {
+    /// Tells every waiter; false once none is left listening.
+    fn tell(&mut self, update: &PollUpdate) -> bool {
+        self.waiters.retain(|w| w.send(update.clone()).is_ok());
+        !self.waiters.is_empty()
+    }
 }
 
 /// The resources of one [`WatchGroup`] being waited for. One
@@ -86,8 +110,10 @@ impl Group {
                 waiters: Vec::new(),
                 due,
                 interval: schedule.initial,
+                checks: 0,
+                failures_in_a_row: 0,
             });
-        entry.waiters.push(r.done);
+        entry.waiters.push(r.updates);
         self.next_due = Some(self.next_due.map_or(entry.due, |d| d.min(entry.due)));
     }
 
@@ -101,30 +127,50 @@ impl Group {
             .collect()
     }
 
-    /// A round's answer: the gone are released; the rest asked back off.
-    /// A failed observation (`gone` empty) is simply asked again.
-    fn answered(&mut self, asked: &[String], gone: &[String], schedule: PollSchedule) {
+    /// A round's answer: the gone are released; failed checks are
+    /// reported; everything still waiting that was asked backs off.
+    fn answered(&mut self, answers: Vec<(String, Observation)>, schedule: PollSchedule) {
         self.in_flight = false;
-        for id in gone {
-            if let Some(e) = self.waiting.remove(id) {
-                for w in e.waiters {
-                    let _ = w.send(());
-                }
-            }
-        }
         let now = Instant::now();
-        for id in asked {
-            if let Some(e) = self.waiting.get_mut(id) {
-                e.interval = e.interval.mul_f64(1.5).min(schedule.max);
-                e.due = now + e.interval;
+        for (id, observed) in answers {
+            let Some(e) = self.waiting.get_mut(&id) else {
+                continue;
+            };
+            e.checks += 1;
+            let listening = match observed {
+                Observation::Gone => {
+                    e.tell(&PollUpdate::Gone);
+                    false
+                }
+                Observation::Present { .. } => {
+                    e.failures_in_a_row = 0;
+                    e.waiters.retain(|w| !w.is_closed());
+                    !e.waiters.is_empty()
+                }
+                Observation::Failed(error) => {
+                    e.failures_in_a_row += 1;
+                    if e.failures_in_a_row.is_power_of_two() {
+                        let attempt = e.checks;
+                        e.tell(&PollUpdate::CheckFailed { attempt, error })
+                    } else {
+                        e.waiters.retain(|w| !w.is_closed());
+                        !e.waiters.is_empty()
+                    }
+                }
+            };
+            if !listening {
+                self.waiting.remove(&id);
+                continue;
             }
+            e.interval = e.interval.mul_f64(1.5).min(schedule.max);
+            e.due = now + e.interval;
         }
         self.next_due = self.waiting.values().map(|e| e.due).min();
     }
 }
 
-/// A round's answer: its group, the ids asked about, those observed gone.
-type Answer = (WatchGroup, Vec<String>, Result<Vec<String>, String>);
+/// A round's answer: its group and what it found about each id asked.
+type Answer = (WatchGroup, Vec<(String, Observation)>);
 
 async fn run<C: Cloud>(
     cloud: Arc<C>,
@@ -140,9 +186,9 @@ async fn run<C: Cloud>(
                 Some(r) => groups.entry(r.watched.group()).or_default().add(r, schedule),
                 None => return,
             },
-            Some((key, asked, answer)) = results.recv() => {
+            Some((key, answers)) = results.recv() => {
                 if let Some(group) = groups.get_mut(&key) {
-                    group.answered(&asked, &answer.unwrap_or_default(), schedule);
+                    group.answered(answers, schedule);
                 }
             },
             _ = sleep_until(next_wake) => {
@@ -160,27 +206,28 @@ async fn run<C: Cloud>(
     }
 }
 
-/// Observes one batch and reports which of it is gone.
+/// Observes one batch and reports what it found about each resource; a
+/// resource the cloud said nothing about counts as a failed check (never
+/// as gone: only AWS saying so confirms a deletion).
 async fn round<C: Cloud>(
     cloud: Arc<C>,
     key: WatchGroup,
     batch: Vec<Watched>,
     results: mpsc::UnboundedSender<Answer>,
 ) {
-    let asked: Vec<String> = batch.iter().map(|w| w.live.id.clone()).collect();
-    let answer = cloud.observe(&batch).await.map(|observed| {
-        let gone: HashMap<&str, bool> = observed
-            .iter()
-            .map(|o| (o.id.as_str(), o.state == decom_graph::LiveState::Gone))
-            .collect();
-        // Missing from the answer: gone.
-        asked
-            .iter()
-            .filter(|id| gone.get(id.as_str()).copied().unwrap_or(true))
-            .cloned()
-            .collect()
-    });
-    let _ = results.send((key, asked, answer));
+    let mut observed: HashMap<String, Observation> =
+        cloud.observe(&batch).await.into_iter().collect();
+    let answers = batch
+        .iter()
+        .map(|w| {
+            let id = w.live.id.clone();
+            let o = observed.remove(&id).unwrap_or_else(|| {
+                Observation::Failed("the status check returned nothing about it".into())
+            });
+            (id, o)
+        })
+        .collect();
+    let _ = results.send((key, answers));
 }
 
 async fn sleep_until(at: Option<Instant>) {

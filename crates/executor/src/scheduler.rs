@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use crate::approved::{ApprovedDelete, ApprovedPlan, Work};
 use crate::cloud::{Cloud, DeleteErrorKind, Watched};
 use crate::events::{human, Event, EventKind};
-use crate::poller::{PollSchedule, Poller};
+use crate::poller::{PollSchedule, PollUpdate, Poller};
 
 /// Timing of an apply. Real AWS wants the defaults; tests and benchmarks
 /// against a time-scaled simulator shrink them.
@@ -134,6 +134,9 @@ pub async fn apply<C: Cloud>(
     }
     let mut summary = Summary::default();
     let mut tasks: JoinSet<(Address, Outcome)> = JoinSet::new();
+    // Which resource each task works on: a task that panics returns no
+    // address, but its resource must still fail and its dependents skip.
+    let mut task_address: HashMap<tokio::task::Id, Address> = HashMap::new();
     let mut settled: HashSet<Address> = HashSet::new();
     let mut interrupt = interrupt;
     loop {
@@ -152,10 +155,12 @@ pub async fn apply<C: Cloud>(
                 };
                 let address = address.clone();
                 let work = work.clone();
-                tasks.spawn(async move {
+                let task_of = address.clone();
+                let task = tasks.spawn(async move {
                     let outcome = ctx.run(&address, work).await;
                     (address, outcome)
                 });
+                task_address.insert(task.id(), task_of);
             }
         }
         if tasks.is_empty() {
@@ -167,11 +172,11 @@ pub async fn apply<C: Cloud>(
         }
         tokio::select! {
             Some(e) = events.recv() => on_event(&e),
-            Some(joined) = tasks.join_next() => {
+            Some(joined) = tasks.join_next_with_id() => {
                 while let Ok(e) = events.try_recv() {
                     on_event(&e);
                 }
-                let Ok((address, outcome)) = joined else { continue };
+                let Some((address, outcome)) = settled_task(joined, &mut task_address, &mut on_event) else { continue };
                 settled.insert(address.clone());
                 match outcome {
                     Outcome::Deleted | Outcome::AlreadyGone => {
@@ -207,6 +212,44 @@ pub async fn apply<C: Cloud>(
     }
     summary.not_started = plan.plan.resources.len().saturating_sub(settled.len());
     summary
+}
+
+/// The resource and outcome of a finished task. A panicked task is a
+/// failed resource ("internal error"), with the event its task could not
+/// send; a cancelled one (never done by the scheduler) is skipped.
+fn settled_task(
+    joined: Result<(tokio::task::Id, (Address, Outcome)), tokio::task::JoinError>,
+    task_address: &mut HashMap<tokio::task::Id, Address>,
+    on_event: &mut impl FnMut(&Event),
+) -> Option<(Address, Outcome)> {
+    let err = match joined {
+        Ok((id, done)) => {
+            task_address.remove(&id);
+            return Some(done);
+        }
+        Err(err) => err,
+    };
+    let address = task_address.remove(&err.id())?;
+    if !err.is_panic() {
+        return None;
+    }
+    let why = format!("internal error: {}", panic_message(err.into_panic()));
+    on_event(&event(
+        &address,
+        None,
+        EventKind::Failed,
+        Duration::ZERO,
+        why.clone(),
+    ));
+    Some((address, Outcome::Failed(why)))
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a resource task panicked".into())
 }
 
 /// Everything that must go after `address`, transitively.
@@ -332,8 +375,11 @@ impl<C: Cloud> TaskContext<C> {
             if self.interrupt.borrow().stops() {
                 return Some(self.finish(address, &id, started, Outcome::Interrupted));
             }
-            let err = match self.cloud.delete(order).await {
-                Ok(()) => {
+            // The delete's own timeout bounds its requests too, whatever
+            // the network does (a request that never gets an answer).
+            let sent = tokio::time::timeout_at(deadline, self.cloud.delete(order)).await;
+            let err = match sent {
+                Ok(Ok(())) => {
                     let accepted = event(
                         address,
                         Some(&id),
@@ -344,7 +390,14 @@ impl<C: Cloud> TaskContext<C> {
                     let _ = self.events.send(accepted);
                     return None;
                 }
-                Err(e) => e,
+                Ok(Err(e)) => e,
+                Err(_) => {
+                    let why = format!(
+                        "timed out after {} (delete timeout) waiting for the delete request to be answered",
+                        human(timeout)
+                    );
+                    return Some(self.finish(address, &id, started, Outcome::Failed(why)));
+                }
             };
             match err.kind {
                 DeleteErrorKind::AlreadyDeleting => {
@@ -402,13 +455,18 @@ impl<C: Cloud> TaskContext<C> {
         timeout: Duration,
     ) -> Outcome {
         let id = live.id.clone();
-        let gone = self.poller.until_gone(Watched { live, profile });
-        tokio::pin!(gone);
+        let mut updates = self.poller.watch(Watched { live, profile });
         let mut still =
             tokio::time::interval_at(started + self.options.still_every, self.options.still_every);
         loop {
             tokio::select! {
-                () = &mut gone => return self.finish(address, &id, started, Outcome::Deleted),
+                Some(update) = updates.recv() => match update {
+                    PollUpdate::Gone => return self.finish(address, &id, started, Outcome::Deleted),
+                    PollUpdate::CheckFailed { attempt, error } => {
+                        let detail = format!("attempt {attempt}: {error}");
+                        let _ = self.events.send(event(address, Some(&id), EventKind::StatusCheckFailed, started.elapsed(), detail));
+                    }
+                },
                 _ = tokio::time::sleep_until(deadline) => {
                     let why = format!("timed out after {} waiting for AWS to confirm the deletion (raise timeouts {{ delete = ... }})", human(timeout));
                     return self.finish(address, &id, started, Outcome::Failed(why));

@@ -35,13 +35,13 @@ pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
 macro_rules! send {
     ($cloud:expr, $op:literal, $clients:ident . $service:ident . $($request:tt)+) => {
         $cloud
-            .call(&$clients.limits.$service, $op, async {
+            .call(&$clients.limits.$service, &$clients.origins.$service, $op, async {
                 $clients
                     .$service
                     .$($request)+
                     .send()
                     .await
-                    .map_err(|e| $crate::error::CloudError::from_sdk($op, e))
+                    .map_err(|e| $crate::sdk_error::from_sdk($op, &$clients.origins.$service, e))
             })
             .await
     };
@@ -73,6 +73,7 @@ where
 /// is an error, never "gone": a deletion is confirmed only by AWS saying so.
 pub(crate) fn described<T>(
     operation: &'static str,
+    region: &str,
     answer: Result<T, CloudError>,
     resource: impl FnOnce(T) -> Option<LiveResource>,
 ) -> Result<Option<LiveResource>, CloudError> {
@@ -80,7 +81,7 @@ pub(crate) fn described<T>(
         None => Ok(None),
         Some(out) => resource(out)
             .map(Some)
-            .ok_or_else(|| CloudError::incomplete(operation)),
+            .ok_or_else(|| CloudError::incomplete(operation, region)),
     }
 }
 

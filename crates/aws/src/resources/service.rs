@@ -72,7 +72,7 @@ pub async fn describe(
         "DescribeService",
         c.apprunner.describe_service().service_arn(service_arn)
     );
-    described("DescribeService", answer, |out| {
+    described("DescribeService", region, answer, |out| {
         let s = out.service()?;
         let mut r = live(
             region,

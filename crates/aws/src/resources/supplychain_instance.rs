@@ -67,7 +67,7 @@ pub async fn describe(
         "GetInstance",
         c.supplychain.get_instance().instance_id(instance_id)
     );
-    described("GetInstance", answer, |out| {
+    described("GetInstance", region, answer, |out| {
         Some(live(region, out.instance()?))
     })
 }

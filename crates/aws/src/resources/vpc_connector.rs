@@ -72,7 +72,7 @@ pub async fn describe(
             .describe_vpc_connector()
             .vpc_connector_arn(connector_arn)
     );
-    described("DescribeVpcConnector", answer, |out| {
+    described("DescribeVpcConnector", region, answer, |out| {
         live(region, out.vpc_connector()?)
     })
 }

@@ -83,7 +83,7 @@ pub async fn describe(
             .describe_vpc_ingress_connection()
             .vpc_ingress_connection_arn(ingress_arn)
     );
-    described("DescribeVpcIngressConnection", answer, |out| {
+    described("DescribeVpcIngressConnection", region, answer, |out| {
         let v = out.vpc_ingress_connection()?;
         let arn_ = v.vpc_ingress_connection_arn()?;
         let name = v

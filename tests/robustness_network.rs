@@ -1,0 +1,740 @@
+//! The network never hangs decom, and never makes it dump (DESIGN section
+//! 12): endpoints that never answer, refuse, answer garbage or hold only
+//! deletes; a simulator that dies mid-apply; flaky status checks; bad
+//! endpoint settings; and the request log, which must show each request
+//! and never a credential or a sensitive value.
+//!
+//! The fake servers live at the end of this file: each listens on
+//! 127.0.0.1 port 0 and stops when dropped.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command as StdCommand, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::quickstart::SERVICE_ARN;
+use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
+use common::{stderr, stdout, Project};
+use decom_sim::{Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
+use fake_servers::{Blackhole, DeleteHoldingProxy, GarbageServer};
+
+const FAST: &str = "--poll-interval-ms=20";
+
+const ONE_DX_CONNECTION: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_dx_connection" "nyc" {
+  id = "dxcon-fg123456"
+}
+"#;
+
+/// Test credentials and a region, no host AWS configuration, requests to `endpoint`.
+fn env_for(endpoint: &str, home: &Project) -> Vec<(&'static str, String)> {
+    let home = home.path().display().to_string();
+    vec![
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY.to_string()),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.to_string()),
+        ("AWS_SESSION_TOKEN", SESSION_TOKEN.to_string()),
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("AWS_ENDPOINT_URL", endpoint.to_string()),
+        ("AWS_CONFIG_FILE", format!("{home}/no-config")),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            format!("{home}/no-credentials"),
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ("HOME", home),
+    ]
+}
+
+/// Runs `decom ARGS` in `p` against `endpoint`, killed after `deadline`
+/// (then the test fails: decom hung).
+fn run_bounded(p: &Project, endpoint: &str, args: &[&str], deadline: Duration) -> Output {
+    let child = spawn(p, endpoint, args, &[]);
+    wait_bounded(child, deadline)
+}
+
+fn spawn(p: &Project, endpoint: &str, args: &[&str], extra_env: &[(&str, &str)]) -> Child {
+    let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("decom"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("AWS_") || key.starts_with("DECOM_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(p.path())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .envs(env_for(endpoint, p))
+        .envs(extra_env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits for `child`, killing it after `deadline` and failing the test.
+fn wait_bounded(mut child: Child, deadline: Duration) -> Output {
+    let give_up = Instant::now() + deadline;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > give_up {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "decom did not exit within {deadline:?}\nstdout:\n{}\nstderr:\n{}",
+                stdout(&out),
+                stderr(&out)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A user-facing error is short and never a Rust debug structure.
+fn assert_one_short_error(out: &Output, max_lines: usize) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.lines().count() <= max_lines, "{err}");
+    for debug in [
+        "{ ",
+        "DispatchFailure",
+        "ConnectorError",
+        "SdkError",
+        "Request {",
+    ] {
+        assert!(!err.contains(debug), "{debug:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn plan_against_an_endpoint_that_never_answers_fails_naming_it_and_the_timeout() {
+    let hole = Blackhole::start();
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    let out = run_bounded(
+        &p,
+        &hole.url(),
+        &["plan", "--request-timeout", "2s"],
+        Duration::from_secs(60),
+    );
+    assert_one_short_error(&out, 3);
+    let err = stderr(&out);
+    assert!(err.contains(&hole.url()), "{err}");
+    assert!(err.contains("timed out"), "{err}");
+    assert!(hole.connections() > 0, "decom did reach the blackhole");
+}
+
+#[test]
+fn plan_against_an_endpoint_that_never_answers_fails_within_two_minutes_by_default() {
+    let hole = Blackhole::start();
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    // The defaults: 60s per attempt, 90s per operation.
+    let out = run_bounded(&p, &hole.url(), &["plan"], Duration::from_secs(120));
+    assert_one_short_error(&out, 3);
+    let err = stderr(&out);
+    assert!(err.contains(&hole.url()), "{err}");
+    assert!(err.contains("timed out"), "{err}");
+}
+
+#[test]
+fn an_unreachable_endpoint_is_named_with_connection_refused() {
+    let url = fake_servers::refusing_url();
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    let out = run_bounded(
+        &p,
+        &url,
+        &["plan", "--request-timeout", "5s"],
+        Duration::from_secs(60),
+    );
+    assert_one_short_error(&out, 3);
+    let err = stderr(&out);
+    assert!(err.contains(&url), "{err}");
+    assert!(err.contains("connection refused"), "{err}");
+}
+
+#[test]
+fn answers_that_do_not_parse_are_one_short_error_without_debug_dumps() {
+    for body in [
+        r#"{"connections": 5}"#,
+        "<html><body><h1>Not AWS</h1></body></html>",
+    ] {
+        let server = GarbageServer::start(200, body);
+        let p = Project::with_main(ONE_DX_CONNECTION);
+        let out = run_bounded(&p, &server.url(), &["plan"], Duration::from_secs(60));
+        assert_one_short_error(&out, 3);
+        let err = stderr(&out);
+        let url = server.url();
+        let cause = format!(" in us-east-1: the answer from {url} (HTTP 200) could not be parsed");
+        assert!(err.contains(&cause), "{err}");
+    }
+    // An error status without an AWS error code: said in one line too.
+    let server = GarbageServer::start(502, "<html>Bad Gateway</html>");
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    let out = run_bounded(
+        &p,
+        &server.url(),
+        &["plan", "--request-timeout", "5s"],
+        Duration::from_secs(60),
+    );
+    assert_one_short_error(&out, 3);
+    assert!(stderr(&out).contains("HTTP 502"), "{}", stderr(&out));
+}
+
+#[test]
+fn unusable_endpoint_settings_are_one_line_errors_before_any_request() {
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    // (arguments, environment, what the error names)
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 4] = [
+        (&["plan", "--endpoint-url", ""], &[], "--endpoint-url"),
+        (
+            &["plan", "--endpoint-url", "not a url"],
+            &[],
+            "--endpoint-url",
+        ),
+        (&["plan"], &[("AWS_ENDPOINT_URL", "")], "AWS_ENDPOINT_URL"),
+        (
+            &["plan"],
+            &[("AWS_ENDPOINT_URL", "ftp://x")],
+            "AWS_ENDPOINT_URL",
+        ),
+    ];
+    // A listener that must never see a request: every case fails first.
+    let hole = Blackhole::start();
+    for (args, env, named) in cases {
+        let child = spawn(&p, &hole.url(), args, env);
+        let out = wait_bounded(child, Duration::from_secs(60));
+        assert_one_short_error(&out, 1);
+        let err = stderr(&out);
+        assert!(err.starts_with(&format!("error: {named} ")), "{err}");
+        assert!(err.contains("not a usable endpoint"), "{err}");
+    }
+    assert_eq!(hole.connections(), 0, "no request was sent");
+}
+
+fn ingress_project(count: usize, delete_timeout: &str) -> (Project, Vec<SeedResource>) {
+    let mut service = SeedResource::new(Sim::AppRunnerService, "web");
+    service.arn = Some(SERVICE_ARN.into());
+    let mut seed = vec![service];
+    for i in 0..count {
+        let mut ingress = SeedResource::new(Sim::AppRunnerVpcIngressConnection, format!("ing-{i}"));
+        ingress.service_arn = Some(SERVICE_ARN.into());
+        seed.push(ingress);
+    }
+    let p = Project::with_main(&format!(
+        r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+resource "aws_apprunner_vpc_ingress_connection" "i" {{
+  count = {count}
+  name  = "ing-${{count.index}}"
+  timeouts {{
+    delete = "{delete_timeout}"
+  }}
+}}
+"#
+    ));
+    (p, seed)
+}
+
+fn events_of(kind: &str, json_lines: &str) -> Vec<serde_json::Value> {
+    json_lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == kind)
+        .collect()
+}
+
+#[test]
+fn failed_status_checks_are_events_and_never_discard_the_others_answers() {
+    let (p, seed) = ingress_project(15, "5m");
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.01,
+        fault_rate: 0.5,
+        seed: 11,
+        initial_state: Some(SimState { resources: seed }),
+        ..SimConfig::default()
+    });
+    let args = ["apply", ".", "--auto-approve", "--json", FAST];
+    // Under 50% faults the refresh before any deletion can still fail
+    // (8 attempts of one read all faulted): then nothing was deleted, and
+    // applying again is what a user does.
+    let mut out = None;
+    for _ in 0..3 {
+        let run = run_bounded(&p, &sim.endpoint_url(), &args, Duration::from_secs(300));
+        let refresh_failed =
+            run.status.code() == Some(1) && stderr(&run).contains("refresh failed");
+        out = Some(run);
+        if !refresh_failed {
+            break;
+        }
+    }
+    let out = out.unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
+    assert_eq!(events_of("deleted", &text).len(), 15, "{text}");
+    let failed_checks = events_of("status_check_failed", &text);
+    assert!(!failed_checks.is_empty(), "{text}");
+    for e in &failed_checks {
+        let detail = e["detail"].as_str().unwrap();
+        assert!(detail.starts_with("attempt "), "{detail}");
+        assert!(
+            detail.contains("DescribeVpcIngressConnection in us-east-1: "),
+            "{detail}"
+        );
+        assert!(!detail.contains("{ "), "{detail}");
+    }
+    let journal = std::fs::read_to_string(p.path().join(".decom/journal.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"event\":\"status_check_failed\""),
+        "{journal}"
+    );
+}
+
+#[test]
+fn a_simulator_killed_mid_apply_is_reported_long_before_the_delete_timeout() {
+    let (p, seed) = ingress_project(2, "20s");
+    // Deletions take an hour: nothing finishes before the simulator dies.
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 1.0,
+        latencies: Latencies {
+            ingress_delete: Duration::from_secs(3600),
+            ..Latencies::instant()
+        },
+        initial_state: Some(SimState { resources: seed }),
+        ..SimConfig::default()
+    });
+    let url = sim.endpoint_url();
+    let mut child = spawn(
+        &p,
+        &url,
+        &["apply", ".", "--auto-approve", "--json", FAST],
+        &[],
+    );
+    let lines = read_lines(child.stdout.take().unwrap());
+    // Both deletes accepted before the simulator goes.
+    let give_up = Instant::now() + Duration::from_secs(60);
+    while sim
+        .audit()
+        .iter()
+        .filter(|e| e.operation.starts_with("Delete"))
+        .count()
+        < 2
+    {
+        assert!(Instant::now() < give_up, "the deletes were never sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut seen = String::new();
+    let mut wait_for = |needle: &str| {
+        while !seen.contains(needle) {
+            match lines.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => seen.push_str(&(line + "\n")),
+                Err(_) => panic!("never saw {needle:?} in:\n{seen}"),
+            }
+        }
+    };
+    drop(sim);
+    wait_for("\"event\":\"status_check_failed\"");
+    // Seen while the resources still wait for their 20s timeout.
+    assert!(child.try_wait().unwrap().is_none(), "{seen}");
+    let warning = events_of("status_check_failed", &seen).remove(0);
+    let detail = warning["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("cannot connect to {url}")),
+        "{detail}"
+    );
+    assert!(detail.contains("connection refused"), "{detail}");
+
+    let out = wait_bounded(child, Duration::from_secs(120));
+    // Stdout went to the reader thread: the rest of it is on the channel.
+    let rest: String = seen + &lines.iter().map(|l| l + "\n").collect::<String>();
+    assert_eq!(out.status.code(), Some(1), "{rest}");
+    let failed = events_of("failed", &rest);
+    assert_eq!(failed.len(), 2, "{rest}");
+    for f in failed {
+        assert!(
+            f["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("timed out after 20s"),
+            "{f}"
+        );
+    }
+}
+
+/// Lines of `out` as they come, on a channel.
+fn read_lines(out: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn a_delete_that_is_never_answered_fails_at_the_resources_own_timeout() {
+    let sim = TestSim::start(vec![
+        SeedResource::new(Sim::SupplyChainInstance, "held"),
+        SeedResource::new(Sim::SupplyChainInstance, "free"),
+    ]);
+    let proxy = DeleteHoldingProxy::start(&sim.endpoint_url());
+    let p = Project::with_main(
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_supplychain_instance" "held" {
+  name = "held"
+  timeouts {
+    delete = "3s"
+  }
+}
+"#,
+    );
+    let out = run_bounded(
+        &p,
+        &proxy.url(),
+        &["apply", ".", "--auto-approve", FAST],
+        Duration::from_secs(120),
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}\n{}", stderr(&out));
+    assert!(proxy.held() >= 1, "the delete went through the proxy");
+    assert!(
+        text.contains(
+            "aws_supplychain_instance.held: Deletion failed after 3s: timed out after 3s \
+             (delete timeout) waiting for the delete request to be answered"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Apply complete: 0 deleted, 1 failed, 0 skipped."),
+        "{text}"
+    );
+}
+
+const SENSITIVE_VALUE: &str = "hunter2-very-secret-name";
+
+#[test]
+fn the_request_log_shows_each_request_and_never_a_credential_or_sensitive_value() {
+    let seed = vec![
+        dx_connection_seed(),
+        SeedResource::new(Sim::SupplyChainInstance, SENSITIVE_VALUE),
+    ];
+    let p = Project::with_main(&format!(
+        r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+variable "secret_name" {{
+  type      = string
+  sensitive = true
+  default   = "{SENSITIVE_VALUE}"
+}}
+resource "aws_supplychain_instance" "secret" {{
+  name = var.secret_name
+}}
+resource "aws_dx_connection" "nyc" {{
+  id = "dxcon-fg123456"
+}}
+"#
+    ));
+    // Off unless asked for.
+    let sim = TestSim::start(seed.clone());
+    let out = run_bounded(&p, &sim.endpoint_url(), &["plan"], Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+
+    for log in [("DECOM_LOG", "debug"), ("RUST_LOG", "trace")] {
+        let sim = TestSim::start(seed.clone());
+        let child = spawn(
+            &p,
+            &sim.endpoint_url(),
+            &["apply", ".", "--auto-approve", FAST],
+            &[log],
+        );
+        let out = wait_bounded(child, Duration::from_secs(120));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{}\n{err}", stdout(&out));
+        let requests: Vec<&str> = err
+            .lines()
+            .filter(|l| l.contains("decom::request"))
+            .collect();
+        let sent = sim.audit().len();
+        assert!(
+            requests.len() >= sent,
+            "{log:?}: {sent} requests, log:\n{err}"
+        );
+        for op in [
+            "ListInstances",
+            "DescribeConnections",
+            "DeleteInstance",
+            "DeleteConnection",
+        ] {
+            let line = requests
+                .iter()
+                .find(|l| l.contains(&format!("operation={op} ")))
+                .unwrap_or_else(|| panic!("{log:?}: no {op} line in:\n{err}"));
+            for field in [
+                "region=us-east-1",
+                "status=200",
+                "attempt=1",
+                "duration_ms=",
+            ] {
+                assert!(line.contains(field), "{field} missing: {line}");
+            }
+        }
+        for secret in [
+            ACCESS_KEY,
+            SECRET_KEY,
+            SESSION_TOKEN,
+            "Authorization",
+            "authorization",
+            "Signature=",
+            "x-amz-security-token",
+            SENSITIVE_VALUE,
+        ] {
+            assert!(
+                !err.contains(secret),
+                "{log:?}: {secret} in the log:\n{err}"
+            );
+        }
+    }
+}
+
+fn dx_connection_seed() -> SeedResource {
+    let mut connection = SeedResource::new(Sim::DxConnection, "nyc");
+    connection.id = Some("dxcon-fg123456".into());
+    connection
+}
+
+/// Servers that misbehave on purpose, each on 127.0.0.1 port 0, stopped
+/// (listener closed, connections dropped) when dropped.
+mod fake_servers {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::thread::JoinHandle;
+    use std::time::Duration;
+
+    /// A listener and its accept loop; `serve` handles each connection on
+    /// its own thread. Connections are kept so that dropping stops them.
+    struct Server {
+        url: String,
+        stop: Arc<AtomicBool>,
+        accepted: Arc<AtomicUsize>,
+        streams: Arc<Mutex<Vec<TcpStream>>>,
+        accept_loop: Option<JoinHandle<()>>,
+    }
+
+    impl Server {
+        fn start(serve: impl Fn(TcpStream) + Send + Sync + 'static) -> Server {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let stop = Arc::new(AtomicBool::new(false));
+            let accepted = Arc::new(AtomicUsize::new(0));
+            let streams = Arc::new(Mutex::new(Vec::new()));
+            let serve = Arc::new(serve);
+            let accept_loop = {
+                let (stop, accepted, streams) = (stop.clone(), accepted.clone(), streams.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::SeqCst) {
+                        let Ok((stream, _)) = listener.accept() else {
+                            std::thread::sleep(Duration::from_millis(10));
+                            continue;
+                        };
+                        accepted.fetch_add(1, Ordering::SeqCst);
+                        stream.set_nonblocking(false).unwrap();
+                        streams.lock().unwrap().push(stream.try_clone().unwrap());
+                        let serve = serve.clone();
+                        std::thread::spawn(move || serve(stream));
+                    }
+                })
+            };
+            Server {
+                url,
+                stop,
+                accepted,
+                streams,
+                accept_loop: Some(accept_loop),
+            }
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            self.stop.store(true, Ordering::SeqCst);
+            for s in self.streams.lock().unwrap().drain(..) {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+            if let Some(t) = self.accept_loop.take() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    /// Accepts connections and never answers.
+    pub struct Blackhole(Server);
+
+    impl Blackhole {
+        pub fn start() -> Blackhole {
+            Blackhole(Server::start(|mut stream| {
+                let mut sink = [0u8; 4096];
+                while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+            }))
+        }
+
+        pub fn url(&self) -> String {
+            self.0.url.clone()
+        }
+
+        pub fn connections(&self) -> usize {
+            self.0.accepted.load(Ordering::SeqCst)
+        }
+    }
+
+    /// A URL on which nothing listens (a port just released).
+    pub fn refusing_url() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        url
+    }
+
+    /// One HTTP/1.1 request's head and body, read from `stream`.
+    pub struct Request {
+        pub head: String,
+        pub bytes: Vec<u8>,
+    }
+
+    impl Request {
+        pub fn read(stream: &mut TcpStream) -> Option<Request> {
+            let mut bytes = Vec::new();
+            let mut byte = [0u8; 1];
+            while !bytes.ends_with(b"\r\n\r\n") {
+                if stream.read(&mut byte).ok()? == 0 {
+                    return None;
+                }
+                bytes.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&bytes).into_owned();
+            let length = header(&head, "content-length")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            let mut body = vec![0u8; length];
+            stream.read_exact(&mut body).ok()?;
+            bytes.extend(body);
+            Some(Request { head, bytes })
+        }
+
+        /// A Delete* call: `DELETE` (REST protocols) or an `X-Amz-Target`
+        /// naming a `Delete` operation (JSON protocols).
+        pub fn is_delete(&self) -> bool {
+            self.head.starts_with("DELETE ")
+                || header(&self.head, "x-amz-target").is_some_and(|t| t.contains(".Delete"))
+        }
+    }
+
+    fn header(head: &str, name: &str) -> Option<String> {
+        head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    }
+
+    /// Answers every request with `status` and `body`.
+    pub struct GarbageServer(Server);
+
+    impl GarbageServer {
+        pub fn start(status: u16, body: &'static str) -> GarbageServer {
+            GarbageServer(Server::start(move |mut stream| {
+                while Request::read(&mut stream).is_some() {
+                    let answer = format!(
+                        "HTTP/1.1 {status} Whatever\r\nContent-Type: application/json\r\n\
+                         Content-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if stream.write_all(answer.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            }))
+        }
+
+        pub fn url(&self) -> String {
+            self.0.url.clone()
+        }
+    }
+
+    /// Forwards requests to `upstream`, except Delete* requests: those
+    /// are read and never answered.
+    pub struct DeleteHoldingProxy {
+        server: Server,
+        held: Arc<AtomicUsize>,
+    }
+
+    impl DeleteHoldingProxy {
+        pub fn start(upstream: &str) -> DeleteHoldingProxy {
+            let upstream = upstream.trim_start_matches("http://").to_string();
+            let held = Arc::new(AtomicUsize::new(0));
+            let counter = held.clone();
+            let server = Server::start(move |mut client| {
+                let Some(request) = Request::read(&mut client) else {
+                    return;
+                };
+                if request.is_delete() {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let mut sink = [0u8; 4096];
+                    while matches!(client.read(&mut sink), Ok(n) if n > 0) {}
+                    return;
+                }
+                // One request per connection: the answer is read to the
+                // upstream's close, whatever its framing, then passed on.
+                if let Some(answer) = forward(&upstream, &request) {
+                    let _ = client.write_all(&answer);
+                }
+                let _ = client.shutdown(Shutdown::Both);
+            });
+            DeleteHoldingProxy { server, held }
+        }
+
+        pub fn url(&self) -> String {
+            self.server.url.clone()
+        }
+
+        /// Delete requests held so far.
+        pub fn held(&self) -> usize {
+            self.held.load(Ordering::SeqCst)
+        }
+    }
+
+    /// Sends `request` upstream with `Connection: close`; the whole answer.
+    fn forward(upstream: &str, request: &Request) -> Option<Vec<u8>> {
+        let mut up = TcpStream::connect(upstream).ok()?;
+        let head_len = request.head.len();
+        let mut head: Vec<&str> = request
+            .head
+            .trim_end()
+            .lines()
+            .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+            .collect();
+        head.push("Connection: close");
+        let mut bytes = (head.join("\r\n") + "\r\n\r\n").into_bytes();
+        bytes.extend_from_slice(&request.bytes[head_len..]);
+        up.write_all(&bytes).ok()?;
+        let mut answer = Vec::new();
+        up.read_to_end(&mut answer).ok()?;
+        Some(answer)
+    }
+}
