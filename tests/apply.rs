@@ -7,6 +7,7 @@ mod common;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use common::process::{signal, wait_for_lines};
 use common::quickstart::{quickstart_seed, CONNECTOR_ARN, SERVICE_ARN};
 use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use common::{repo_root, stderr, stdout, Project};
@@ -17,10 +18,7 @@ use time::OffsetDateTime;
 const FAST: &str = "--poll-interval-ms=20";
 
 fn quickstart_project() -> Project {
-    let p = Project::new();
-    let text = std::fs::read_to_string(repo_root().join("examples/quickstart/main.hcl")).unwrap();
-    p.write("main.hcl", &text);
-    p
+    Project::example("quickstart")
 }
 
 fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
@@ -501,17 +499,8 @@ fn spawn_apply(sim: &TestSim, p: &Project) -> std::process::Child {
         .unwrap()
 }
 
-/// Waits (bounded) until the journal has `n` lines containing `needle`.
 fn wait_for_journal(p: &Project, needle: &str, n: usize) {
-    let path = p.path().join(".decom/journal.jsonl");
-    for _ in 0..600 {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        if text.matches(needle).count() >= n {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("journal never had {n} x {needle}");
+    wait_for_lines(&p.path().join(".decom/journal.jsonl"), needle, n);
 }
 
 #[test]
@@ -587,12 +576,7 @@ fn sigint_stops_new_deletions_and_exits_130() {
     let p = quickstart_project();
     let child = spawn_apply(&sim, &p);
     wait_for_journal(&p, "\"event\":\"deleting\"", 3);
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     let text = stdout(&out);

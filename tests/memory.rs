@@ -5,10 +5,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::{Child, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::process::{finish_within, mkfifo, signal, wait_for_lines, wait_until};
 use common::sim::TestSim;
 use common::{stderr, stdout, Project};
 use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
@@ -34,47 +34,11 @@ fn spawn(sim: &TestSim, p: &Project, args: &[&str]) -> Child {
         .unwrap()
 }
 
-/// Waits for `child`, killing it if it runs past `limit` (a regression
-/// that hangs fails instead of hanging the suite).
-fn finish_within(mut child: Child, limit: Duration) -> Output {
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!("still running after {limit:?}; stderr:\n{}", stderr(&out));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
-
 fn deletes(sim: &TestSim) -> Vec<AuditEntry> {
     sim.audit()
         .into_iter()
         .filter(|e| e.operation.starts_with("Delete"))
         .collect()
-}
-
-/// Waits (bounded) until the file at `path` has `n` lines containing `needle`.
-fn wait_for_lines(path: &Path, needle: &str, n: usize) {
-    for _ in 0..1500 {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if text.matches(needle).count() >= n {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("{} never had {n} x {needle}", path.display());
-}
-
-fn signal(child: &Child, name: &str) {
-    let pid = child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args([&format!("-{name}"), &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
 }
 
 fn instance_manifest(name: &str) -> String {
@@ -327,15 +291,9 @@ fn a_journal_given_with_the_flag_is_read_back_for_resume() {
     wait_for_lines(&journal, r#""event":"delete_accepted""#, 8);
     child.kill().unwrap(); // SIGKILL: no closing entry
     let _ = child.wait();
-    // Wait (bounded) until AWS has forgotten every deleted instance.
-    let forgotten = || sim.snapshot().resources.is_empty();
-    for _ in 0..1000 {
-        if forgotten() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(forgotten(), "the simulator still knows the instances");
+    wait_until("AWS forgets the deleted instances", || {
+        sim.snapshot().resources.is_empty()
+    });
 
     let out = run(&sim, &p, &apply);
     let text = stdout(&out);
@@ -449,11 +407,7 @@ fn empty_special_and_huge_plan_files_are_refused_before_any_request() {
     let sim = TestSim::start(seed);
     let empty = p.write("empty.bin", "");
     let fifo = p.path().join("fifo.bin");
-    assert!(std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     let huge = p.path().join("huge.bin");
     std::fs::File::create(&huge)
         .unwrap()
@@ -516,11 +470,7 @@ fn a_fifo_as_journal_never_blocks_and_stops_the_apply_before_any_delete() {
     let (p, seed) = dx_project(1);
     let sim = TestSim::start(seed);
     let fifo = p.path().join("journal.fifo");
-    assert!(std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     let fifo = fifo.display().to_string();
     let plan = spawn(&sim, &p, &["plan", ".", "--journal", &fifo]);
     let out = finish_within(plan, Duration::from_secs(60));

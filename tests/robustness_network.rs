@@ -9,16 +9,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command as StdCommand, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::fake_servers::{self, Blackhole, GarbageServer, HoldingProxy};
+use common::process::{finish_within, Lines};
 use common::quickstart::SERVICE_ARN;
 use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use common::{stderr, stdout, Project};
 use decom_sim::{Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
-use fake_servers::{Blackhole, DeleteHoldingProxy, GarbageServer};
 
 const FAST: &str = "--poll-interval-ms=20";
 
@@ -54,7 +53,7 @@ fn env_for(endpoint: &str, home: &Project) -> Vec<(&'static str, String)> {
 /// (then the test fails: decom hung).
 fn run_bounded(p: &Project, endpoint: &str, args: &[&str], deadline: Duration) -> Output {
     let child = spawn(p, endpoint, args, &[]);
-    wait_bounded(child, deadline)
+    finish_within(child, deadline)
 }
 
 fn spawn(p: &Project, endpoint: &str, args: &[&str], extra_env: &[(&str, &str)]) -> Child {
@@ -73,24 +72,6 @@ fn spawn(p: &Project, endpoint: &str, args: &[&str], extra_env: &[(&str, &str)])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-/// Waits for `child`, killing it after `deadline` and failing the test.
-fn wait_bounded(mut child: Child, deadline: Duration) -> Output {
-    let give_up = Instant::now() + deadline;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > give_up {
-            child.kill().unwrap();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "decom did not exit within {deadline:?}\nstdout:\n{}\nstderr:\n{}",
-                stdout(&out),
-                stderr(&out)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
 }
 
 /// A user-facing error is short and never a Rust debug structure.
@@ -205,7 +186,7 @@ fn unusable_endpoint_settings_are_one_line_errors_before_any_request() {
     let hole = Blackhole::start();
     for (args, env, named) in cases {
         let child = spawn(&p, &hole.url(), args, env);
-        let out = wait_bounded(child, Duration::from_secs(60));
+        let out = finish_within(child, Duration::from_secs(60));
         assert_one_short_error(&out, 1);
         let err = stderr(&out);
         assert!(err.starts_with(&format!("error: {named} ")), "{err}");
@@ -314,7 +295,7 @@ fn a_simulator_killed_mid_apply_is_reported_long_before_the_delete_timeout() {
         &["apply", ".", "--auto-approve", "--json", FAST],
         &[],
     );
-    let lines = read_lines(child.stdout.take().unwrap());
+    let mut lines = Lines::of(child.stdout.take().unwrap());
     // Both deletes accepted before the simulator goes.
     let give_up = Instant::now() + Duration::from_secs(60);
     while sim
@@ -327,17 +308,9 @@ fn a_simulator_killed_mid_apply_is_reported_long_before_the_delete_timeout() {
         assert!(Instant::now() < give_up, "the deletes were never sent");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut seen = String::new();
-    let mut wait_for = |needle: &str| {
-        while !seen.contains(needle) {
-            match lines.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) => seen.push_str(&(line + "\n")),
-                Err(_) => panic!("never saw {needle:?} in:\n{seen}"),
-            }
-        }
-    };
     drop(sim);
-    wait_for("\"event\":\"status_check_failed\"");
+    lines.wait_for("\"event\":\"status_check_failed\"");
+    let seen = lines.seen();
     // Seen while the resources still wait for their 20s timeout.
     assert!(child.try_wait().unwrap().is_none(), "{seen}");
     let warning = events_of("status_check_failed", &seen).remove(0);
@@ -348,9 +321,9 @@ fn a_simulator_killed_mid_apply_is_reported_long_before_the_delete_timeout() {
     );
     assert!(detail.contains("connection refused"), "{detail}");
 
-    let out = wait_bounded(child, Duration::from_secs(120));
-    // Stdout went to the reader thread: the rest of it is on the channel.
-    let rest: String = seen + &lines.iter().map(|l| l + "\n").collect::<String>();
+    let out = finish_within(child, Duration::from_secs(120));
+    // Stdout went to the reader thread: the rest of it is there.
+    let rest = lines.rest();
     assert_eq!(out.status.code(), Some(1), "{rest}");
     let failed = events_of("failed", &rest);
     assert_eq!(failed.len(), 2, "{rest}");
@@ -365,26 +338,13 @@ fn a_simulator_killed_mid_apply_is_reported_long_before_the_delete_timeout() {
     }
 }
 
-/// Lines of `out` as they come, on a channel.
-fn read_lines(out: impl Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    rx
-}
-
 #[test]
 fn a_delete_that_is_never_answered_fails_at_the_resources_own_timeout() {
     let sim = TestSim::start(vec![
         SeedResource::new(Sim::SupplyChainInstance, "held"),
         SeedResource::new(Sim::SupplyChainInstance, "free"),
     ]);
-    let proxy = DeleteHoldingProxy::start(&sim.endpoint_url());
+    let proxy = HoldingProxy::deletes(&sim.endpoint_url());
     let p = Project::with_main(
         r#"
 provider "aws" {
@@ -460,7 +420,7 @@ resource "aws_dx_connection" "nyc" {{
             &["apply", ".", "--auto-approve", FAST],
             &[log],
         );
-        let out = wait_bounded(child, Duration::from_secs(120));
+        let out = finish_within(child, Duration::from_secs(120));
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{}\n{err}", stdout(&out));
         let requests: Vec<&str> = err
@@ -513,228 +473,4 @@ fn dx_connection_seed() -> SeedResource {
     let mut connection = SeedResource::new(Sim::DxConnection, "nyc");
     connection.id = Some("dxcon-fg123456".into());
     connection
-}
-
-/// Servers that misbehave on purpose, each on 127.0.0.1 port 0, stopped
-/// (listener closed, connections dropped) when dropped.
-mod fake_servers {
-    use std::io::{Read, Write};
-    use std::net::{Shutdown, TcpListener, TcpStream};
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex};
-    use std::thread::JoinHandle;
-    use std::time::Duration;
-
-    /// A listener and its accept loop; `serve` handles each connection on
-    /// its own thread. Connections are kept so that dropping stops them.
-    struct Server {
-        url: String,
-        stop: Arc<AtomicBool>,
-        accepted: Arc<AtomicUsize>,
-        streams: Arc<Mutex<Vec<TcpStream>>>,
-        accept_loop: Option<JoinHandle<()>>,
-    }
-
-    impl Server {
-        fn start(serve: impl Fn(TcpStream) + Send + Sync + 'static) -> Server {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.set_nonblocking(true).unwrap();
-            let url = format!("http://{}", listener.local_addr().unwrap());
-            let stop = Arc::new(AtomicBool::new(false));
-            let accepted = Arc::new(AtomicUsize::new(0));
-            let streams = Arc::new(Mutex::new(Vec::new()));
-            let serve = Arc::new(serve);
-            let accept_loop = {
-                let (stop, accepted, streams) = (stop.clone(), accepted.clone(), streams.clone());
-                std::thread::spawn(move || {
-                    while !stop.load(Ordering::SeqCst) {
-                        let Ok((stream, _)) = listener.accept() else {
-                            std::thread::sleep(Duration::from_millis(10));
-                            continue;
-                        };
-                        accepted.fetch_add(1, Ordering::SeqCst);
-                        stream.set_nonblocking(false).unwrap();
-                        streams.lock().unwrap().push(stream.try_clone().unwrap());
-                        let serve = serve.clone();
-                        std::thread::spawn(move || serve(stream));
-                    }
-                })
-            };
-            Server {
-                url,
-                stop,
-                accepted,
-                streams,
-                accept_loop: Some(accept_loop),
-            }
-        }
-    }
-
-    impl Drop for Server {
-        fn drop(&mut self) {
-            self.stop.store(true, Ordering::SeqCst);
-            for s in self.streams.lock().unwrap().drain(..) {
-                let _ = s.shutdown(Shutdown::Both);
-            }
-            if let Some(t) = self.accept_loop.take() {
-                let _ = t.join();
-            }
-        }
-    }
-
-    /// Accepts connections and never answers.
-    pub struct Blackhole(Server);
-
-    impl Blackhole {
-        pub fn start() -> Blackhole {
-            Blackhole(Server::start(|mut stream| {
-                let mut sink = [0u8; 4096];
-                while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
-            }))
-        }
-
-        pub fn url(&self) -> String {
-            self.0.url.clone()
-        }
-
-        pub fn connections(&self) -> usize {
-            self.0.accepted.load(Ordering::SeqCst)
-        }
-    }
-
-    /// A URL on which nothing listens (a port just released).
-    pub fn refusing_url() -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        drop(listener);
-        url
-    }
-
-    /// One HTTP/1.1 request's head and body, read from `stream`.
-    pub struct Request {
-        pub head: String,
-        pub bytes: Vec<u8>,
-    }
-
-    impl Request {
-        pub fn read(stream: &mut TcpStream) -> Option<Request> {
-            let mut bytes = Vec::new();
-            let mut byte = [0u8; 1];
-            while !bytes.ends_with(b"\r\n\r\n") {
-                if stream.read(&mut byte).ok()? == 0 {
-                    return None;
-                }
-                bytes.push(byte[0]);
-            }
-            let head = String::from_utf8_lossy(&bytes).into_owned();
-            let length = header(&head, "content-length")
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(0);
-            let mut body = vec![0u8; length];
-            stream.read_exact(&mut body).ok()?;
-            bytes.extend(body);
-            Some(Request { head, bytes })
-        }
-
-        /// A Delete* call: `DELETE` (REST protocols) or an `X-Amz-Target`
-        /// naming a `Delete` operation (JSON protocols).
-        pub fn is_delete(&self) -> bool {
-            self.head.starts_with("DELETE ")
-                || header(&self.head, "x-amz-target").is_some_and(|t| t.contains(".Delete"))
-        }
-    }
-
-    fn header(head: &str, name: &str) -> Option<String> {
-        head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
-        })
-    }
-
-    /// Answers every request with `status` and `body`.
-    pub struct GarbageServer(Server);
-
-    impl GarbageServer {
-        pub fn start(status: u16, body: &'static str) -> GarbageServer {
-            GarbageServer(Server::start(move |mut stream| {
-                while Request::read(&mut stream).is_some() {
-                    let answer = format!(
-                        "HTTP/1.1 {status} Whatever\r\nContent-Type: application/json\r\n\
-                         Content-Length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    if stream.write_all(answer.as_bytes()).is_err() {
-                        return;
-                    }
-                }
-            }))
-        }
-
-        pub fn url(&self) -> String {
-            self.0.url.clone()
-        }
-    }
-
-    /// Forwards requests to `upstream`, except Delete* requests: those
-    /// are read and never answered.
-    pub struct DeleteHoldingProxy {
-        server: Server,
-        held: Arc<AtomicUsize>,
-    }
-
-    impl DeleteHoldingProxy {
-        pub fn start(upstream: &str) -> DeleteHoldingProxy {
-            let upstream = upstream.trim_start_matches("http://").to_string();
-            let held = Arc::new(AtomicUsize::new(0));
-            let counter = held.clone();
-            let server = Server::start(move |mut client| {
-                let Some(request) = Request::read(&mut client) else {
-                    return;
-                };
-                if request.is_delete() {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    let mut sink = [0u8; 4096];
-                    while matches!(client.read(&mut sink), Ok(n) if n > 0) {}
-                    return;
-                }
-                // One request per connection: the answer is read to the
-                // upstream's close, whatever its framing, then passed on.
-                if let Some(answer) = forward(&upstream, &request) {
-                    let _ = client.write_all(&answer);
-                }
-                let _ = client.shutdown(Shutdown::Both);
-            });
-            DeleteHoldingProxy { server, held }
-        }
-
-        pub fn url(&self) -> String {
-            self.server.url.clone()
-        }
-
-        /// Delete requests held so far.
-        pub fn held(&self) -> usize {
-            self.held.load(Ordering::SeqCst)
-        }
-    }
-
-    /// Sends `request` upstream with `Connection: close`; the whole answer.
-    fn forward(upstream: &str, request: &Request) -> Option<Vec<u8>> {
-        let mut up = TcpStream::connect(upstream).ok()?;
-        let head_len = request.head.len();
-        let mut head: Vec<&str> = request
-            .head
-            .trim_end()
-            .lines()
-            .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
-            .collect();
-        head.push("Connection: close");
-        let mut bytes = (head.join("\r\n") + "\r\n\r\n").into_bytes();
-        bytes.extend_from_slice(&request.bytes[head_len..]);
-        up.write_all(&bytes).ok()?;
-        let mut answer = Vec::new();
-        up.read_to_end(&mut answer).ok()?;
-        Some(answer)
-    }
 }

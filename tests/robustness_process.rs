@@ -8,28 +8,36 @@
 mod common;
 
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Child, ChildStderr, Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
+use common::fake_servers::HoldingProxy;
+use common::process::{finish_within, signal, wait_for_lines, wait_until, Lines};
 use common::quickstart::quickstart_seed;
 use common::sim::TestSim;
-use common::{repo_root, stderr, stdout, Project};
+use common::{stderr, stdout, Project};
 use decom_sim::{SimConfig, SimState};
 
 const FAST: &str = "--poll-interval-ms=20";
 
 /// How long a process that must stop promptly gets before the test kills
-/// it and fails (far more than it needs; not a timing assertion).
+/// it and fails (far more than it needs; not a timing assertion; less
+/// than the 60 s request timeout, so that only the abort can end a held
+/// request in time).
 const DEADLINE: Duration = Duration::from_secs(45);
 
 fn quickstart_project() -> Project {
-    let text = std::fs::read_to_string(repo_root().join("examples/quickstart/main.hcl")).unwrap();
-    Project::with_main(&text)
+    Project::example("quickstart")
+}
+
+fn wait_or_kill(child: Child) -> Output {
+    finish_within(child, DEADLINE)
+}
+
+fn wait_for_journal(p: &Project, needle: &str, n: usize) {
+    wait_for_lines(&p.path().join(".decom/journal.jsonl"), needle, n);
 }
 
 fn no_panic(out: &Output) {
@@ -83,163 +91,6 @@ fn spawn(p: &Project, sim: &TestSim, endpoint: &str, args: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-fn signal(child: &Child, name: &str) {
-    let pid = child.id().to_string();
-    let sent = Command::new("kill").args([name, &pid]).status().unwrap();
-    assert!(sent.success());
-}
-
-/// Waits for `child` until the deadline; kills it and fails after.
-fn wait_or_kill(mut child: Child) -> Output {
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "decom did not stop within {DEADLINE:?}\n{}\n{}",
-                stdout(&out),
-                stderr(&out)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
-
-/// Stderr lines as they come (a thread reads them).
-struct Lines {
-    rx: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Lines {
-    fn of(stream: ChildStderr) -> Lines {
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines() {
-                let Ok(line) = line else { return };
-                if tx.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        Lines {
-            rx,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Waits (bounded) for a line containing `needle`.
-    fn wait_for(&mut self, needle: &str) {
-        let deadline = Instant::now() + DEADLINE;
-        while !self.seen.iter().any(|l| l.contains(needle)) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(line) => self.seen.push(line),
-                Err(_) => panic!("stderr never said {needle:?}:\n{}", self.seen.join("\n")),
-            }
-        }
-    }
-
-    fn rest(mut self) -> String {
-        self.seen.extend(self.rx.iter());
-        self.seen.join("\n")
-    }
-}
-
-/// Waits (bounded) until `count` reaches `n`.
-fn wait_until(count: &AtomicUsize, n: usize) {
-    let start = Instant::now();
-    while count.load(Ordering::SeqCst) < n {
-        assert!(start.elapsed() < DEADLINE, "only {count:?} of {n}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-// ---------------------------------------------------------------------------
-// A proxy in front of the simulator that holds some requests unanswered.
-
-/// One HTTP/1.1 message: its bytes and its head.
-struct Message {
-    bytes: Vec<u8>,
-    head: String,
-}
-
-/// Reads one message with a Content-Length body (all the SDK and the
-/// simulator send); `None` at the end of the stream.
-fn read_message(reader: &mut impl BufRead) -> Option<Message> {
-    let mut bytes = Vec::new();
-    loop {
-        let before = bytes.len();
-        if reader.read_until(b'\n', &mut bytes).ok()? == 0 {
-            return None;
-        }
-        if &bytes[before..] == b"\r\n" {
-            break;
-        }
-    }
-    let head = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
-    let length = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .map_or(0, |v| v.trim().parse::<usize>().unwrap());
-    let start = bytes.len();
-    bytes.resize(start + length, 0);
-    reader.read_exact(&mut bytes[start..]).ok()?;
-    Some(Message { bytes, head })
-}
-
-/// Starts a proxy to `upstream` that never answers the requests `hold`
-/// picks (it keeps their connection open until the client drops it);
-/// returns its URL and how many it holds.
-fn holding_proxy(upstream: &str, hold: fn(&str) -> bool) -> (String, Arc<AtomicUsize>) {
-    let upstream: SocketAddr = upstream.trim_start_matches("http://").parse().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let held = Arc::new(AtomicUsize::new(0));
-    let counter = held.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let held = counter.clone();
-            std::thread::spawn(move || serve(client, upstream, hold, &held));
-        }
-    });
-    (url, held)
-}
-
-fn serve(client: TcpStream, upstream: SocketAddr, hold: fn(&str) -> bool, held: &AtomicUsize) {
-    let mut reader = BufReader::new(client.try_clone().unwrap());
-    let mut client = client;
-    while let Some(request) = read_message(&mut reader) {
-        if hold(&request.head) {
-            held.fetch_add(1, Ordering::SeqCst);
-            // Until the client gives up on it.
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-            return;
-        }
-        let mut up = TcpStream::connect(upstream).unwrap();
-        up.write_all(&request.bytes).unwrap();
-        let Some(response) = read_message(&mut BufReader::new(up)) else {
-            return;
-        };
-        if client.write_all(&response.bytes).is_err() {
-            return;
-        }
-    }
-}
-
-/// Delete* in any of the three protocols (a JSON target or HTTP DELETE).
-fn is_delete(head: &str) -> bool {
-    head.starts_with("delete ")
-        || head.contains("x-amz-target: apprunner.delete")
-        || head.contains("x-amz-target: overtureservice.delete")
-}
-
-fn everything(_head: &str) -> bool {
-    true
 }
 
 // ---------------------------------------------------------------------------
@@ -393,7 +244,7 @@ fn sigterm_mid_apply_stops_like_sigint_and_exits_143() {
     );
     let err = Lines::of(child.stderr.take().unwrap());
     wait_for_journal(&p, "\"event\":\"deleting\"", 3);
-    signal(&child, "-TERM");
+    signal(&child, "TERM");
     let out = wait_or_kill(child);
     let err = err.rest();
     assert_eq!(out.status.code(), Some(143), "{err}");
@@ -417,14 +268,20 @@ fn sigterm_mid_apply_stops_like_sigint_and_exits_143() {
 #[test]
 fn a_second_sigterm_aborts_deletes_held_in_flight() {
     let sim = realistic_quickstart_sim();
-    let (proxy, held) = holding_proxy(&sim.endpoint_url(), is_delete);
+    let proxy = HoldingProxy::deletes(&sim.endpoint_url());
     let p = quickstart_project();
-    let mut child = spawn(&p, &sim, &proxy, &["apply", ".", "--auto-approve", FAST]);
+    let mut child = spawn(
+        &p,
+        &sim,
+        &proxy.url(),
+        &["apply", ".", "--auto-approve", FAST],
+    );
     let mut err = Lines::of(child.stderr.take().unwrap());
-    wait_until(&held, 3); // the first wave's deletes, never answered
-    signal(&child, "-TERM");
+    // The first wave's deletes, never answered.
+    wait_until("3 deletes held", || proxy.held() >= 3);
+    signal(&child, "TERM");
     err.wait_for("no new deletions start");
-    signal(&child, "-TERM");
+    signal(&child, "TERM");
     let out = wait_or_kill(child);
     let err = err.rest();
     assert_eq!(out.status.code(), Some(143), "{err}");
@@ -443,12 +300,18 @@ fn a_second_sigterm_aborts_deletes_held_in_flight() {
 #[test]
 fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
     let sim = realistic_quickstart_sim();
-    let (proxy, held) = holding_proxy(&sim.endpoint_url(), everything);
-    for (name, code) in [("-INT", 130), ("-TERM", 143)] {
+    let proxy = HoldingProxy::start(&sim.endpoint_url(), |_| true);
+    for (name, code) in [("INT", 130), ("TERM", 143)] {
         let p = quickstart_project();
-        let before = held.load(Ordering::SeqCst);
-        let child = spawn(&p, &sim, &proxy, &["apply", ".", "--auto-approve", FAST]);
-        wait_until(&held, before + 1); // refreshing, and never answered
+        let before = proxy.held();
+        let child = spawn(
+            &p,
+            &sim,
+            &proxy.url(),
+            &["apply", ".", "--auto-approve", FAST],
+        );
+        // Refreshing, and never answered.
+        wait_until("a refresh request held", || proxy.held() > before);
         signal(&child, name);
         let out = wait_or_kill(child);
         no_panic(&out);
@@ -459,23 +322,6 @@ fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
             stderr(&out)
         );
         assert!(!p.path().join(".decom").exists(), "nothing is left behind");
-    }
-}
-
-/// Waits (bounded) until the journal has `n` lines containing `needle`.
-fn wait_for_journal(p: &Project, needle: &str, n: usize) {
-    let path = p.path().join(".decom/journal.jsonl");
-    let start = Instant::now();
-    loop {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        if text.matches(needle).count() >= n {
-            return;
-        }
-        assert!(
-            start.elapsed() < DEADLINE,
-            "journal never had {n} x {needle}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake_servers;
+pub mod process;
 pub mod quickstart;
 pub mod sim;
 

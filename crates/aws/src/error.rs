@@ -155,7 +155,6 @@ mod tests {
         );
     }
 
-
     fn kind(code: &str, message: &str) -> DeleteErrorKind {
         CloudError {
             operation: "DeleteX",
