@@ -96,6 +96,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     }
     if let Some(file) = &saved {
         check_age(file, args.max_plan_age)?;
+        check_endpoint_kind(file, args.cloud.sandbox)?;
     }
     let manifest_args = match &saved {
         Some(file) => ManifestArgs {
@@ -105,7 +106,16 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         None => args.manifest.clone(),
     };
     let (manifest, _) = manifest_args.load_graph().map_err(Failure::Manifest)?;
-    let state = manifest_args.state(args.journal.as_deref(), args.cloud.endpoint());
+    // A saved plan's apply reads the journal its plan read.
+    let journal = args.journal.clone().or_else(|| {
+        let file = saved.as_ref()?;
+        file.journal.as_ref().map(PathBuf::from)
+    });
+    let state = manifest_args.state(journal.as_deref(), args.cloud.endpoint());
+    let plan_path = saved.is_some().then_some(args.manifest.path.as_path());
+    state
+        .check_journal(&manifest, plan_path)
+        .map_err(Failure::Other)?;
     let session = Session::open(&manifest, &args.cloud, args.json)?;
     let mut memory = state.recall();
     let targets = match &saved {
@@ -299,6 +309,25 @@ fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, Failure> {
 /// `--max-plan-age`: the manifest language's duration syntax.
 fn parse_max_age(s: &str) -> Result<Duration, String> {
     decom_parser::parse_duration(s).ok_or_else(|| decom_parser::DURATION_EXAMPLE.to_string())
+}
+
+/// A plan made against the sandbox simulator is a rehearsal: it never
+/// approves deleting anything real, and a real plan is not rehearsed
+/// with `--sandbox` either.
+fn check_endpoint_kind(file: &PlanFile, sandbox: bool) -> Result<(), Failure> {
+    match (file.sandbox, sandbox) {
+        (true, false) => Err(Failure::Other(
+            "this plan was made with --sandbox (a rehearsal against a simulator): it does not \
+             approve deleting real resources. Run `decom plan --out` without --sandbox and review that plan."
+                .into(),
+        )),
+        (false, true) => Err(Failure::Other(
+            "this plan was made against real AWS: apply it without --sandbox, or rehearse with \
+             `decom plan --sandbox --out`."
+                .into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Clocks of the machine that planned and the one that applies may differ

@@ -15,7 +15,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
 
-use super::console;
+use super::console::{self, errln};
 
 /// Installs the stderr log if `DECOM_LOG` or `RUST_LOG` asks for one.
 pub fn init() {
@@ -25,7 +25,7 @@ pub fn init() {
     let filter = match EnvFilter::builder().parse(&spec) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("warning: {variable}={spec:?} is not a log filter ({e}); logging stays off");
+            errln!("warning: {variable}={spec:?} is not a log filter ({e}); logging stays off");
             return;
         }
     };
@@ -44,7 +44,7 @@ fn setting() -> Option<(&'static str, String)> {
             Ok(v) if !v.trim().is_empty() => Some((name, v)),
             Ok(_) => None,
             Err(_) => {
-                eprintln!("warning: {name} is not valid UTF-8; ignored");
+                errln!("warning: {name} is not valid UTF-8; ignored");
                 None
             }
         }

@@ -72,6 +72,44 @@ impl ManifestArgs {
     }
 }
 
+/// Whether `path` names one of the files `manifest` was read from (its
+/// `.hcl` files, its var files), or would be read as one (`*.hcl`): a
+/// file decom writes must never overwrite or corrupt the manifest.
+pub fn is_manifest_file(manifest: &Manifest, path: &Path) -> bool {
+    let Some(target) = resolved(path) else {
+        return false;
+    };
+    path.extension().is_some_and(|e| e == "hcl")
+        || manifest
+            .sources
+            .files()
+            .any(|(_, f)| resolved(&f.path).is_some_and(|p| p == target))
+}
+
+/// `path` made absolute with links resolved, also where its end does not
+/// exist yet (the part that exists is resolved, the rest appended).
+pub fn resolved(path: &Path) -> Option<PathBuf> {
+    let absolute = std::env::current_dir().ok()?.join(path);
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(found) = existing.canonicalize() {
+            return Some(missing.iter().rev().fold(found, |p, part| p.join(part)));
+        }
+        missing.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+}
+
+/// A file decom is about to write is refused if something that is not a
+/// regular file is there (opening a FIFO blocks; a device is no file).
+pub fn refuse_special_file(path: &Path, what: &str) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(format!("{what} {} is not a regular file", path.display())),
+        _ => Ok(()),
+    }
+}
+
 /// One run's lock directory and journal (see [`ManifestArgs::state`]).
 pub struct StateFiles {
     /// Holds the lock.
@@ -84,6 +122,35 @@ impl StateFiles {
     /// What earlier runs against the same kind of endpoint remember.
     pub fn recall(&self) -> Memory {
         journal::recall(&self.journal, self.endpoint)
+    }
+
+    /// Refuses a journal that would destroy or corrupt another file of
+    /// the run: the lock (removed when the apply ends, audit trail and
+    /// all), the manifest, or the plan file being applied.
+    pub fn check_journal(
+        &self,
+        manifest: &Manifest,
+        plan_file: Option<&Path>,
+    ) -> Result<(), String> {
+        let journal = resolved(&self.journal);
+        let clashes_with = |other: &Path| journal.is_some() && journal == resolved(other);
+        let clash = if clashes_with(&self.dir.join("lock")) {
+            Some("the lock")
+        } else if is_manifest_file(manifest, &self.journal) {
+            Some("a manifest file")
+        } else if plan_file.is_some_and(clashes_with) {
+            Some("the plan file")
+        } else {
+            None
+        };
+        match clash {
+            Some(what) => Err(format!(
+                "--journal {} is {what}: the journal would destroy it or be destroyed with it; \
+                 choose another file",
+                self.journal.display()
+            )),
+            None => refuse_special_file(&self.journal, "journal"),
+        }
     }
 }
 

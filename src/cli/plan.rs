@@ -8,7 +8,7 @@ use decom_parser::{Address, Manifest};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, err, errln, out, outln};
-use super::manifest_args::ManifestArgs;
+use super::manifest_args::{is_manifest_file, refuse_special_file, ManifestArgs};
 use super::session::{Failure, Session};
 use super::style::Style;
 use super::Outcome;
@@ -61,6 +61,12 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
             return Outcome::Failure;
         }
     };
+    if let Some(out) = &args.out {
+        if let Err(why) = check_out(out, &manifest) {
+            errln!("error: {why}");
+            return Outcome::Failure;
+        }
+    }
     let plan = match make_plan(
         &manifest,
         &args.manifest,
@@ -82,14 +88,17 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
     }
     if let Some(out) = &args.out {
         let file = PlanFile::new(&plan, &manifest, &args.manifest.path)
-            .with_git_commit(super::git::head_commit(&args.manifest.path));
+            .with_git_commit(super::git::head_commit(&args.manifest.path))
+            .with_sandbox(args.cloud.sandbox)
+            .with_journal(args.journal.as_deref());
         if let Err(e) = file.write(out, console::redaction()) {
             errln!("error: {e}");
             return Outcome::Failure;
         }
         if !args.json {
+            let sandbox = if args.cloud.sandbox { " --sandbox" } else { "" };
             outln!(
-                "\nSaved the plan to: {}\n\nTo delete exactly these resources, run:\n  decom apply {}",
+                "\nSaved the plan to: {}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {}",
                 out.display(),
                 out.display()
             );
@@ -99,6 +108,19 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         (true, true) => Outcome::Changes,
         _ => Outcome::Success,
     }
+}
+
+/// Refuses, before any request, a `--out` that would overwrite the
+/// manifest or is not a file a plan can be written to.
+fn check_out(out: &Path, manifest: &Manifest) -> Result<(), String> {
+    if is_manifest_file(manifest, out) {
+        return Err(format!(
+            "--out {} would overwrite the manifest (or be read as part of it): \
+             write the plan to another file, e.g. plan.bin",
+            out.display()
+        ));
+    }
+    refuse_special_file(out, "--out")
 }
 
 /// Refresh and plan in a session of its own (`plan`, `graph --live`),

@@ -61,11 +61,10 @@ impl Origin {
 
     /// The endpoint requests go to (`https://apprunner.us-east-1.amazonaws.com`).
     pub(crate) fn endpoint(&self) -> String {
-        self.seen
-            .get()
-            .or(self.configured.as_ref())
-            .cloned()
-            .unwrap_or_else(|| "the AWS endpoint".into())
+        self.seen.get().or(self.configured.as_ref()).map_or_else(
+            || "the AWS endpoint".into(),
+            |url| scheme_and_authority(url),
+        )
     }
 
     /// Records the endpoint of a request about to be sent.
@@ -76,23 +75,31 @@ impl Origin {
     }
 }
 
-/// `http://127.0.0.1:4566/path?q` -> `http://127.0.0.1:4566`: no path or
-/// query (a presigned query would carry a signature).
-fn scheme_and_authority(uri: &str) -> String {
-    let Some((scheme, rest)) = uri.split_once("://") else {
-        return uri.split(['/', '?']).next().unwrap_or_default().to_string();
-    };
+/// `http://user:pw@127.0.0.1:4566/path?q` -> `http://127.0.0.1:4566`: no
+/// user or password (a proxy's credentials), no path or query (a
+/// presigned query would carry a signature). What decom ever shows of an
+/// endpoint.
+pub fn scheme_and_authority(uri: &str) -> String {
+    let (scheme, rest) = uri.split_once("://").unwrap_or(("", uri));
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    format!("{scheme}://{authority}")
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if scheme.is_empty() {
+        host.to_string()
+    } else {
+        format!("{scheme}://{host}")
+    }
 }
 
 /// Checks an endpoint URL from `source` (`--endpoint-url`,
 /// `AWS_ENDPOINT_URL`...): an absolute http(s) URL with a host. The SDK
 /// panics on an empty one and retries a malformed one for a minute.
 pub fn check_endpoint_url(source: &str, value: &str) -> Result<(), String> {
+    let shown = scheme_and_authority(value);
     let bad = |why: &str| {
         Err(format!(
-            "{source} {value:?} is not a usable endpoint: {why}"
+            "{source} {shown:?} is not a usable endpoint: {why}"
         ))
     };
     if value.trim().is_empty() {

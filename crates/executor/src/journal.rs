@@ -167,12 +167,44 @@ pub fn recall(path: &Path, endpoint: Endpoint) -> Memory {
     let Ok(file) = File::open(path) else {
         return memory;
     };
-    for line in BufReader::new(file).split(b'\n').map_while(Result::ok) {
-        if line.len() <= MAX_LINE {
-            recall_line(&line, endpoint, &mut memory);
+    for_each_short_line(BufReader::new(file), |line| {
+        recall_line(line, endpoint, &mut memory)
+    });
+    memory
+}
+
+/// Calls `each` with every line of `reader` of at most [`MAX_LINE`]
+/// bytes. Longer lines are skipped as they stream past: a journal that is
+/// one 3 GB line (a crash, `truncate -s`) costs no memory.
+fn for_each_short_line(mut reader: impl BufRead, mut each: impl FnMut(&[u8])) {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    loop {
+        let Ok(buf) = reader.fill_buf() else { return };
+        if buf.is_empty() {
+            if !too_long && !line.is_empty() {
+                each(&line);
+            }
+            return;
+        }
+        let end = buf.iter().position(|&b| b == b'\n');
+        let chunk = &buf[..end.unwrap_or(buf.len())];
+        if !too_long && line.len() + chunk.len() <= MAX_LINE {
+            line.extend_from_slice(chunk);
+        } else {
+            too_long = true;
+            line.clear();
+        }
+        let used = chunk.len() + usize::from(end.is_some());
+        reader.consume(used);
+        if end.is_some() {
+            if !too_long {
+                each(&line);
+            }
+            line.clear();
+            too_long = false;
         }
     }
-    memory
 }
 
 /// Longer journal lines are not decom's: skipped unread.
@@ -249,7 +281,8 @@ mod tests {
 
     fn recalled_name(memory: &Memory) -> bool {
         let live = decom_graph::Inventory::default();
-        let scope = decom_graph::plan::AccountScope::default();
+        let seen = std::collections::HashSet::from(["123456789012".to_string()]);
+        let scope = decom_graph::plan::AccountScope::new(&seen, &[]);
         memory
             .gone_by_name(
                 ResourceType::DxConnection,
@@ -320,5 +353,18 @@ mod tests {
             Path::new("/dev/zero"),
             Endpoint::Real
         )));
+    }
+
+    #[test]
+    fn long_lines_are_skipped_as_they_stream_past() {
+        let long = vec![b'x'; MAX_LINE * 3];
+        let text = [b"first\n".as_slice(), &long, b"\nsecond\nlast"].concat();
+        // A tiny buffer: every line arrives in many pieces.
+        let reader = BufReader::with_capacity(7, text.as_slice());
+        let mut lines = Vec::new();
+        for_each_short_line(reader, |l| {
+            lines.push(String::from_utf8_lossy(l).into_owned())
+        });
+        assert_eq!(lines, ["first", "second", "last"]);
     }
 }

@@ -85,6 +85,10 @@ impl Lock {
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => match options().open(&path) {
                     Ok(file) => take_over(&path, file),
                     Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                    Err(e) if is_link(&path) => {
+                        let why = "it is a symbolic link, and the lock is never written through one; remove it";
+                        return Err(io(std::io::Error::new(e.kind(), why)));
+                    }
                     Err(e) => return Err(io(e)),
                 },
                 Err(e) => return Err(io(e)),
@@ -97,14 +101,16 @@ impl Lock {
     }
 }
 
-/// Read-write, owner-only; never truncating (the text is read first).
+/// Read-write, owner-only; never truncating (the text is read first);
+/// never through a symbolic link (taking the lock writes to the file: a
+/// link would have it overwrite whatever it points at).
 fn options() -> OpenOptions {
     let mut options = OpenOptions::new();
     options.read(true).write(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     options
 }
@@ -188,6 +194,10 @@ fn write_holder(
         _file: file,
         taken_over,
     })
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> LockError {

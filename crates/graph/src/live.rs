@@ -166,9 +166,12 @@ impl Inventory {
             .collect()
     }
 
-    /// Every resource in `region`, of any type.
-    pub fn in_region<'a>(&'a self, region: &'a str) -> impl Iterator<Item = &'a LiveResource> {
-        self.resources.iter().filter(move |r| r.region == region)
+    /// The accounts that own what refresh found.
+    pub fn accounts(&self) -> std::collections::HashSet<String> {
+        self.resources
+            .iter()
+            .filter_map(|r| r.account_id.clone())
+            .collect()
     }
 
     pub fn len(&self) -> usize {

@@ -155,7 +155,24 @@ impl Evaluator<'_> {
                 Some(Source::Expr(expr, file, what)) => {
                     let mut scope = Scope::new(Some(file), Place::VariableValue, None);
                     let vspan = span_of(file, expr);
-                    self.eval(expr, &mut scope).and_then(|v| {
+                    let before = self.diags.len();
+                    let evaluated = self.eval(expr, &mut scope);
+                    if sensitive && evaluated.is_err() && self.diags.len() > before {
+                        self.diags.truncate(before);
+                        let place = vspan.map(|v| format!(" ({})", self.sources.location(v)));
+                        let hidden = Diagnostic::error(
+                            format!(
+                                "the {what}{} of variable \"{name}\" cannot be evaluated; the details are \
+                                 not shown because they would show the value, which is sensitive",
+                                place.unwrap_or_default()
+                            ),
+                            Some(span),
+                        )
+                        .with_label("declared sensitive here")
+                        .with_help("check that value: a quoted string, under 1 MiB, without `${` (write `$${` for a literal)");
+                        self.report(hidden);
+                    }
+                    evaluated.and_then(|v| {
                         types::convert(v, &ty).map_err(|e| {
                             let e = hide_if_sensitive(e, &ty, sensitive);
                             // The value's own line would show a sensitive

@@ -72,6 +72,14 @@ pub struct PlanFile {
     /// Absent in files written before it was recorded.
     #[serde(default)]
     pub git_commit: Option<String>,
+    /// Made against the sandbox simulator: a rehearsal, never an approval
+    /// to delete anything real (and the reverse). Absent (false) in files
+    /// written before it was recorded.
+    #[serde(default)]
+    pub sandbox: bool,
+    /// The `--journal` the plan read, which its apply reads too.
+    #[serde(default)]
+    pub journal: Option<String>,
     /// The `--target`s of the plan.
     pub targets: Vec<Address>,
     /// The plan's resources in deletion order, each with the fingerprint of
@@ -106,6 +114,8 @@ impl PlanFile {
             manifest_path: manifest_path.display().to_string(),
             manifest_digest: manifest_digest(manifest),
             git_commit: None,
+            sandbox: false,
+            journal: None,
             targets: plan.targets.clone(),
             resources: plan
                 .resources
@@ -132,6 +142,18 @@ impl PlanFile {
     /// Records the commit the manifest was checked out at.
     pub fn with_git_commit(mut self, commit: Option<String>) -> PlanFile {
         self.git_commit = commit;
+        self
+    }
+
+    /// Records that the plan was made against the sandbox simulator.
+    pub fn with_sandbox(mut self, sandbox: bool) -> PlanFile {
+        self.sandbox = sandbox;
+        self
+    }
+
+    /// Records the journal the plan read (`plan --journal`).
+    pub fn with_journal(mut self, journal: Option<&Path>) -> PlanFile {
+        self.journal = journal.map(|j| j.display().to_string());
         self
     }
 

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use decom_parser::ResourceType;
 
-use crate::live::{Inventory, LiveResource, LiveState};
+use crate::live::{Inventory, LiveState};
 
 /// One name an earlier run resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,19 @@ impl Memory {
         self.accepted.contains(&(resource_type, id.to_string()))
     }
 
+    /// Every earlier resolution of `name` (of `resource_type` in
+    /// `region`), whatever its account: for telling the user why it did
+    /// not count.
+    pub fn remembered<'m>(
+        &'m self,
+        resource_type: ResourceType,
+        region: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'m Remembered> {
+        let key = (resource_type, region.to_string(), name.to_string());
+        self.names.get(&key).into_iter().flatten()
+    }
+
     /// An earlier resolution of `name` (of `resource_type` in `region`)
     /// whose id AWS no longer knows: the resource is gone. `accounts`
     /// are the accounts the name may be in (the caller's, or what live
@@ -74,11 +87,10 @@ impl Memory {
         resource_type: ResourceType,
         region: &str,
         name: &str,
-        accounts: &AccountScope,
+        accounts: &AccountScope<'_>,
         inventory: &Inventory,
     ) -> Option<&'m Remembered> {
-        let key = (resource_type, region.to_string(), name.to_string());
-        self.names.get(&key)?.iter().find(|m| {
+        self.remembered(resource_type, region, name).find(|m| {
             m.account.as_deref().is_some_and(|a| accounts.admits(a))
                 && inventory
                     .get(resource_type, &m.id)
@@ -88,39 +100,33 @@ impl Memory {
 }
 
 /// Which accounts a resource may be in, as far as the plan can tell
-/// before caller identity is known: the accounts live state shows in
-/// the region, narrowed by the provider's `allowed_account_ids`.
-#[derive(Debug, Clone, Default)]
-pub struct AccountScope {
-    /// Accounts seen live in the region; empty: none seen.
-    seen: HashSet<String>,
+/// before caller identity is known: the accounts of what live state
+/// shows (the caller's list calls return the caller's resources),
+/// narrowed by the provider's `allowed_account_ids`. When nothing live is
+/// seen the account is unknown, and no memory counts: a false "already
+/// gone" under another account's credentials would be a false success.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountScope<'a> {
+    seen: &'a HashSet<String>,
     /// `allowed_account_ids`; empty: no guard.
-    allowed: HashSet<String>,
+    allowed: &'a [String],
 }
 
-impl AccountScope {
-    pub fn new<'a>(
-        live: impl IntoIterator<Item = &'a LiveResource>,
-        allowed: impl IntoIterator<Item = &'a String>,
-    ) -> AccountScope {
-        AccountScope {
-            seen: live
-                .into_iter()
-                .filter_map(|l| l.account_id.clone())
-                .collect(),
-            allowed: allowed.into_iter().cloned().collect(),
-        }
+impl<'a> AccountScope<'a> {
+    pub fn new(seen: &'a HashSet<String>, allowed: &'a [String]) -> AccountScope<'a> {
+        AccountScope { seen, allowed }
     }
 
     fn admits(&self, account: &str) -> bool {
-        (self.seen.is_empty() || self.seen.contains(account))
-            && (self.allowed.is_empty() || self.allowed.contains(account))
+        self.seen.contains(account)
+            && (self.allowed.is_empty() || self.allowed.iter().any(|a| a == account))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::live::LiveResource;
 
     fn live(id: &str, name: &str, account: &str, state: LiveState) -> LiveResource {
         LiveResource {
@@ -149,7 +155,8 @@ mod tests {
 
     fn gone(memory: &Memory, name: &str, inventory: &Inventory, allowed: &[String]) -> bool {
         let ty = ResourceType::SupplyChainInstance;
-        let scope = AccountScope::new(inventory.of_type_in(ty, "us-east-1"), allowed);
+        let seen = inventory.accounts();
+        let scope = AccountScope::new(&seen, allowed);
         memory
             .gone_by_name(ty, "us-east-1", name, &scope, inventory)
             .is_some()
@@ -163,12 +170,14 @@ mod tests {
         assert!(!gone(&memory, "beta", &other, &[]), "another name");
         let elsewhere = Inventory::new([live("id-x", "x", "222222222222", LiveState::Deletable)]);
         assert!(!gone(&memory, "alpha", &elsewhere, &[]), "another account");
-        assert!(!gone(
-            &memory,
-            "alpha",
-            &Inventory::default(),
-            &["222222222222".to_string()]
-        ));
+        assert!(
+            !gone(&memory, "alpha", &other, &["222222222222".to_string()]),
+            "not an allowed account"
+        );
+        assert!(
+            !gone(&memory, "alpha", &Inventory::default(), &[]),
+            "nothing live: the account is unknown"
+        );
         let still_live = Inventory::new([live(
             "id-alpha",
             "renamed",

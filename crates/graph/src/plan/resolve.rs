@@ -84,12 +84,13 @@ pub fn resolve(
     request: &super::PlanRequest,
 ) -> Result<Resolution, Vec<Diagnostic>> {
     let default_region = request.default_region.as_deref();
+    let seen = inventory.accounts();
     let find_live = |r: &ResourceInstance, region: &str, value: &str| {
         let allowed = manifest
             .provider(&r.provider)
             .map(|p| p.allowed_account_ids.as_slice())
             .unwrap_or_default();
-        let accounts = AccountScope::new(inventory.in_region(region), allowed);
+        let accounts = AccountScope::new(&seen, allowed);
         find_live(inventory, r, region, value, &request.memory, &accounts)
     };
     let mut problems = Vec::new();
@@ -268,7 +269,7 @@ fn find_live(
     region: &str,
     value: &str,
     memory: &Memory,
-    accounts: &AccountScope,
+    accounts: &AccountScope<'_>,
 ) -> Result<Option<LiveResource>, Diagnostic> {
     let ty = r.address.resource_type;
     if r.identity.kind != IdentityKind::Name {
@@ -299,13 +300,24 @@ fn find_live(
                 .collect();
             names.sort();
             names.dedup();
-            let help = if names.is_empty() {
+            let remembered = memory.remembered(ty, region, value).next();
+            let help = if let Some(m) = remembered {
+                let account = m.account.as_deref().unwrap_or("unknown");
+                format!(
+                    "an earlier run resolved this name to {} in account {account}, but nothing live shows \
+                     that these credentials are for that account, so the earlier deletion does not count \
+                     as proof it is gone here; if it is, remove this block",
+                    m.id
+                )
+            } else if names.is_empty() {
                 format!("there is no live {ty} in {region}; if it was deleted already, remove this block")
             } else if r.identity.sensitive {
                 // A live name may hold the right secret when the value given was wrong.
                 format!("the name is derived from a sensitive variable, so the live {ty} names in {region} are not listed; check the variable's value")
             } else {
-                let shown: Vec<_> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
+                // Quoted with escapes: a live name is anyone's free text, and
+                // control characters in it must not reach the terminal.
+                let shown: Vec<_> = names.iter().take(10).map(|n| format!("{n:?}")).collect();
                 let more = names.len().saturating_sub(10);
                 let more = if more > 0 {
                     format!(" and {more} more")
