@@ -234,6 +234,16 @@ fn realistic_quickstart_sim() -> TestSim {
 
 #[test]
 fn sigterm_mid_apply_stops_like_sigint_and_exits_143() {
+    stops_like_sigint("TERM", 143);
+}
+
+/// An SSH session dropped under an apply.
+#[test]
+fn sighup_mid_apply_stops_like_sigint_and_exits_129() {
+    stops_like_sigint("HUP", 129);
+}
+
+fn stops_like_sigint(name: &str, code: i32) {
     let sim = realistic_quickstart_sim();
     let p = quickstart_project();
     let mut child = spawn(
@@ -244,12 +254,12 @@ fn sigterm_mid_apply_stops_like_sigint_and_exits_143() {
     );
     let err = Lines::of(child.stderr.take().unwrap());
     wait_for_journal(&p, "\"event\":\"deleting\"", 3);
-    signal(&child, "TERM");
+    signal(&child, name);
     let out = wait_or_kill(child);
     let err = err.rest();
-    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert_eq!(out.status.code(), Some(code), "{err}");
     assert!(
-        err.contains("SIGTERM received: no new deletions start"),
+        err.contains(&format!("SIG{name} received: no new deletions start")),
         "{err}"
     );
     assert!(

@@ -1,5 +1,6 @@
 //! What stops a run early: SIGINT, SIGTERM (what CI runners send on
-//! cancel), or a stdout whose reader went away.
+//! cancel), SIGHUP (a terminal or SSH session gone), or a stdout whose
+//! reader went away.
 //!
 //! Until deletions may begin ([`defer`]), a signal ends the process at
 //! once with 130 / 143: nothing has been changed and nothing is held, and
@@ -24,6 +25,8 @@ use super::console::errln;
 pub enum Signal {
     Int,
     Term,
+    /// The terminal went away (an SSH session dropped).
+    Hup,
 }
 
 impl Signal {
@@ -32,6 +35,7 @@ impl Signal {
         match self {
             Signal::Int => 130,
             Signal::Term => 143,
+            Signal::Hup => 129,
         }
     }
 
@@ -39,6 +43,7 @@ impl Signal {
         match self {
             Signal::Int => "SIGINT",
             Signal::Term => "SIGTERM",
+            Signal::Hup => "SIGHUP",
         }
     }
 }
@@ -72,7 +77,7 @@ pub fn output_closed() {
     }
 }
 
-/// Starts handling SIGINT and SIGTERM on the current runtime, until the
+/// Starts handling SIGINT, SIGTERM and SIGHUP on the current runtime, until the
 /// runtime ends.
 pub fn listen() -> std::io::Result<()> {
     let mut signals = Signals::new()?;
@@ -88,6 +93,7 @@ pub fn listen() -> std::io::Result<()> {
 struct Signals {
     int: tokio::signal::unix::Signal,
     term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
 }
 
 #[cfg(unix)]
@@ -97,6 +103,7 @@ impl Signals {
         Ok(Signals {
             int: signal(SignalKind::interrupt())?,
             term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
         })
     }
 
@@ -104,6 +111,7 @@ impl Signals {
         tokio::select! {
             Some(()) = self.int.recv() => Some(Signal::Int),
             Some(()) = self.term.recv() => Some(Signal::Term),
+            Some(()) = self.hup.recv() => Some(Signal::Hup),
             else => None,
         }
     }

@@ -119,8 +119,18 @@ pub struct StateFiles {
 }
 
 impl StateFiles {
-    /// What earlier runs against the same kind of endpoint remember.
+    /// What earlier runs against the same kind of endpoint remember. A
+    /// journal that is there but cannot be read is said, not skipped in
+    /// silence: a resume would otherwise fail with "no ... named".
     pub fn recall(&self) -> Memory {
+        if self.journal.is_file() {
+            if let Err(e) = std::fs::File::open(&self.journal) {
+                super::console::errln!(
+                    "warning: cannot read the journal {} ({e}): what earlier runs deleted is not known to this one",
+                    self.journal.display()
+                );
+            }
+        }
         journal::recall(&self.journal, self.endpoint)
     }
 
