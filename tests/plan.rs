@@ -535,3 +535,25 @@ fn a_service_asserting_a_connector_is_checked_even_without_a_planned_connector()
         stderr(&out)
     );
 }
+
+/// A rehearsal needs nothing from the machine: not even the region the
+/// instance metadata service would give (an address off this machine).
+#[test]
+fn sandbox_never_asks_the_instance_metadata_service() {
+    let imds = common::fake_servers::Blackhole::start();
+    let p = Project::example("quickstart");
+    let out = p
+        .decom(&["plan", "--sandbox", "."])
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url())
+        .env("HOME", p.path())
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        imds.connections(),
+        0,
+        "the sandbox asked the metadata service"
+    );
+}

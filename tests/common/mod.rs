@@ -72,6 +72,8 @@ pub fn decom() -> Command {
         cmd.env_remove(key);
     }
     cmd.env("NO_COLOR", "1");
+    // Never the instance metadata service: an address off this machine.
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
     cmd
 }
 

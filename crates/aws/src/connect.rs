@@ -222,6 +222,11 @@ impl AwsCloud {
                 loader = loader.endpoint_url(url);
             }
             if let Some(c) = &self.options.static_credentials {
+                // Given credentials (the sandbox) need nothing from the
+                // machine: a region set here keeps the chain from asking
+                // the instance metadata service, an address off this
+                // machine. Every client names its own region anyway.
+                loader = loader.region(Region::from_static("us-east-1"));
                 loader = loader.credentials_provider(aws_credential_types::Credentials::new(
                     &c.access_key_id,
                     &c.secret_access_key,
