@@ -123,15 +123,13 @@ impl StateFiles {
     /// journal that is there but cannot be read is said, not skipped in
     /// silence: a resume would otherwise fail with "no ... named".
     pub fn recall(&self) -> Memory {
-        if self.journal.is_file() {
-            if let Err(e) = std::fs::File::open(&self.journal) {
-                super::console::errln!(
-                    "warning: cannot read the journal {} ({e}): what earlier runs deleted is not known to this one",
-                    self.journal.display()
-                );
-            }
-        }
-        journal::recall(&self.journal, self.endpoint)
+        journal::recall(&self.journal, self.endpoint).unwrap_or_else(|e| {
+            super::console::errln!(
+                "warning: cannot read the journal {} ({e}): what earlier runs deleted is not known to this one",
+                self.journal.display()
+            );
+            Memory::default()
+        })
     }
 
     /// Refuses a journal that would destroy or corrupt another file of

@@ -157,20 +157,20 @@ impl Journal {
 /// Entries of the other endpoint kind, from journals older than these
 /// fields, unreadable, or with a sensitive value hidden in them, are
 /// skipped: the journal only ever helps a re-run, never decides one.
-pub fn recall(path: &Path, endpoint: Endpoint) -> Memory {
+/// An error only for a journal that is there but cannot be opened (the
+/// caller says so: a resume would otherwise fail with "no ... named").
+pub fn recall(path: &Path, endpoint: Endpoint) -> std::io::Result<Memory> {
     let mut memory = Memory::default();
     // A FIFO or device at the journal's place must not block or flood a
     // plan: looked at before it is opened.
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return memory;
+        return Ok(memory);
     }
-    let Ok(file) = File::open(path) else {
-        return memory;
-    };
+    let file = File::open(path)?;
     for_each_short_line(BufReader::new(file), |line| {
         recall_line(line, endpoint, &mut memory)
     });
-    memory
+    Ok(memory)
 }
 
 /// Calls `each` with every line of `reader` of at most [`MAX_LINE`]
@@ -323,7 +323,7 @@ mod tests {
             assert_eq!(line["name"], "nyc");
             assert_eq!(line["endpoint"], "real");
         }
-        let memory = recall(&path, Endpoint::Real);
+        let memory = recall(&path, Endpoint::Real).unwrap();
         assert!(recalled_name(&memory));
         assert!(memory.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
     }
@@ -335,10 +335,10 @@ mod tests {
         journal_at(&path, Endpoint::Sandbox)
             .record(&event(EventKind::DeleteAccepted))
             .unwrap();
-        let real = recall(&path, Endpoint::Real);
+        let real = recall(&path, Endpoint::Real).unwrap();
         assert!(!recalled_name(&real));
         assert!(!real.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
-        assert!(recalled_name(&recall(&path, Endpoint::Sandbox)));
+        assert!(recalled_name(&recall(&path, Endpoint::Sandbox).unwrap()));
     }
 
     #[test]
@@ -348,11 +348,9 @@ mod tests {
         let old = r#"{"time":"2026-01-01T00:00:00Z","address":"aws_dx_connection.nyc","id":"dxcon-fg123456","event":"deleted","detail":""}"#;
         let long = "x".repeat(MAX_LINE + 1);
         std::fs::write(&path, format!("{old}\nnot json\n{long}\n")).unwrap();
-        assert!(!recalled_name(&recall(&path, Endpoint::Real)));
-        assert!(!recalled_name(&recall(
-            Path::new("/dev/zero"),
-            Endpoint::Real
-        )));
+        assert!(!recalled_name(&recall(&path, Endpoint::Real).unwrap()));
+        let device = recall(Path::new("/dev/zero"), Endpoint::Real).unwrap();
+        assert!(!recalled_name(&device));
     }
 
     #[test]

@@ -310,39 +310,48 @@ impl<C: Cloud> TaskContext<C> {
             _ = abort.wait_for(|i| *i == Interrupt::Abort) => None,
         };
         finished.unwrap_or_else(|| {
-            let why =
-                "aborted by a second interrupt; the request in flight was given up".to_string();
-            let _ = self.events.send(event(
+            let why = "aborted by a second interrupt; the request in flight was given up";
+            self.emit(
                 address,
                 id.as_deref(),
                 EventKind::Interrupted,
-                started.elapsed(),
-                why,
-            ));
+                started,
+                why.into(),
+            );
             Outcome::Interrupted
         })
     }
 
+    /// Sends one event of this resource's task.
+    fn emit(
+        &self,
+        address: &Address,
+        id: Option<&str>,
+        kind: EventKind,
+        started: Instant,
+        detail: String,
+    ) {
+        let _ = self
+            .events
+            .send(event(address, id, kind, started.elapsed(), detail));
+    }
+
     async fn work(&mut self, address: &Address, work: Work, started: Instant) -> Outcome {
-        let emit = |kind, id: Option<&str>, detail: String| {
-            let _ = self
-                .events
-                .send(event(address, id, kind, started.elapsed(), detail));
-        };
+        let emit = |kind, id: Option<&str>| self.emit(address, id, kind, started, String::new());
         match work {
             Work::Nothing => {
-                emit(EventKind::AlreadyGone, None, String::new());
+                emit(EventKind::AlreadyGone, None);
                 Outcome::AlreadyGone
             }
             Work::Wait(live, profile, timeout) => {
-                emit(EventKind::Waiting, Some(&live.id), String::new());
+                emit(EventKind::Waiting, Some(&live.id));
                 let deadline = started + timeout;
                 self.until_gone(address, live, profile, deadline, started, timeout)
                     .await
             }
             Work::Delete(order, timeout) => {
                 let deadline = started + timeout;
-                emit(EventKind::Deleting, Some(&order.live().id), String::new());
+                emit(EventKind::Deleting, Some(&order.live().id));
                 match self
                     .send_delete(address, &order, deadline, started, timeout)
                     .await
@@ -380,14 +389,8 @@ impl<C: Cloud> TaskContext<C> {
             let sent = tokio::time::timeout_at(deadline, self.cloud.delete(order)).await;
             let err = match sent {
                 Ok(Ok(())) => {
-                    let accepted = event(
-                        address,
-                        Some(&id),
-                        EventKind::DeleteAccepted,
-                        started.elapsed(),
-                        String::new(),
-                    );
-                    let _ = self.events.send(accepted);
+                    let accepted = EventKind::DeleteAccepted;
+                    self.emit(address, Some(&id), accepted, started, String::new());
                     return None;
                 }
                 Ok(Err(e)) => e,
@@ -401,14 +404,7 @@ impl<C: Cloud> TaskContext<C> {
             };
             match err.kind {
                 DeleteErrorKind::AlreadyDeleting => {
-                    let waiting = event(
-                        address,
-                        Some(&id),
-                        EventKind::Waiting,
-                        started.elapsed(),
-                        err.message,
-                    );
-                    let _ = self.events.send(waiting);
+                    self.emit(address, Some(&id), EventKind::Waiting, started, err.message);
                     return None;
                 }
                 DeleteErrorKind::NotFound => {
@@ -426,13 +422,13 @@ impl<C: Cloud> TaskContext<C> {
                         );
                         return Some(self.finish(address, &id, started, Outcome::Failed(why)));
                     }
-                    let _ = self.events.send(event(
+                    self.emit(
                         address,
                         Some(&id),
                         EventKind::Retrying,
-                        started.elapsed(),
+                        started,
                         err.message,
-                    ));
+                    );
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = self.interrupt.changed() => {}
@@ -464,7 +460,7 @@ impl<C: Cloud> TaskContext<C> {
                     PollUpdate::Gone => return self.finish(address, &id, started, Outcome::Deleted),
                     PollUpdate::CheckFailed { attempt, error } => {
                         let detail = format!("attempt {attempt}: {error}");
-                        let _ = self.events.send(event(address, Some(&id), EventKind::StatusCheckFailed, started.elapsed(), detail));
+                        self.emit(address, Some(&id), EventKind::StatusCheckFailed, started, detail);
                     }
                 },
                 _ = tokio::time::sleep_until(deadline) => {
@@ -472,7 +468,7 @@ impl<C: Cloud> TaskContext<C> {
                     return self.finish(address, &id, started, Outcome::Failed(why));
                 }
                 _ = still.tick() => {
-                    let _ = self.events.send(event(address, Some(&id), EventKind::StillDeleting, started.elapsed(), String::new()));
+                    self.emit(address, Some(&id), EventKind::StillDeleting, started, String::new());
                 }
                 Ok(()) = self.interrupt.changed() => {
                     if self.interrupt.borrow().stops() {
@@ -490,9 +486,7 @@ impl<C: Cloud> TaskContext<C> {
             Outcome::Failed(why) => (EventKind::Failed, why.clone()),
             Outcome::Interrupted => (EventKind::Interrupted, String::new()),
         };
-        let _ = self
-            .events
-            .send(event(address, Some(id), kind, started.elapsed(), detail));
+        self.emit(address, Some(id), kind, started, detail);
         outcome
     }
 }
