@@ -452,7 +452,7 @@ fn a_plan_from_the_future_is_refused() {
     let body_start = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
     let mut body: serde_json::Value = serde_json::from_slice(&bytes[body_start..]).unwrap();
     body["created_at"] = "2099-01-01T00:00:00Z".into();
-    let forged = decom_graph::plan::frame(&serde_json::to_vec(&body).unwrap());
+    let forged = decom_plan::frame(&serde_json::to_vec(&body).unwrap());
     std::fs::write(p.path().join("future.bin"), forged).unwrap();
 
     let out = run(&sim, &p, &["apply", "future.bin", "--max-plan-age", "1s"]);

@@ -9,7 +9,7 @@
 //! Keep in step with `crates/graph/tests/fuzz_seeds.rs`.
 #![no_main]
 
-use decom_graph::plan::{self, PlanFile};
+use decom_plan::{self as plan, PlanFile};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

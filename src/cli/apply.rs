@@ -7,7 +7,6 @@
 //! unless `--auto-approve`). Either way nothing is deleted until the run
 //! holds the lock, and only the plan's `delete` actions are ever sent.
 
-use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,8 +14,8 @@ use std::time::Duration;
 use decom_executor::journal::{Journal, Whereabouts};
 use decom_executor::lock::Lock;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule};
-use decom_graph::plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFileError};
 use decom_parser::{Address, Manifest};
+use decom_plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFileError};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, errln, out, outln};
@@ -232,25 +231,11 @@ fn execute(
         )
         .map_err(|e| Failure::Other(format!("cannot write journal: {e}")))?;
 
-    let default_profile = args.cloud.profile.as_deref();
-    let profiles: HashMap<&Address, Option<String>> = manifest
-        .resources
-        .iter()
-        .map(|r| {
-            let profile = manifest
-                .provider(&r.provider)
-                .and_then(|p| p.profile.clone());
-            (
-                &r.address,
-                profile.or_else(|| default_profile.map(str::to_string)),
-            )
-        })
-        .collect();
-    let approved = ApprovedPlan::new(fresh, |a| profiles.get(a).cloned().flatten());
+    let approved = ApprovedPlan::new(fresh);
     let progress = Progress::new(
         args.json,
         std::io::stdout().is_terminal(),
-        approved.plan().resources.len(),
+        approved.plan().resources().len(),
     );
     let mut journal_error = None;
     let options = options(args.poll_interval_ms, session.sandboxed());

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use decom_aws::discover::{DiscoverRequest, Discovered};
 use decom_aws::Target;
-use decom_graph::plan::block_name;
 use decom_parser::ResourceType;
+use decom_plan::block_name;
 
 use super::cloud_args::{runtime, CloudArgs};
 use super::console::{errln, out};
@@ -262,21 +262,21 @@ fn render(found: &[Discovered], regions: &[String], profile: Option<&str>) -> St
             }
         }
         let _ = writeln!(out, "resource \"{}\" \"{label}\" {{", r.resource_type);
-        let mut attrs: Vec<(&str, String)> =
-            vec![(r.resource_type.identity_kind().attribute(), quote(&r.id))];
+        let mut attrs: Vec<(&str, String)> = vec![(r.resource_type.id_attribute(), quote(&r.id))];
         let mut notes = Vec::new();
-        for &attr in r.resource_type.relation_attrs() {
+        for rel in r.resource_type.relations() {
+            let attr = rel.attr;
             let Some(Some(target)) = r.relation(attr) else {
                 continue;
             };
-            let target_type = attr.target_type();
-            match label_of(target_type, target) {
-                Some(l) => attrs.push((
+            let labelled = rel
+                .targets
+                .iter()
+                .find_map(|t| Some((*t, label_of(*t, target)?)));
+            match labelled {
+                Some((target_type, l)) => attrs.push((
                     attr.name(),
-                    format!(
-                        "{target_type}.{l}.{}",
-                        target_type.identity_kind().attribute()
-                    ),
+                    format!("{target_type}.{l}.{}", target_type.id_attribute()),
                 )),
                 None => notes.push(comment(&format!(
                     "{} is {target} (not in this manifest, so not asserted)",
@@ -296,8 +296,9 @@ fn render(found: &[Discovered], regions: &[String], profile: Option<&str>) -> St
     out
 }
 
-/// Position of a type in the output: deletion order (ingress connections
-/// first, connectors last; virtual interfaces before connections).
+/// Position of a type in the output: the kinds table's order, which is a
+/// deletion order (ingress connections first, connectors last; virtual
+/// interfaces before connections).
 fn type_rank(ty: ResourceType) -> usize {
     ResourceType::ALL
         .iter()
@@ -380,8 +381,8 @@ fn comment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use decom_graph::{LiveRelation, LiveResource, LiveState};
     use decom_parser::RelationAttr;
+    use decom_plan::{LiveRelation, LiveResource, LiveState};
 
     fn live(ty: ResourceType, id: &str, name: &str, region: &str) -> LiveResource {
         LiveResource {

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use decom_executor::journal::{self, Endpoint};
-use decom_graph::plan::Memory;
 use decom_graph::DeletionGraph;
 use decom_parser::{Diagnostics, Manifest, VariableInputs};
+use decom_plan::Memory;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ManifestArgs {

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use decom_graph::plan::{self as planning, PlanFile};
 use decom_parser::{Address, Manifest};
+use decom_plan::{self as planning, PlanFile};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, err, errln, out, outln};

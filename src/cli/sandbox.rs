@@ -11,16 +11,18 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use decom_aws::StaticCredentials;
+use decom_kinds::{IdShape, Relation};
 use decom_parser::{
-    split_reference, Address, IdentityKind, Knowable, Manifest, RelationAttr, ResourceInstance,
-    ResourceType,
+    split_reference, Address, IdentityKind, Knowable, Manifest, ResourceInstance, ResourceType,
 };
-use decom_sim::{ResourceType as SimType, SeedResource, Sim, SimConfig, SimHandle, SimState};
+use decom_plan::Placements;
+use decom_sim::{Sim, SimConfig, SimHandle, SimState};
 
 pub const BANNER: &str = "SANDBOX: planning against an in-process AWS simulator seeded from the manifest. Nothing real is read or touched.";
 
 const DEFAULT_ACCOUNT: &str = "123456789012";
-const FALLBACK_REGION: &str = "us-east-1";
+/// The region of resources whose manifest names none.
+pub const REGION: &str = "us-east-1";
 
 /// Credentials the sandbox's clients sign with (the simulator ignores them).
 pub fn credentials() -> StaticCredentials {
@@ -31,11 +33,11 @@ pub fn credentials() -> StaticCredentials {
 }
 
 /// Starts the simulator on 127.0.0.1, port 0, seeded from `manifest`.
-pub async fn start(manifest: &Manifest, default_region: Option<&str>) -> Result<SimHandle, String> {
+pub async fn start(manifest: &Manifest, placements: &Placements) -> Result<SimHandle, String> {
     let config = SimConfig {
         account_id: account_of(manifest),
         time_scale: 0.001,
-        initial_state: Some(seed(manifest, default_region)),
+        initial_state: Some(seed(manifest, placements)?),
         ..SimConfig::default()
     };
     Sim::start(config)
@@ -67,54 +69,56 @@ fn account_of(manifest: &Manifest) -> String {
         .unwrap_or_else(|| DEFAULT_ACCOUNT.into())
 }
 
-/// A seed entry per manifest resource.
-pub fn seed(manifest: &Manifest, default_region: Option<&str>) -> SimState {
+/// A seed entry per manifest resource that has a placement. Written as
+/// the simulator's state file entries, whose fields are the manifest's
+/// attribute names (`arn`/`id`, and each relation attribute): the kinds
+/// table says which a type has, and the simulator refuses a field it does
+/// not know, so a kind the simulator cannot seed fails the sandbox's test.
+pub fn seed(manifest: &Manifest, placements: &Placements) -> Result<SimState, String> {
     let account = account_of(manifest);
     // Identities first (references may point forward), then relations.
     let mut identities: HashMap<&Address, Seeded> = HashMap::new();
     let mut pending: Vec<&ResourceInstance> = manifest.resources.iter().collect();
     while !pending.is_empty() {
         let before = pending.len();
-        pending.retain(
-            |r| match identity(r, &identities, manifest, default_region, &account) {
-                Some(s) => {
-                    identities.insert(&r.address, s);
-                    false
-                }
-                None => true,
-            },
-        );
+        pending.retain(|r| match identity(r, &identities, placements, &account) {
+            Some(s) => {
+                identities.insert(&r.address, s);
+                false
+            }
+            None => true,
+        });
         if pending.len() == before {
             // Unresolvable references (cycles of identities): give up on them.
             break;
         }
     }
-    let resources = manifest
+    let resources: Vec<serde_json::Value> = manifest
         .resources
         .iter()
         .filter_map(|r| {
             let s = identities.get(&r.address)?;
-            let mut entry = SeedResource::new(sim_type(r.address.resource_type), s.name.clone());
-            entry.region = s.region.clone();
-            match r.address.resource_type.identity_kind() {
-                IdentityKind::Arn => entry.arn = Some(s.id.clone()),
-                _ => entry.id = Some(s.id.clone()),
-            }
-            for attr in r.address.resource_type.relation_attrs() {
-                let declared = r.relations.iter().find(|rel| rel.attr == *attr);
+            let ty = r.address.resource_type;
+            let mut entry = serde_json::Map::new();
+            entry.insert("type".into(), ty.name().into());
+            entry.insert("region".into(), s.region.clone().into());
+            entry.insert("name".into(), s.name.clone().into());
+            entry.insert(ty.id_attribute().into(), s.id.clone().into());
+            for rel in ty.relations() {
+                let declared = r.relations.iter().find(|d| d.attr == rel.attr);
                 let target = declared
-                    .and_then(|rel| value(&rel.value, &identities))
-                    .or_else(|| placeholder(*attr, &s.region, &account, &r.address));
-                match attr {
-                    RelationAttr::ServiceArn => entry.service_arn = target,
-                    RelationAttr::VpcConnectorArn => entry.vpc_connector_arn = target,
-                    RelationAttr::ConnectionId => entry.connection_id = target,
+                    .and_then(|d| value(&d.value, &identities))
+                    .or_else(|| placeholder(rel, &s.region, &account, &r.address));
+                if let Some(target) = target {
+                    entry.insert(rel.attr.name().into(), target.into());
                 }
             }
-            Some(entry)
+            Some(serde_json::Value::Object(entry))
         })
         .collect();
-    SimState { resources }
+    let state = serde_json::json!({ "resources": resources });
+    SimState::parse(state.to_string().as_bytes())
+        .map_err(|e| format!("the sandbox cannot seed this manifest: {e}"))
 }
 
 /// What the sandbox decided a resource is called.
@@ -127,17 +131,17 @@ struct Seeded {
 fn identity(
     r: &ResourceInstance,
     seeded: &HashMap<&Address, Seeded>,
-    manifest: &Manifest,
-    default_region: Option<&str>,
+    placements: &Placements,
     account: &str,
 ) -> Option<Seeded> {
     let ty = r.address.resource_type;
     let given = value(&r.identity.value, seeded)?;
-    let mut region = decom_graph::plan::region_of(manifest, r, default_region)
-        .unwrap_or_else(|| FALLBACK_REGION.into());
+    let mut region = placements
+        .get(&r.address)
+        .map_or_else(|| REGION.into(), |p| p.region.clone());
     let (id, name) = match r.identity.kind {
         IdentityKind::Name => (
-            generated_id(ty, &given, &region, account, &r.address),
+            generated_id(ty, &given, &region, account, &hex_for(&r.address, 0)),
             given,
         ),
         IdentityKind::Arn => {
@@ -181,24 +185,20 @@ fn hex_for(address: &Address, salt: u64) -> String {
     format!("{a:016x}{:016x}", h.finish())
 }
 
-fn generated_id(
-    ty: ResourceType,
-    name: &str,
-    region: &str,
-    account: &str,
-    address: &Address,
-) -> String {
-    let hex = hex_for(address, 0);
-    let arn = |kind: &str| format!("arn:aws:apprunner:{region}:{account}:{kind}/{name}/{hex}");
-    match ty {
-        ResourceType::AppRunnerService => arn("service"),
-        ResourceType::AppRunnerVpcIngressConnection => arn("vpcingressconnection"),
-        ResourceType::AppRunnerVpcConnector => {
-            format!("arn:aws:apprunner:{region}:{account}:vpcconnector/{name}/1/{hex}")
+/// An id of `ty`'s shape (kinds table) for a resource the manifest names
+/// by name only.
+fn generated_id(ty: ResourceType, name: &str, region: &str, account: &str, hex: &str) -> String {
+    match ty.kind().id_shape {
+        IdShape::Arn {
+            service,
+            resource,
+            revision,
+        } => {
+            let revision = if revision { "/1" } else { "" };
+            format!("arn:aws:{service}:{region}:{account}:{resource}/{name}{revision}/{hex}")
         }
-        ResourceType::DxConnection => format!("dxcon-{}", &hex[..8]),
-        ResourceType::DxVirtualInterface => format!("dxvif-{}", &hex[..8]),
-        ResourceType::SupplyChainInstance => format!(
+        IdShape::Prefix(prefix) => format!("{prefix}{}", &hex[..8]),
+        IdShape::Opaque => format!(
             "{}-{}-{}-{}-{}",
             &hex[..8],
             &hex[8..12],
@@ -209,32 +209,12 @@ fn generated_id(
     }
 }
 
-/// A relation the simulator requires but the manifest does not declare
-/// (an ingress connection's service, a VIF's connection): it points at a
-/// resource that does not exist. A service simply has no connector.
-fn placeholder(
-    attr: RelationAttr,
-    region: &str,
-    account: &str,
-    address: &Address,
-) -> Option<String> {
+/// A relation every resource of the kind has (an ingress connection's
+/// service, a VIF's connection) that the manifest does not declare: it
+/// points at a resource that does not exist. Optional relations stay
+/// empty (a service simply has no connector).
+fn placeholder(rel: &Relation, region: &str, account: &str, address: &Address) -> Option<String> {
+    let target = rel.targets.first().filter(|_| rel.required)?;
     let hex = hex_for(address, 7);
-    match attr {
-        RelationAttr::ServiceArn => Some(format!(
-            "arn:aws:apprunner:{region}:{account}:service/undeclared/{hex}"
-        )),
-        RelationAttr::VpcConnectorArn => None,
-        RelationAttr::ConnectionId => Some(format!("dxcon-{}", &hex[..8])),
-    }
-}
-
-fn sim_type(ty: ResourceType) -> SimType {
-    match ty {
-        ResourceType::AppRunnerVpcIngressConnection => SimType::AppRunnerVpcIngressConnection,
-        ResourceType::AppRunnerService => SimType::AppRunnerService,
-        ResourceType::AppRunnerVpcConnector => SimType::AppRunnerVpcConnector,
-        ResourceType::DxVirtualInterface => SimType::DxVirtualInterface,
-        ResourceType::DxConnection => SimType::DxConnection,
-        ResourceType::SupplyChainInstance => SimType::SupplyChainInstance,
-    }
+    Some(generated_id(*target, "undeclared", region, account, &hex))
 }

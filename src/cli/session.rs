@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use decom_aws::AwsCloud;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, Interrupt, Summary};
-use decom_graph::plan::{self as planning, Memory, PlanRequest};
 use decom_parser::{Address, Diagnostics, Manifest};
+use decom_plan::{self as planning, Defaults, Memory, Placements, PlanRequest};
 use decom_sim::SimHandle;
 use tokio::runtime::Runtime;
 
@@ -37,7 +37,8 @@ pub struct Session {
     rt: Runtime,
     cloud: Arc<AwsCloud>,
     sandbox: Option<SimHandle>,
-    default_region: Option<String>,
+    /// Where each resource of the manifest lives, worked out once.
+    placements: Placements,
 }
 
 impl Session {
@@ -55,9 +56,11 @@ impl Session {
             interrupt::listen()
                 .map_err(|e| Failure::Other(format!("cannot listen for signals: {e}")))?;
         }
-        let (cloud, sandbox, default_region) = rt.block_on(async {
+        let (cloud, sandbox, placements) = rt.block_on(async {
             let sandbox = if args.sandbox {
-                let sim = sandbox::start(manifest, args.region.as_deref())
+                let region = args.region.as_deref().or(Some(sandbox::REGION));
+                let placements = placements_with(manifest, args, region);
+                let sim = sandbox::start(manifest, &placements)
                     .await
                     .map_err(Failure::Other)?;
                 if quiet_stdout {
@@ -72,9 +75,10 @@ impl Session {
             let cloud = args.connect(sandbox.as_ref().map(|s| s.endpoint_url()));
             let default_region = match (&args.region, &sandbox) {
                 (Some(r), _) => Some(r.clone()),
-                (None, Some(_)) => Some("us-east-1".to_string()),
+                (None, Some(_)) => Some(sandbox::REGION.to_string()),
                 (None, None) => cloud.chain_region().await,
             };
+            let placements = placements_with(manifest, args, default_region.as_deref());
             let mut profiles: Vec<Option<String>> = manifest
                 .providers
                 .iter()
@@ -89,13 +93,13 @@ impl Session {
                     .await
                     .map_err(|e| Failure::Other(e.to_string()))?;
             }
-            Ok::<_, Failure>((cloud, sandbox, default_region))
+            Ok::<_, Failure>((cloud, sandbox, placements))
         })?;
         Ok(Session {
             rt,
             cloud: Arc::new(cloud),
             sandbox,
-            default_region,
+            placements,
         })
     }
 
@@ -112,12 +116,11 @@ impl Session {
         memory: Memory,
     ) -> Result<planning::Plan, Failure> {
         self.rt.block_on(async {
-            let inventory =
-                decom_aws::refresh(&self.cloud, manifest, self.default_region.as_deref())
-                    .await
-                    .map_err(|e| Failure::Other(format!("refresh failed: {e}")))?;
+            let inventory = decom_aws::refresh(&self.cloud, manifest, &self.placements)
+                .await
+                .map_err(|e| Failure::Other(format!("refresh failed: {e}")))?;
             let request = PlanRequest {
-                default_region: self.default_region.clone(),
+                placements: self.placements.clone(),
                 targets: targets.to_vec(),
                 memory,
             };
@@ -163,4 +166,13 @@ impl Drop for Session {
             self.rt.block_on(sim.shutdown());
         }
     }
+}
+
+/// The manifest's placements with the command line's defaults.
+fn placements_with(manifest: &Manifest, args: &CloudArgs, region: Option<&str>) -> Placements {
+    let defaults = Defaults {
+        region,
+        profile: args.profile.as_deref(),
+    };
+    Placements::new(manifest, defaults)
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use decom_graph::plan::{self as planning, PlanFile};
+use decom_plan::{self as planning, PlanFile};
 
 use super::console::{self, errln, out};
 use super::style::Style;

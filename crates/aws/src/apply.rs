@@ -3,24 +3,26 @@
 //! describe-all or list for a batch, single describes for a few.
 
 use decom_executor::{ApprovedDelete, Cloud, DeleteError, Observation, WatchGroup, Watched};
-use decom_graph::{LiveResource, LiveState};
-use decom_parser::ResourceType;
+use decom_plan::{LiveResource, LiveState};
 use futures_util::future::join_all;
 
 use crate::connect::{AwsCloud, Target};
 use crate::error::CloudError;
 use crate::refresh;
-use crate::resources::delete;
+use crate::resources::{api, At};
 
 impl Cloud for AwsCloud {
     async fn delete(&self, order: &ApprovedDelete) -> Result<(), DeleteError> {
         let live = order.live();
-        let target = Target {
-            profile: order.profile().map(str::to_string),
-            region: live.region.clone(),
+        let target = order.placement();
+        let clients = self.clients(target).await;
+        let at = At {
+            cloud: self,
+            clients: &clients,
+            region: &target.region,
         };
-        let clients = self.clients(&target).await;
-        delete::delete(self, &clients, live.resource_type, &live.id)
+        api(live.resource_type)
+            .delete(at, &live.id)
             .await
             .map_err(|e| DeleteError {
                 kind: e.delete_error_kind(),
@@ -44,8 +46,13 @@ impl Cloud for AwsCloud {
                 .collect();
         }
         // Concurrently: the in-flight limit of the service bounds them.
-        let reads = watched.iter().map(|w| async {
-            let found = refresh::describe_one(self, &c, &target.region, ty, &w.live.id).await;
+        let at = At {
+            cloud: self,
+            clients: &c,
+            region: &target.region,
+        };
+        let reads = watched.iter().map(|w| async move {
+            let found = api(ty).describe(at, &w.live.id).await;
             let observed = match found {
                 Ok(Some(r)) => present(r),
                 Ok(None) => Observation::Gone,
@@ -58,14 +65,16 @@ impl Cloud for AwsCloud {
 
     /// A list costs its pages (known from the last list of the group, made
     /// by the refresh before any apply); a describe each costs one call
-    /// each. Ingress list summaries carry no status: always describe.
-    /// Direct Connect's describe-all is one call: always list.
+    /// each. A list without statuses (ingress connections) cannot tell:
+    /// always describe. A describe-all (Direct Connect) is one call: always
+    /// list.
     fn observes_together(&self, group: &WatchGroup, waiting: usize) -> bool {
         let ty = group.resource_type;
-        if ty == ResourceType::AppRunnerVpcIngressConnection {
+        let kind = api(ty);
+        if !kind.listed().status {
             return false;
         }
-        let Some(page_size) = refresh::page_size(ty) else {
+        let Some(page_size) = kind.page_size() else {
             return true;
         };
         let listed = self.last_listed(ty, &target(group)).unwrap_or(0);

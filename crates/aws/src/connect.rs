@@ -42,21 +42,17 @@ pub struct StaticCredentials {
     pub secret_access_key: String,
 }
 
-/// Where requests go: credentials profile and region.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Target {
-    /// `None`: the default credential chain.
-    pub profile: Option<String>,
-    pub region: String,
-}
+/// Where requests go: credentials profile and region (a resource's
+/// placement, computed once by the plan crate).
+pub type Target = decom_plan::Placement;
 
 /// The SDK clients for one [`Target`], each with its bound on requests in
 /// flight.
 #[derive(Debug, Clone)]
 pub struct Clients {
-    pub apprunner: aws_sdk_apprunner::Client,
-    pub directconnect: aws_sdk_directconnect::Client,
-    pub supplychain: aws_sdk_supplychain::Client,
+    pub(crate) apprunner: aws_sdk_apprunner::Client,
+    pub(crate) directconnect: aws_sdk_directconnect::Client,
+    pub(crate) supplychain: aws_sdk_supplychain::Client,
     pub(crate) limits: InFlightLimits,
     pub(crate) origins: Origins,
 }
@@ -269,7 +265,7 @@ impl AwsCloud {
     }
 
     /// Clients for a target, built on first use.
-    pub async fn clients(&self, target: &Target) -> Clients {
+    pub(crate) async fn clients(&self, target: &Target) -> Clients {
         let cached = self.lock(&self.clients).get(target).cloned();
         if let Some(c) = cached {
             return c;
@@ -286,7 +282,7 @@ impl AwsCloud {
     /// [`STATUS_CHECK_ATTEMPTS`] attempts per request. The poller asks
     /// again anyway, and a failing check must be reported in seconds, not
     /// after a minute of the SDK's backoff.
-    pub async fn status_check_clients(&self, target: &Target) -> Clients {
+    pub(crate) async fn status_check_clients(&self, target: &Target) -> Clients {
         let cached = self.lock(&self.status_clients).get(target).cloned();
         if let Some(c) = cached {
             return c;

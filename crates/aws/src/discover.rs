@@ -8,14 +8,18 @@
 //! 3. Tags only for the candidates that passed step 2 (ListTagsForResource
 //!    per App Runner resource and Supply Chain instance, DescribeTags per
 //!    20 Direct Connect resources); keep those whose tags match.
-//! 4. With dependents, to a fixed point: the services using a matched
-//!    connector (DescribeService for each service in that region: only it
-//!    names the connector), the ingress connections of those services and
-//!    of matched services, the virtual interfaces of matched connections.
-//! 5. DescribeService for the services in the result in a region where the
-//!    result also has a connector (for the reference), unless step 4 did;
-//!    DescribeVpcIngressConnection for each ingress connection in the
-//!    result (list summaries carry no status; gone ones are dropped).
+//! 4. With dependents, to a fixed point: the holders of every blocking
+//!    relation that points at a match (the services using a matched
+//!    connector, found by DescribeService for each service in that region
+//!    because only it names the connector; the ingress connections of
+//!    matched services; the virtual interfaces of matched connections).
+//! 5. Describes for references and status: a resource in the result whose
+//!    list carries no relations, in a region where the result holds what
+//!    its relations may point at (unless step 4 described it), and every
+//!    resource whose list carries no status (gone ones are dropped).
+//!
+//! Which kinds block which, and what a list carries, come from the kinds
+//! table and each kind's module: no type is named here.
 //!
 //! Never a request that changes anything.
 
@@ -23,12 +27,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use futures_util::future::try_join_all;
 
-use decom_graph::{Inventory, LiveResource, LiveState};
-use decom_parser::{RelationAttr, ResourceType};
+use decom_kinds::{relations_pointing_at, End, Relation};
+use decom_parser::ResourceType;
+use decom_plan::{Inventory, LiveResource, LiveState};
 
 use crate::connect::{AwsCloud, Target};
 use crate::error::CloudError;
 use crate::refresh;
+use crate::resources::api;
 use crate::tags::{self, Tags};
 
 /// What to look for.
@@ -61,18 +67,24 @@ fn key(r: &LiveResource) -> Key {
     (r.resource_type, r.id.clone())
 }
 
+/// The blocking relations whose holders go first and point at `ty`.
+fn blocking_holders(ty: ResourceType) -> impl Iterator<Item = (ResourceType, &'static Relation)> {
+    relations_pointing_at(ty).filter(|(_, r)| r.blocks && r.first == End::Holder)
+}
+
 /// The types whose live resources could block deleting one of `ty`,
 /// transitively (a connector's services, and their ingress connections).
-fn blocking_types(ty: ResourceType) -> &'static [ResourceType] {
-    match ty {
-        ResourceType::AppRunnerVpcConnector => &[
-            ResourceType::AppRunnerService,
-            ResourceType::AppRunnerVpcIngressConnection,
-        ],
-        ResourceType::AppRunnerService => &[ResourceType::AppRunnerVpcIngressConnection],
-        ResourceType::DxConnection => &[ResourceType::DxVirtualInterface],
-        _ => &[],
+fn blocking_types(ty: ResourceType) -> BTreeSet<ResourceType> {
+    let mut found = BTreeSet::new();
+    let mut todo = vec![ty];
+    while let Some(t) = todo.pop() {
+        for (holder, _) in blocking_holders(t) {
+            if found.insert(holder) {
+                todo.push(holder);
+            }
+        }
     }
+    found
 }
 
 /// Runs the discovery; the result is in no particular order.
@@ -101,7 +113,7 @@ pub async fn discover(
         for &ty in &request.types {
             scope.insert((t.clone(), ty));
             if request.include_dependents {
-                for &b in blocking_types(ty) {
+                for b in blocking_types(ty) {
                     scope.insert((t.clone(), b));
                 }
             }
@@ -136,28 +148,23 @@ pub async fn discover(
         .collect();
 
     // 4. Dependents, to a fixed point.
-    let mut described_regions: HashSet<String> = HashSet::new();
+    let mut described: HashSet<(ResourceType, String)> = HashSet::new();
     if request.include_dependents {
         loop {
-            let connector_regions: BTreeSet<String> =
-                regions_of(&inventory, &result, ResourceType::AppRunnerVpcConnector)
-                    .into_iter()
-                    .filter(|r| !described_regions.contains(r))
-                    .collect();
-            let to_describe: Vec<LiveResource> = connector_regions
-                .iter()
-                .flat_map(|region| inventory.of_type_in(ResourceType::AppRunnerService, region))
-                .filter(|s| s.state != LiveState::Gone)
-                .cloned()
-                .collect();
-            described_regions.extend(connector_regions);
+            let to_describe = holders_to_describe(&inventory, &result, &described);
+            described.extend(
+                to_describe
+                    .iter()
+                    .map(|r| (r.resource_type, r.region.clone())),
+            );
             describe_into(cloud, &mut inventory, &to_describe, &target).await?;
 
             let mut added = Vec::new();
             for k in result.keys() {
-                for attr in RelationAttr::pointing_at(k.0) {
-                    for d in inventory.related_to(attr, &k.1) {
-                        if d.state != LiveState::Gone && !result.contains_key(&key(d)) {
+                for (holder_ty, rel) in blocking_holders(k.0) {
+                    for d in inventory.related_to(rel.attr, &k.1) {
+                        let new = d.resource_type == holder_ty && !result.contains_key(&key(d));
+                        if new && d.state != LiveState::Gone {
                             added.push((key(d), k.clone()));
                         }
                     }
@@ -180,21 +187,20 @@ pub async fn discover(
     }
 
     // 5. Describes for references and status.
-    let connector_regions: HashSet<String> =
-        regions_of(&inventory, &result, ResourceType::AppRunnerVpcConnector);
     let mut describe: Vec<LiveResource> = Vec::new();
     for k in result.keys() {
         let Some(r) = inventory.get(k.0, &k.1) else {
             continue;
         };
-        let needed = match r.resource_type {
-            ResourceType::AppRunnerService => {
-                connector_regions.contains(&r.region) && !described_regions.contains(&r.region)
-            }
-            ResourceType::AppRunnerVpcIngressConnection => true,
-            _ => false,
-        };
-        if needed {
+        let listed = api(r.resource_type).listed();
+        let for_reference = !listed.relations
+            && !described.contains(&(r.resource_type, r.region.clone()))
+            && r.resource_type.relations().iter().any(|rel| {
+                rel.targets
+                    .iter()
+                    .any(|t| holds(&inventory, &result, *t, &r.region))
+            });
+        if !listed.status || for_reference {
             describe.push(r.clone());
         }
     }
@@ -216,22 +222,46 @@ pub async fn discover(
         .collect())
 }
 
-/// Regions where `result` holds a resource of `ty`.
-fn regions_of(
+/// Whether `result` holds a resource of `ty` in `region`.
+fn holds(
     inventory: &Inventory,
     result: &BTreeMap<Key, Option<Key>>,
     ty: ResourceType,
-) -> HashSet<String> {
+    region: &str,
+) -> bool {
     result
         .keys()
         .filter(|k| k.0 == ty)
         .filter_map(|k| inventory.get(k.0, &k.1))
-        .map(|r| r.region.clone())
+        .any(|r| r.region == region)
+}
+
+/// The live holders whose list does not say what they point at, in a
+/// region where the result holds something they may block: only a
+/// describe tells whether they do. Each (type, region) once.
+fn holders_to_describe(
+    inventory: &Inventory,
+    result: &BTreeMap<Key, Option<Key>>,
+    described: &HashSet<(ResourceType, String)>,
+) -> Vec<LiveResource> {
+    let mut wanted: BTreeSet<(ResourceType, String)> = BTreeSet::new();
+    for r in result.keys().filter_map(|k| inventory.get(k.0, &k.1)) {
+        for (holder_ty, _) in blocking_holders(r.resource_type) {
+            let place = (holder_ty, r.region.clone());
+            if !api(holder_ty).listed().relations && !described.contains(&place) {
+                wanted.insert(place);
+            }
+        }
+    }
+    wanted
+        .iter()
+        .flat_map(|(ty, region)| inventory.of_type_in(*ty, region))
+        .filter(|r| r.state != LiveState::Gone)
+        .cloned()
         .collect()
 }
 
-/// DescribeService / DescribeVpcIngressConnection for each of `resources`,
-/// refining the inventory.
+/// A full describe of each of `resources`, refining the inventory.
 async fn describe_into(
     cloud: &AwsCloud,
     inventory: &mut Inventory,

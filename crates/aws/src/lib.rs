@@ -3,13 +3,15 @@
 //!
 //! - [`connect`]: clients from aws-config's standard chain plus decom's
 //!   overrides, a bound on requests in flight, call counting.
-//! - [`resources`]: one module per resource type, its calls and its status
-//!   table.
-//! - [`refresh`]: the batched reads a plan needs, and no more.
+//! - `resources`: one module per resource type, each implementing the
+//!   crate's `KindApi` trait (list, describe, delete, tags); `resources::api`
+//!   is the registry. Crate-private: deletes leave this crate only through
+//!   [`decom_executor::Cloud::delete`], which takes an approved delete.
+//! - [`refresh()`]: the batched reads a plan needs, and no more.
 //! - [`discover`] and [`tags`]: the reads `decom discover` needs to write
 //!   a manifest from live inventory.
 //!
-//! Everything it returns is in decom's own terms ([`decom_graph::LiveResource`]),
+//! Everything it returns is in decom's own terms ([`decom_plan::LiveResource`]),
 //! never SDK types.
 
 pub mod apply;
@@ -18,8 +20,8 @@ pub mod connect;
 pub mod discover;
 pub mod endpoint;
 pub mod error;
-pub mod refresh;
-pub mod resources;
+mod refresh;
+mod resources;
 mod sdk_error;
 pub mod tags;
 

@@ -9,51 +9,67 @@ use std::collections::{BTreeMap, HashMap};
 
 use futures_util::future::try_join_all;
 
-use decom_graph::LiveResource;
 use decom_parser::ResourceType;
+use decom_plan::LiveResource;
 
 use crate::connect::{AwsCloud, Clients, Target};
 use crate::error::CloudError;
-use crate::resources::send;
+use crate::resources::{api, send};
 
 /// Tags of one resource, sorted by key.
 pub type Tags = BTreeMap<String, String>;
 
 /// ARNs per DescribeTags call (the Direct Connect API's limit).
-pub const DX_TAGS_BATCH: usize = 20;
+pub(crate) const DX_TAGS_BATCH: usize = 20;
 
-/// The partition of a region's ARNs (`aws`, `aws-cn`, `aws-us-gov`).
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
+/// The tag API a kind's tags are read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum TagReader {
+    /// App Runner's ListTagsForResource, one resource per call.
+    AppRunner,
+    /// Supply Chain's ListTagsForResource, one resource per call.
+    SupplyChain,
+    /// Direct Connect's DescribeTags, [`DX_TAGS_BATCH`] resources per call.
+    DirectConnect,
 }
 
-/// The ARN that tag APIs take for `r`: its id for App Runner types, built
-/// from region, account and id for Direct Connect and Supply Chain.
-/// `None` when the account is unknown (the ARN cannot be built).
-pub fn tag_arn(r: &LiveResource) -> Option<String> {
-    let build = |service: &str, kind: &str| {
-        r.account_id.as_ref().map(|account| {
-            format!(
-                "arn:{}:{service}:{}:{account}:{kind}/{}",
-                partition(&r.region),
-                r.region,
-                r.id
-            )
-        })
-    };
-    match r.resource_type {
-        ResourceType::AppRunnerVpcIngressConnection
-        | ResourceType::AppRunnerService
-        | ResourceType::AppRunnerVpcConnector => Some(r.id.clone()),
-        ResourceType::DxConnection => build("directconnect", "dxcon"),
-        ResourceType::DxVirtualInterface => build("directconnect", "dxvif"),
-        ResourceType::SupplyChainInstance => build("scn", "instance"),
+impl TagReader {
+    /// Resources one call reads.
+    fn batch(self) -> usize {
+        match self {
+            TagReader::AppRunner | TagReader::SupplyChain => 1,
+            TagReader::DirectConnect => DX_TAGS_BATCH,
+        }
+    }
+
+    /// The tags of up to [`TagReader::batch`] ARNs, by ARN; an ARN not
+    /// found is missing from the answer.
+    async fn read(
+        self,
+        cloud: &AwsCloud,
+        c: &Clients,
+        arns: Vec<String>,
+    ) -> Result<HashMap<String, Tags>, CloudError> {
+        match self {
+            TagReader::DirectConnect => dx_describe_tags(cloud, c, arns).await,
+            TagReader::AppRunner | TagReader::SupplyChain => {
+                let mut found = HashMap::new();
+                for arn in arns {
+                    let tags = match self {
+                        TagReader::SupplyChain => supplychain_tags(cloud, c, &arn).await,
+                        _ => apprunner_tags(cloud, c, &arn).await,
+                    };
+                    match tags {
+                        Ok(t) => {
+                            found.insert(arn, t);
+                        }
+                        Err(e) if e.is_not_found() => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(found)
+            }
+        }
     }
 }
 
@@ -67,58 +83,36 @@ pub async fn fetch(
     resources: &[&LiveResource],
 ) -> Result<HashMap<(ResourceType, String), Tags>, CloudError> {
     let c = cloud.clients(target).await;
-    let mut singles = Vec::new();
-    let mut dx: Vec<(String, &LiveResource)> = Vec::new();
+    let mut by_reader: BTreeMap<TagReader, Vec<(String, &LiveResource)>> = BTreeMap::new();
     let mut unknown = Vec::new();
     for r in resources {
-        let Some(arn) = tag_arn(r) else {
-            unknown.push(((r.resource_type, r.id.clone()), Tags::new()));
-            continue;
-        };
-        match r.resource_type {
-            ResourceType::DxConnection | ResourceType::DxVirtualInterface => dx.push((arn, r)),
-            _ => singles.push((arn, *r)),
+        let kind = api(r.resource_type);
+        match kind.tag_arn(r) {
+            Some(arn) => by_reader.entry(kind.tags()).or_default().push((arn, *r)),
+            None => unknown.push(((r.resource_type, r.id.clone()), Tags::new())),
         }
     }
-    let single_tags = try_join_all(singles.iter().map(|(arn, r)| {
+    let batches = by_reader
+        .iter()
+        .flat_map(|(reader, items)| items.chunks(reader.batch()).map(move |b| (*reader, b)));
+    let found = try_join_all(batches.map(|(reader, batch)| {
         let c = &c;
         async move {
-            let tags = match r.resource_type {
-                ResourceType::SupplyChainInstance => supplychain_tags(cloud, c, arn).await,
-                _ => apprunner_tags(cloud, c, arn).await,
-            };
-            match tags {
-                Ok(t) => Ok(Some(((r.resource_type, r.id.clone()), t))),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        }
-    }))
-    .await?;
-    let dx_tags = try_join_all(dx.chunks(DX_TAGS_BATCH).map(|batch| {
-        let c = &c;
-        async move {
-            let arns: Vec<String> = batch.iter().map(|(arn, _)| arn.clone()).collect();
-            let by_arn = dx_describe_tags(cloud, c, arns).await?;
+            let arns = batch.iter().map(|(arn, _)| arn.clone()).collect();
+            let by_arn = reader.read(cloud, c, arns).await?;
             Ok::<_, CloudError>(
                 batch
                     .iter()
                     .filter_map(|(arn, r)| {
-                        by_arn
-                            .get(arn)
-                            .map(|t| ((r.resource_type, r.id.clone()), t.clone()))
+                        let tags = by_arn.get(arn)?.clone();
+                        Some(((r.resource_type, r.id.clone()), tags))
                     })
                     .collect::<Vec<_>>(),
             )
         }
     }))
     .await?;
-    Ok(single_tags
-        .into_iter()
-        .flatten()
-        .chain(dx_tags.into_iter().flatten())
-        .chain(unknown)
-        .collect())
+    Ok(found.into_iter().flatten().chain(unknown).collect())
 }
 
 async fn apprunner_tags(cloud: &AwsCloud, c: &Clients, arn: &str) -> Result<Tags, CloudError> {

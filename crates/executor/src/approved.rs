@@ -8,15 +8,15 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use decom_graph::{Action, LiveResource, Plan};
 use decom_parser::Address;
+use decom_plan::{Action, LiveResource, Placement, Plan};
 
 /// One resource the approved plan deletes.
 #[derive(Debug, Clone)]
 pub struct ApprovedDelete {
     address: Address,
     live: LiveResource,
-    profile: Option<String>,
+    placement: Placement,
 }
 
 impl ApprovedDelete {
@@ -29,9 +29,9 @@ impl ApprovedDelete {
         &self.live
     }
 
-    /// The credentials profile its provider uses.
-    pub fn profile(&self) -> Option<&str> {
-        self.profile.as_deref()
+    /// Where it lives: the region and credentials profile its requests use.
+    pub fn placement(&self) -> &Placement {
+        &self.placement
     }
 }
 
@@ -46,29 +46,30 @@ pub struct ApprovedPlan {
 #[derive(Debug, Clone)]
 pub(crate) enum Work {
     Delete(ApprovedDelete, Duration),
-    Wait(LiveResource, Option<String>, Duration),
+    Wait(LiveResource, Placement, Duration),
     Nothing,
 }
 
 impl ApprovedPlan {
-    /// `profile_of` gives each address's credentials profile.
-    pub fn new(plan: Plan, profile_of: impl Fn(&Address) -> Option<String>) -> ApprovedPlan {
+    /// The work of an approved plan: one [`ApprovedDelete`] per `delete`
+    /// action, placed where the plan placed it.
+    pub fn new(plan: Plan) -> ApprovedPlan {
         let work = plan
-            .resources
+            .resources()
             .iter()
             .map(|r| {
-                let profile = profile_of(&r.address);
+                let placement = r.placement.clone();
                 let work = match (r.action, &r.live) {
                     (Action::Delete, Some(live)) => Work::Delete(
                         ApprovedDelete {
                             address: r.address.clone(),
                             live: live.clone(),
-                            profile,
+                            placement,
                         },
                         r.delete_timeout,
                     ),
                     (Action::Wait, Some(live)) => {
-                        Work::Wait(live.clone(), profile, r.delete_timeout)
+                        Work::Wait(live.clone(), placement, r.delete_timeout)
                     }
                     _ => Work::Nothing,
                 };

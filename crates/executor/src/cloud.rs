@@ -3,8 +3,8 @@
 
 use std::future::Future;
 
-use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
+use decom_plan::{LiveResource, LiveState};
 
 use crate::approved::ApprovedDelete;
 

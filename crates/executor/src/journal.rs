@@ -4,7 +4,7 @@
 //! all output.
 //!
 //! The journal is an audit trail and a resume aid, never a source of
-//! identity: see [`recall`] and `decom_graph::plan::Memory` for the only
+//! identity: see [`recall`] and `decom_plan::Memory` for the only
 //! conclusions a re-run may draw from it.
 
 use std::collections::HashMap;
@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use decom_graph::plan::{Memory, Plan, Remembered};
 use decom_parser::{Address, IdentityKind, Knowable, Manifest, Redaction};
+use decom_plan::{Memory, Plan, Remembered};
 
 use crate::events::{Event, EventKind};
 
@@ -52,12 +52,12 @@ impl Whereabouts {
                 Knowable::AfterRefresh(_) => None,
             })
             .collect();
-        plan.resources
+        plan.resources()
             .iter()
             .map(|r| {
                 let whereabouts = Whereabouts {
                     account: r.live.as_ref().and_then(|l| l.account_id.clone()),
-                    region: r.region.clone(),
+                    region: r.placement.region.clone(),
                     name: names.get(&r.address).map(|n| n.to_string()),
                 };
                 (r.address.clone(), whereabouts)
@@ -280,9 +280,9 @@ mod tests {
     }
 
     fn recalled_name(memory: &Memory) -> bool {
-        let live = decom_graph::Inventory::default();
+        let live = decom_plan::Inventory::default();
         let seen = std::collections::HashSet::from(["123456789012".to_string()]);
-        let scope = decom_graph::plan::AccountScope::new(&seen, &[]);
+        let scope = decom_plan::AccountScope::new(&seen, &[]);
         memory
             .gone_by_name(
                 ResourceType::DxConnection,

@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use decom_graph::LiveResource;
 use decom_parser::Address;
+use decom_plan::LiveResource;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -120,12 +120,12 @@ pub async fn apply<C: Cloud>(
     interrupt: watch::Receiver<Interrupt>,
     mut on_event: impl FnMut(&Event),
 ) -> Summary {
-    let graph = &plan.plan.graph;
+    let graph = plan.plan.graph();
     let poller = Poller::start(cloud.clone(), options.poll);
     let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
     let mut waiting_on: HashMap<&Address, usize> = HashMap::new();
     let mut ready: Vec<&Address> = Vec::new();
-    for r in &plan.plan.resources {
+    for r in plan.plan.resources() {
         let n = graph.must_go_before(&r.address).len();
         waiting_on.insert(&r.address, n);
         if n == 0 {
@@ -210,7 +210,7 @@ pub async fn apply<C: Cloud>(
             Ok(()) = interrupt.changed(), if !stopping => {}
         }
     }
-    summary.not_started = plan.plan.resources.len().saturating_sub(settled.len());
+    summary.not_started = plan.plan.resources().len().saturating_sub(settled.len());
     summary
 }
 
@@ -254,7 +254,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 
 /// Everything that must go after `address`, transitively.
 fn descendants<'p>(plan: &'p ApprovedPlan, address: &Address) -> Vec<&'p Address> {
-    let graph = &plan.plan.graph;
+    let graph = plan.plan.graph();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut stack: Vec<&Address> = graph.must_go_after(address);
@@ -343,9 +343,10 @@ impl<C: Cloud> TaskContext<C> {
                 emit(EventKind::AlreadyGone, None);
                 Outcome::AlreadyGone
             }
-            Work::Wait(live, profile, timeout) => {
+            Work::Wait(live, placement, timeout) => {
                 emit(EventKind::Waiting, Some(&live.id));
                 let deadline = started + timeout;
+                let profile = placement.profile;
                 self.until_gone(address, live, profile, deadline, started, timeout)
                     .await
             }
@@ -359,7 +360,7 @@ impl<C: Cloud> TaskContext<C> {
                     Some(outcome) => outcome,
                     None => {
                         let live = order.live().clone();
-                        let profile = order.profile().map(str::to_string);
+                        let profile = order.placement().profile.clone();
                         self.until_gone(address, live, profile, deadline, started, timeout)
                             .await
                     }

@@ -9,9 +9,9 @@ use decom_executor::{
     apply, ApplyOptions, ApprovedDelete, ApprovedPlan, Cloud, DeleteError, Event, EventKind,
     Interrupt, Observation, WatchGroup, Watched,
 };
-use decom_graph::plan::{plan, PlanRequest};
-use decom_graph::{Inventory, LiveResource, LiveState};
 use decom_parser::{ResourceType, VariableInputs};
+use decom_plan::{plan, Defaults, PlanRequest};
+use decom_plan::{Inventory, LiveResource, LiveState};
 
 /// Deletes everything at once, except that deleting "boom" panics.
 struct PanickyCloud;
@@ -74,8 +74,9 @@ async fn a_panicked_task_fails_its_resource_and_skips_its_dependents() {
     )
     .unwrap();
     let inventory = Inventory::new(["boom", "after", "independent"].map(instance));
-    let planned = plan(&manifest, &inventory, &PlanRequest::default()).unwrap();
-    let approved = ApprovedPlan::new(planned, |_| None);
+    let request = PlanRequest::new(&manifest, Defaults::default());
+    let planned = plan(&manifest, &inventory, &request).unwrap();
+    let approved = ApprovedPlan::new(planned);
     let (_stop, interrupt) = tokio::sync::watch::channel(Interrupt::Continue);
     let mut events: Vec<Event> = Vec::new();
     let options = ApplyOptions::default();

@@ -48,7 +48,11 @@ impl<'m> GraphBuilder<'m> {
     /// every cycle found.
     pub fn build(self) -> Result<DeletionGraph, CycleError> {
         let nodes = self.manifest.resources.iter().map(|r| r.address.clone());
-        let edges = self.steps.iter().flat_map(|step| step.edges(self.manifest));
+        let edges = self.steps.iter().flat_map(|step| {
+            let edges = step.edges(self.manifest);
+            tracing::debug!(step = step.name(), edges = edges.len(), "edge step");
+            edges
+        });
         checked(nodes, edges)
     }
 }

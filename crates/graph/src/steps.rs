@@ -1,13 +1,33 @@
-//! The edge steps that read the manifest. (Live relations are a step of
-//! the plan, which owns the live facts.)
+//! The edge steps, and the one order [`build`] runs them in: references,
+//! `depends_on`, live relations. Each is logged by name (at debug level)
+//! with the edges it added.
 
-use decom_parser::{Address, DependencyKind, Manifest};
+use decom_parser::{Address, DependencyKind, Manifest, RelationAttr};
 
-use crate::builder::{EdgeStep, ProposedEdge};
+use crate::builder::{EdgeStep, GraphBuilder, ProposedEdge};
+use crate::cycle::CycleError;
+use crate::deletion_graph::DeletionGraph;
 use crate::edge::{EdgeReason, Site};
 
+/// The deletion graph of `manifest` with the live relations the plan
+/// found (none for `validate` and `graph`, which read no live state).
+pub fn build(manifest: &Manifest, live: &[LiveEdge]) -> Result<DeletionGraph, CycleError> {
+    GraphBuilder::new(manifest)
+        .step(ReferenceEdges)
+        .step(DependsOnEdges)
+        .step(LiveRelationEdges(live))
+        .build()
+}
+
+/// The graph of what the manifest alone says.
+pub fn from_manifest(manifest: &Manifest) -> Result<DeletionGraph, CycleError> {
+    build(manifest, &[])
+}
+
 /// A resource whose attribute references another is deleted before it
-/// (Terraform's meaning of references, read for destruction).
+/// (Terraform's meaning of references, read for destruction), except
+/// where the attribute is a relation whose target goes first (a
+/// connection's `lag_id`: the LAG is deleted first).
 pub struct ReferenceEdges;
 
 /// A resource that lists another in `depends_on` is deleted before it.
@@ -23,10 +43,18 @@ impl EdgeStep for ReferenceEdges {
             DependencyKind::Reference { attribute } => Some(attribute.clone()),
             DependencyKind::DependsOn => None,
         })
-        .map(|(before, after, attribute, at)| ProposedEdge {
-            before,
-            after,
-            reason: EdgeReason::Reference { attribute, at },
+        .map(|(holder, target, attribute, at)| {
+            let relation = RelationAttr::from_name(&attribute)
+                .and_then(|attr| holder.resource_type.relation(attr));
+            let (before, after) = match relation {
+                Some(rel) => rel.order(holder, target),
+                None => (holder, target),
+            };
+            ProposedEdge {
+                before,
+                after,
+                reason: EdgeReason::Reference { attribute, at },
+            }
         })
         .collect()
     }
@@ -69,4 +97,37 @@ fn dependency_edges<T>(
         }
     }
     out.into_iter()
+}
+
+/// Two resources of the manifest that live state relates, already in
+/// deletion order (the plan reads the direction from the kinds table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveEdge {
+    pub before: Address,
+    pub after: Address,
+    /// The relation attribute that relates them (`service_arn`).
+    pub relation: RelationAttr,
+}
+
+/// Live relations between resources of the manifest, whether or not the
+/// manifest says so (an ingress connection before its service).
+pub struct LiveRelationEdges<'a>(pub &'a [LiveEdge]);
+
+impl EdgeStep for LiveRelationEdges<'_> {
+    fn name(&self) -> &'static str {
+        "live relations"
+    }
+
+    fn edges(&self, _manifest: &Manifest) -> Vec<ProposedEdge> {
+        self.0
+            .iter()
+            .map(|e| ProposedEdge {
+                before: e.before.clone(),
+                after: e.after.clone(),
+                reason: EdgeReason::Live {
+                    relation: e.relation.name().to_string(),
+                },
+            })
+            .collect()
+    }
 }

@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use hcl_edit::expr::Expression;
 
-use crate::resource_type::ResourceType;
 use crate::source::{FileId, Span};
+use decom_kinds::ResourceType;
 
 /// Turns an hcl-edit byte range into a [`Span`] in `file`.
 pub(crate) fn span_in(file: FileId, r: Option<Range<usize>>) -> Option<Span> {

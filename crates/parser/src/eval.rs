@@ -23,9 +23,9 @@ use crate::diagnostic::Diagnostic;
 use crate::fasthash::FastMap;
 use crate::limits::{self, Budget, TooBig};
 use crate::manifest::Address;
-use crate::resource_type::ResourceType;
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::Value;
+use decom_kinds::ResourceType;
 
 /// An error was found and already reported; evaluation of whatever needed
 /// this value stops without reporting anything more.

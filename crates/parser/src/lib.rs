@@ -17,10 +17,10 @@
 pub mod diagnostic;
 mod diagnostic_render;
 pub mod manifest;
-pub mod resource_type;
 pub mod source;
 pub mod value;
 
+pub use decom_kinds::{RelationAttr, ResourceType};
 pub use diagnostic::{Diagnostic, Diagnostics};
 /// The one duration syntax (`90s`, `30m`, `1h30m`), for CLI flags too.
 pub use duration::{parse as parse_duration, EXAMPLE as DURATION_EXAMPLE};
@@ -29,7 +29,6 @@ pub use manifest::{
     Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
 };
 pub use redaction::{Redaction, MIN_HIDDEN_LEN};
-pub use resource_type::{RelationAttr, ResourceType};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};
 pub use value::Value;
 

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::resource_type::{RelationAttr, ResourceType};
 use crate::source::{SourceMap, Span};
+use decom_kinds::{RelationAttr, ResourceType};
 
 /// A loaded, evaluated and checked manifest.
 #[derive(Debug, Clone)]
@@ -159,6 +159,16 @@ pub enum IdentityKind {
 }
 
 impl IdentityKind {
+    /// The exact identity attribute of `rtype` (`arn` or `id`); `None`
+    /// for kinds identified by several attributes together.
+    pub fn exact_of(rtype: ResourceType) -> Option<IdentityKind> {
+        match rtype.identity() {
+            decom_kinds::Identity::Arn => Some(IdentityKind::Arn),
+            decom_kinds::Identity::Id => Some(IdentityKind::Id),
+            decom_kinds::Identity::Composite(_) => None,
+        }
+    }
+
     pub fn attribute(self) -> &'static str {
         match self {
             IdentityKind::Arn => "arn",

@@ -16,10 +16,10 @@ use crate::eval::{
     type_error, Eval, Evaluator, Expansion, IdAttr, InstanceVars, Place, Reported, Scope, Slot,
 };
 use crate::manifest::{Address, IdentityKind};
-use crate::resource_type::ResourceType;
 use crate::source::Span;
 use crate::suggest;
 use crate::value::Value;
+use decom_kinds::ResourceType;
 
 /// The attributes a resource reference can read.
 pub(crate) const REF_ATTRS: [&str; 3] = ["arn", "id", "name"];
@@ -480,9 +480,9 @@ impl<'a> Evaluator<'a> {
     /// `Unknown("TYPE.NAME.ATTR")`.
     pub(crate) fn resource_attr_value(&mut self, target: &Target, attr: &str) -> Eval {
         let rtype = target.address.resource_type;
-        let source: Option<IdAttr> = match (attr, rtype.identity_kind()) {
+        let source: Option<IdAttr> = match (attr, IdentityKind::exact_of(rtype)) {
             ("name", _) => Some(IdAttr::Name),
-            ("arn" | "id", IdentityKind::Arn) => Some(IdAttr::Arn),
+            ("arn" | "id", Some(IdentityKind::Arn)) => Some(IdAttr::Arn),
             ("id", _) => Some(IdAttr::Id),
             _ => None,
         };

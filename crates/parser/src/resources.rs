@@ -21,9 +21,9 @@ use crate::manifest::{
     ResourceInstance,
 };
 use crate::refs::{memo_key, Resolved};
-use crate::resource_type::{RelationAttr, ResourceType};
 use crate::suggest;
 use crate::value::Value;
+use decom_kinds::{IdShape, RelationAttr, ResourceType};
 
 const ARN_PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 
@@ -42,7 +42,14 @@ impl Evaluator<'_> {
             return;
         };
         let (rtype, name, span) = (decl.rtype, decl.name, decl.span);
-        let kind = rtype.identity_kind();
+        let Some(kind) = IdentityKind::exact_of(rtype) else {
+            let parts = rtype.identity().attributes().join(" + ");
+            let message = format!(
+                "{rtype}.{name}: identities of several attributes ({parts}) are not supported yet"
+            );
+            self.report(Diagnostic::error(message, Some(span)));
+            return;
+        };
         let id_attr = decl.attr(kind.attribute());
         let name_attr = decl.attr("name");
         let provider_attr = decl.attr("provider");
@@ -54,8 +61,7 @@ impl Evaluator<'_> {
         };
         let relations: Vec<(RelationAttr, Attr<'_>)> = rtype
             .relation_attrs()
-            .iter()
-            .filter_map(|r| decl.attr(r.name()).map(|a| (*r, a)))
+            .filter_map(|r| decl.attr(r.name()).map(|a| (r, a)))
             .collect();
         let (prevent_attr, timeout_attr) = (decl.prevent_destroy, decl.delete_timeout);
         let had_unknown_attrs = decl.had_unknown_attrs;
@@ -91,7 +97,7 @@ impl Evaluator<'_> {
                     .with_label("no identity")
                     .with_help(format!(
                         "add `{id} = \"{}\"` or `name = \"...\"`",
-                        example_identity(rtype)
+                        rtype.kind().id_example
                     )),
                 );
                 None
@@ -171,7 +177,7 @@ impl Evaluator<'_> {
                 reference(rel.name(), found, &mut deps);
                 if let Ok(v) = v {
                     if let Some(value) = self.knowable(rel.name(), v, a, !shape_reported, |s| {
-                        relation_shape(*rel, s)
+                        relation_shape(rtype, *rel, s)
                     }) {
                         rels.push(Relation {
                             attr: *rel,
@@ -459,41 +465,36 @@ fn dedup(mut deps: Vec<Dependency>) -> Vec<Dependency> {
     deps
 }
 
-fn example_identity(rtype: ResourceType) -> &'static str {
-    match rtype {
-        ResourceType::AppRunnerService => {
-            "arn:aws:apprunner:us-east-1:123456789012:service/web/0123abcd"
+/// Checks `s` against the shape of `rtype`'s exact id (DESIGN section 3).
+fn check_id_shape(s: &str, rtype: ResourceType) -> Result<(), (String, String)> {
+    let kind = rtype.kind();
+    match kind.id_shape {
+        IdShape::Arn {
+            service, resource, ..
+        } => check_arn(s, rtype, service, resource),
+        IdShape::Prefix(prefix) => {
+            let what = format!("a {} id", kind.title);
+            check_prefix(s, prefix, &what, kind.id_example)
         }
-        ResourceType::AppRunnerVpcConnector => {
-            "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/shared/1/89efcdab"
-        }
-        ResourceType::AppRunnerVpcIngressConnection => {
-            "arn:aws:apprunner:us-east-1:123456789012:vpcingressconnection/web/0123abcd"
-        }
-        ResourceType::DxConnection => "dxcon-fg123456",
-        ResourceType::DxVirtualInterface => "dxvif-ffabc123",
-        ResourceType::SupplyChainInstance => "INSTANCE_ID",
+        IdShape::Opaque if s.trim().is_empty() => Err((
+            format!("`id` of a {rtype} must not be empty"),
+            format!("give the {} id", kind.title),
+        )),
+        IdShape::Opaque => Ok(()),
     }
 }
 
-fn apprunner_kind(rtype: ResourceType) -> Option<&'static str> {
-    match rtype {
-        ResourceType::AppRunnerService => Some("service"),
-        ResourceType::AppRunnerVpcConnector => Some("vpcconnector"),
-        ResourceType::AppRunnerVpcIngressConnection => Some("vpcingressconnection"),
-        _ => None,
-    }
-}
-
-/// Checks `arn:PARTITION:apprunner:REGION:ACCOUNT:KIND/...`.
-fn check_apprunner_arn(s: &str, rtype: ResourceType) -> Result<(), (String, String)> {
-    let Some(kind) = apprunner_kind(rtype) else {
-        return Ok(());
-    };
+/// Checks `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE/...`.
+fn check_arn(
+    s: &str,
+    rtype: ResourceType,
+    want_service: &str,
+    kind: &str,
+) -> Result<(), (String, String)> {
     let help = || {
         format!(
             "an {rtype} ARN looks like {} (partition aws, aws-cn or aws-us-gov)",
-            example_identity(rtype)
+            rtype.kind().id_example
         )
     };
     let mut parts = s.splitn(6, ':');
@@ -502,17 +503,21 @@ fn check_apprunner_arn(s: &str, rtype: ResourceType) -> Result<(), (String, Stri
         (next(), next(), next(), next(), next(), next());
     let ok_prefix = arn == "arn"
         && ARN_PARTITIONS.contains(&partition)
-        && service == "apprunner"
+        && service == want_service
         && !region.is_empty()
         && account.len() == 12
         && account.chars().all(|c| c.is_ascii_digit())
         && !resource.is_empty();
     if !ok_prefix {
-        return Err((format!("\"{s}\" is not an App Runner ARN"), help()));
+        let title = rtype.kind().title;
+        return Err((format!("\"{s}\" is not an {title} ARN"), help()));
     }
     let (res_kind, rest) = resource.split_once('/').unwrap_or((resource, ""));
     if res_kind != kind {
-        let found = if ["service", "vpcconnector", "vpcingressconnection"].contains(&res_kind) {
+        let known = ResourceType::ALL.iter().any(
+            |t| matches!(t.kind().id_shape, IdShape::Arn { resource, .. } if resource == res_kind),
+        );
+        let found = if known {
             format!("a {res_kind} ARN")
         } else {
             format!("\"{res_kind}\"")
@@ -537,55 +542,33 @@ fn identity_shape(
     s: &str,
 ) -> Result<(), (String, String)> {
     match kind {
-        IdentityKind::Name => {
-            if s.trim().is_empty() {
-                return Err((
-                    format!("`name` of a {rtype} must not be empty"),
-                    "give the resource's name".to_string(),
-                ));
-            }
-            Ok(())
-        }
-        IdentityKind::Arn => check_apprunner_arn(s, rtype),
-        IdentityKind::Id => match rtype {
-            ResourceType::DxConnection => check_prefix(
-                s,
-                "dxcon-",
-                "a Direct Connect connection id",
-                "dxcon-fg123456",
-            ),
-            ResourceType::DxVirtualInterface => check_prefix(
-                s,
-                "dxvif-",
-                "a Direct Connect virtual interface id",
-                "dxvif-ffabc123",
-            ),
-            _ => {
-                if s.trim().is_empty() {
-                    Err((
-                        format!("`id` of a {rtype} must not be empty"),
-                        "give the instance id".to_string(),
-                    ))
-                } else {
-                    Ok(())
-                }
-            }
-        },
+        IdentityKind::Name if s.trim().is_empty() => Err((
+            format!("`name` of a {rtype} must not be empty"),
+            "give the resource's name".to_string(),
+        )),
+        IdentityKind::Name => Ok(()),
+        IdentityKind::Arn | IdentityKind::Id => check_id_shape(s, rtype),
     }
 }
 
-fn relation_shape(rel: RelationAttr, s: &str) -> Result<(), (String, String)> {
-    match rel {
-        RelationAttr::ServiceArn | RelationAttr::VpcConnectorArn => {
-            check_apprunner_arn(s, rel.target_type())
+/// A relation's value must be an id of one of the types it may point at;
+/// the error is the first target type's.
+fn relation_shape(
+    holder: ResourceType,
+    rel: RelationAttr,
+    s: &str,
+) -> Result<(), (String, String)> {
+    let targets = holder.relation(rel).map_or(&[][..], |r| r.targets);
+    let mut first_error = None;
+    for target in targets {
+        match check_id_shape(s, *target) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
         }
-        RelationAttr::ConnectionId => check_prefix(
-            s,
-            "dxcon-",
-            "a Direct Connect connection id",
-            "dxcon-fg123456",
-        ),
     }
+    first_error.map_or(Ok(()), Err)
 }
 
 fn check_prefix(s: &str, prefix: &str, what: &str, example: &str) -> Result<(), (String, String)> {

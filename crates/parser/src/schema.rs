@@ -14,9 +14,9 @@ use hcl_edit::structure::{Block, Body, Structure};
 
 use crate::decls::{span_of, Attr, Decls, LocalDecl, ProviderDecl, ResourceDecl, VariableDecl};
 use crate::diagnostic::Diagnostic;
-use crate::resource_type::ResourceType;
 use crate::source::{FileId, SourceMap, Span};
 use crate::suggest;
+use decom_kinds::ResourceType;
 
 const TOP_BLOCKS: [&str; 4] = ["provider", "variable", "locals", "resource"];
 const PROVIDER_ATTRS: [&str; 4] = ["region", "profile", "allowed_account_ids", "alias"];

@@ -138,7 +138,7 @@ resource "aws_supplychain_instance" "e" { id = "" }
             3,
             48,
         ),
-        ("is not an App Runner ARN", 4, 52),
+        ("is not an App Runner VPC connector ARN", 4, 52),
         (
             "`id` of a aws_supplychain_instance must not be empty",
             5,

@@ -1,26 +1,19 @@
 //! `aws_dx_connection`: DescribeConnections without an id returns every
 //! connection of the region in one call.
 
-use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
+use decom_plan::LiveResource;
 
-use super::send;
-use crate::connect::{AwsCloud, Clients};
+use super::{send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
+use crate::tags::TagReader;
 
-pub fn state(status: &str) -> LiveState {
-    match status {
-        "deleted" | "rejected" => LiveState::Gone,
-        "deleting" => LiveState::Deleting,
-        _ => LiveState::Deletable,
-    }
-}
-
-pub async fn list(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-) -> Result<Vec<LiveResource>, CloudError> {
+async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     let out = send!(
         cloud,
         "DescribeConnections",
@@ -41,9 +34,58 @@ pub async fn list(
                 name: conn.connection_name().unwrap_or_default().to_string(),
                 account_id: conn.owner_account().map(str::to_string),
                 status: status.to_string(),
-                state: state(status),
+                state: ResourceType::DxConnection.state_of(status),
                 relations: Vec::new(),
             })
         })
         .collect())
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        ResourceType::DxConnection
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        None
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: true,
+            relations: true,
+        }
+    }
+
+    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(list(at))
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(super::from_list(self, at, id))
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            send!(
+                at.cloud,
+                "DeleteConnection",
+                c.directconnect.delete_connection().connection_id(id)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::DirectConnect
+    }
+
+    fn tag_arn(&self, r: &LiveResource) -> Option<String> {
+        super::arn_of(r, "directconnect", "dxcon")
+    }
 }

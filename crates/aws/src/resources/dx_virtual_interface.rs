@@ -1,27 +1,19 @@
 //! `aws_dx_virtual_interface`: DescribeVirtualInterfaces without an id
 //! returns every virtual interface of the region, with its connection.
 
-use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
+use decom_plan::{LiveRelation, LiveResource};
 
-use super::send;
-use crate::connect::{AwsCloud, Clients};
+use super::{send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
+use crate::tags::TagReader;
 
-pub fn state(status: &str) -> LiveState {
-    match status {
-        "deleted" | "rejected" => LiveState::Gone,
-        "deleting" => LiveState::Deleting,
-        "pending" | "confirming" | "verifying" => LiveState::Busy,
-        _ => LiveState::Deletable,
-    }
-}
-
-pub async fn list(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-) -> Result<Vec<LiveResource>, CloudError> {
+async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     let out = send!(
         cloud,
         "DescribeVirtualInterfaces",
@@ -42,7 +34,7 @@ pub async fn list(
                 name: vif.virtual_interface_name().unwrap_or_default().to_string(),
                 account_id: vif.owner_account().map(str::to_string),
                 status: status.to_string(),
-                state: state(status),
+                state: ResourceType::DxVirtualInterface.state_of(status),
                 relations: vec![LiveRelation {
                     attr: RelationAttr::ConnectionId,
                     target: vif.connection_id().map(str::to_string),
@@ -50,4 +42,55 @@ pub async fn list(
             })
         })
         .collect())
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        ResourceType::DxVirtualInterface
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        None
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: true,
+            relations: true,
+        }
+    }
+
+    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(list(at))
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(super::from_list(self, at, id))
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            send!(
+                at.cloud,
+                "DeleteVirtualInterface",
+                c.directconnect
+                    .delete_virtual_interface()
+                    .virtual_interface_id(id)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::DirectConnect
+    }
+
+    fn tag_arn(&self, r: &LiveResource) -> Option<String> {
+        super::arn_of(r, "directconnect", "dxvif")
+    }
 }

@@ -1,30 +1,102 @@
-//! One module per resource type: its List/Describe calls and how its AWS
-//! statuses map to [`LiveState`] (DESIGN section 3, "gone when" / "wait
-//! while").
+//! One module per resource type, each implementing [`KindApi`]: its
+//! List/Describe/Delete calls and how its answers read in decom's terms
+//! (statuses through the kinds table). [`api`] is the registry: the one
+//! place that maps a type to its module, and the one exhaustive match.
+//!
+//! Crate-private: the only way to send a delete from outside this crate is
+//! [`decom_executor::Cloud::delete`], which takes an approved delete.
 
-pub mod delete;
-pub mod dx_connection;
-pub mod dx_virtual_interface;
-pub mod service;
-pub mod supplychain_instance;
-pub mod vpc_connector;
-pub mod vpc_ingress_connection;
+mod dx_connection;
+mod dx_virtual_interface;
+mod service;
+mod supplychain_instance;
+mod vpc_connector;
+mod vpc_ingress_connection;
 
-use decom_graph::{LiveResource, LiveState};
+use futures_util::future::BoxFuture;
+
 use decom_parser::ResourceType;
+use decom_plan::LiveResource;
 
+use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
+use crate::tags::TagReader;
 
-/// The [`LiveState`] of an AWS status string of `resource_type`.
-pub fn state_of(resource_type: ResourceType, status: &str) -> LiveState {
-    match resource_type {
-        ResourceType::AppRunnerVpcIngressConnection => vpc_ingress_connection::state(status),
-        ResourceType::AppRunnerService => service::state(status),
-        ResourceType::AppRunnerVpcConnector => vpc_connector::state(status),
-        ResourceType::DxVirtualInterface => dx_virtual_interface::state(status),
-        ResourceType::DxConnection => dx_connection::state(status),
-        ResourceType::SupplyChainInstance => supplychain_instance::state(status),
+/// The AWS calls of `ty`'s module.
+pub(crate) fn api(ty: ResourceType) -> &'static dyn KindApi {
+    match ty {
+        ResourceType::AppRunnerVpcIngressConnection => &vpc_ingress_connection::Api,
+        ResourceType::AppRunnerService => &service::Api,
+        ResourceType::AppRunnerVpcConnector => &vpc_connector::Api,
+        ResourceType::DxVirtualInterface => &dx_virtual_interface::Api,
+        ResourceType::DxConnection => &dx_connection::Api,
+        ResourceType::SupplyChainInstance => &supplychain_instance::Api,
     }
+}
+
+/// Where a call goes: the cloud (limits, counts), one target's clients,
+/// and the region the answers are in.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub cloud: &'a AwsCloud,
+    pub clients: &'a Clients,
+    pub region: &'a str,
+}
+
+/// The answer of a kind's call.
+pub(crate) type Answer<'a, T> = BoxFuture<'a, Result<T, CloudError>>;
+
+/// What a list answer tells about each resource besides id and name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Listed {
+    /// Its status (an ingress connection summary has none: describe it).
+    pub status: bool,
+    /// Its relations (a service summary does not name its connector).
+    pub relations: bool,
+}
+
+/// What decom needs from AWS for one resource kind.
+pub(crate) trait KindApi: Send + Sync {
+    /// The type it serves (the registry's test checks it).
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType;
+    /// Resources per list page; `None` where one call lists the whole
+    /// region (Direct Connect's describe-alls).
+    fn page_size(&self) -> Option<usize>;
+    fn listed(&self) -> Listed;
+    /// Every live resource of the kind in `at`'s region (all pages).
+    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>>;
+    /// One resource with everything the kind's reads can tell (status
+    /// and relations); `None` if AWS says it is not found.
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>>;
+    /// The Delete call for `id` (ARN or id).
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()>;
+    /// How its tags are read.
+    fn tags(&self) -> TagReader;
+    /// The ARN tag APIs take for `r`; `None` when it cannot be built.
+    fn tag_arn(&self, r: &LiveResource) -> Option<String>;
+}
+
+/// [`KindApi::describe`] for kinds without a cheaper read than their
+/// describe-all (Direct Connect).
+async fn from_list(
+    kind: &dyn KindApi,
+    at: At<'_>,
+    id: &str,
+) -> Result<Option<LiveResource>, CloudError> {
+    let all = kind.list(at).await?;
+    Ok(all.into_iter().find(|r| r.id == id))
+}
+
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE/ID` for kinds whose
+/// id is not an ARN; `None` when the account is unknown.
+fn arn_of(r: &LiveResource, service: &str, resource: &str) -> Option<String> {
+    let account = r.account_id.as_ref()?;
+    let partition = arn::partition(&r.region);
+    Some(format!(
+        "arn:{partition}:{service}:{}:{account}:{resource}/{}",
+        r.region, r.id
+    ))
 }
 
 /// Sends one SDK request through the in-flight limit of its service in
@@ -87,6 +159,17 @@ pub(crate) fn described<T>(
 
 /// Parts of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`).
 pub(crate) mod arn {
+    /// The partition of a region's ARNs (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn partition(region: &str) -> &'static str {
+        if region.starts_with("cn-") {
+            "aws-cn"
+        } else if region.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else {
+            "aws"
+        }
+    }
+
     pub fn account(arn: &str) -> Option<String> {
         arn.split(':')
             .nth(4)
@@ -97,5 +180,17 @@ pub(crate) mod arn {
     /// The NAME of `.../type/NAME/...`.
     pub fn resource_name(arn: &str) -> Option<String> {
         arn.split(':').nth(5)?.split('/').nth(1).map(str::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_maps_every_type_to_its_own_module() {
+        for ty in ResourceType::ALL {
+            assert_eq!(api(ty).resource_type(), ty);
+        }
     }
 }

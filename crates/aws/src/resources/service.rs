@@ -2,20 +2,12 @@
 //! DescribeService (the only call that tells which VPC connector a
 //! service uses).
 
-use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
+use decom_plan::{LiveRelation, LiveResource};
 
-use super::{all_pages, arn, described, send};
-use crate::connect::{AwsCloud, Clients};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
-
-pub fn state(status: &str) -> LiveState {
-    match status {
-        "DELETED" => LiveState::Gone,
-        "OPERATION_IN_PROGRESS" => LiveState::Busy,
-        _ => LiveState::Deletable,
-    }
-}
+use crate::tags::TagReader;
 
 fn live(region: &str, arn_: &str, name: &str, status: &str) -> LiveResource {
     LiveResource {
@@ -25,19 +17,20 @@ fn live(region: &str, arn_: &str, name: &str, status: &str) -> LiveResource {
         name: name.to_string(),
         account_id: arn::account(arn_),
         status: status.to_string(),
-        state: state(status),
+        state: ResourceType::AppRunnerService.state_of(status),
         relations: Vec::new(),
     }
 }
 
 /// Items per page of the list call (the model's maximum).
-pub const PAGE_SIZE: i32 = 20;
+const PAGE_SIZE: i32 = 20;
 
-pub async fn list(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-) -> Result<Vec<LiveResource>, CloudError> {
+async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     all_pages(|token| async move {
         let page = send!(
             cloud,
@@ -61,12 +54,12 @@ pub async fn list(
 }
 
 /// The service with its VPC connector relation; `None` if not found.
-pub async fn describe(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-    service_arn: &str,
-) -> Result<Option<LiveResource>, CloudError> {
+async fn describe(at: At<'_>, service_arn: &str) -> Result<Option<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     let answer = send!(
         cloud,
         "DescribeService",
@@ -91,4 +84,53 @@ pub async fn describe(
         });
         Some(r)
     })
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        ResourceType::AppRunnerService
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        usize::try_from(PAGE_SIZE).ok()
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: true,
+            relations: false,
+        }
+    }
+
+    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(list(at))
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(describe(at, id))
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            send!(
+                at.cloud,
+                "DeleteService",
+                c.apprunner.delete_service().service_arn(id)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::AppRunner
+    }
+
+    fn tag_arn(&self, r: &LiveResource) -> Option<String> {
+        Some(r.id.clone())
+    }
 }

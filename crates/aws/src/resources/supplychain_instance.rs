@@ -2,24 +2,15 @@
 //! state; GetInstance the same for one, for apply to watch a few without
 //! paging the list.
 
-use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
+use decom_plan::LiveResource;
 
-use super::{all_pages, described, send};
-use crate::connect::{AwsCloud, Clients};
+use super::{all_pages, described, send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
-
-pub fn state(status: &str) -> LiveState {
-    match status {
-        "Deleted" => LiveState::Gone,
-        "Deleting" => LiveState::Deleting,
-        "Initializing" => LiveState::Busy,
-        _ => LiveState::Deletable,
-    }
-}
+use crate::tags::TagReader;
 
 /// Items per page of the list call (the model's maximum).
-pub const PAGE_SIZE: i32 = 20;
+const PAGE_SIZE: i32 = 20;
 
 fn live(region: &str, i: &aws_sdk_supplychain::types::Instance) -> LiveResource {
     let status = i.state().as_str();
@@ -30,16 +21,17 @@ fn live(region: &str, i: &aws_sdk_supplychain::types::Instance) -> LiveResource 
         name: i.instance_name().unwrap_or_default().to_string(),
         account_id: Some(i.aws_account_id().to_string()).filter(|a| !a.is_empty()),
         status: status.to_string(),
-        state: state(status),
+        state: ResourceType::SupplyChainInstance.state_of(status),
         relations: Vec::new(),
     }
 }
 
-pub async fn list(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-) -> Result<Vec<LiveResource>, CloudError> {
+async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     all_pages(|token| async move {
         let page = send!(
             cloud,
@@ -56,12 +48,12 @@ pub async fn list(
 }
 
 /// The instance; `None` if not found.
-pub async fn describe(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-    instance_id: &str,
-) -> Result<Option<LiveResource>, CloudError> {
+async fn describe(at: At<'_>, instance_id: &str) -> Result<Option<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     let answer = send!(
         cloud,
         "GetInstance",
@@ -70,4 +62,53 @@ pub async fn describe(
     described("GetInstance", region, answer, |out| {
         Some(live(region, out.instance()?))
     })
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        ResourceType::SupplyChainInstance
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        usize::try_from(PAGE_SIZE).ok()
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: true,
+            relations: true,
+        }
+    }
+
+    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(list(at))
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(describe(at, id))
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            send!(
+                at.cloud,
+                "DeleteInstance",
+                c.supplychain.delete_instance().instance_id(id)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::SupplyChain
+    }
+
+    fn tag_arn(&self, r: &LiveResource) -> Option<String> {
+        super::arn_of(r, "scn", "instance")
+    }
 }

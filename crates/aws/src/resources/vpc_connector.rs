@@ -2,22 +2,15 @@
 //! plan needs (name, ARN, status); DescribeVpcConnector the same for one,
 //! for apply to watch a few without paging the list.
 
-use decom_graph::{LiveResource, LiveState};
 use decom_parser::ResourceType;
+use decom_plan::LiveResource;
 
-use super::{all_pages, arn, described, send};
-use crate::connect::{AwsCloud, Clients};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
-
-pub fn state(status: &str) -> LiveState {
-    match status {
-        "INACTIVE" => LiveState::Gone,
-        _ => LiveState::Deletable,
-    }
-}
+use crate::tags::TagReader;
 
 /// Items per page of the list call (the model's maximum).
-pub const PAGE_SIZE: i32 = 100;
+const PAGE_SIZE: i32 = 100;
 
 fn live(region: &str, v: &aws_sdk_apprunner::types::VpcConnector) -> Option<LiveResource> {
     let (arn_, name) = (v.vpc_connector_arn()?, v.vpc_connector_name()?);
@@ -29,16 +22,17 @@ fn live(region: &str, v: &aws_sdk_apprunner::types::VpcConnector) -> Option<Live
         name: name.to_string(),
         account_id: arn::account(arn_),
         status: status.to_string(),
-        state: state(status),
+        state: ResourceType::AppRunnerVpcConnector.state_of(status),
         relations: Vec::new(),
     })
 }
 
-pub async fn list(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-) -> Result<Vec<LiveResource>, CloudError> {
+async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     all_pages(|token| async move {
         let page = send!(
             cloud,
@@ -59,12 +53,12 @@ pub async fn list(
 }
 
 /// The connector; `None` if not found.
-pub async fn describe(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-    connector_arn: &str,
-) -> Result<Option<LiveResource>, CloudError> {
+async fn describe(at: At<'_>, connector_arn: &str) -> Result<Option<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     let answer = send!(
         cloud,
         "DescribeVpcConnector",
@@ -75,4 +69,53 @@ pub async fn describe(
     described("DescribeVpcConnector", region, answer, |out| {
         live(region, out.vpc_connector()?)
     })
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        ResourceType::AppRunnerVpcConnector
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        usize::try_from(PAGE_SIZE).ok()
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: true,
+            relations: true,
+        }
+    }
+
+    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(list(at))
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(describe(at, id))
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            send!(
+                at.cloud,
+                "DeleteVpcConnector",
+                c.apprunner.delete_vpc_connector().vpc_connector_arn(id)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::AppRunner
+    }
+
+    fn tag_arn(&self, r: &LiveResource) -> Option<String> {
+        Some(r.id.clone())
+    }
 }

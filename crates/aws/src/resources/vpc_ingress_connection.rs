@@ -2,24 +2,15 @@
 //! ARN and service ARN only (the name is in the ARN); status needs
 //! DescribeVpcIngressConnection.
 
-use decom_graph::{LiveRelation, LiveResource, LiveState};
 use decom_parser::{RelationAttr, ResourceType};
+use decom_plan::{LiveRelation, LiveResource};
 
-use super::{all_pages, arn, described, send};
-use crate::connect::{AwsCloud, Clients};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
+use crate::tags::TagReader;
 
 /// Status of a listed but not yet described ingress connection.
 pub const NOT_DESCRIBED: &str = "(not described)";
-
-pub fn state(status: &str) -> LiveState {
-    match status {
-        "DELETED" => LiveState::Gone,
-        "PENDING_DELETION" => LiveState::Deleting,
-        "PENDING_CREATION" | "PENDING_UPDATE" => LiveState::Busy,
-        _ => LiveState::Deletable,
-    }
-}
 
 fn live(region: &str, arn_: &str, name: String, service_arn: &str, status: &str) -> LiveResource {
     LiveResource {
@@ -29,7 +20,7 @@ fn live(region: &str, arn_: &str, name: String, service_arn: &str, status: &str)
         name,
         account_id: arn::account(arn_),
         status: status.to_string(),
-        state: state(status),
+        state: ResourceType::AppRunnerVpcIngressConnection.state_of(status),
         relations: vec![LiveRelation {
             attr: RelationAttr::ServiceArn,
             target: Some(service_arn.to_string()).filter(|s| !s.is_empty()),
@@ -38,13 +29,14 @@ fn live(region: &str, arn_: &str, name: String, service_arn: &str, status: &str)
 }
 
 /// Items per page of the list call (the model's maximum).
-pub const PAGE_SIZE: i32 = 100;
+const PAGE_SIZE: i32 = 100;
 
-pub async fn list(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-) -> Result<Vec<LiveResource>, CloudError> {
+async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     all_pages(|token| async move {
         let page = send!(
             cloud,
@@ -70,12 +62,12 @@ pub async fn list(
 }
 
 /// The ingress connection with its status; `None` if not found.
-pub async fn describe(
-    cloud: &AwsCloud,
-    c: &Clients,
-    region: &str,
-    ingress_arn: &str,
-) -> Result<Option<LiveResource>, CloudError> {
+async fn describe(at: At<'_>, ingress_arn: &str) -> Result<Option<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
     let answer = send!(
         cloud,
         "DescribeVpcIngressConnection",
@@ -102,4 +94,55 @@ pub async fn describe(
         r.account_id = v.account_id().map(str::to_string).or(r.account_id);
         Some(r)
     })
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        ResourceType::AppRunnerVpcIngressConnection
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        usize::try_from(PAGE_SIZE).ok()
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: false,
+            relations: true,
+        }
+    }
+
+    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(list(at))
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(describe(at, id))
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            send!(
+                at.cloud,
+                "DeleteVpcIngressConnection",
+                c.apprunner
+                    .delete_vpc_ingress_connection()
+                    .vpc_ingress_connection_arn(id)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::AppRunner
+    }
+
+    fn tag_arn(&self, r: &LiveResource) -> Option<String> {
+        Some(r.id.clone())
+    }
 }

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::render::displayed_attributes;
-use super::{Action, Plan, PlannedResource};
+use crate::render::displayed_attributes;
+use crate::{Action, Plan, PlannedResource};
 use decom_parser::InstanceKey;
 
 /// The JSON format's version; bump on incompatible changes.
@@ -58,7 +58,7 @@ fn resource_change(r: &PlannedResource) -> Value {
         },
         "decom_action": r.action,
         "wave": r.wave,
-        "region": r.region,
+        "region": r.placement.region,
     });
     match &r.address.key {
         Some(InstanceKey::Index(i)) => change["index"] = json!(i),

@@ -1,11 +1,13 @@
-//! Planning: manifest + live inventory -> the [`Plan`], a DAG of
-//! `delete` / `wait` / `no-op` actions.
+//! decom's plan: manifest + live inventory -> the [`Plan`], a DAG of
+//! `delete` / `wait` / `no-op` actions, and its forms (text, JSON,
+//! markdown, the plan file).
 //!
-//! The steps, in order (DESIGN section 5.3-5.4), each in its own module:
+//! [`live`] is what refresh learned, in cloud-neutral terms. The steps, in
+//! order (DESIGN section 5.3-5.4), each in its own module:
 //! 1. [`resolve`]: every resource's identity and relation values against
 //!    live state (names -> ids, references known only after refresh).
 //! 2. [`relations`]: relation assertions vs live state, and the live
-//!    relation edges (an [`crate::EdgeStep`]).
+//!    relation edges the graph adds (in each relation's direction).
 //! 3. [`blockers`]: live resources outside the manifest that would make a
 //!    planned delete fail.
 //! 4. [`guards`]: `prevent_destroy` and `allowed_account_ids`.
@@ -18,8 +20,10 @@ mod blockers;
 mod file;
 mod guards;
 mod json;
+pub mod live;
 mod markdown;
 mod memory;
+mod placement;
 mod relations;
 mod render;
 mod resolve;
@@ -30,22 +34,19 @@ use std::time::Duration;
 
 use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 
-use crate::live::{Inventory, LiveResource, LiveState};
-use crate::{DeletionGraph, GraphBuilder};
+use decom_graph::DeletionGraph;
+pub use live::{Inventory, LiveRelation, LiveResource, LiveState};
 
 pub use blockers::block_name;
 #[doc(hidden)]
 pub use file::frame;
-pub use file::{
-    fingerprint, manifest_digest, PlanFile, PlanFileError, SavedEdge, SavedResource,
-    PLAN_FILE_VERSION,
-};
+pub use file::{manifest_digest, PlanFile, PlanFileError, SavedEdge, PLAN_FILE_VERSION};
 pub use json::{to_json, FORMAT_VERSION};
 pub use markdown::to_markdown;
 pub use memory::{AccountScope, Memory, Remembered};
-pub use relations::LiveRelationEdges;
+pub use placement::{Defaults, Placement, Placements};
 pub use render::{attribute_text, render};
-pub use resolve::{region_of, Resolution};
+pub use resolve::Resolution;
 pub use stale::{staleness, Staleness};
 
 /// What a plan does to one resource.
@@ -80,15 +81,25 @@ impl Action {
 /// What the plan needs besides the manifest and the inventory.
 #[derive(Debug, Clone, Default)]
 pub struct PlanRequest {
-    /// Region for resources whose ARN and provider name none (`--region`,
-    /// `AWS_REGION`).
-    pub default_region: Option<String>,
+    /// Where each resource lives.
+    pub placements: Placements,
     /// `--target` addresses: plan only these and what must go before them.
     pub targets: Vec<Address>,
     /// What earlier runs learned (the apply journal, a saved plan): lets
     /// a re-run resume after AWS has forgotten deleted resources, and
     /// wait for deletions already accepted. Never a source of identity.
     pub memory: Memory,
+}
+
+impl PlanRequest {
+    /// A request for the whole of `manifest`, placed with `defaults`,
+    /// remembering nothing.
+    pub fn new(manifest: &Manifest, defaults: Defaults<'_>) -> PlanRequest {
+        PlanRequest {
+            placements: Placements::new(manifest, defaults),
+            ..PlanRequest::default()
+        }
+    }
 }
 
 /// One resource's entry in the plan.
@@ -98,7 +109,8 @@ pub struct PlannedResource {
     pub action: Action,
     /// 1-based wave: resources of a wave may be deleted in parallel.
     pub wave: usize,
-    pub region: String,
+    /// Where it lives (region, profile), as refresh read it.
+    pub placement: Placement,
     /// The live resource the action is about; `None` if not found.
     pub live: Option<LiveResource>,
     pub delete_timeout: Duration,
@@ -106,18 +118,40 @@ pub struct PlannedResource {
 
 /// The reviewed unit of work: actions in deletion order and the graph that
 /// orders them (manifest and live edges, restricted to the targets).
+///
+/// Only [`plan()`] and a checked plan file make one: its fields are
+/// private, so what apply approves is always what a plan computed.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// In deletion order: by wave, then address.
-    pub resources: Vec<PlannedResource>,
-    pub graph: DeletionGraph,
+    resources: Vec<PlannedResource>,
+    graph: DeletionGraph,
     /// Shown above the plan (e.g. the `--target` warning).
-    pub warnings: Vec<String>,
+    warnings: Vec<String>,
     /// The `--target`s it was made with (empty: everything).
-    pub targets: Vec<Address>,
+    targets: Vec<Address>,
 }
 
 impl Plan {
+    /// In deletion order: by wave, then address.
+    pub fn resources(&self) -> &[PlannedResource] {
+        &self.resources
+    }
+
+    pub fn graph(&self) -> &DeletionGraph {
+        &self.graph
+    }
+
+    /// Shown above the plan (e.g. the `--target` warning).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The `--target`s it was made with (empty: everything).
+    pub fn targets(&self) -> &[Address] {
+        &self.targets
+    }
+
     pub fn count(&self, action: Action) -> usize {
         self.resources.iter().filter(|r| r.action == action).count()
     }
@@ -150,11 +184,7 @@ pub fn plan(
     };
     let resolution = resolve::resolve(manifest, inventory, request).map_err(fail)?;
 
-    let graph = GraphBuilder::new(manifest)
-        .step(crate::steps::ReferenceEdges)
-        .step(crate::steps::DependsOnEdges)
-        .step(LiveRelationEdges::new(&resolution))
-        .build()
+    let graph = decom_graph::build(manifest, &relations::live_edges(&resolution))
         .map_err(|e| e.to_diagnostics(&manifest.sources))?;
 
     let (graph, warnings) = restrict_to_targets(graph, &request.targets).map_err(fail)?;
@@ -177,7 +207,10 @@ pub fn plan(
     let mut resources = Vec::with_capacity(graph.len());
     for (i, wave) in graph.waves().iter().enumerate() {
         for &address in wave {
-            let Some(&delete_timeout) = timeouts.get(address) else {
+            let (Some(&delete_timeout), Some(placement)) = (
+                timeouts.get(address),
+                request.placements.get(address).cloned(),
+            ) else {
                 continue;
             };
             let live = resolution.live(address).cloned();
@@ -185,7 +218,7 @@ pub fn plan(
                 address: address.clone(),
                 action: Action::for_live(live.as_ref(), &request.memory),
                 wave: i + 1,
-                region: resolution.region(address).unwrap_or_default().to_string(),
+                placement,
                 live,
                 delete_timeout,
             });

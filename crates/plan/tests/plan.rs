@@ -2,11 +2,12 @@
 //! inventories: actions, resolution, assertions, live edges, blockers,
 //! guards, targets.
 
-use decom_graph::{
-    plan, Action, EdgeReason, Inventory, LiveRelation, LiveResource, LiveState, PlanRequest,
-};
+use decom_graph::EdgeReason;
 use decom_parser::{
     Address, Diagnostics, Manifest, Redaction, RelationAttr, ResourceType, VariableInputs,
+};
+use decom_plan::{
+    plan, Action, Defaults, Inventory, LiveRelation, LiveResource, LiveState, PlanRequest,
 };
 
 const ACCOUNT: &str = "123456789012";
@@ -49,8 +50,13 @@ fn addr(s: &str) -> Address {
     s.parse().unwrap()
 }
 
+/// A request for all of `m`, placed by its provider blocks alone.
+fn request(m: &Manifest) -> PlanRequest {
+    PlanRequest::new(m, Defaults::default())
+}
+
 fn plan_errors(m: &Manifest, inv: &Inventory) -> String {
-    let d: Diagnostics = plan(m, inv, &PlanRequest::default()).unwrap_err();
+    let d: Diagnostics = plan(m, inv, &request(m)).unwrap_err();
     d.render(false)
 }
 
@@ -112,11 +118,11 @@ fn names_resolve_and_the_stack_is_deleted_in_three_waves() {
     let p = plan(
         &m,
         &Inventory::new(stack_inventory(LiveState::Deletable)),
-        &PlanRequest::default(),
+        &request(&m),
     )
     .unwrap();
     let order: Vec<(String, Action, usize)> = p
-        .resources
+        .resources()
         .iter()
         .map(|r| (r.address.to_string(), r.action, r.wave))
         .collect();
@@ -137,7 +143,7 @@ fn names_resolve_and_the_stack_is_deleted_in_three_waves() {
         ]
     );
     assert_eq!(
-        p.resources[1].live.as_ref().unwrap().id,
+        p.resources()[1].live.as_ref().unwrap().id,
         arn("service", "web")
     );
     assert_eq!(
@@ -153,8 +159,8 @@ fn each_live_state_maps_to_its_action() {
     let mut inv = stack_inventory(LiveState::Deleting);
     inv[0].state = LiveState::Gone;
     inv[2].state = LiveState::Busy;
-    let p = plan(&m, &Inventory::new(inv), &PlanRequest::default()).unwrap();
-    let actions: Vec<Action> = p.resources.iter().map(|r| r.action).collect();
+    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let actions: Vec<Action> = p.resources().iter().map(|r| r.action).collect();
     assert_eq!(actions, [Action::NoOp, Action::Wait, Action::Delete]);
     assert_eq!(
         p.summary(),
@@ -167,9 +173,9 @@ fn a_resource_given_by_id_that_is_not_found_is_already_gone() {
     let m = manifest(
         "resource \"aws_dx_connection\" \"c\" {\n  id = \"dxcon-fg123456\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n",
     );
-    let p = plan(&m, &Inventory::default(), &PlanRequest::default()).unwrap();
-    assert_eq!(p.resources[0].action, Action::NoOp);
-    assert!(p.resources[0].live.is_none());
+    let p = plan(&m, &Inventory::default(), &request(&m)).unwrap();
+    assert_eq!(p.resources()[0].action, Action::NoOp);
+    assert!(p.resources()[0].live.is_none());
     assert!(!p.has_changes());
 }
 
@@ -240,8 +246,8 @@ resource "aws_apprunner_vpc_connector" "shared" {{
         arn("vpcconnector", "shared")
     ));
     let inv = Inventory::new(stack_inventory(LiveState::Deletable).into_iter().skip(1));
-    let p = plan(&m, &inv, &PlanRequest::default()).unwrap();
-    let edges = p.graph.edges();
+    let p = plan(&m, &inv, &request(&m)).unwrap();
+    let edges = p.graph().edges();
     assert_eq!(edges.len(), 1);
     assert_eq!(edges[0].0, &addr("aws_apprunner_service.web"));
     assert_eq!(
@@ -251,7 +257,7 @@ resource "aws_apprunner_vpc_connector" "shared" {{
         }]
     );
     assert_eq!(edges[0].2[0].to_string(), "live: vpc_connector_arn");
-    assert_eq!(p.resources[1].wave, 2);
+    assert_eq!(p.resources()[1].wave, 2);
 }
 
 #[test]
@@ -381,7 +387,7 @@ provider "aws" {
         "{text}"
     );
     assert!(text.contains("main.hcl:2:1"), "{text}");
-    assert!(plan(&m, &Inventory::default(), &PlanRequest::default()).is_ok());
+    assert!(plan(&m, &Inventory::default(), &request(&m)).is_ok());
 }
 
 #[test]
@@ -417,7 +423,7 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
     let m = manifest(STACK);
     let request = PlanRequest {
         targets: vec![addr("aws_apprunner_service.web")],
-        ..Default::default()
+        ..request(&m)
     };
     let p = plan(
         &m,
@@ -425,7 +431,11 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
         &request,
     )
     .unwrap();
-    let kept: Vec<String> = p.resources.iter().map(|r| r.address.to_string()).collect();
+    let kept: Vec<String> = p
+        .resources()
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
     assert_eq!(
         kept,
         [
@@ -433,11 +443,11 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
             "aws_apprunner_service.web"
         ]
     );
-    assert!(p.warnings[0].contains("Resource targeting is in effect"));
+    assert!(p.warnings()[0].contains("Resource targeting is in effect"));
 
     let bad = PlanRequest {
         targets: vec![addr("aws_apprunner_service.nope")],
-        ..Default::default()
+        ..self::request(&m)
     };
     let err = plan(
         &m,
@@ -481,14 +491,15 @@ resource "aws_dx_connection" "b" {
 #[test]
 fn a_resource_without_any_region_is_an_error() {
     let m = manifest("resource \"aws_dx_connection\" \"a\" {\n  name = \"nyc\"\n}\n");
-    let err = plan(&m, &Inventory::default(), &PlanRequest::default()).unwrap_err();
+    let err = plan(&m, &Inventory::default(), &request(&m)).unwrap_err();
     assert!(err
         .render(false)
         .contains("no region for aws_dx_connection.a"));
-    let with_default = PlanRequest {
-        default_region: Some(REGION.into()),
-        ..Default::default()
+    let defaults = Defaults {
+        region: Some(REGION),
+        profile: None,
     };
+    let with_default = PlanRequest::new(&m, defaults);
     let inv = Inventory::new([live(
         ResourceType::DxConnection,
         "dxcon-fg123456",
@@ -496,7 +507,9 @@ fn a_resource_without_any_region_is_an_error() {
         LiveState::Deletable,
     )]);
     assert_eq!(
-        plan(&m, &inv, &with_default).unwrap().resources[0].region,
+        plan(&m, &inv, &with_default).unwrap().resources()[0]
+            .placement
+            .region,
         REGION
     );
 }
@@ -506,8 +519,8 @@ fn the_rendered_plan_shows_each_block_as_a_removal_in_deletion_order() {
     let m = manifest(STACK);
     let mut inv = stack_inventory(LiveState::Deletable);
     inv[2].state = LiveState::Gone;
-    let p = plan(&m, &Inventory::new(inv), &PlanRequest::default()).unwrap();
-    let text = decom_graph::plan::render(&p, false);
+    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let text = decom_plan::render(&p, false);
     let expected_block = format!(
         r#"  # aws_apprunner_vpc_ingress_connection.web will be deleted (wave 1)
   - resource "aws_apprunner_vpc_ingress_connection" "web" {{
@@ -535,7 +548,7 @@ fn the_rendered_plan_shows_each_block_as_a_removal_in_deletion_order() {
     let service = text.find("aws_apprunner_service.web will").unwrap();
     assert!(ingress < service);
     assert!(!text.contains('\x1b'));
-    assert!(decom_graph::plan::render(&p, true).contains("\x1b[31m"));
+    assert!(decom_plan::render(&p, true).contains("\x1b[31m"));
 }
 
 #[test]
@@ -544,10 +557,10 @@ fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
     let p = plan(
         &m,
         &Inventory::new(stack_inventory(LiveState::Deleting)),
-        &PlanRequest::default(),
+        &request(&m),
     )
     .unwrap();
-    let j = decom_graph::plan::to_json(&p);
+    let j = decom_plan::to_json(&p);
     assert_eq!(j["format_version"], "1.0");
     let changes = j["resource_changes"].as_array().unwrap();
     assert_eq!(changes.len(), 3);
@@ -577,14 +590,14 @@ fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
 
 mod plan_file {
     use super::*;
-    use decom_graph::plan::{PlanFile, PlanFileError};
+    use decom_plan::{PlanFile, PlanFileError};
 
     fn saved() -> (tempfile::TempDir, std::path::PathBuf, PlanFile) {
         let m = manifest(STACK);
         let p = plan(
             &m,
             &Inventory::new(stack_inventory(LiveState::Deletable)),
-            &PlanRequest::default(),
+            &request(&m),
         )
         .unwrap();
         let file = PlanFile::new(&p, &m, std::path::Path::new("main.hcl"));
@@ -604,9 +617,12 @@ mod plan_file {
             plan.summary(),
             "Plan: 3 to delete, 0 to wait for, 0 already gone."
         );
-        assert_eq!(plan.graph.edges().len(), 2);
+        assert_eq!(plan.graph().edges().len(), 2);
         assert!(read.manifest_digest.starts_with("sha256:"));
-        assert!(read.resources.iter().all(|r| r.fingerprint.is_some()));
+        assert!(read
+            .resources
+            .iter()
+            .all(|r| r.live.is_some() && r.placement.region == REGION));
         let ids: Vec<&str> = read.approved_deletions().map(|l| l.id.as_str()).collect();
         assert_eq!(ids.len(), 3);
     }
@@ -648,9 +664,9 @@ mod plan_file {
         );
         let text = String::from_utf8(bytes)
             .unwrap()
-            .replacen("decom-plan 1 ", "decom-plan 0 ", 1);
+            .replacen("decom-plan 2 ", "decom-plan 1 ", 1);
         let old = PlanFile::parse(text.as_bytes(), "plan.bin").unwrap_err();
-        assert!(old.to_string().contains("format version 0"), "{old}");
+        assert!(old.to_string().contains("format version 1"), "{old}");
         assert!(PlanFile::parse(b"", "empty").is_err());
         assert!(PlanFile::read(std::path::Path::new("/nonexistent/plan.bin")).is_err());
     }
@@ -659,7 +675,7 @@ mod plan_file {
     fn a_file_with_a_valid_checksum_cannot_smuggle_in_a_cycle() {
         let (_dir, _path, mut file) = saved();
         let back = file.edges[0].clone();
-        file.edges.push(decom_graph::plan::SavedEdge {
+        file.edges.push(decom_plan::SavedEdge {
             before: back.after.clone(),
             after: back.before.clone(),
             reasons: back.reasons.clone(),
@@ -671,13 +687,54 @@ mod plan_file {
         assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
     }
 
+    /// The file's body, edited by `edit` and framed with a valid checksum,
+    /// as `decom apply` would read it.
+    fn reframed(edit: impl FnOnce(&mut serde_json::Value)) -> Result<PlanFile, PlanFileError> {
+        let (_dir, path, _) = saved();
+        let bytes = std::fs::read(&path).unwrap();
+        let body_start = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        let mut body: serde_json::Value = serde_json::from_slice(&bytes[body_start..]).unwrap();
+        edit(&mut body);
+        let framed = decom_plan::frame(&serde_json::to_vec(&body).unwrap());
+        PlanFile::parse(&framed, "edited.bin")
+    }
+
+    #[test]
+    fn the_format_is_its_own_and_refuses_what_it_does_not_know() {
+        // The body spells what the kinds table and the format name, not
+        // Rust's field names.
+        let (_dir, path, _) = saved();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("decom-plan 2 sha256:"), "{text}");
+        for field in [
+            "\"delete_timeout_seconds\"",
+            "\"type\": \"aws_apprunner_service\"",
+            "\"attr\": \"service_arn\"",
+        ] {
+            assert!(text.contains(field), "{field} missing from {text}");
+        }
+        let unknown_field = reframed(|b| b["resources"][0]["fingerprint"] = "sha256:x".into());
+        assert!(matches!(unknown_field, Err(PlanFileError::Invalid { .. })));
+        let other_type =
+            reframed(|b| b["resources"][0]["live"]["type"] = "aws_dx_connection".into());
+        let err = other_type.unwrap_err().to_string();
+        assert!(err.contains("has live type aws_dx_connection"), "{err}");
+        let foreign_relation = reframed(|b| {
+            let live = &mut b["resources"][0]["live"];
+            live["relations"] =
+                serde_json::json!([{ "attr": "connection_id", "target": "dxcon-1" }]);
+        });
+        let err = foreign_relation.unwrap_err().to_string();
+        assert!(err.contains("has no relation connection_id"), "{err}");
+    }
+
     #[test]
     fn a_file_with_a_valid_checksum_cannot_list_an_address_twice() {
         // Found reviewing the plan_file fuzz target: a second entry for one
         // address, with another id, would be approved alongside the first.
         let (_dir, _path, mut file) = saved();
         let mut twin = file.resources[0].clone();
-        if let Some(live) = twin.resource.live.as_mut() {
+        if let Some(live) = twin.live.as_mut() {
             live.id.push_str("-twin");
         }
         file.resources.push(twin);
@@ -697,19 +754,19 @@ mod plan_file {
         let a = manifest(STACK);
         let b = manifest(&format!("{STACK}\n# a comment\n"));
         assert_ne!(
-            decom_graph::plan::manifest_digest(&a),
-            decom_graph::plan::manifest_digest(&b)
+            decom_plan::manifest_digest(&a),
+            decom_plan::manifest_digest(&b)
         );
         assert_eq!(
-            decom_graph::plan::manifest_digest(&a),
-            decom_graph::plan::manifest_digest(&manifest(STACK))
+            decom_plan::manifest_digest(&a),
+            decom_plan::manifest_digest(&manifest(STACK))
         );
     }
 }
 
 mod markdown {
     use super::*;
-    use decom_graph::plan::to_markdown;
+    use decom_plan::to_markdown;
 
     const GITHUB_COMMENT_LIMIT: usize = 65_536;
 
@@ -755,8 +812,8 @@ resource "aws_apprunner_vpc_connector" "conn" {
                 ),
             ]
         });
-        let p = plan(&m, &Inventory::new(inv), &PlanRequest::default()).unwrap();
-        assert_eq!(p.resources.len(), 10_000);
+        let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+        assert_eq!(p.resources().len(), 10_000);
 
         let md = to_markdown(&p);
         assert!(md.chars().count() < GITHUB_COMMENT_LIMIT, "{}", md.len());
@@ -776,7 +833,7 @@ resource "aws_apprunner_vpc_connector" "conn" {
         let p = plan(
             &m,
             &Inventory::new(stack_inventory(LiveState::Deletable)),
-            &PlanRequest::default(),
+            &request(&m),
         )
         .unwrap();
         let md = to_markdown(&p);

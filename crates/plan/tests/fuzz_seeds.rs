@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use decom_graph::plan::{self, PlanFile, PlanFileError};
 use decom_parser::{Diagnostics, VariableInputs};
+use decom_plan::{self as plan, PlanFile, PlanFileError};
 
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,7 +3,7 @@
 
 use decom_parser::{Address, Diagnostic, Manifest};
 
-use super::resolve::Resolution;
+use crate::resolve::Resolution;
 
 /// A planned (delete or wait) resource that a guard forbids touching.
 pub fn check(

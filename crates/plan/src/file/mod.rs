@@ -16,13 +16,15 @@ use time::OffsetDateTime;
 
 use decom_parser::{Address, Manifest, Redaction};
 
-use super::{Action, Memory, Plan, PlannedResource, Remembered};
-use crate::builder::{from_parts, ProposedEdge};
-use crate::edge::EdgeReason;
+mod v2;
+
+use decom_graph::{from_parts, EdgeReason, ProposedEdge};
+
 use crate::live::LiveResource;
+use crate::{Action, Memory, Plan, PlannedResource, Remembered};
 
 /// The plan file format this decom writes and reads.
-pub const PLAN_FILE_VERSION: u32 = 1;
+pub const PLAN_FILE_VERSION: u32 = 2;
 const MAGIC: &str = "decom-plan";
 /// Plan files larger than this are refused before reading (a 10,000
 /// resource plan is a few MB).
@@ -57,8 +59,10 @@ pub enum PlanFileError {
     Invalid { path: String, detail: String },
 }
 
-/// The body of a plan file.
+/// A plan file's content. On disk it is [`v2::Body`], the format's own
+/// types: see that module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "v2::Body", try_from = "v2::Body")]
 pub struct PlanFile {
     pub decom_version: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -69,35 +73,23 @@ pub struct PlanFile {
     pub manifest_digest: String,
     /// `git rev-parse HEAD` where the manifest lives, when it is in a git
     /// repository: lets a reviewer tie an apply to the reviewed commit.
-    /// Absent in files written before it was recorded.
-    #[serde(default)]
     pub git_commit: Option<String>,
     /// Made against the sandbox simulator: a rehearsal, never an approval
-    /// to delete anything real (and the reverse). Absent (false) in files
-    /// written before it was recorded.
-    #[serde(default)]
+    /// to delete anything real (and the reverse).
     pub sandbox: bool,
     /// The `--journal` the plan read, which its apply reads too.
-    #[serde(default)]
     pub journal: Option<String>,
     /// The `--target`s of the plan.
     pub targets: Vec<Address>,
-    /// The plan's resources in deletion order, each with the fingerprint of
-    /// the live facts its action was based on.
-    pub resources: Vec<SavedResource>,
+    /// The plan's resources in deletion order, with the live facts each
+    /// action was based on.
+    pub resources: Vec<PlannedResource>,
     pub edges: Vec<SavedEdge>,
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SavedResource {
-    #[serde(flatten)]
-    pub resource: PlannedResource,
-    /// `sha256:` of the live facts (absent when not found).
-    pub fingerprint: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// An edge of the saved graph, with every reason for it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SavedEdge {
     pub before: Address,
     pub after: Address,
@@ -117,14 +109,7 @@ impl PlanFile {
             sandbox: false,
             journal: None,
             targets: plan.targets.clone(),
-            resources: plan
-                .resources
-                .iter()
-                .map(|r| SavedResource {
-                    fingerprint: r.live.as_ref().map(fingerprint),
-                    resource: r.clone(),
-                })
-                .collect(),
+            resources: plan.resources.clone(),
             edges: plan
                 .graph
                 .edges()
@@ -175,12 +160,12 @@ impl PlanFile {
         if let Some(dup) = self
             .resources
             .iter()
-            .map(|r| &r.resource.address)
+            .map(|r| &r.address)
             .find(|a| !seen.insert(*a))
         {
             return Err(format!("{dup} appears twice in the plan"));
         }
-        let nodes = self.resources.iter().map(|r| r.resource.address.clone());
+        let nodes = self.resources.iter().map(|r| r.address.clone());
         let edges = self.edges.iter().flat_map(|e| {
             e.reasons.iter().map(|reason| ProposedEdge {
                 before: e.before.clone(),
@@ -190,7 +175,7 @@ impl PlanFile {
         });
         let graph = from_parts(nodes, edges).map_err(|e| e.to_string())?;
         Ok(Plan {
-            resources: self.resources.iter().map(|r| r.resource.clone()).collect(),
+            resources: self.resources.clone(),
             graph,
             warnings: self.warnings.clone(),
             targets: self.targets.clone(),
@@ -202,10 +187,7 @@ impl PlanFile {
     /// under the same name, account and region; see [`Memory`]). Values
     /// with a sensitive value hidden in them can pin nothing.
     pub fn remember_into(&self, memory: &mut Memory) {
-        let resolved = self
-            .resources
-            .iter()
-            .filter_map(|r| r.resource.live.as_ref());
+        let resolved = self.resources.iter().filter_map(|r| r.live.as_ref());
         for live in resolved {
             if Redaction::was_applied_to(&live.id) || Redaction::was_applied_to(&live.name) {
                 continue;
@@ -224,8 +206,8 @@ impl PlanFile {
     pub fn approved_deletions(&self) -> impl Iterator<Item = &LiveResource> {
         self.resources
             .iter()
-            .filter(|r| r.resource.action == Action::Delete)
-            .filter_map(|r| r.resource.live.as_ref())
+            .filter(|r| r.action == Action::Delete)
+            .filter_map(|r| r.live.as_ref())
     }
 
     /// Writes the file, owner-only (0600 on Unix), through `redaction`.
@@ -377,9 +359,4 @@ pub fn manifest_digest(manifest: &Manifest) -> String {
         hasher.update(value.as_bytes());
     }
     format!("sha256:{}", hex::encode(hasher.finalize()))
-}
-
-/// Fingerprint of the live facts an action was based on.
-pub fn fingerprint(live: &LiveResource) -> String {
-    checksum(&serde_json::to_vec(live).unwrap_or_default())
 }

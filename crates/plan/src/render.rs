@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use similar::{ChangeTag, TextDiff};
 
-use super::{Action, Plan, PlannedResource};
 use crate::live::LiveResource;
+use crate::{Action, Plan, PlannedResource};
 
 const RED: Style = AnsiColor::Red.on_default();
 const YELLOW: Style = AnsiColor::Yellow.on_default();
@@ -114,10 +114,7 @@ pub fn attribute_text(live: &LiveResource) -> String {
 /// `(name, value)` pairs: identity, name, live relations, region, status.
 pub fn displayed_attributes(live: &LiveResource) -> Vec<(&'static str, String)> {
     let mut attrs = vec![
-        (
-            live.resource_type.identity_kind().attribute(),
-            live.id.clone(),
-        ),
+        (live.resource_type.id_attribute(), live.id.clone()),
         ("name", live.name.clone()),
     ];
     for rel in &live.relations {

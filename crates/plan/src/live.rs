@@ -5,23 +5,8 @@
 
 use std::collections::HashMap;
 
+pub use decom_kinds::LiveState;
 use decom_parser::{RelationAttr, ResourceType};
-
-/// Where a live resource is in its life, as far as deleting it goes
-/// (DESIGN section 3, "gone when" / "wait while").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LiveState {
-    /// Steady: a delete request can be sent now.
-    Deletable,
-    /// In a transition that must finish before a delete is accepted
-    /// (PENDING_CREATION, OPERATION_IN_PROGRESS, Initializing, pending...).
-    Busy,
-    /// Already being deleted: only waiting is left.
-    Deleting,
-    /// Deleted (still visible in a terminal state) or never found.
-    Gone,
-}
 
 /// One live resource as refresh saw it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use decom_parser::Redaction;
 use similar::TextDiff;
 
-use super::file::PlanFile;
-use super::{Action, Plan, PlannedResource};
+use crate::file::PlanFile;
 use crate::live::LiveState;
+use crate::{Action, Plan, PlannedResource};
 
 /// Why a saved plan may not be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub fn staleness(
     let saved_lines: BTreeMap<String, String> = saved
         .resources
         .iter()
-        .map(|r| (r.resource.address.to_string(), line(&r.resource)))
+        .map(|r| (r.address.to_string(), line(r)))
         .collect();
     let mut fresh_lines: BTreeMap<String, String> = BTreeMap::new();
     for r in &fresh.resources {
@@ -45,7 +45,7 @@ pub fn staleness(
         let saved_delete = saved
             .resources
             .iter()
-            .any(|s| s.resource.address == r.address && s.resource.action == Action::Delete);
+            .any(|s| s.address == r.address && s.action == Action::Delete);
         let normalised = match saved_line {
             // Gone since, or being deleted by someone else: both fine.
             Some(s)

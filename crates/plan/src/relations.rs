@@ -2,12 +2,11 @@
 //! `vpc_connector_arn`, `connection_id` must match live state) and the
 //! edges live relations add even where the manifest says nothing.
 
-use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
+use decom_graph::LiveEdge;
+use decom_parser::{Diagnostic, Manifest};
 
-use super::resolve::Resolution;
-use crate::builder::{EdgeStep, ProposedEdge};
-use crate::edge::EdgeReason;
 use crate::live::LiveState;
+use crate::resolve::Resolution;
 
 /// A declared relation that live state contradicts.
 pub fn check_assertions(manifest: &Manifest, resolution: &Resolution) -> Vec<Diagnostic> {
@@ -52,48 +51,35 @@ pub fn check_assertions(manifest: &Manifest, resolution: &Resolution) -> Vec<Dia
     problems
 }
 
-/// Edges from live relations between resources of the manifest: an
-/// ingress connection before its service, a service before its VPC
-/// connector, a virtual interface before its connection.
-pub struct LiveRelationEdges<'r> {
-    resolution: &'r Resolution,
-}
-
-impl<'r> LiveRelationEdges<'r> {
-    pub fn new(resolution: &'r Resolution) -> Self {
-        LiveRelationEdges { resolution }
-    }
-}
-
-impl EdgeStep for LiveRelationEdges<'_> {
-    fn name(&self) -> &'static str {
-        "live relations"
-    }
-
-    fn edges(&self, _manifest: &Manifest) -> Vec<ProposedEdge> {
-        let mut edges = Vec::new();
-        for (address, live) in self.resolution.resolved() {
-            if live.state == LiveState::Gone {
+/// The live relations between resources of the manifest, in deletion
+/// order: an ingress connection before its service, a service before its
+/// VPC connector, a virtual interface before its connection (the kinds
+/// table says which end of each relation goes first).
+pub fn live_edges(resolution: &Resolution) -> Vec<LiveEdge> {
+    let mut edges = Vec::new();
+    for (holder, live) in resolution.resolved() {
+        if live.state == LiveState::Gone {
+            continue;
+        }
+        for rel in &live.relations {
+            let Some(target_id) = &rel.target else {
                 continue;
-            }
-            for rel in &live.relations {
-                let Some(target) = &rel.target else { continue };
-                if let Some(after) = self.resolution.address_of(rel.attr.target_type(), target) {
-                    edges.push(edge(address, after, rel.attr));
+            };
+            let Some(relation) = live.resource_type.relation(rel.attr) else {
+                continue;
+            };
+            for target_type in relation.targets {
+                if let Some(target) = resolution.address_of(*target_type, target_id) {
+                    let (before, after) = relation.order(holder, target);
+                    edges.push(LiveEdge {
+                        before: before.clone(),
+                        after: after.clone(),
+                        relation: rel.attr,
+                    });
                 }
             }
         }
-        edges.sort_by(|a, b| (&a.before, &a.after).cmp(&(&b.before, &b.after)));
-        edges
     }
-}
-
-fn edge(before: &Address, after: &Address, attr: RelationAttr) -> ProposedEdge {
-    ProposedEdge {
-        before: before.clone(),
-        after: after.clone(),
-        reason: EdgeReason::Live {
-            relation: attr.name().to_string(),
-        },
-    }
+    edges.sort_by(|a, b| (&a.before, &a.after).cmp(&(&b.before, &b.after)));
+    edges
 }

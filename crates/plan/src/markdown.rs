@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::{render, Action, Plan, PlannedResource};
+use crate::{render, Action, Plan, PlannedResource};
 
 /// GitHub's limit on an issue or pull-request comment, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;

@@ -9,8 +9,8 @@ use decom_parser::{
     ResourceType, Span,
 };
 
-use super::memory::{AccountScope, Memory};
 use crate::live::{Inventory, LiveResource, LiveState};
+use crate::memory::{AccountScope, Memory};
 
 /// What a reference known only after refresh comes to.
 enum Referenced {
@@ -83,7 +83,6 @@ pub fn resolve(
     inventory: &Inventory,
     request: &super::PlanRequest,
 ) -> Result<Resolution, Vec<Diagnostic>> {
-    let default_region = request.default_region.as_deref();
     let seen = inventory.accounts();
     let find_live = |r: &ResourceInstance, region: &str, value: &str| {
         let allowed = manifest
@@ -100,7 +99,7 @@ pub fn resolve(
     // Identities known from the manifest first; those that reference
     // another resource's live attribute once that one is resolved.
     for r in &manifest.resources {
-        let Some(region) = region_of(manifest, r, default_region) else {
+        let Some(region) = request.placements.get(&r.address).map(|p| p.region.clone()) else {
             problems.push(
                 Diagnostic::error(format!("no region for {}", r.address), Some(r.span))
                     .with_label("this resource")
@@ -125,7 +124,8 @@ pub fn resolve(
         for (r, reference) in deferred {
             match resolution.reference_value(&reference) {
                 Referenced::Value(value) => {
-                    let region = region_of(manifest, r, default_region).unwrap_or_default();
+                    let placement = request.placements.get(&r.address);
+                    let region = placement.map(|p| p.region.clone()).unwrap_or_default();
                     match find_live(r, &region, &value) {
                         Ok(live) => resolution.insert(r, region, live),
                         Err(d) => problems.push(d),
@@ -221,7 +221,7 @@ impl Resolution {
         let Some(live) = &entry.live else {
             return Referenced::Absent(address);
         };
-        let arn_identified = address.resource_type.identity_kind() == IdentityKind::Arn;
+        let arn_identified = address.resource_type.id_attribute() == "arn";
         match attr {
             "name" => Referenced::Value(live.name.clone()),
             "id" => Referenced::Value(live.id.clone()),
@@ -347,30 +347,10 @@ fn find_live(
             .with_label("matches more than one live resource")
             .with_help(format!(
                 "identify it by `{}` instead of `name`",
-                ty.identity_kind().attribute()
+                ty.id_attribute()
             )))
         }
     }
-}
-
-/// The region of a resource: from its ARN, else its provider, else the
-/// default.
-pub fn region_of(
-    manifest: &Manifest,
-    r: &ResourceInstance,
-    default: Option<&str>,
-) -> Option<String> {
-    if r.identity.kind == IdentityKind::Arn {
-        if let Knowable::Known(arn) = &r.identity.value {
-            if let Some(region) = arn.split(':').nth(3).filter(|s| !s.is_empty()) {
-                return Some(region.to_string());
-            }
-        }
-    }
-    manifest
-        .provider(&r.provider)
-        .and_then(|p| p.region.clone())
-        .or_else(|| default.map(str::to_string))
 }
 
 fn unresolvable(span: Span, reference: &str, why: &str) -> Diagnostic {

@@ -1,0 +1,75 @@
+//! Relations between resources, and which end of each goes first.
+
+use crate::ResourceType;
+
+/// An attribute that relates a resource to another (its *target*). Plan
+/// compares a declared value with live state; the graph turns a reference
+/// in it into an edge in the relation's direction.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationAttr {
+    /// ingress connection -> the service it fronts
+    ServiceArn,
+    /// service -> the VPC connector it egresses through
+    VpcConnectorArn,
+    /// virtual interface -> its connection
+    ConnectionId,
+}
+
+impl RelationAttr {
+    pub fn name(self) -> &'static str {
+        match self {
+            RelationAttr::ServiceArn => "service_arn",
+            RelationAttr::VpcConnectorArn => "vpc_connector_arn",
+            RelationAttr::ConnectionId => "connection_id",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<RelationAttr> {
+        ResourceType::ALL
+            .into_iter()
+            .flat_map(ResourceType::relation_attrs)
+            .find(|a| a.name() == name)
+    }
+}
+
+/// Which end of a relation is deleted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The resource that has the attribute (an ingress connection before
+    /// the service its `service_arn` names).
+    Holder,
+    /// The resource the attribute names (a LAG before the connections
+    /// whose `lag_id` names it).
+    Target,
+}
+
+/// One relation attribute of a kind.
+#[derive(Debug)]
+pub struct Relation {
+    pub attr: RelationAttr,
+    /// The types it may point at (a virtual interface's `connection_id`
+    /// names a connection or a LAG).
+    pub targets: &'static [ResourceType],
+    /// Which end AWS requires to be deleted first.
+    pub first: End,
+    /// Whether a live resource at the first end that the manifest does not
+    /// name makes AWS refuse to delete the other end (a *blocker*: a
+    /// service outside the manifest still using a planned connector).
+    pub blocks: bool,
+    /// Whether every resource of the kind has it (an ingress connection
+    /// always fronts a service; a service may have no connector).
+    pub required: bool,
+}
+
+impl Relation {
+    /// `(before, after)` for a holder and the target it points at.
+    pub fn order<T>(&self, holder: T, target: T) -> (T, T) {
+        match self.first {
+            End::Holder => (holder, target),
+            End::Target => (target, holder),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The rows: one `Kind` per resource type (DESIGN sections 3 and 10).
+
+use std::time::Duration;
+
+use crate::{End, IdShape, Identity, Kind, Relation, RelationAttr, ResourceType, States};
+
+const fn minutes(m: u64) -> Duration {
+    Duration::from_secs(m * 60)
+}
+
+pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
+    resource_type: ResourceType::AppRunnerVpcIngressConnection,
+    name: "aws_apprunner_vpc_ingress_connection",
+    title: "App Runner VPC ingress connection",
+    id_shape: IdShape::Arn {
+        service: "apprunner",
+        resource: "vpcingressconnection",
+        revision: false,
+    },
+    id_example: "arn:aws:apprunner:us-east-1:123456789012:vpcingressconnection/web/0123abcd",
+    identity: Identity::Arn,
+    // AWS refuses DeleteService while an AVAILABLE ingress connection exists.
+    relations: &[Relation {
+        attr: RelationAttr::ServiceArn,
+        targets: &[ResourceType::AppRunnerService],
+        first: End::Holder,
+        blocks: true,
+        required: true,
+    }],
+    states: States {
+        gone: &["DELETED"],
+        busy: &["PENDING_CREATION", "PENDING_UPDATE"],
+        deleting: &["PENDING_DELETION"],
+    },
+    default_timeout: minutes(10),
+    cascaded_by: &[],
+};
+
+pub static APPRUNNER_SERVICE: Kind = Kind {
+    resource_type: ResourceType::AppRunnerService,
+    name: "aws_apprunner_service",
+    title: "App Runner service",
+    id_shape: IdShape::Arn {
+        service: "apprunner",
+        resource: "service",
+        revision: false,
+    },
+    id_example: "arn:aws:apprunner:us-east-1:123456789012:service/web/0123abcd",
+    identity: Identity::Arn,
+    // AWS refuses to delete a connector a service uses.
+    relations: &[Relation {
+        attr: RelationAttr::VpcConnectorArn,
+        targets: &[ResourceType::AppRunnerVpcConnector],
+        first: End::Holder,
+        blocks: true,
+        required: false,
+    }],
+    states: States {
+        gone: &["DELETED"],
+        busy: &["OPERATION_IN_PROGRESS"],
+        deleting: &[],
+    },
+    default_timeout: minutes(20),
+    cascaded_by: &[],
+};
+
+pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
+    resource_type: ResourceType::AppRunnerVpcConnector,
+    name: "aws_apprunner_vpc_connector",
+    title: "App Runner VPC connector",
+    id_shape: IdShape::Arn {
+        service: "apprunner",
+        resource: "vpcconnector",
+        revision: true,
+    },
+    id_example: "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/shared/1/89efcdab",
+    identity: Identity::Arn,
+    relations: &[],
+    states: States {
+        gone: &["INACTIVE"],
+        busy: &[],
+        deleting: &[],
+    },
+    default_timeout: minutes(5),
+    cascaded_by: &[],
+};
+
+pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
+    resource_type: ResourceType::DxVirtualInterface,
+    name: "aws_dx_virtual_interface",
+    title: "Direct Connect virtual interface",
+    id_shape: IdShape::Prefix("dxvif-"),
+    id_example: "dxvif-ffabc123",
+    identity: Identity::Id,
+    // AWS refuses DeleteConnection while a virtual interface is on it.
+    relations: &[Relation {
+        attr: RelationAttr::ConnectionId,
+        targets: &[ResourceType::DxConnection],
+        first: End::Holder,
+        blocks: true,
+        required: true,
+    }],
+    states: States {
+        gone: &["deleted", "rejected"],
+        busy: &["pending", "confirming", "verifying"],
+        deleting: &["deleting"],
+    },
+    default_timeout: minutes(10),
+    cascaded_by: &[],
+};
+
+pub static DX_CONNECTION: Kind = Kind {
+    resource_type: ResourceType::DxConnection,
+    name: "aws_dx_connection",
+    title: "Direct Connect connection",
+    id_shape: IdShape::Prefix("dxcon-"),
+    id_example: "dxcon-fg123456",
+    identity: Identity::Id,
+    relations: &[],
+    states: States {
+        gone: &["deleted", "rejected"],
+        busy: &[],
+        deleting: &["deleting"],
+    },
+    default_timeout: minutes(10),
+    cascaded_by: &[],
+};
+
+pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
+    resource_type: ResourceType::SupplyChainInstance,
+    name: "aws_supplychain_instance",
+    title: "Supply Chain instance",
+    id_shape: IdShape::Opaque,
+    id_example: "INSTANCE_ID",
+    identity: Identity::Id,
+    relations: &[],
+    states: States {
+        gone: &["Deleted"],
+        busy: &["Initializing"],
+        deleting: &["Deleting"],
+    },
+    default_timeout: minutes(60),
+    cascaded_by: &[],
+};

@@ -1,0 +1,108 @@
+//! The table's own consistency: what a new row could get wrong.
+
+use super::*;
+
+#[test]
+fn every_type_has_its_own_row_and_a_unique_name() {
+    let mut names = std::collections::HashSet::new();
+    for ty in ResourceType::ALL {
+        let kind = ty.kind();
+        assert_eq!(kind.resource_type, ty, "{ty:?} points at another row");
+        assert!(names.insert(kind.name), "{} is used twice", kind.name);
+        assert!(
+            kind.name.starts_with("aws_"),
+            "{} is not a Terraform name",
+            kind.name
+        );
+        assert_eq!(ResourceType::from_name(kind.name), Some(ty));
+    }
+}
+
+#[test]
+fn every_row_has_a_timeout_and_states_that_do_not_overlap() {
+    for ty in ResourceType::ALL {
+        let kind = ty.kind();
+        assert!(kind.default_timeout >= Duration::from_secs(60), "{ty}");
+        assert!(!kind.states.gone.is_empty(), "{ty} names no gone status");
+        let all = [kind.states.gone, kind.states.busy, kind.states.deleting].concat();
+        let unique: std::collections::HashSet<_> = all.iter().collect();
+        assert_eq!(unique.len(), all.len(), "{ty} lists a status twice");
+        for s in kind.states.gone {
+            assert_eq!(ty.state_of(s), LiveState::Gone);
+        }
+        for s in kind.states.deleting {
+            assert_eq!(ty.state_of(s), LiveState::Deleting);
+        }
+        for s in kind.states.busy {
+            assert_eq!(ty.state_of(s), LiveState::Busy);
+        }
+    }
+}
+
+#[test]
+fn relations_point_at_known_types_and_names_round_trip() {
+    for ty in ResourceType::ALL {
+        for rel in ty.relations() {
+            assert!(
+                !rel.targets.is_empty(),
+                "{ty}.{} points nowhere",
+                rel.attr.name()
+            );
+            assert!(
+                !rel.targets.contains(&ty),
+                "{ty}.{} points at itself",
+                rel.attr.name()
+            );
+            assert_eq!(RelationAttr::from_name(rel.attr.name()), Some(rel.attr));
+        }
+        for parent in ty.kind().cascaded_by {
+            assert!(
+                ty.relation(*parent).is_some(),
+                "{ty} is cascaded by {} but has no such relation",
+                parent.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_first_release_relations_read_as_designed() {
+    // DESIGN section 3: ingress before service before connector; VIF before connection.
+    let pointing = |t| {
+        relations_pointing_at(t)
+            .map(|(h, r)| (h, r.attr))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        pointing(ResourceType::AppRunnerService),
+        [(
+            ResourceType::AppRunnerVpcIngressConnection,
+            RelationAttr::ServiceArn
+        )]
+    );
+    assert_eq!(
+        pointing(ResourceType::DxConnection),
+        [(ResourceType::DxVirtualInterface, RelationAttr::ConnectionId)]
+    );
+    let rel = ResourceType::AppRunnerService.relation(RelationAttr::VpcConnectorArn);
+    assert_eq!(
+        rel.map(|r| r.order("service", "connector")),
+        Some(("service", "connector"))
+    );
+}
+
+#[test]
+fn all_lists_the_types_in_a_deletion_order() {
+    let rank = |t: ResourceType| ResourceType::ALL.iter().position(|x| *x == t);
+    for holder in ResourceType::ALL {
+        for rel in holder.relations() {
+            for target in rel.targets {
+                let (first, then) = rel.order(holder, *target);
+                assert!(
+                    rank(first) < rank(then),
+                    "{first} must come before {then} in ALL"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Step 3: blockers — live resources outside the manifest that would make a
+//! planned delete fail (a service still using a planned VPC connector, an
+//! ingress connection on a planned service, a virtual interface on a
+//! planned connection).
+
+use decom_kinds::{relations_pointing_at, End};
+use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
+
+use crate::live::{Inventory, LiveResource, LiveState};
+use crate::resolve::Resolution;
+
+/// One diagnostic per (planned resource, blocker), with the resource block
+/// that would add the blocker to the manifest.
+pub fn find(
+    manifest: &Manifest,
+    inventory: &Inventory,
+    resolution: &Resolution,
+    planned: &dyn Fn(&Address) -> bool,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for r in manifest.resources.iter().filter(|r| planned(&r.address)) {
+        let Some(live) = resolution.live(&r.address) else {
+            continue;
+        };
+        for (blocker, attr) in blockers_of(inventory, resolution, live) {
+            problems.push(
+                Diagnostic::error(
+                    format!(
+                        "{} cannot be deleted: live {} \"{}\" ({}, {}) depends on it and is not in the manifest",
+                        r.address, blocker.resource_type, blocker.name, blocker.id, blocker.status
+                    ),
+                    Some(r.span),
+                )
+                .with_label("blocked by a resource outside the manifest")
+                .with_help(format!(
+                    "add it to the manifest so it is deleted first:\n{}",
+                    suggested_block(blocker, attr, &r.address)
+                )),
+            );
+        }
+    }
+    problems
+}
+
+/// The live resources outside the manifest that must be deleted before
+/// `planned` and whose presence makes AWS refuse to delete it: along each
+/// blocking relation of the kinds table, from whichever end goes first.
+/// Each comes with the relation that relates them, sorted by id.
+fn blockers_of<'i>(
+    inventory: &'i Inventory,
+    resolution: &Resolution,
+    planned: &LiveResource,
+) -> Vec<(&'i LiveResource, RelationAttr)> {
+    let ty = planned.resource_type;
+    let mut found: Vec<(&LiveResource, RelationAttr)> = Vec::new();
+    // Holders that point at `planned` and go first.
+    let first_holders =
+        relations_pointing_at(ty).filter(|(_, r)| r.blocks && r.first == End::Holder);
+    for (holder_type, rel) in first_holders {
+        for holder in inventory.related_to(rel.attr, &planned.id) {
+            if holder.resource_type == holder_type {
+                found.push((holder, rel.attr));
+            }
+        }
+    }
+    // Targets `planned` points at that go first.
+    for rel in ty
+        .relations()
+        .iter()
+        .filter(|r| r.blocks && r.first == End::Target)
+    {
+        let Some(Some(target_id)) = planned.relation(rel.attr) else {
+            continue;
+        };
+        for target in rel
+            .targets
+            .iter()
+            .filter_map(|t| inventory.get(*t, target_id))
+        {
+            found.push((target, rel.attr));
+        }
+    }
+    found.retain(|(b, _)| {
+        matches!(b.state, LiveState::Deletable | LiveState::Busy)
+            && resolution.address_of(b.resource_type, &b.id).is_none()
+    });
+    found.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    found
+}
+
+/// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`.
+pub fn suggested_block(blocker: &LiveResource, attr: RelationAttr, planned: &Address) -> String {
+    let identity = blocker.resource_type.id_attribute();
+    let reference_attr = planned.resource_type.id_attribute();
+    let width = identity.len().max(attr.name().len());
+    format!(
+        "resource \"{}\" \"{}\" {{\n  {identity:<width$} = \"{}\"\n  {:<width$} = {planned}.{reference_attr}\n}}",
+        blocker.resource_type,
+        block_name(&blocker.name),
+        blocker.id,
+        attr.name(),
+    )
+}
+
+/// A valid HCL block label from a live name: lowercase, `_` for anything
+/// else, never starting with a digit.
+pub fn block_name(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "r_");
+    }
+    out
+}

@@ -1,0 +1,346 @@
+//! The plan file's body, format version 2, in types of its own.
+//!
+//! Nothing here is an in-memory type of the plan: renaming a field or a
+//! variant of `Plan`, `LiveResource` or `EdgeReason` cannot change what
+//! a plan file says, and a format change is a change to this module (and
+//! to [`super::PLAN_FILE_VERSION`]). Enumerations are written by the
+//! names the kinds table and this module give them.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use decom_graph::{EdgeReason, Site};
+use decom_parser::{Address, FileId, Location, RelationAttr, ResourceType, Span};
+
+use super::{PlanFile, SavedEdge};
+use crate::{Action, LiveRelation, LiveResource, LiveState, Placement, PlannedResource};
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Body {
+    decom_version: String,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+    manifest_path: String,
+    manifest_digest: String,
+    git_commit: Option<String>,
+    sandbox: bool,
+    journal: Option<String>,
+    targets: Vec<Address>,
+    resources: Vec<Resource>,
+    edges: Vec<Edge>,
+    warnings: Vec<String>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Resource {
+    address: Address,
+    action: FileAction,
+    wave: usize,
+    region: String,
+    profile: Option<String>,
+    delete_timeout_seconds: u64,
+    live: Option<Live>,
+}
+
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
+enum FileAction {
+    #[serde(rename = "delete")]
+    Delete,
+    #[serde(rename = "wait")]
+    Wait,
+    #[serde(rename = "no-op")]
+    NoOp,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Live {
+    /// The kinds table's name (`aws_apprunner_service`).
+    #[serde(rename = "type")]
+    resource_type: String,
+    region: String,
+    id: String,
+    name: String,
+    account_id: Option<String>,
+    status: String,
+    state: FileState,
+    relations: Vec<Relation>,
+}
+
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
+enum FileState {
+    #[serde(rename = "deletable")]
+    Deletable,
+    #[serde(rename = "busy")]
+    Busy,
+    #[serde(rename = "deleting")]
+    Deleting,
+    #[serde(rename = "gone")]
+    Gone,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Relation {
+    /// The relation attribute's name (`service_arn`).
+    attr: String,
+    target: Option<String>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edge {
+    before: Address,
+    after: Address,
+    reasons: Vec<Reason>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", deny_unknown_fields)]
+enum Reason {
+    #[serde(rename = "reference")]
+    Reference { attribute: String, at: FileSite },
+    #[serde(rename = "depends_on")]
+    DependsOn { at: FileSite },
+    #[serde(rename = "live")]
+    Live { relation: String },
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSite {
+    file: String,
+    line: usize,
+    column: usize,
+    /// The byte range in the manifest file (`file_index` of the plan's
+    /// manifest), for diagnostics.
+    file_index: u32,
+    start: usize,
+    end: usize,
+}
+
+impl From<PlanFile> for Body {
+    fn from(f: PlanFile) -> Body {
+        Body {
+            decom_version: f.decom_version,
+            created_at: f.created_at,
+            manifest_path: f.manifest_path,
+            manifest_digest: f.manifest_digest,
+            git_commit: f.git_commit,
+            sandbox: f.sandbox,
+            journal: f.journal,
+            targets: f.targets,
+            resources: f.resources.into_iter().map(Resource::from).collect(),
+            edges: f.edges.into_iter().map(Edge::from).collect(),
+            warnings: f.warnings,
+        }
+    }
+}
+
+impl TryFrom<Body> for PlanFile {
+    type Error = String;
+
+    fn try_from(b: Body) -> Result<PlanFile, String> {
+        Ok(PlanFile {
+            decom_version: b.decom_version,
+            created_at: b.created_at,
+            manifest_path: b.manifest_path,
+            manifest_digest: b.manifest_digest,
+            git_commit: b.git_commit,
+            sandbox: b.sandbox,
+            journal: b.journal,
+            targets: b.targets,
+            resources: b
+                .resources
+                .into_iter()
+                .map(PlannedResource::try_from)
+                .collect::<Result<_, _>>()?,
+            edges: b.edges.into_iter().map(SavedEdge::from).collect(),
+            warnings: b.warnings,
+        })
+    }
+}
+
+impl From<PlannedResource> for Resource {
+    fn from(r: PlannedResource) -> Resource {
+        Resource {
+            address: r.address,
+            action: match r.action {
+                Action::Delete => FileAction::Delete,
+                Action::Wait => FileAction::Wait,
+                Action::NoOp => FileAction::NoOp,
+            },
+            wave: r.wave,
+            region: r.placement.region,
+            profile: r.placement.profile,
+            delete_timeout_seconds: r.delete_timeout.as_secs(),
+            live: r.live.map(Live::from),
+        }
+    }
+}
+
+impl TryFrom<Resource> for PlannedResource {
+    type Error = String;
+
+    fn try_from(r: Resource) -> Result<PlannedResource, String> {
+        Ok(PlannedResource {
+            action: match r.action {
+                FileAction::Delete => Action::Delete,
+                FileAction::Wait => Action::Wait,
+                FileAction::NoOp => Action::NoOp,
+            },
+            wave: r.wave,
+            placement: Placement {
+                region: r.region,
+                profile: r.profile,
+            },
+            delete_timeout: Duration::from_secs(r.delete_timeout_seconds),
+            live: r.live.map(|l| l.into_live(&r.address)).transpose()?,
+            address: r.address,
+        })
+    }
+}
+
+impl From<LiveResource> for Live {
+    fn from(l: LiveResource) -> Live {
+        Live {
+            resource_type: l.resource_type.name().to_string(),
+            region: l.region,
+            id: l.id,
+            name: l.name,
+            account_id: l.account_id,
+            status: l.status,
+            state: match l.state {
+                LiveState::Deletable => FileState::Deletable,
+                LiveState::Busy => FileState::Busy,
+                LiveState::Deleting => FileState::Deleting,
+                LiveState::Gone => FileState::Gone,
+            },
+            relations: l
+                .relations
+                .into_iter()
+                .map(|r| Relation {
+                    attr: r.attr.name().to_string(),
+                    target: r.target,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Live {
+    /// The live resource of `address`: of its type, with relations its
+    /// type has.
+    fn into_live(self, address: &Address) -> Result<LiveResource, String> {
+        let resource_type = ResourceType::from_name(&self.resource_type)
+            .filter(|t| *t == address.resource_type)
+            .ok_or_else(|| format!("{address} has live type {}", self.resource_type))?;
+        let relations = self
+            .relations
+            .into_iter()
+            .map(|r| {
+                let attr = RelationAttr::from_name(&r.attr)
+                    .filter(|a| resource_type.relation(*a).is_some())
+                    .ok_or_else(|| format!("{address} has no relation {}", r.attr))?;
+                Ok(LiveRelation {
+                    attr,
+                    target: r.target,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(LiveResource {
+            resource_type,
+            region: self.region,
+            id: self.id,
+            name: self.name,
+            account_id: self.account_id,
+            status: self.status,
+            state: match self.state {
+                FileState::Deletable => LiveState::Deletable,
+                FileState::Busy => LiveState::Busy,
+                FileState::Deleting => LiveState::Deleting,
+                FileState::Gone => LiveState::Gone,
+            },
+            relations,
+        })
+    }
+}
+
+impl From<SavedEdge> for Edge {
+    fn from(e: SavedEdge) -> Edge {
+        Edge {
+            before: e.before,
+            after: e.after,
+            reasons: e.reasons.into_iter().map(Reason::from).collect(),
+        }
+    }
+}
+
+impl From<Edge> for SavedEdge {
+    fn from(e: Edge) -> SavedEdge {
+        SavedEdge {
+            before: e.before,
+            after: e.after,
+            reasons: e.reasons.into_iter().map(EdgeReason::from).collect(),
+        }
+    }
+}
+
+impl From<EdgeReason> for Reason {
+    fn from(r: EdgeReason) -> Reason {
+        match r {
+            EdgeReason::Reference { attribute, at } => Reason::Reference {
+                attribute,
+                at: at.into(),
+            },
+            EdgeReason::DependsOn { at } => Reason::DependsOn { at: at.into() },
+            EdgeReason::Live { relation } => Reason::Live { relation },
+        }
+    }
+}
+
+impl From<Reason> for EdgeReason {
+    fn from(r: Reason) -> EdgeReason {
+        match r {
+            Reason::Reference { attribute, at } => EdgeReason::Reference {
+                attribute,
+                at: at.into(),
+            },
+            Reason::DependsOn { at } => EdgeReason::DependsOn { at: at.into() },
+            Reason::Live { relation } => EdgeReason::Live { relation },
+        }
+    }
+}
+
+impl From<Site> for FileSite {
+    fn from(s: Site) -> FileSite {
+        FileSite {
+            file: s.location.file,
+            line: s.location.line,
+            column: s.location.column,
+            file_index: s.span.file.0,
+            start: s.span.start,
+            end: s.span.end,
+        }
+    }
+}
+
+impl From<FileSite> for Site {
+    fn from(s: FileSite) -> Site {
+        Site {
+            span: Span {
+                file: FileId(s.file_index),
+                start: s.start,
+                end: s.end,
+            },
+            location: Location {
+                file: s.file,
+                line: s.line,
+                column: s.column,
+            },
+        }
+    }
+}
