@@ -2,7 +2,10 @@
 //! modules, and observations with as few calls as possible — one
 //! describe-all or list for a batch, single describes for a few.
 
-use decom_executor::{ApprovedDelete, Cloud, DeleteError, Observation, WatchGroup, Watched};
+use decom_executor::{
+    ApprovedDelete, Cloud, DeleteError, Observation, ObserveError, ObserveErrorKind, WatchGroup,
+    Watched,
+};
 use decom_plan::{LiveResource, LiveState};
 use futures_util::future::join_all;
 
@@ -56,7 +59,7 @@ impl Cloud for AwsCloud {
             let observed = match found {
                 Ok(Some(r)) => present(r),
                 Ok(None) => Observation::Gone,
-                Err(e) => Observation::Failed(e.to_string()),
+                Err(e) => Observation::Failed(observe_error(&e)),
             };
             (w.live.id.clone(), observed)
         });
@@ -97,7 +100,20 @@ fn in_list(listed: &Result<Vec<LiveResource>, CloudError>, id: &str) -> Observat
             .find(|r| r.id == id)
             .cloned()
             .map_or(Observation::Gone, present),
-        Err(e) => Observation::Failed(e.to_string()),
+        Err(e) => Observation::Failed(observe_error(e)),
+    }
+}
+
+/// A failed status check, as apply reports it: an error code means AWS
+/// answered; none means no usable answer came.
+fn observe_error(e: &CloudError) -> ObserveError {
+    let kind = match e.code {
+        Some(_) => ObserveErrorKind::Refused,
+        None => ObserveErrorKind::NoAnswer,
+    };
+    ObserveError {
+        kind,
+        message: e.to_string(),
     }
 }
 

@@ -82,15 +82,4 @@ impl ApprovedPlan {
     pub fn plan(&self) -> &Plan {
         &self.plan
     }
-
-    /// Ids the plan approves for deletion.
-    pub fn approved_ids(&self) -> Vec<&str> {
-        self.work
-            .values()
-            .filter_map(|w| match w {
-                Work::Delete(d, _) => Some(d.live.id.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
 }

@@ -39,9 +39,30 @@ pub enum Observation {
     Gone,
     /// Still there, in this state and AWS status.
     Present { state: LiveState, status: String },
-    /// The check failed (the error as one line); the resource's state is
-    /// unknown.
-    Failed(String),
+    /// The check failed; the resource's state is unknown.
+    Failed(ObserveError),
+}
+
+/// Why a status check could not say whether a resource is gone. Whatever
+/// the kind, the resource is asked about again until its timeout: only
+/// AWS saying it is gone ends a wait.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ObserveError {
+    pub kind: ObserveErrorKind,
+    /// One line, as the person running apply reads it.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObserveErrorKind {
+    /// The cloud answered with an error (throttling, access denied...).
+    Refused,
+    /// No usable answer came: the connection failed, the request timed
+    /// out, or the answer could not be read or left the resource out.
+    NoAnswer,
+    /// The answer said nothing about this resource.
+    NotReported,
 }
 
 /// The cloud operations apply uses.

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 use time::OffsetDateTime;
@@ -68,7 +68,6 @@ impl Whereabouts {
 
 pub struct Journal {
     file: File,
-    path: PathBuf,
     redaction: Redaction,
     endpoint: Endpoint,
     whereabouts: HashMap<Address, Whereabouts>,
@@ -100,15 +99,10 @@ impl Journal {
         }
         Ok(Journal {
             file: options.open(path)?,
-            path: path.to_path_buf(),
             redaction,
             endpoint,
             whereabouts,
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Appends one resource event. `still_deleting` reminders are for

@@ -18,7 +18,10 @@ mod poller;
 mod scheduler;
 
 pub use approved::{ApprovedDelete, ApprovedPlan};
-pub use cloud::{Cloud, DeleteError, DeleteErrorKind, Observation, WatchGroup, Watched};
+pub use cloud::{
+    Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError, ObserveErrorKind, WatchGroup,
+    Watched,
+};
 pub use events::{human, Event, EventKind};
 pub use poller::PollSchedule;
 pub use scheduler::{apply, ApplyOptions, Interrupt, Summary};

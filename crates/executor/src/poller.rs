@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::cloud::{Cloud, Observation, WatchGroup, Watched};
+use crate::cloud::{Cloud, Observation, ObserveError, ObserveErrorKind, WatchGroup, Watched};
 
 /// Poll intervals: the first check after `initial`, then ×1.5 up to `max`.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +38,7 @@ pub enum PollUpdate {
     /// A status check failed (`attempt`: the how-manieth check of this
     /// resource); it is asked again. Reported on the 1st, 2nd, 4th, 8th...
     /// failure in a row, so a long outage is visible without a flood.
-    CheckFailed { attempt: u32, error: String },
+    CheckFailed { attempt: u32, error: ObserveError },
 }
 
 /// A handle to the poller task.
@@ -222,7 +222,10 @@ async fn round<C: Cloud>(
         .map(|w| {
             let id = w.live.id.clone();
             let o = observed.remove(&id).unwrap_or_else(|| {
-                Observation::Failed("the status check returned nothing about it".into())
+                Observation::Failed(ObserveError {
+                    kind: ObserveErrorKind::NotReported,
+                    message: "the status check returned nothing about it".into(),
+                })
             });
             (id, o)
         })

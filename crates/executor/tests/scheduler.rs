@@ -1,0 +1,204 @@
+//! The scheduler against a fake cloud: what each answer to a delete
+//! request leads to, what a failure skips, and what deletes are sent.
+
+mod common;
+
+use common::fake_cloud::{refusal, DeleteAnswer, FakeCloud};
+use common::{approved, counts, id, live, resource, run};
+use decom_executor::{DeleteErrorKind, EventKind};
+use decom_plan::LiveState;
+
+const LONG: &str = "10m";
+
+#[tokio::test]
+async fn a_failed_delete_skips_what_comes_after_it_and_nothing_else() {
+    // first -> broken -> child -> grandchild; other stands alone.
+    let plan = approved(
+        &[
+            resource("first", &["broken"], LONG),
+            resource("broken", &["child"], LONG),
+            resource("child", &["grandchild"], LONG),
+            resource("grandchild", &[], LONG),
+            resource("other", &[], LONG),
+        ],
+        ["first", "broken", "child", "grandchild", "other"]
+            .map(|n| live(n, LiveState::Deletable))
+            .to_vec(),
+    );
+    let cloud = FakeCloud::new()
+        .on_delete(&id("broken"), [DeleteAnswer::Permanent])
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (2, 1, 2), "{:?}", run.summary);
+    assert_eq!(run.names_with(EventKind::Deleted), ["first", "other"]);
+    assert_eq!(run.names_with(EventKind::Skipped), ["child", "grandchild"]);
+    for skipped in ["child", "grandchild"] {
+        assert_eq!(
+            run.details(EventKind::Skipped, skipped),
+            ["upstream failed: aws_supplychain_instance.broken"]
+        );
+        assert_eq!(cloud.deletes_of(&id(skipped)), 0, "{skipped} was sent");
+    }
+}
+
+#[tokio::test]
+async fn a_retryable_refusal_is_retried_until_the_delete_is_accepted() {
+    let plan = approved(
+        &[resource("busy", &[], LONG)],
+        vec![live("busy", LiveState::Deletable)],
+    );
+    let cloud = FakeCloud::new()
+        .on_delete(
+            &id("busy"),
+            [
+                DeleteAnswer::Retryable,
+                DeleteAnswer::Retryable,
+                DeleteAnswer::Accept,
+            ],
+        )
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (1, 0, 0), "{:?}", run.summary);
+    assert_eq!(cloud.deletes_of(&id("busy")), 3);
+    let retrying = refusal(DeleteErrorKind::Retryable);
+    assert_eq!(
+        run.details(EventKind::Retrying, "busy"),
+        [retrying.clone(), retrying]
+    );
+    assert_eq!(run.events_of(EventKind::DeleteAccepted, "busy").len(), 1);
+}
+
+#[tokio::test]
+async fn already_deleting_is_waited_for_and_never_sent_again() {
+    let plan = approved(
+        &[resource("going", &[], LONG)],
+        vec![live("going", LiveState::Deletable)],
+    );
+    let cloud = FakeCloud::new()
+        .on_delete(&id("going"), [DeleteAnswer::AlreadyDeleting])
+        .on_observe(
+            &id("going"),
+            [
+                common::fake_cloud::present(),
+                common::fake_cloud::present(),
+                decom_executor::Observation::Gone,
+            ],
+        )
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (1, 0, 0), "{:?}", run.summary);
+    assert_eq!(cloud.deletes_of(&id("going")), 1);
+    assert_eq!(cloud.observations_of(&id("going")), 3);
+    assert_eq!(
+        run.details(EventKind::Waiting, "going"),
+        [refusal(DeleteErrorKind::AlreadyDeleting)]
+    );
+    assert!(run.events_of(EventKind::Retrying, "going").is_empty());
+}
+
+#[tokio::test]
+async fn not_found_counts_as_deleted_and_lets_what_follows_go() {
+    let plan = approved(
+        &[
+            resource("vanished", &["next"], LONG),
+            resource("next", &[], LONG),
+        ],
+        vec![
+            live("vanished", LiveState::Deletable),
+            live("next", LiveState::Deletable),
+        ],
+    );
+    let cloud = FakeCloud::new()
+        .on_delete(&id("vanished"), [DeleteAnswer::NotFound])
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (2, 0, 0), "{:?}", run.summary);
+    assert_eq!(run.names_with(EventKind::Deleted), ["next", "vanished"]);
+    // Done with the answer: no status check was needed.
+    assert_eq!(cloud.observations_of(&id("vanished")), 0);
+    assert_eq!(cloud.deleted(), [id("vanished"), id("next")]);
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_fails_at_once_without_a_retry() {
+    let plan = approved(
+        &[resource("denied", &[], LONG)],
+        vec![live("denied", LiveState::Deletable)],
+    );
+    let cloud = FakeCloud::new()
+        .on_delete(
+            &id("denied"),
+            [DeleteAnswer::Permanent, DeleteAnswer::Accept],
+        )
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (0, 1, 0), "{:?}", run.summary);
+    assert_eq!(cloud.deletes_of(&id("denied")), 1);
+    assert_eq!(
+        run.details(EventKind::Failed, "denied"),
+        [refusal(DeleteErrorKind::Permanent)]
+    );
+}
+
+#[tokio::test]
+async fn unanswered_deletes_run_side_by_side_and_fail_at_their_timeout() {
+    let names = ["mute1", "mute2", "mute3"];
+    let plan = approved(
+        &names.map(|n| resource(n, &[], "1s")),
+        names.map(|n| live(n, LiveState::Deletable)).to_vec(),
+    );
+    let mut cloud = FakeCloud::new();
+    for name in names {
+        cloud = cloud.on_delete(&id(name), [DeleteAnswer::Hang]);
+    }
+    let cloud = cloud.into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (0, 3, 0), "{:?}", run.summary);
+    // Independent resources do not wait for each other.
+    assert_eq!(cloud.max_in_flight(), 3);
+    for name in names {
+        assert_eq!(cloud.deletes_of(&id(name)), 1);
+        assert_eq!(
+            run.details(EventKind::Failed, name),
+            ["timed out after 1s (delete timeout) waiting for the delete request to be answered"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn deletes_name_only_the_delete_actions_of_the_approved_plan() {
+    // doomed: delete; going: already being deleted (wait); gone: seen in
+    // a deleted state (no-op); stranger: live but not in the manifest.
+    let plan = approved(
+        &[
+            resource("doomed", &["going"], LONG),
+            resource("going", &["gone"], LONG),
+            resource("gone", &[], LONG),
+        ],
+        vec![
+            live("doomed", LiveState::Deletable),
+            live("going", LiveState::Deleting),
+            live("gone", LiveState::Gone),
+            live("stranger", LiveState::Deletable),
+        ],
+    );
+    let cloud = FakeCloud::new().into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(cloud.deleted(), [id("doomed")]);
+    assert_eq!(cloud.observations_of(&id("stranger")), 0);
+    assert_eq!(
+        (run.summary.deleted, run.summary.already_gone),
+        (2, 1),
+        "{:?}",
+        run.summary
+    );
+    assert_eq!(run.names_with(EventKind::Deleting), ["doomed"]);
+    assert_eq!(run.names_with(EventKind::Waiting), ["going"]);
+}

@@ -1,0 +1,139 @@
+//! Waiting for AWS to confirm deletions (the poller) against a fake
+//! cloud: waits hold no request slot, failed status checks are retried
+//! until the timeout, and the timeout fails the resource.
+
+mod common;
+
+use common::fake_cloud::{check_fails, present, FakeCloud, CHECK_FAILURE};
+use common::{address, approved, counts, id, live, resource, run, run_watching};
+use decom_executor::{EventKind, Observation};
+use decom_plan::LiveState;
+
+const LONG: &str = "10m";
+
+#[tokio::test]
+async fn a_long_wait_holds_no_request_slot() {
+    // With one request in flight at most: `slow` waits for AWS until
+    // `quick` is deleted; `quick` may start only once `slow` is waiting
+    // (`gate`, before it, is refused until then). Both can finish only if
+    // the wait leaves the one slot free.
+    let plan = approved(
+        &[
+            resource("slow", &[], "30s"),
+            resource("gate", &["quick"], LONG),
+            resource("quick", &[], LONG),
+        ],
+        ["slow", "gate", "quick"]
+            .map(|n| live(n, LiveState::Deletable))
+            .to_vec(),
+    );
+    let cloud = FakeCloud::new()
+        .parallelism(1)
+        .present_until_released(&id("slow"))
+        .refuse_until_released(&id("gate"))
+        .into_arc();
+    let releases = cloud.clone();
+    let run = run_watching(cloud.clone(), &plan, |e| {
+        let about = |name: &str| e.address.to_string() == address(name);
+        if e.event == EventKind::DeleteAccepted && about("slow") {
+            releases.release(&id("gate"));
+        }
+        if e.event == EventKind::Deleted && about("quick") {
+            releases.release(&id("slow"));
+        }
+    })
+    .await;
+
+    assert_eq!(counts(&run.summary), (3, 0, 0), "{:?}", run.summary);
+    assert!(run.position(EventKind::Deleted, "quick") < run.position(EventKind::Deleted, "slow"));
+    assert!(cloud.observations_of(&id("slow")) >= 2);
+    assert_eq!(cloud.max_in_flight(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_status_check_is_retried_until_the_resource_is_seen_gone() {
+    let plan = approved(
+        &[resource("flaky", &[], LONG)],
+        vec![live("flaky", LiveState::Deletable)],
+    );
+    let cloud = FakeCloud::new()
+        .on_observe(
+            &id("flaky"),
+            [
+                check_fails(),
+                check_fails(),
+                check_fails(),
+                present(),
+                Observation::Gone,
+            ],
+        )
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (1, 0, 0), "{:?}", run.summary);
+    assert_eq!(cloud.deletes_of(&id("flaky")), 1);
+    assert_eq!(cloud.observations_of(&id("flaky")), 5);
+    // Reported on the 1st, 2nd, 4th... failure in a row, with the
+    // cloud's message as it was.
+    assert_eq!(
+        run.details(EventKind::StatusCheckFailed, "flaky"),
+        [
+            format!("attempt 1: {CHECK_FAILURE}"),
+            format!("attempt 2: {CHECK_FAILURE}")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn status_checks_that_keep_failing_end_at_the_timeout() {
+    let plan = approved(
+        &[resource("unknown", &[], "1s")],
+        vec![live("unknown", LiveState::Deletable)],
+    );
+    let cloud = FakeCloud::new()
+        .on_observe(&id("unknown"), [check_fails()])
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (0, 1, 0), "{:?}", run.summary);
+    assert_eq!(cloud.deletes_of(&id("unknown")), 1);
+    assert!(cloud.observations_of(&id("unknown")) >= 2);
+    assert_eq!(
+        run.details(EventKind::StatusCheckFailed, "unknown")[0],
+        format!("attempt 1: {CHECK_FAILURE}")
+    );
+    assert_eq!(
+        run.details(EventKind::Failed, "unknown"),
+        ["timed out after 1s waiting for AWS to confirm the deletion (raise timeouts { delete = ... })"]
+    );
+}
+
+#[tokio::test]
+async fn a_resource_never_seen_gone_fails_at_its_timeout_and_skips_what_follows() {
+    let plan = approved(
+        &[
+            resource("stuck", &["after"], "1s"),
+            resource("after", &[], LONG),
+        ],
+        vec![
+            live("stuck", LiveState::Deleting),
+            live("after", LiveState::Deletable),
+        ],
+    );
+    let cloud = FakeCloud::new()
+        .on_observe(&id("stuck"), [present()])
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (0, 1, 1), "{:?}", run.summary);
+    // Already being deleted: only waited for.
+    assert!(cloud.deleted().is_empty(), "{:?}", cloud.deleted());
+    assert_eq!(
+        run.details(EventKind::Failed, "stuck"),
+        ["timed out after 1s waiting for AWS to confirm the deletion (raise timeouts { delete = ... })"]
+    );
+    assert_eq!(
+        run.details(EventKind::Skipped, "after"),
+        ["upstream failed: aws_supplychain_instance.stuck"]
+    );
+}
