@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod resource_type;
 pub mod source;
 pub mod value;
+pub mod writer;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 /// The one duration syntax (`90s`, `30m`, `1h30m`), for CLI flags too.

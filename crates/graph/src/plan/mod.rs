@@ -33,7 +33,6 @@ use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::{DeletionGraph, GraphBuilder};
 
-pub use blockers::block_name;
 #[doc(hidden)]
 pub use file::frame;
 pub use file::{
