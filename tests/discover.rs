@@ -505,6 +505,68 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
     plans_cleanly(&sim, &first.hcl);
 }
 
+/// Names and tags are AWS's, not decom's: a Direct Connect name (any
+/// string to AWS) full of HCL syntax, and a Supply Chain tag value (also any
+/// string) that tries to end its comment and open a block, are written so
+/// that the manifest validates and plans exactly what was discovered.
+#[test]
+fn hcl_syntax_in_live_names_and_tags_stays_text() {
+    let name = "core \"${env}\" %{x} \\ 東京";
+    let evil_tag = "say \"hi\" ${env} %{x}\nresource \"aws_dx_connection\" \"evil\" {\n}";
+    let sim = TestSim::start(vec![
+        dx(name, "dxcon-hostile1", EAST, &[]),
+        vif(
+            "vif\nresource \"x\" \"y\" {}",
+            "dxvif-hostile1",
+            "dxcon-hostile1",
+            EAST,
+        ),
+        seed(
+            Sim::SupplyChainInstance,
+            "plan 100% ready",
+            EAST,
+            &[("note", evil_tag)],
+        ),
+    ]);
+    let run = ok(&sim, &["--include-dependents"]);
+    let hcl = &run.hcl;
+    assert_eq!(
+        addresses(hcl),
+        set(&[
+            "aws_dx_connection.core____env_____x______",
+            "aws_dx_virtual_interface.vif_resource__x___y____",
+            "aws_supplychain_instance.plan_100__ready",
+        ]),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains(
+            "tags: note=say \"hi\" ${env} %{x} resource \"aws_dx_connection\" \"evil\" { }\nresource \"aws_supplychain_instance\""
+        ),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains("  connection_id = aws_dx_connection.core____env_____x______.id\n"),
+        "{hcl}"
+    );
+    let out = validate_and_plan(&sim, hcl);
+    assert_eq!(out.status.code(), Some(0), "{}\n{hcl}", stderr(&out));
+    let plan = stdout(&out);
+    assert!(
+        plan.contains("Plan: 3 to delete, 0 to wait for, 0 already gone."),
+        "{plan}"
+    );
+    // The plan shows the live names as HCL string literals.
+    assert!(
+        plan.contains("name   = \"core \\\"$${env}\\\" %%{x} \\\\ 東京\"\n"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("name          = \"vif\\nresource \\\"x\\\" \\\"y\\\" {}\"\n"),
+        "{plan}"
+    );
+}
+
 #[test]
 fn sandbox_and_bad_filters_are_refused_with_one_line() {
     let sim = TestSim::start(Vec::new());

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use decom_aws::discover::{DiscoverRequest, Discovered};
 use decom_aws::Target;
-use decom_parser::ResourceType;
-use decom_plan::block_name;
+use decom_parser::writer::{block_name, Block, Reference};
+use decom_parser::{Address, ResourceType};
 
 use super::cloud_args::{runtime, CloudArgs};
 use super::console::{errln, out};
@@ -209,18 +209,16 @@ fn render(found: &[Discovered], regions: &[String], profile: Option<&str>) -> St
     out.push_str(
         "# Written by `decom discover` from live inventory. Review every block:\n# `decom plan` on this file deletes exactly these resources.\n",
     );
-    for (i, region) in regions.iter().enumerate() {
-        out.push_str("\nprovider \"aws\" {\n");
-        let mut attrs: Vec<(&str, String)> = Vec::new();
-        if i > 0 {
-            attrs.push(("alias", quote(&block_name(region))));
+    for region in regions {
+        let mut provider = Block::new("provider", &["aws"]);
+        if let Some(Some(alias)) = alias_of.get(region.as_str()) {
+            provider = provider.string("alias", alias);
         }
-        attrs.push(("region", quote(region)));
+        provider = provider.string("region", region);
         if let Some(p) = profile {
-            attrs.push(("profile", quote(p)));
+            provider = provider.string("profile", p);
         }
-        write_attrs(&mut out, &attrs);
-        out.push_str("}\n");
+        let _ = writeln!(out, "\n{provider}");
     }
 
     let mut ordered: Vec<&Discovered> = found.iter().collect();
@@ -245,25 +243,16 @@ fn render(found: &[Discovered], regions: &[String], profile: Option<&str>) -> St
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let _ = writeln!(
-            out,
-            "\n{}",
-            comment(&format!("status: {}, tags: {tags}", r.status))
-        );
+        let mut block = Block::new("resource", &[r.resource_type.name(), label])
+            .comment(&format!("status: {}, tags: {tags}", r.status));
         if let Some((ty, id)) = &d.dependent_of {
             if let Some(blocked) = label_of(*ty, id) {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    comment(&format!(
-                        "included as a dependent: it would block deleting {ty}.{blocked}"
-                    ))
-                );
+                block = block.comment(&format!(
+                    "included as a dependent: it would block deleting {ty}.{blocked}"
+                ));
             }
         }
-        let _ = writeln!(out, "resource \"{}\" \"{label}\" {{", r.resource_type);
-        let mut attrs: Vec<(&str, String)> = vec![(r.resource_type.id_attribute(), quote(&r.id))];
-        let mut notes = Vec::new();
+        block = block.string(r.resource_type.id_attribute(), &r.id);
         for rel in r.resource_type.relations() {
             let attr = rel.attr;
             let Some(Some(target)) = r.relation(attr) else {
@@ -274,24 +263,27 @@ fn render(found: &[Discovered], regions: &[String], profile: Option<&str>) -> St
                 .iter()
                 .find_map(|t| Some((*t, label_of(*t, target)?)));
             match labelled {
-                Some((target_type, l)) => attrs.push((
-                    attr.name(),
-                    format!("{target_type}.{l}.{}", target_type.id_attribute()),
-                )),
-                None => notes.push(comment(&format!(
-                    "{} is {target} (not in this manifest, so not asserted)",
-                    attr.name()
-                ))),
+                Some((target_type, l)) => {
+                    let to = Address {
+                        resource_type: target_type,
+                        name: l.clone(),
+                        key: None,
+                    };
+                    let reference = Reference::to_resource(&to, target_type.id_attribute());
+                    block = block.reference(attr.name(), reference);
+                }
+                None => {
+                    block = block.note(&format!(
+                        "{} is {target} (not in this manifest, so not asserted)",
+                        attr.name()
+                    ));
+                }
             }
         }
         if let Some(Some(alias)) = alias_of.get(r.region.as_str()) {
-            attrs.push(("provider", format!("aws.{alias}")));
+            block = block.reference("provider", Reference::to_provider(alias));
         }
-        write_attrs(&mut out, &attrs);
-        for n in notes {
-            let _ = writeln!(out, "  {n}");
-        }
-        out.push_str("}\n");
+        let _ = writeln!(out, "\n{block}");
     }
     out
 }
@@ -337,45 +329,6 @@ fn labels(found: &[Discovered]) -> HashMap<(ResourceType, String), String> {
         labels.insert((ty, id.to_string()), label);
     }
     labels
-}
-
-/// `  name = value` lines with the `=` aligned.
-fn write_attrs(out: &mut String, attrs: &[(&str, String)]) {
-    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (k, v) in attrs {
-        let _ = writeln!(out, "  {k:<width$} = {v}");
-    }
-}
-
-/// An HCL string literal (no interpolation).
-fn quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A one-line `# ...` comment (control characters replaced).
-fn comment(text: &str) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    format!("# {clean}")
 }
 
 #[cfg(test)]
@@ -477,10 +430,5 @@ mod tests {
             text.contains("  alias  = \"us_west_2\"\n  region = \"us-west-2\"\n"),
             "{text}"
         );
-    }
-
-    #[test]
-    fn strings_are_escaped() {
-        assert_eq!(quote("a\"b${c}%{d}\\"), "\"a\\\"b$${c}%%{d}\\\\\"");
     }
 }

@@ -19,6 +19,7 @@ mod diagnostic_render;
 pub mod manifest;
 pub mod source;
 pub mod value;
+pub mod writer;
 
 pub use decom_kinds::{RelationAttr, ResourceType};
 pub use diagnostic::{Diagnostic, Diagnostics};

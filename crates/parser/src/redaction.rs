@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::eval::format_number;
-use crate::{Manifest, Value};
+use crate::{writer, Manifest, Value};
 
 /// Values of fewer characters than this are not hidden: they would match inside
 /// unrelated text (a region, a date) and make output unreadable. Such a
@@ -160,10 +160,18 @@ fn matcher(secrets: &[String]) -> Option<AhoCorasick> {
     }
     let mut patterns: Vec<String> = Vec::with_capacity(secrets.len());
     for secret in secrets {
-        patterns.push(secret.clone());
-        if !secret.is_ascii() {
-            patterns.push(secret.to_lowercase());
-            patterns.push(secret.to_uppercase());
+        // Also as written inside an HCL string literal (a plan shows
+        // `name = "a\"b"`), so escaping cannot keep a value from being found.
+        let escaped = writer::escape(secret);
+        let forms = if escaped == *secret {
+            vec![escaped]
+        } else {
+            vec![secret.clone(), escaped]
+        };
+        for form in forms {
+            let cased = (!form.is_ascii()).then(|| [form.to_lowercase(), form.to_uppercase()]);
+            patterns.push(form);
+            patterns.extend(cased.into_iter().flatten());
         }
     }
     AhoCorasickBuilder::new()
@@ -190,6 +198,15 @@ mod tests {
     fn redaction(secrets: &[&str]) -> Redaction {
         let derived: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
         Redaction::from_values(std::iter::empty(), &derived)
+    }
+
+    #[test]
+    fn hides_a_value_written_as_an_hcl_string() {
+        let secret = "tok\"en\\${x}";
+        let r = redaction(&[secret]);
+        let written = format!("name = {}", writer::string(secret));
+        assert_eq!(r.text(&written), "name = \"(sensitive)\"");
+        assert_eq!(r.text(secret), "(sensitive)");
     }
 
     #[test]

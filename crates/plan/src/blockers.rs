@@ -4,6 +4,7 @@
 //! planned connection).
 
 use decom_kinds::{relations_pointing_at, End};
+use decom_parser::writer::{self, block_name, Block, Reference};
 use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
 
 use crate::live::{Inventory, LiveResource, LiveState};
@@ -26,8 +27,8 @@ pub fn find(
             problems.push(
                 Diagnostic::error(
                     format!(
-                        "{} cannot be deleted: live {} \"{}\" ({}, {}) depends on it and is not in the manifest",
-                        r.address, blocker.resource_type, blocker.name, blocker.id, blocker.status
+                        "{} cannot be deleted: live {} {} ({}, {}) depends on it and is not in the manifest",
+                        r.address, blocker.resource_type, writer::string(&blocker.name), blocker.id, blocker.status
                     ),
                     Some(r.span),
                 )
@@ -92,31 +93,9 @@ fn blockers_of<'i>(
 pub fn suggested_block(blocker: &LiveResource, attr: RelationAttr, planned: &Address) -> String {
     let identity = blocker.resource_type.id_attribute();
     let reference_attr = planned.resource_type.id_attribute();
-    let width = identity.len().max(attr.name().len());
-    format!(
-        "resource \"{}\" \"{}\" {{\n  {identity:<width$} = \"{}\"\n  {:<width$} = {planned}.{reference_attr}\n}}",
-        blocker.resource_type,
-        block_name(&blocker.name),
-        blocker.id,
-        attr.name(),
-    )
-}
-
-/// A valid HCL block label from a live name: lowercase, `_` for anything
-/// else, never starting with a digit.
-pub fn block_name(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert_str(0, "r_");
-    }
-    out
+    let label = block_name(&blocker.name);
+    Block::new("resource", &[blocker.resource_type.name(), &label])
+        .string(identity, &blocker.id)
+        .reference(attr.name(), Reference::to_resource(planned, reference_attr))
+        .to_string()
 }

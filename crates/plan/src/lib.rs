@@ -37,7 +37,6 @@ use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 use decom_graph::DeletionGraph;
 pub use live::{Inventory, LiveRelation, LiveResource, LiveState};
 
-pub use blockers::block_name;
 #[doc(hidden)]
 pub use file::frame;
 pub use file::{manifest_digest, PlanFile, PlanFileError, SavedEdge, PLAN_FILE_VERSION};

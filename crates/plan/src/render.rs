@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
+use decom_parser::writer::Attributes;
 use similar::{ChangeTag, TextDiff};
 
 use crate::live::LiveResource;
@@ -103,12 +104,10 @@ fn removal_diff(before: &str) -> String {
 
 /// The live attributes shown for a resource, `=` aligned, in a fixed order.
 pub fn attribute_text(live: &LiveResource) -> String {
-    let attrs = displayed_attributes(live);
-    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    attrs
+    displayed_attributes(live)
         .iter()
-        .map(|(k, v)| format!("{k:<width$} = {v:?}\n"))
-        .collect()
+        .fold(Attributes::new(), |attrs, (k, v)| attrs.string(k, v))
+        .to_string()
 }
 
 /// `(name, value)` pairs: identity, name, live relations, region, status.

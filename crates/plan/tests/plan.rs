@@ -361,6 +361,80 @@ resource "aws_dx_connection" "nyc" {
     );
 }
 
+/// The block a blocker's help suggests is HCL that, added to the manifest,
+/// names the blocker and references the planned instance: even when the
+/// live name and id and the instance key are full of HCL syntax.
+#[test]
+fn a_suggested_blocker_block_parses_back_whatever_the_names() {
+    let hcl = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_dx_connection" "nyc" {
+  for_each = { "core \"$${env}\" %%{x}" = "dxcon-fg123456" }
+  id       = each.value
+}
+"#;
+    let m = manifest(hcl);
+    let vif_id = "dxvif-\"${a}\"\\%{b}";
+    let inv = Inventory::new([
+        live(
+            ResourceType::DxConnection,
+            "dxcon-fg123456",
+            "nyc",
+            LiveState::Deletable,
+        ),
+        related(
+            live(
+                ResourceType::DxVirtualInterface,
+                vif_id,
+                "vif \"${x}\"\nnext",
+                LiveState::Deletable,
+            ),
+            RelationAttr::ConnectionId,
+            "dxcon-fg123456",
+        ),
+    ]);
+    let d = plan(&m, &inv, &request(&m)).unwrap_err();
+    assert_eq!(d.items.len(), 1, "{}", d.render(false));
+    assert!(
+        d.items[0]
+            .message
+            .contains("live aws_dx_virtual_interface \"vif \\\"$${x}\\\"\\nnext\" ("),
+        "{}",
+        d.items[0].message
+    );
+    let help = d.items[0].help.as_deref().unwrap_or_default();
+    let block = help
+        .split_once(":\n")
+        .map(|(_, b)| b)
+        .unwrap_or_else(|| panic!("{help}"));
+    assert_eq!(
+        block,
+        "resource \"aws_dx_virtual_interface\" \"vif____x___next\" {\n  id            = \"dxvif-\\\"$${a}\\\"\\\\%%{b}\"\n  connection_id = aws_dx_connection.nyc[\"core \\\"$${env}\\\" %%{x}\"].id\n}"
+    );
+    let with_blocker = manifest(&format!("{hcl}\n{block}\n"));
+    let vif = with_blocker
+        .resources
+        .iter()
+        .find(|r| r.address.resource_type == ResourceType::DxVirtualInterface)
+        .unwrap_or_else(|| panic!("{block}"));
+    assert_eq!(
+        vif.identity.value,
+        decom_parser::Knowable::Known(vif_id.to_string())
+    );
+    assert_eq!(
+        vif.dependencies[0].target,
+        Address {
+            resource_type: ResourceType::DxConnection,
+            name: "nyc".into(),
+            key: Some(decom_parser::InstanceKey::Key(
+                "core \"${env}\" %{x}".into()
+            )),
+        }
+    );
+}
+
 #[test]
 fn prevent_destroy_stops_the_plan_unless_the_resource_is_gone() {
     let hcl = r#"
