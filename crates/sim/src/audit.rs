@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub struct AuditEntry {
     /// RFC 3339 UTC timestamp with milliseconds, e.g. `2025-01-01T00:00:00.123Z`.
     pub ts: String,
-    /// `apprunner`, `directconnect` or `supplychain`.
+    /// `apprunner`, `directconnect`, `supplychain` or `sts`.
     pub service: String,
     /// The operation name, e.g. `DeleteService` (the raw target/path when unknown).
     pub operation: String,
@@ -26,6 +26,11 @@ pub struct AuditEntry {
     pub status: u16,
     /// The region from the SigV4 scope.
     pub region: String,
+    /// The account the request acted in: the caller's (the server's
+    /// `--account-id` for its own keys, the role's for `AssumeRole`
+    /// credentials); `null` when the credentials were not recognised.
+    #[serde(default)]
+    pub account: Option<String>,
     /// The error code, when the request failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

@@ -45,7 +45,7 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
 
-    /// Account id used in ARNs.
+    /// Account the server's own access keys act in (and of --state entries that name none).
     #[arg(long, default_value = "123456789012", value_name = "ID")]
     pub account_id: String,
 

@@ -80,7 +80,9 @@ impl Latencies {
 pub struct SimConfig {
     /// Address to bind (port 0 picks a free port). Default `127.0.0.1:0`.
     pub listen: SocketAddr,
-    /// The account id used in ARNs and owner fields. Default `123456789012`.
+    /// The account the server's own access keys act in (any key that is not
+    /// a session key from `AssumeRole`), and the default account of seeded
+    /// resources. Default `123456789012`.
     pub account_id: String,
     /// Multiplier applied to every latency, the tombstone TTL and the
     /// connector in-use lag (1.0 = realistic, 0.001 = a minute takes 60 ms).
@@ -132,15 +134,20 @@ impl Default for SimConfig {
     }
 }
 
+/// A realistic duration in milliseconds of the simulator's clock at `time_scale`.
+pub(crate) fn scale_ms(d: Duration, time_scale: f64) -> u64 {
+    let ms = d.as_secs_f64() * time_scale * 1000.0;
+    if ms.is_finite() && ms > 0.0 {
+        ms.round() as u64
+    } else {
+        0
+    }
+}
+
 impl SimConfig {
     /// Converts a realistic duration to scaled milliseconds.
     pub(crate) fn scaled_ms(&self, d: Duration) -> u64 {
-        let ms = d.as_secs_f64() * self.time_scale * 1000.0;
-        if ms.is_finite() && ms > 0.0 {
-            ms.round() as u64
-        } else {
-            0
-        }
+        scale_ms(d, self.time_scale)
     }
 
     /// Checks the values a user can get wrong.
@@ -168,7 +175,7 @@ impl SimConfig {
                 return Err(format!("throttle rps must be a positive number, got {rps}"));
             }
         }
-        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::store::is_account_id(&self.account_id) {
             return Err(format!(
                 "account id must be 12 digits, got '{}'",
                 self.account_id

@@ -1,6 +1,6 @@
 //! Deterministic id generation: a seeded SplitMix64 generator and the id
 //! formats of the simulated services (32-hex App Runner ids, `dxcon-`/`dxvif-`
-//! ids, UUIDs).
+//! ids, UUIDs) and of IAM/STS (unique ids like `AROA…`, access keys, secrets).
 
 /// SplitMix64: tiny, fast, deterministic for a given seed.
 #[derive(Debug, Clone)]
@@ -31,9 +31,13 @@ impl Rng {
 
     /// `n` characters of lowercase alphanumerics.
     pub(crate) fn alnum(&mut self, n: usize) -> String {
-        const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        self.chars(b"abcdefghijklmnopqrstuvwxyz0123456789", n)
+    }
+
+    /// `n` characters drawn from `alphabet` (which must not be empty).
+    pub(crate) fn chars(&mut self, alphabet: &[u8], n: usize) -> String {
         (0..n)
-            .map(|_| CHARS[(self.next_u64() % CHARS.len() as u64) as usize] as char)
+            .map(|_| alphabet[(self.next_u64() % alphabet.len() as u64) as usize] as char)
             .collect()
     }
 
@@ -54,6 +58,18 @@ impl Rng {
     }
 }
 
+/// The alphabet of IAM unique ids and access key ids.
+pub(crate) const IAM_ID_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// An IAM unique id (`AIDA…` user, `AROA…` role): `prefix` and 17 characters
+/// derived from `name`, so the same principal always gets the same id.
+pub(crate) fn iam_unique_id(prefix: &str, name: &str) -> String {
+    let seed = name
+        .bytes()
+        .fold(0xCBF2_9CE4_8422_2325_u64, |h, b| mix(h ^ u64::from(b)));
+    format!("{prefix}{}", Rng::new(seed).chars(IAM_ID_CHARS, 17))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +87,14 @@ mod tests {
         assert!(id
             .bytes()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    }
+
+    #[test]
+    fn iam_unique_ids_are_stable_per_name() {
+        let a = iam_unique_id("AROA", "arn:aws:iam::111111111111:role/a");
+        assert_eq!(a.len(), 21);
+        assert!(a.starts_with("AROA"));
+        assert_eq!(a, iam_unique_id("AROA", "arn:aws:iam::111111111111:role/a"));
+        assert_ne!(a, iam_unique_id("AROA", "arn:aws:iam::111111111111:role/b"));
     }
 }

@@ -1,8 +1,10 @@
-//! The HTTP server: accepting connections (hyper, HTTP/1.1), classifying each
-//! request (`X-Amz-Target` → App Runner / Direct Connect JSON, `/service/…/operation/…`
-//! → Direct Connect rpc-v2-cbor, anything else → Supply Chain restJson1 routes
-//! from the model), throttling and fault injection, validation, dispatch to the
-//! service handlers, encoding, the audit log — and the embedding API
+//! The HTTP server: accepting connections (hyper, HTTP/1.1), resolving the
+//! caller's account from its credentials, classifying each request (signing
+//! name `sts` → STS awsQuery, `X-Amz-Target` → App Runner / Direct Connect
+//! JSON, `/service/…/operation/…` → Direct Connect rpc-v2-cbor, anything else
+//! → Supply Chain restJson1 routes from the model), throttling and fault
+//! injection, validation, dispatch to the service handlers, encoding, the
+//! audit log — and the embedding API
 //! ([`Sim::start`], [`SimHandle`]).
 
 use std::net::SocketAddr;
@@ -21,16 +23,19 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::accounts::{Accounts, AuthFailure, Caller};
 use crate::audit::{AuditEntry, AuditLog, RecordedResponse};
 use crate::clock::{rfc3339, Clock};
 use crate::config::SimConfig;
 use crate::faults::{Faults, Verdict};
 use crate::model::{models, parse_query};
 use crate::protocol::{encode, ApiError, ServiceKind, Wire, WireResponse};
-use crate::region::region_from_authorization;
+use crate::query::is_sts;
+use crate::scope::Scope;
 use crate::services::{dispatch, request_target, supported, Ctx};
 use crate::state_file::SimState;
-use crate::store::Store;
+use crate::store::{Place, Store};
+use crate::sts;
 
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
@@ -65,6 +70,7 @@ pub enum SimError {
 #[derive(Debug)]
 pub(crate) struct Core {
     store: Mutex<Store>,
+    accounts: Accounts,
     clock: Clock,
     audit: AuditLog,
     faults: Faults,
@@ -109,6 +115,7 @@ impl Core {
         )?;
         Ok(Core {
             store: Mutex::new(store),
+            accounts: Accounts::new(&config.account_id, config.time_scale, config.seed),
             clock,
             audit,
             faults: Faults::new(
@@ -481,33 +488,51 @@ fn classify(parts: &Parts) -> Classified {
 
 impl Core {
     /// Handles one request synchronously. `None` = drop the connection.
+    ///
+    /// The caller's credentials are checked first, as AWS authenticates
+    /// before anything else; refused credentials neither take a throttle
+    /// token nor a place in the fault sequence.
     fn process(&self, parts: &Parts, body: &[u8]) -> Option<WireResponse> {
-        let c = classify(parts);
-        let auth = parts
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok());
-        let region = region_from_authorization(auth);
+        let scope = Scope::of(parts);
+        let region = scope.region.as_str();
         let n = self.requests.fetch_add(1, Ordering::Relaxed);
         let request_id = format!(
             "{:08x}-0000-4000-8000-{:012x}",
             n >> 16,
             n & 0xFFFF_FFFF_FFFF
         );
+        let now = self.clock.now_ms();
+        let caller = self.accounts.caller(&scope, now);
+        if is_sts(parts, &scope) {
+            return Some(self.process_sts(parts, body, &scope, caller, now, &request_id));
+        }
+        let c = classify(parts);
+        let account = match &caller {
+            Ok(caller) => Some(caller.account.as_str()),
+            Err(refused) => refused.account(),
+        };
 
         let input = self.parse_input(&c, parts, body);
         let target = input.as_ref().ok().and_then(request_target);
 
-        let outcome: Result<(Value, Option<String>, u16), ApiError> =
-            match self.faults.decide(c.service) {
-                Verdict::Drop => {
-                    self.audit_entry(&c, &region, target, 0, Some("ConnectionDropped"));
-                    return None;
+        let outcome: Result<(Value, Option<String>, u16), ApiError> = match &caller {
+            Err(refused) => Err(auth_error(refused)),
+            Ok(caller) => {
+                let at = Place {
+                    account: &caller.account,
+                    region,
+                };
+                match self.faults.decide(c.service) {
+                    Verdict::Drop => {
+                        self.audit_entry(&c, region, account, target, 0, Some("ConnectionDropped"));
+                        return None;
+                    }
+                    Verdict::Throttle => Err(ApiError::throttled(c.service)),
+                    Verdict::Fail500 => Err(ApiError::internal(c.service)),
+                    Verdict::Proceed => self.execute(&c, at, input),
                 }
-                Verdict::Throttle => Err(ApiError::throttled(c.service)),
-                Verdict::Fail500 => Err(ApiError::internal(c.service)),
-                Verdict::Proceed => self.execute(&c, &region, input),
-            };
+            }
+        };
 
         let (status, body_json, error_code, target) = match outcome {
             Ok((body, created, status)) => (status, body, None, created.or(target)),
@@ -518,7 +543,7 @@ impl Core {
                 target,
             ),
         };
-        self.audit_entry(&c, &region, target, status, error_code.as_deref());
+        self.audit_entry(&c, region, account, target, status, error_code.as_deref());
         if self.audit.recording() {
             self.audit.record(RecordedResponse {
                 service: c.service.name().to_owned(),
@@ -572,10 +597,40 @@ impl Core {
         Ok(v)
     }
 
+    /// Answers an STS (awsQuery) request. STS is neither throttled nor
+    /// faulted: `--throttle-rps` and `--fault-rate` model the resource
+    /// services, and STS calls must not shift their fault sequence.
+    fn process_sts(
+        &self,
+        parts: &Parts,
+        body: &[u8],
+        scope: &Scope,
+        caller: Result<Caller, AuthFailure>,
+        now: u64,
+        request_id: &str,
+    ) -> WireResponse {
+        let account = match &caller {
+            Ok(c) => Some(c.account.clone()),
+            Err(refused) => refused.account().map(str::to_owned),
+        };
+        let out = sts::answer(parts, body, caller, &self.accounts, now, request_id);
+        self.audit.log(AuditEntry {
+            ts: rfc3339(self.clock.now_ms()),
+            service: "sts".to_owned(),
+            operation: out.operation,
+            target: out.target,
+            status: out.response.status,
+            region: scope.region.clone(),
+            account,
+            error: out.error.map(str::to_owned),
+        });
+        out.response
+    }
+
     fn execute(
         &self,
         c: &Classified,
-        region: &str,
+        at: Place<'_>,
         input: Result<Value, ApiError>,
     ) -> Result<(Value, Option<String>, u16), ApiError> {
         let model = models().get(c.service);
@@ -591,7 +646,7 @@ impl Core {
         let mut store = self.lock();
         let mut ctx = Ctx {
             store: &mut store,
-            region,
+            at,
             now,
         };
         let out = dispatch(c.service, &c.operation, &input, &mut ctx)?;
@@ -602,6 +657,7 @@ impl Core {
         &self,
         c: &Classified,
         region: &str,
+        account: Option<&str>,
         target: Option<String>,
         status: u16,
         error: Option<&str>,
@@ -613,7 +669,25 @@ impl Core {
             target,
             status,
             region: region.to_owned(),
+            account: account.map(str::to_owned),
             error: error.map(str::to_owned),
         });
+    }
+}
+
+/// A JSON service's answer to refused credentials (HTTP 403, as AWS's
+/// front ends answer for every protocol).
+fn auth_error(refused: &AuthFailure) -> ApiError {
+    match refused {
+        AuthFailure::Expired { .. } => ApiError::new(
+            403,
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+        ),
+        AuthFailure::InvalidToken => ApiError::new(
+            403,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        ),
     }
 }

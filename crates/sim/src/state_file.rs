@@ -9,6 +9,7 @@
 //!     {"type": "aws_apprunner_service", "name": "web",
 //!      "vpc_connector_arn": "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/conn-a/1/0123456789abcdef0123456789abcdef"},
 //!     {"type": "aws_dx_connection", "id": "dxcon-abcd1234", "name": "dc-1", "tags": {"team": "net"}},
+//!     {"type": "aws_dx_connection", "account": "210987654321", "name": "dc-1"},
 //!     {"type": "aws_dx_virtual_interface", "name": "vif-1", "connection_id": "dxcon-abcd1234", "status": "available"},
 //!     {"type": "aws_supplychain_instance", "region": "eu-central-1", "name": "scn"}
 //!   ]
@@ -229,6 +230,10 @@ pub struct SeedResource {
     /// The resource type, e.g. `"aws_apprunner_service"`.
     #[serde(rename = "type")]
     pub resource_type: ResourceType,
+    /// The account that owns it (12 digits; default: the simulator's
+    /// `--account-id`). Only callers acting in this account see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// The region (default `us-east-1`).
     #[serde(default = "default_region")]
     pub region: String,
@@ -262,10 +267,12 @@ pub struct SeedResource {
 }
 
 impl SeedResource {
-    /// A seed entry of this type/name in us-east-1, everything else defaulted.
+    /// A seed entry of this type/name in us-east-1 of the simulator's own
+    /// account, everything else defaulted.
     pub fn new(resource_type: ResourceType, name: impl Into<String>) -> SeedResource {
         SeedResource {
             resource_type,
+            account: None,
             region: default_region(),
             name: name.into(),
             arn: None,

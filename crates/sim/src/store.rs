@@ -1,5 +1,5 @@
-//! Simulated state: resources partitioned by region and type in `BTreeMap`s
-//! keyed by identity (ARN for App Runner, id for DX and Supply Chain), so list
+//! Simulated state: resources partitioned by account, region and type in
+//! `BTreeMap`s keyed by identity (ARN for App Runner, id for DX and Supply Chain), so list
 //! pages are key ranges (O(page)). State machines are evaluated lazily: a
 //! resource stores its status and, while transitional, the status it settles
 //! into and when; every access settles it first. Deleted resources keep their
@@ -17,10 +17,21 @@ use crate::config::SimConfig;
 use crate::ids::Rng;
 use crate::state_file::{ResourceType, SeedResource, SimState};
 
+/// Where a request acts: the caller's account and the region of its scope.
+/// Every lookup and list is confined to one place; a resource of another
+/// account does not exist for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+}
+
 /// A simulated resource.
 #[derive(Debug, Clone)]
 pub(crate) struct Resource {
     pub rtype: ResourceType,
+    /// The account that owns it.
+    pub account: String,
     pub region: String,
     pub name: String,
     /// The bare id: 32-hex (App Runner), `dxcon-…`/`dxvif-…`, or a UUID.
@@ -41,6 +52,14 @@ pub(crate) struct Resource {
 }
 
 impl Resource {
+    /// Its account and region.
+    pub(crate) fn place(&self) -> Place<'_> {
+        Place {
+            account: &self.account,
+            region: &self.region,
+        }
+    }
+
     pub(crate) fn key(&self) -> &str {
         match self.rtype {
             ResourceType::AppRunnerService
@@ -147,39 +166,45 @@ impl Timing {
 #[derive(Debug)]
 pub(crate) struct Store {
     pub timing: Timing,
-    pub account_id: String,
+    /// The account of seed entries that name none (`--account-id`).
+    default_account: String,
     pub rng: Rng,
-    regions: HashMap<String, RegionStore>,
-    /// (region, client token) → Supply Chain instance id (CreateInstance idempotency).
-    pub client_tokens: HashMap<(String, String), String>,
+    /// Account → region → resources.
+    accounts: HashMap<String, HashMap<String, RegionStore>>,
+    /// (account, region, client token) → Supply Chain instance id (CreateInstance idempotency).
+    pub client_tokens: HashMap<(String, String, String), String>,
 }
 
 impl Store {
     pub(crate) fn new(config: &SimConfig) -> Store {
         Store {
             timing: Timing::from_config(config),
-            account_id: config.account_id.clone(),
+            default_account: config.account_id.clone(),
             rng: Rng::new(config.seed),
-            regions: HashMap::new(),
+            accounts: HashMap::new(),
             client_tokens: HashMap::new(),
         }
     }
 
-    fn region_mut(&mut self, region: &str) -> &mut RegionStore {
-        self.regions.entry(region.to_owned()).or_default()
+    fn partition(&self, at: Place<'_>) -> Option<&RegionStore> {
+        self.accounts.get(at.account)?.get(at.region)
+    }
+
+    fn partition_mut(&mut self, at: Place<'_>) -> Option<&mut RegionStore> {
+        self.accounts.get_mut(at.account)?.get_mut(at.region)
     }
 
     /// Looks a resource up, settling its state machine; `None` if absent or
     /// past its tombstone TTL (in which case it is removed).
     pub(crate) fn get(
         &mut self,
-        region: &str,
+        at: Place<'_>,
         t: ResourceType,
         key: &str,
         now: u64,
     ) -> Option<&mut Resource> {
         let ttl = self.timing.tombstone;
-        let rs = self.regions.get_mut(region)?;
+        let rs = self.partition_mut(at)?;
         let gone = {
             let r = rs.maps[t.index()].get_mut(key)?;
             r.settle(now);
@@ -192,9 +217,14 @@ impl Store {
         rs.maps[t.index()].get_mut(key)
     }
 
-    /// Inserts (or replaces) a resource and indexes its relation.
+    /// Inserts (or replaces) a resource in its account and region and indexes its relation.
     pub(crate) fn insert(&mut self, r: Resource) {
-        let rs = self.region_mut(&r.region.clone());
+        let rs = self
+            .accounts
+            .entry(r.account.clone())
+            .or_default()
+            .entry(r.region.clone())
+            .or_default();
         if let Some(parent) = &r.relation {
             rs.children
                 .entry(parent.clone())
@@ -205,30 +235,25 @@ impl Store {
     }
 
     /// Whether a key is taken (even by a tombstone).
-    pub(crate) fn contains(&self, region: &str, t: ResourceType, key: &str) -> bool {
-        self.regions
-            .get(region)
+    pub(crate) fn contains(&self, at: Place<'_>, t: ResourceType, key: &str) -> bool {
+        self.partition(at)
             .is_some_and(|rs| rs.maps[t.index()].contains_key(key))
     }
 
     /// The live (settled, not expired) resources of type `child` whose relation is `parent`.
     pub(crate) fn dependents(
         &mut self,
-        region: &str,
+        at: Place<'_>,
         parent: &str,
         child: ResourceType,
         now: u64,
     ) -> Vec<Resource> {
-        let keys: Vec<String> = match self
-            .regions
-            .get(region)
-            .and_then(|rs| rs.children.get(parent))
-        {
+        let keys: Vec<String> = match self.partition(at).and_then(|rs| rs.children.get(parent)) {
             Some(set) => set.iter().cloned().collect(),
             None => return Vec::new(),
         };
         keys.iter()
-            .filter_map(|k| self.get(region, child, k, now).map(|r| r.clone()))
+            .filter_map(|k| self.get(at, child, k, now).map(|r| r.clone()))
             .collect()
     }
 
@@ -237,7 +262,7 @@ impl Store {
     /// more matching resources follow, the key to continue after.
     pub(crate) fn page(
         &mut self,
-        region: &str,
+        at: Place<'_>,
         t: ResourceType,
         after: Option<&str>,
         limit: usize,
@@ -245,7 +270,7 @@ impl Store {
         mut filter: impl FnMut(&Resource) -> bool,
     ) -> (Vec<Resource>, Option<String>) {
         let ttl = self.timing.tombstone;
-        let Some(rs) = self.regions.get_mut(region) else {
+        let Some(rs) = self.partition_mut(at) else {
             return (Vec::new(), None);
         };
         let mut out: Vec<Resource> = Vec::new();
@@ -280,18 +305,14 @@ impl Store {
     /// of one connection), using the relation index.
     pub(crate) fn page_dependents(
         &mut self,
-        region: &str,
+        at: Place<'_>,
         parent: &str,
         child: ResourceType,
         after: Option<&str>,
         limit: usize,
         now: u64,
     ) -> (Vec<Resource>, Option<String>) {
-        let keys: Vec<String> = match self
-            .regions
-            .get(region)
-            .and_then(|rs| rs.children.get(parent))
-        {
+        let keys: Vec<String> = match self.partition(at).and_then(|rs| rs.children.get(parent)) {
             Some(set) => {
                 let lower = match after {
                     Some(a) => Bound::Excluded(a),
@@ -305,7 +326,7 @@ impl Store {
         };
         let mut out: Vec<Resource> = Vec::new();
         for k in keys {
-            let Some(r) = self.get(region, child, &k, now) else {
+            let Some(r) = self.get(at, child, &k, now) else {
                 continue;
             };
             if out.len() >= limit {
@@ -320,12 +341,12 @@ impl Store {
     /// revisions of a connector name), settled and not expired.
     pub(crate) fn with_prefix(
         &mut self,
-        region: &str,
+        at: Place<'_>,
         t: ResourceType,
         prefix: &str,
         now: u64,
     ) -> Vec<Resource> {
-        let keys: Vec<String> = match self.regions.get(region) {
+        let keys: Vec<String> = match self.partition(at) {
             Some(rs) => rs.maps[t.index()]
                 .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
                 .take_while(|(k, _)| k.starts_with(prefix))
@@ -334,7 +355,7 @@ impl Store {
             None => return Vec::new(),
         };
         keys.iter()
-            .filter_map(|k| self.get(region, t, k, now).map(|r| r.clone()))
+            .filter_map(|k| self.get(at, t, k, now).map(|r| r.clone()))
             .collect()
     }
 
@@ -357,7 +378,7 @@ impl Store {
     /// Generates an App Runner ARN and its 32-hex id.
     pub(crate) fn apprunner_arn(
         &mut self,
-        region: &str,
+        at: Place<'_>,
         kind: &str,
         name: &str,
         revision: Option<u64>,
@@ -367,35 +388,32 @@ impl Store {
             Some(r) => format!("{name}/{r}"),
             None => name.to_owned(),
         };
+        let Place { account, region } = at;
         (
-            format!(
-                "arn:aws:apprunner:{region}:{}:{kind}/{mid}/{id}",
-                self.account_id
-            ),
+            format!("arn:aws:apprunner:{region}:{account}:{kind}/{mid}/{id}"),
             id,
         )
     }
 
     /// Generates an unused `prefix-xxxxxxxx` DX id.
-    pub(crate) fn dx_id(&mut self, region: &str, t: ResourceType, prefix: &str) -> String {
+    pub(crate) fn dx_id(&mut self, at: Place<'_>, t: ResourceType, prefix: &str) -> String {
         loop {
             let id = format!("{prefix}-{}", self.rng.alnum(8));
-            if !self.contains(region, t, &id) {
+            if !self.contains(at, t, &id) {
                 return id;
             }
         }
     }
 
-    pub(crate) fn dx_arn(&self, region: &str, id: &str) -> String {
+    pub(crate) fn dx_arn(at: Place<'_>, id: &str) -> String {
+        let Place { account, region } = at;
         let kind = id.split('-').next().unwrap_or("dxcon");
-        format!(
-            "arn:aws:directconnect:{region}:{}:{kind}/{id}",
-            self.account_id
-        )
+        format!("arn:aws:directconnect:{region}:{account}:{kind}/{id}")
     }
 
-    pub(crate) fn scn_arn(&self, region: &str, id: &str) -> String {
-        format!("arn:aws:scn:{region}:{}:instance/{id}", self.account_id)
+    pub(crate) fn scn_arn(at: Place<'_>, id: &str) -> String {
+        let Place { account, region } = at;
+        format!("arn:aws:scn:{region}:{account}:instance/{id}")
     }
 
     /// Loads seed resources (see [`SimState`]).
@@ -404,7 +422,7 @@ impl Store {
             let r = self
                 .seed_one(s, now)
                 .map_err(|e| format!("resources[{i}] ({} '{}'): {e}", s.resource_type, s.name))?;
-            if self.contains(&r.region, r.rtype, r.key()) {
+            if self.contains(r.place(), r.rtype, r.key()) {
                 return Err(format!(
                     "resources[{i}] ({} '{}'): duplicate identity {}",
                     s.resource_type,
@@ -424,6 +442,17 @@ impl Store {
         if region.is_empty() {
             return Err("region must not be empty".into());
         }
+        let account = s
+            .account
+            .clone()
+            .unwrap_or_else(|| self.default_account.clone());
+        if !is_account_id(&account) {
+            return Err(format!("account must be 12 digits, got '{account}'"));
+        }
+        let at = Place {
+            account: &account,
+            region: &region,
+        };
         let status = s
             .status
             .clone()
@@ -447,7 +476,7 @@ impl Store {
                             T::AppRunnerVpcConnector => ("vpcconnector", Some(1)),
                             _ => ("vpcingressconnection", None),
                         };
-                        let (mut arn, mut gen) = self.apprunner_arn(&region, kind, &s.name, rev);
+                        let (mut arn, mut gen) = self.apprunner_arn(at, kind, &s.name, rev);
                         if let Some(id) = id {
                             arn = format!("{}{id}", &arn[..arn.len() - gen.len()]);
                             gen = id.clone();
@@ -465,9 +494,9 @@ impl Store {
                 let id = match (&s.id, &s.arn) {
                     (Some(id), _) => id.clone(),
                     (None, Some(arn)) => arn.rsplit('/').next().unwrap_or_default().to_owned(),
-                    (None, None) => self.dx_id(&region, t, prefix),
+                    (None, None) => self.dx_id(at, t, prefix),
                 };
-                let arn = s.arn.clone().unwrap_or_else(|| self.dx_arn(&region, &id));
+                let arn = s.arn.clone().unwrap_or_else(|| Store::dx_arn(at, &id));
                 (id, arn)
             }
             T::SupplyChainInstance => {
@@ -476,7 +505,7 @@ impl Store {
                     (None, Some(arn)) => arn.rsplit('/').next().unwrap_or_default().to_owned(),
                     (None, None) => self.rng.uuid(),
                 };
-                let arn = s.arn.clone().unwrap_or_else(|| self.scn_arn(&region, &id));
+                let arn = s.arn.clone().unwrap_or_else(|| Store::scn_arn(at, &id));
                 (id, arn)
             }
         };
@@ -509,6 +538,7 @@ impl Store {
         }
         let mut r = Resource {
             rtype: t,
+            account,
             region,
             name: s.name.clone(),
             id,
@@ -528,14 +558,23 @@ impl Store {
 
     /// All live resources as seed entries (the `--state` format).
     pub(crate) fn snapshot(&mut self, now: u64) -> SimState {
-        let mut regions: Vec<String> = self.regions.keys().cloned().collect();
-        regions.sort();
+        let mut places: Vec<(String, String)> = self
+            .accounts
+            .iter()
+            .flat_map(|(a, regions)| regions.keys().map(|r| (a.clone(), r.clone())))
+            .collect();
+        places.sort();
         let mut resources = Vec::new();
-        for region in regions {
+        for (account, region) in places {
+            let at = Place {
+                account: &account,
+                region: &region,
+            };
             for t in ResourceType::ALL {
-                let (page, _) = self.page(&region, t, None, usize::MAX, now, |_| true);
+                let (page, _) = self.page(at, t, None, usize::MAX, now, |_| true);
                 for r in page {
                     let mut s = SeedResource::new(t, r.name.clone());
+                    s.account = Some(r.account.clone());
                     s.region = r.region.clone();
                     s.arn = Some(r.arn.clone());
                     s.id = Some(r.id.clone());
@@ -556,6 +595,11 @@ impl Store {
         }
         SimState { resources }
     }
+}
+
+/// Whether `s` has the form of an AWS account id (12 digits).
+pub(crate) fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn remove(rs: &mut RegionStore, t: ResourceType, key: &str) {

@@ -50,7 +50,7 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
                 arn(input, "VpcIngressConnectionArn"),
             )?;
             Ok(Output::new(
-                json!({ "VpcIngressConnection": ingress_json(&r, &ctx.store.account_id) }),
+                json!({ "VpcIngressConnection": ingress_json(&r, ctx.at.account) }),
             ))
         }
         "ListVpcIngressConnections" => list_ingress(input, ctx),
@@ -63,7 +63,7 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
                 T::AppRunnerVpcIngressConnection,
             ]
             .into_iter()
-            .find_map(|t| ctx.store.get(ctx.region, t, a, ctx.now).map(|r| r.clone()))
+            .find_map(|t| ctx.store.get(ctx.at, t, a, ctx.now).map(|r| r.clone()))
             .ok_or_else(|| not_found(a))?;
             Ok(Output::new(
                 json!({ "Tags": tags_to_list(&r.tags, "Key", "Value") }),
@@ -83,7 +83,7 @@ fn not_found(arn: &str) -> ApiError {
 
 fn find(ctx: &mut Ctx<'_>, t: T, arn: &str) -> Result<Resource, ApiError> {
     ctx.store
-        .get(ctx.region, t, arn, ctx.now)
+        .get(ctx.at, t, arn, ctx.now)
         .map(|r| r.clone())
         .ok_or_else(|| not_found(arn))
 }
@@ -103,8 +103,8 @@ fn list(
     let limit = get_i64(input, "MaxResults").map_or(usize::MAX, |n| n.max(1) as usize);
     let (page, next) = ctx
         .store
-        .page(ctx.region, t, after.as_deref(), limit, ctx.now, |_| true);
-    let account = ctx.store.account_id.clone();
+        .page(ctx.at, t, after.as_deref(), limit, ctx.now, |_| true);
+    let account = ctx.at.account.to_owned();
     let items: Vec<Value> = page.iter().map(|r| render(r, &account)).collect();
     let mut body = json!({ member: items });
     if let Some(n) = next {
@@ -178,7 +178,7 @@ fn service_json(r: &Resource, ctx: &Ctx<'_>) -> Value {
             health[k] = v.clone();
         }
     }
-    let account = &ctx.store.account_id;
+    let account = ctx.at.account;
     let mut s = json!({
         "ServiceName": r.name,
         "ServiceId": r.id,
@@ -263,7 +263,8 @@ fn ingress_json(r: &Resource, account: &str) -> Value {
 fn new_resource(ctx: &mut Ctx<'_>, t: T, name: &str, arn: String, id: String) -> Resource {
     Resource {
         rtype: t,
-        region: ctx.region.to_owned(),
+        account: ctx.at.account.to_owned(),
+        region: ctx.at.region.to_owned(),
         name: name.to_owned(),
         id,
         arn,
@@ -281,7 +282,7 @@ fn new_resource(ctx: &mut Ctx<'_>, t: T, name: &str, arn: String, id: String) ->
 fn name_prefix(ctx: &Ctx<'_>, kind: &str, name: &str) -> String {
     format!(
         "arn:aws:apprunner:{}:{}:{kind}/{name}/",
-        ctx.region, ctx.store.account_id
+        ctx.at.region, ctx.at.account
     )
 }
 
@@ -290,7 +291,7 @@ fn create_service(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let prefix = name_prefix(ctx, "service", name);
     if ctx
         .store
-        .with_prefix(ctx.region, T::AppRunnerService, &prefix, ctx.now)
+        .with_prefix(ctx.at, T::AppRunnerService, &prefix, ctx.now)
         .iter()
         .any(|r| !r.is_terminal())
     {
@@ -314,10 +315,7 @@ fn create_service(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         ));
     }
     if let Some(c) = &connector {
-        match ctx
-            .store
-            .get(ctx.region, T::AppRunnerVpcConnector, c, ctx.now)
-        {
+        match ctx.store.get(ctx.at, T::AppRunnerVpcConnector, c, ctx.now) {
             Some(r) if r.status == "ACTIVE" => {}
             _ => {
                 return Err(ApiError::validation(
@@ -327,7 +325,7 @@ fn create_service(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             }
         }
     }
-    let (service_arn, id) = ctx.store.apprunner_arn(ctx.region, "service", name, None);
+    let (service_arn, id) = ctx.store.apprunner_arn(ctx.at, "service", name, None);
     let mut r = new_resource(ctx, T::AppRunnerService, name, service_arn.clone(), id);
     r.relation = if egress_type == "VPC" {
         connector
@@ -371,7 +369,7 @@ fn delete_service(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     }
     let blocking = ctx
         .store
-        .dependents(ctx.region, a, T::AppRunnerVpcIngressConnection, ctx.now)
+        .dependents(ctx.at, a, T::AppRunnerVpcIngressConnection, ctx.now)
         .iter()
         .any(|i| i.status == "AVAILABLE");
     if blocking {
@@ -382,7 +380,7 @@ fn delete_service(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     }
     let timing = ctx.store.timing.clone();
     let now = ctx.now;
-    let r = match ctx.store.get(ctx.region, T::AppRunnerService, a, now) {
+    let r = match ctx.store.get(ctx.at, T::AppRunnerService, a, now) {
         Some(r) => {
             Store::enter(&timing, r, "OPERATION_IN_PROGRESS", now);
             // The service reaches DELETED (not RUNNING) when this operation completes.
@@ -402,7 +400,7 @@ fn create_connector(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let prefix = name_prefix(ctx, "vpcconnector", name);
     let existing = ctx
         .store
-        .with_prefix(ctx.region, T::AppRunnerVpcConnector, &prefix, ctx.now);
+        .with_prefix(ctx.at, T::AppRunnerVpcConnector, &prefix, ctx.now);
     let revision = existing
         .iter()
         .filter_map(|r| r.attr("Revision").and_then(Value::as_i64))
@@ -411,7 +409,7 @@ fn create_connector(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         + 1;
     let (connector_arn, id) =
         ctx.store
-            .apprunner_arn(ctx.region, "vpcconnector", name, Some(revision as u64));
+            .apprunner_arn(ctx.at, "vpcconnector", name, Some(revision as u64));
     let mut r = new_resource(
         ctx,
         T::AppRunnerVpcConnector,
@@ -445,7 +443,7 @@ fn delete_connector(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let now = ctx.now;
     let in_use = ctx
         .store
-        .dependents(ctx.region, a, T::AppRunnerService, now)
+        .dependents(ctx.at, a, T::AppRunnerService, now)
         .iter()
         .any(|s| {
             s.status != "DELETED" || s.deleted_ms.is_some_and(|d| d.saturating_add(lag) > now)
@@ -459,7 +457,7 @@ fn delete_connector(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         ));
     }
     let timing = ctx.store.timing.clone();
-    let r = match ctx.store.get(ctx.region, T::AppRunnerVpcConnector, a, now) {
+    let r = match ctx.store.get(ctx.at, T::AppRunnerVpcConnector, a, now) {
         Some(r) => {
             Store::enter(&timing, r, "INACTIVE", now);
             r.clone()
@@ -485,12 +483,7 @@ fn create_ingress(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let prefix = name_prefix(ctx, "vpcingressconnection", name);
     if ctx
         .store
-        .with_prefix(
-            ctx.region,
-            T::AppRunnerVpcIngressConnection,
-            &prefix,
-            ctx.now,
-        )
+        .with_prefix(ctx.at, T::AppRunnerVpcIngressConnection, &prefix, ctx.now)
         .iter()
         .any(|r| !r.is_terminal())
     {
@@ -501,7 +494,7 @@ fn create_ingress(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     }
     let (ingress_arn, id) = ctx
         .store
-        .apprunner_arn(ctx.region, "vpcingressconnection", name, None);
+        .apprunner_arn(ctx.at, "vpcingressconnection", name, None);
     let mut r = new_resource(
         ctx,
         T::AppRunnerVpcIngressConnection,
@@ -519,7 +512,7 @@ fn create_ingress(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         }
     }
     Store::enter(&ctx.store.timing, &mut r, "PENDING_CREATION", ctx.now);
-    let body = json!({ "VpcIngressConnection": ingress_json(&r, &ctx.store.account_id) });
+    let body = json!({ "VpcIngressConnection": ingress_json(&r, ctx.at.account) });
     ctx.store.insert(r);
     Ok(Output::created(body, &ingress_arn))
 }
@@ -536,7 +529,7 @@ fn list_ingress(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let limit = get_i64(input, "MaxResults").map_or(usize::MAX, |n| n.max(1) as usize);
     let (page, next) = match &by_service {
         Some(s) => ctx.store.page_dependents(
-            ctx.region,
+            ctx.at,
             s,
             T::AppRunnerVpcIngressConnection,
             after.as_deref(),
@@ -544,7 +537,7 @@ fn list_ingress(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             ctx.now,
         ),
         None => ctx.store.page(
-            ctx.region,
+            ctx.at,
             T::AppRunnerVpcIngressConnection,
             after.as_deref(),
             limit,
@@ -596,7 +589,7 @@ fn delete_ingress(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let now = ctx.now;
     let r = match ctx
         .store
-        .get(ctx.region, T::AppRunnerVpcIngressConnection, a, now)
+        .get(ctx.at, T::AppRunnerVpcIngressConnection, a, now)
     {
         Some(r) => {
             Store::enter(&timing, r, "PENDING_DELETION", now);
@@ -605,6 +598,6 @@ fn delete_ingress(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         None => return Err(not_found(a)),
     };
     Ok(Output::new(
-        json!({ "VpcIngressConnection": ingress_json(&r, &ctx.store.account_id) }),
+        json!({ "VpcIngressConnection": ingress_json(&r, ctx.at.account) }),
     ))
 }

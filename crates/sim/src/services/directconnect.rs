@@ -136,7 +136,8 @@ fn vif_json(r: &Resource, account: &str) -> Value {
 fn new_resource(ctx: &Ctx<'_>, t: T, id: String, arn: String, name: &str) -> Resource {
     Resource {
         rtype: t,
-        region: ctx.region.to_owned(),
+        account: ctx.at.account.to_owned(),
+        region: ctx.at.region.to_owned(),
         name: name.to_owned(),
         id,
         arn,
@@ -152,8 +153,8 @@ fn new_resource(ctx: &Ctx<'_>, t: T, id: String, arn: String, name: &str) -> Res
 }
 
 fn create_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
-    let id = ctx.store.dx_id(ctx.region, T::DxConnection, "dxcon");
-    let arn = ctx.store.dx_arn(ctx.region, &id);
+    let id = ctx.store.dx_id(ctx.at, T::DxConnection, "dxcon");
+    let arn = Store::dx_arn(ctx.at, &id);
     let name = get_str(input, "connectionName").unwrap_or_default();
     let mut r = new_resource(ctx, T::DxConnection, id.clone(), arn, name);
     r.tags = tags_from_list(input.get("tags"), "key", "value");
@@ -163,17 +164,17 @@ fn create_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         }
     }
     Store::enter(&ctx.store.timing, &mut r, "requested", ctx.now);
-    let body = connection_json(&r, &ctx.store.account_id);
+    let body = connection_json(&r, ctx.at.account);
     ctx.store.insert(r);
     Ok(Output::created(body, &id))
 }
 
 fn describe_connections(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
-    let account = ctx.store.account_id.clone();
+    let account = ctx.at.account.to_owned();
     if let Some(id) = get_str(input, "connectionId") {
         let r = ctx
             .store
-            .get(ctx.region, T::DxConnection, id, ctx.now)
+            .get(ctx.at, T::DxConnection, id, ctx.now)
             .map(|r| r.clone())
             .ok_or_else(|| client_error(format!("Connection {id} does not exist")))?;
         return Ok(Output::new(
@@ -182,7 +183,7 @@ fn describe_connections(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     }
     let after = decode_token(SVC, get_str(input, "nextToken"))?;
     let (page, next) = ctx.store.page(
-        ctx.region,
+        ctx.at,
         T::DxConnection,
         after.as_deref(),
         limit(input),
@@ -202,7 +203,7 @@ fn delete_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let now = ctx.now;
     let status = ctx
         .store
-        .get(ctx.region, T::DxConnection, id, now)
+        .get(ctx.at, T::DxConnection, id, now)
         .map(|r| r.status.clone())
         .ok_or_else(|| client_error(format!("Connection {id} does not exist")))?;
     if matches!(status.as_str(), "deleting" | "deleted" | "rejected") {
@@ -212,7 +213,7 @@ fn delete_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     }
     let live_vifs: Vec<String> = ctx
         .store
-        .dependents(ctx.region, id, T::DxVirtualInterface, now)
+        .dependents(ctx.at, id, T::DxVirtualInterface, now)
         .into_iter()
         .filter(|v| !v.is_terminal())
         .map(|v| v.id)
@@ -224,14 +225,14 @@ fn delete_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         )));
     }
     let timing = ctx.store.timing.clone();
-    let r = match ctx.store.get(ctx.region, T::DxConnection, id, now) {
+    let r = match ctx.store.get(ctx.at, T::DxConnection, id, now) {
         Some(r) => {
             Store::enter(&timing, r, "deleting", now);
             r.clone()
         }
         None => return Err(client_error(format!("Connection {id} does not exist"))),
     };
-    Ok(Output::new(connection_json(&r, &ctx.store.account_id)))
+    Ok(Output::new(connection_json(&r, ctx.at.account)))
 }
 
 fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
@@ -245,7 +246,7 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let now = ctx.now;
     let conn = ctx
         .store
-        .get(ctx.region, T::DxConnection, &conn_id, now)
+        .get(ctx.at, T::DxConnection, &conn_id, now)
         .map(|r| r.clone())
         .ok_or_else(|| client_error(format!("Connection {conn_id} does not exist")))?;
     if matches!(
@@ -260,7 +261,7 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let vlan = get_i64(&spec, "vlan").unwrap_or(0);
     let clash = ctx
         .store
-        .dependents(ctx.region, &conn_id, T::DxVirtualInterface, now)
+        .dependents(ctx.at, &conn_id, T::DxVirtualInterface, now)
         .iter()
         .any(|v| !v.is_terminal() && v.attr("vlan").and_then(Value::as_i64) == Some(vlan));
     if clash {
@@ -268,8 +269,8 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             "VLAN {vlan} is already in use on connection {conn_id}"
         )));
     }
-    let id = ctx.store.dx_id(ctx.region, T::DxVirtualInterface, "dxvif");
-    let arn = ctx.store.dx_arn(ctx.region, &id);
+    let id = ctx.store.dx_id(ctx.at, T::DxVirtualInterface, "dxvif");
+    let arn = Store::dx_arn(ctx.at, &id);
     let name = get_str(&spec, "virtualInterfaceName").unwrap_or_default();
     let mut r = new_resource(ctx, T::DxVirtualInterface, id.clone(), arn, name);
     r.relation = Some(conn_id);
@@ -285,18 +286,18 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         }
     }
     Store::enter(&ctx.store.timing, &mut r, "pending", now);
-    let body = vif_json(&r, &ctx.store.account_id);
+    let body = vif_json(&r, ctx.at.account);
     ctx.store.insert(r);
     Ok(Output::created(body, &id))
 }
 
 fn describe_vifs(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
-    let account = ctx.store.account_id.clone();
+    let account = ctx.at.account.to_owned();
     let conn = get_str(input, "connectionId");
     if let Some(id) = get_str(input, "virtualInterfaceId") {
         let r = ctx
             .store
-            .get(ctx.region, T::DxVirtualInterface, id, ctx.now)
+            .get(ctx.at, T::DxVirtualInterface, id, ctx.now)
             .map(|r| r.clone())
             .filter(|r| conn.is_none_or(|c| r.relation.as_deref() == Some(c)))
             .ok_or_else(|| client_error(format!("Virtual interface {id} does not exist")))?;
@@ -307,7 +308,7 @@ fn describe_vifs(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let after = decode_token(SVC, get_str(input, "nextToken"))?;
     let (page, next) = match conn {
         Some(c) => ctx.store.page_dependents(
-            ctx.region,
+            ctx.at,
             c,
             T::DxVirtualInterface,
             after.as_deref(),
@@ -315,7 +316,7 @@ fn describe_vifs(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             ctx.now,
         ),
         None => ctx.store.page(
-            ctx.region,
+            ctx.at,
             T::DxVirtualInterface,
             after.as_deref(),
             limit(input),
@@ -337,7 +338,7 @@ fn delete_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let timing = ctx.store.timing.clone();
     let r = ctx
         .store
-        .get(ctx.region, T::DxVirtualInterface, id, now)
+        .get(ctx.at, T::DxVirtualInterface, id, now)
         .ok_or_else(|| client_error(format!("Virtual interface {id} does not exist")))?;
     if matches!(
         r.status.as_str(),
@@ -372,7 +373,7 @@ fn describe_tags(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         };
         let r = ctx
             .store
-            .get(ctx.region, t, id, ctx.now)
+            .get(ctx.at, t, id, ctx.now)
             .filter(|r| r.arn == arn)
             .map(|r| r.clone())
             .ok_or_else(|| client_error(format!("Resource {arn} does not exist")))?;

@@ -9,12 +9,13 @@ pub(crate) mod supplychain;
 use serde_json::{json, Value};
 
 use crate::protocol::{ApiError, ServiceKind};
-use crate::store::Store;
+use crate::store::{Place, Store};
 
 /// What a handler works with.
 pub(crate) struct Ctx<'a> {
     pub store: &'a mut Store,
-    pub region: &'a str,
+    /// The caller's account and the request's region: all the handler sees.
+    pub at: Place<'a>,
     pub now: u64,
 }
 

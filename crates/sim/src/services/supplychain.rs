@@ -6,7 +6,7 @@ use super::{decode_token, encode_token, get_i64, get_str, Ctx, OpResult, Output}
 use crate::clock::epoch_seconds;
 use crate::protocol::{ApiError, ServiceKind};
 use crate::state_file::ResourceType as T;
-use crate::store::{Resource, Store};
+use crate::store::{Place, Resource, Store};
 
 const SVC: ServiceKind = ServiceKind::SupplyChain;
 const DEFAULT_PAGE: usize = 20;
@@ -17,7 +17,7 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         "GetInstance" => {
             let r = find(ctx, get_str(input, "instanceId").unwrap_or_default())?;
             Ok(Output::new(
-                json!({ "instance": instance_json(&r, &ctx.store.account_id) }),
+                json!({ "instance": instance_json(&r, ctx.at.account) }),
             ))
         }
         "ListInstances" => list_instances(input, ctx),
@@ -27,7 +27,7 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             let id = arn.rsplit('/').next().unwrap_or_default();
             let r = ctx
                 .store
-                .get(ctx.region, T::SupplyChainInstance, id, ctx.now)
+                .get(ctx.at, T::SupplyChainInstance, id, ctx.now)
                 .filter(|r| r.arn == arn)
                 .map(|r| r.clone())
                 .ok_or_else(|| ApiError::not_found(SVC, format!("Resource {arn} not found")))?;
@@ -41,7 +41,7 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
 
 fn find(ctx: &mut Ctx<'_>, id: &str) -> Result<Resource, ApiError> {
     ctx.store
-        .get(ctx.region, T::SupplyChainInstance, id, ctx.now)
+        .get(ctx.at, T::SupplyChainInstance, id, ctx.now)
         .map(|r| r.clone())
         .ok_or_else(|| ApiError::not_found(SVC, format!("Instance {id} not found")))
 }
@@ -66,28 +66,38 @@ fn instance_json(r: &Resource, account: &str) -> Value {
     v
 }
 
+/// Client tokens are remembered per account and region.
+fn client_token_key(at: Place<'_>, token: &str) -> (String, String, String) {
+    (
+        at.account.to_owned(),
+        at.region.to_owned(),
+        token.to_owned(),
+    )
+}
+
 fn create_instance(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let token = get_str(input, "clientToken").map(str::to_owned);
     if let Some(t) = &token {
         let existing = ctx
             .store
             .client_tokens
-            .get(&(ctx.region.to_owned(), t.clone()))
+            .get(&client_token_key(ctx.at, t))
             .cloned();
         if let Some(id) = existing {
             if let Ok(r) = find(ctx, &id) {
                 return Ok(Output::created(
-                    json!({ "instance": instance_json(&r, &ctx.store.account_id) }),
+                    json!({ "instance": instance_json(&r, ctx.at.account) }),
                     &id,
                 ));
             }
         }
     }
     let id = ctx.store.rng.uuid();
-    let arn = ctx.store.scn_arn(ctx.region, &id);
+    let arn = Store::scn_arn(ctx.at, &id);
     let mut r = Resource {
         rtype: T::SupplyChainInstance,
-        region: ctx.region.to_owned(),
+        account: ctx.at.account.to_owned(),
+        region: ctx.at.region.to_owned(),
         name: get_str(input, "instanceName")
             .unwrap_or_default()
             .to_owned(),
@@ -116,12 +126,11 @@ fn create_instance(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         }
     }
     Store::enter(&ctx.store.timing, &mut r, "Initializing", ctx.now);
-    let body = json!({ "instance": instance_json(&r, &ctx.store.account_id) });
+    let body = json!({ "instance": instance_json(&r, ctx.at.account) });
     ctx.store.insert(r);
     if let Some(t) = token {
-        ctx.store
-            .client_tokens
-            .insert((ctx.region.to_owned(), t), id.clone());
+        let key = client_token_key(ctx.at, &t);
+        ctx.store.client_tokens.insert(key, id.clone());
     }
     Ok(Output::created(body, &id))
 }
@@ -146,7 +155,7 @@ fn list_instances(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         _ => DEFAULT_PAGE,
     };
     let (page, next) = ctx.store.page(
-        ctx.region,
+        ctx.at,
         T::SupplyChainInstance,
         after.as_deref(),
         limit,
@@ -156,7 +165,7 @@ fn list_instances(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
                 && (states.is_empty() || states.contains(&r.status))
         },
     );
-    let account = ctx.store.account_id.clone();
+    let account = ctx.at.account.to_owned();
     let items: Vec<Value> = page.iter().map(|r| instance_json(r, &account)).collect();
     let mut body = json!({ "instances": items });
     if let Some(n) = next {
@@ -182,7 +191,7 @@ fn delete_instance(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     }
     let timing = ctx.store.timing.clone();
     let now = ctx.now;
-    let r = match ctx.store.get(ctx.region, T::SupplyChainInstance, id, now) {
+    let r = match ctx.store.get(ctx.at, T::SupplyChainInstance, id, now) {
         Some(r) => {
             Store::enter(&timing, r, "Deleting", now);
             r.clone()
@@ -190,6 +199,6 @@ fn delete_instance(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         None => return Err(ApiError::not_found(SVC, format!("Instance {id} not found"))),
     };
     Ok(Output::new(
-        json!({ "instance": instance_json(&r, &ctx.store.account_id) }),
+        json!({ "instance": instance_json(&r, ctx.at.account) }),
     ))
 }

@@ -8,69 +8,16 @@ whichever of its model's protocols botocore picks: awsJson1_1 or
 smithy-rpc-v2-cbor, both served).
 """
 
-import os
-import pathlib
-import signal
-import subprocess
-import time
-
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[4]
-
-
-def _decom_bin():
-    path = os.environ.get("DECOM_BIN", "target/debug/decom")
-    p = pathlib.Path(path)
-    return p if p.is_absolute() else REPO_ROOT / p
+from simtools import client, running_sim, wait_for
 
 
 @pytest.fixture(scope="module")
 def endpoint():
-    proc = subprocess.Popen(
-        [str(_decom_bin()), "sim", "--listen", "127.0.0.1:0", "--time-scale", "0.001"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline().strip()
-        prefix = "decom sim listening on "
-        assert line.startswith(prefix), f"unexpected first line: {line!r}; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"
-        yield line[len(prefix):]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            rc = proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    assert rc == 0, f"decom sim exited with {rc}"
-
-
-def client(service, endpoint, region="us-east-1"):
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id="AKIDTEST",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 3, "mode": "standard"}),
-    )
-
-
-def wait_for(fn, what, timeout=10.0):
-    deadline = time.time() + timeout
-    while True:
-        value = fn()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
+    with running_sim("--time-scale", "0.001") as url:
+        yield url
 
 
 def test_apprunner_connector_service_ingress(endpoint):
