@@ -110,6 +110,7 @@ mod tests {
             target: target.map(Into::into),
             status,
             region: "us-east-1".into(),
+            account: None,
             error: error.map(Into::into),
         }
     }
