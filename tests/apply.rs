@@ -246,9 +246,20 @@ resource "aws_supplychain_instance" "independent" {
         text.contains("aws_supplychain_instance.independent: Deletion complete"),
         "{text}"
     );
+    // The summary, then each failure with its error and what it skipped,
+    // so a CI log's last lines say what went wrong.
+    let tail = text
+        .split_once("Apply complete: 1 deleted, 1 failed, 1 skipped.\n")
+        .map(|(_, tail)| tail)
+        .unwrap_or_else(|| panic!("no summary line in {text}"));
     assert!(
-        text.trim_end()
-            .ends_with("Apply complete: 1 deleted, 1 failed, 1 skipped."),
+        tail.contains("Error: aws_supplychain_instance.stuck: timed out after 1s (delete timeout); last error: DeleteInstance in us-east-1: ConflictException"),
+        "{text}"
+    );
+    assert!(
+        tail.trim_end().ends_with(
+            "Skipped: aws_dx_connection.after (it must be deleted after aws_supplychain_instance.stuck, which failed)"
+        ),
         "{text}"
     );
     assert!(
@@ -707,12 +718,20 @@ fn credentials_never_reach_output_plan_files_or_the_journal() {
             "{what} contains the access key id"
         );
     }
-    // --json: one JSON object per line.
-    for line in stdout(&apply).lines() {
-        let v: serde_json::Value =
-            serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
-        assert!(v.get("event").is_some());
-    }
+    // --json: one JSON object per line; the last is the summary, with
+    // its counts as fields.
+    let lines: Vec<serde_json::Value> = stdout(&apply)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}")))
+        .collect();
+    assert!(lines.iter().all(|v| v.get("event").is_some()));
+    let summary = lines.last().expect("a summary line");
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(summary["deleted"], 6, "{summary}");
+    assert_eq!(summary["failed"], 0, "{summary}");
+    assert_eq!(summary["skipped"], 0, "{summary}");
+    assert_eq!(summary["interrupted"], false, "{summary}");
+    assert_eq!(summary["failures"], serde_json::json!([]), "{summary}");
 }
 
 #[test]
@@ -938,4 +957,25 @@ fn a_connector_still_in_use_just_after_its_service_went_is_retried() {
         text.contains("Apply complete: 6 deleted, 0 failed, 0 skipped."),
         "{text}"
     );
+}
+
+/// As Terraform: `apply PATH --json` has no plan for a person to read and
+/// no prompt, so it is refused unless approved another way; nothing is
+/// read or deleted.
+#[test]
+fn apply_json_on_a_manifest_needs_auto_approve_or_a_saved_plan() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = quickstart_project();
+    let out = run(&sim, &p, &["apply", ".", "--json", FAST]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("apply --json cannot ask for approval"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(sim.audit().is_empty(), "no request at all");
+
+    let approved = run(&sim, &p, &["apply", ".", "--json", "--auto-approve", FAST]);
+    assert_eq!(approved.status.code(), Some(0), "{}", stderr(&approved));
 }

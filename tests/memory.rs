@@ -8,7 +8,7 @@ mod common;
 use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
-use common::process::{finish_within, mkfifo, signal, wait_for_lines, wait_until};
+use common::process::{finish_within, mkfifo, signal, wait_for_lines, wait_until, Lines};
 use common::sim::TestSim;
 use common::{stderr, stdout, Project};
 use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
@@ -399,6 +399,43 @@ fn an_empty_or_garbage_lock_is_held_until_it_is_a_minute_old() {
         let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
         assert_eq!(out.status.code(), Some(0), "{text:?}: {}", stderr(&out));
     }
+}
+
+/// `--lock-timeout`: an apply that finds the lock held waits for it (and
+/// says so), then goes on once it is released; without it, it is refused
+/// at once.
+#[test]
+fn lock_timeout_waits_for_a_held_lock_then_applies() {
+    let (p, seed) = dx_project(1);
+    let sim = TestSim::start(seed);
+    let held = decom_executor::lock::Lock::acquire(&p.path().join(".decom")).unwrap();
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("another apply is running"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut child = spawn(
+        &sim,
+        &p,
+        &["apply", ".", "--auto-approve", "--lock-timeout", "5m", FAST],
+    );
+    let mut err = Lines::of(child.stderr.take().unwrap());
+    err.wait_for("waiting up to 5m0s for it (--lock-timeout)");
+    assert!(
+        sim.mutating_requests().is_empty(),
+        "nothing deleted while waiting"
+    );
+    drop(held);
+    let out = finish_within(child, Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(0), "{}", err.rest());
+    assert!(
+        stdout(&out).contains("Apply complete: 1 deleted"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 /// Case 6: what is not a plan file is an error, never "No changes", and

@@ -196,3 +196,43 @@ fn a_missing_path_is_an_error_not_a_panic() {
         stderr(&out)
     );
 }
+
+/// Terraform's single-dash spellings of decom's flags get decom's
+/// spelling back, not clap's "unexpected argument '-o'"; a single-dash
+/// word that is no flag of decom is left to clap.
+#[test]
+fn terraform_single_dash_flags_are_answered_with_decoms_spelling() {
+    let p = Project::with_main(
+        "resource \"aws_dx_connection\" \"a\" {\n  id = \"dxcon-fg123456\"\n}\n",
+    );
+    for (args, want) in [
+        (
+            &["plan", ".", "-out=plan.bin"][..],
+            "use `--out=plan.bin` instead of `-out=plan.bin`",
+        ),
+        (
+            &["apply", "-auto-approve", "."][..],
+            "use `--auto-approve` instead of `-auto-approve`",
+        ),
+        (
+            &["plan", "-target=aws_dx_connection.a", "."][..],
+            "use `--target=aws_dx_connection.a`",
+        ),
+        (
+            &["apply", ".", "-lock-timeout=30s"][..],
+            "use `--lock-timeout=30s`",
+        ),
+    ] {
+        let out = p.decom(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+        assert!(!p.path().join("plan.bin").exists());
+    }
+    let out = p.decom(&["validate", ".", "-x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unexpected argument '-x'"),
+        "{}",
+        stderr(&out)
+    );
+}

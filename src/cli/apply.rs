@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use decom_executor::journal::{Journal, Whereabouts};
 use decom_executor::lock::Lock;
-use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule};
+use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule, Summary};
 use decom_parser::{Address, Manifest};
 use decom_plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFileError};
 
@@ -51,7 +51,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     auto_approve: bool,
 
-    /// Print events as JSON lines instead of progress lines.
+    /// Print events as JSON lines instead of progress lines (with a
+    /// manifest PATH, only with --auto-approve: there is no prompt).
     #[arg(long)]
     json: bool,
 
@@ -69,6 +70,11 @@ pub struct ApplyArgs {
     /// live state drifts, and an old approval should be looked at again.
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_max_age)]
     max_plan_age: Duration,
+
+    /// Wait this long for another apply's lock to be released before
+    /// giving up (e.g. 30s, 5m; default: do not wait).
+    #[arg(long, value_name = "DURATION", value_parser = parse_max_age)]
+    lock_timeout: Option<Duration>,
 
     /// First interval between checks that a deletion finished (tests and
     /// the time-scaled simulator use a small one).
@@ -88,6 +94,13 @@ pub fn run(args: ApplyArgs, style: Style) -> Outcome {
 
 fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let saved = read_plan_file(&args.manifest.path)?;
+    if saved.is_none() && args.json && !args.auto_approve {
+        // As Terraform: --json output cannot carry a plan for review and a
+        // prompt, so the approval must be a saved plan or explicit.
+        return Err(Failure::Other(
+            "apply --json cannot ask for approval: apply a saved plan (`decom plan --out plan.bin`, then `decom apply plan.bin --json`) or add --auto-approve".into(),
+        ));
+    }
     if saved.is_some() && !args.target.is_empty() {
         return Err(Failure::Other(
             "--target applies to a manifest path; a saved plan has its own targets".into(),
@@ -99,7 +112,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     }
     let manifest_args = match &saved {
         Some(file) => ManifestArgs {
-            path: PathBuf::from(&file.manifest_path),
+            path: PathBuf::from(file.manifest_path()),
             ..args.manifest.clone()
         },
         None => args.manifest.clone(),
@@ -108,7 +121,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     // A saved plan's apply reads the journal its plan read.
     let journal = args.journal.clone().or_else(|| {
         let file = saved.as_ref()?;
-        file.journal.as_ref().map(PathBuf::from)
+        file.journal().map(PathBuf::from)
     });
     let state = manifest_args.state(journal.as_deref(), args.cloud.endpoint());
     let plan_path = saved.is_some().then_some(args.manifest.path.as_path());
@@ -120,7 +133,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let targets = match &saved {
         Some(file) => {
             file.remember_into(&mut memory);
-            &file.targets
+            file.targets()
         }
         None => &args.target,
     };
@@ -163,15 +176,15 @@ fn saved_plan_still_holds(
     }
     if !args.json {
         let made = file
-            .created_at
+            .created_at()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
         outln!(
             "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
             args.manifest.path.display(),
-            file.manifest_path,
-            file.git_commit.as_deref().unwrap_or("unknown (not made in a git repository)"),
-            file.manifest_digest
+            file.manifest_path(),
+            file.git_commit().unwrap_or("unknown (not made in a git repository)"),
+            file.manifest_digest()
         );
     }
     Approval::Go
@@ -206,7 +219,16 @@ fn execute(
     fresh: planning::Plan,
 ) -> Result<Outcome, Failure> {
     super::interrupt::defer(); // from here a signal must release the lock
-    let lock = Lock::acquire(&state.dir).map_err(|e| Failure::Other(e.to_string()))?;
+    let lock_timeout = args.lock_timeout.unwrap_or_default();
+    let waiting = |held: &decom_executor::lock::LockError| {
+        errln!(
+            "{held}\nwaiting up to {} for it (--lock-timeout)...",
+            decom_executor::human(lock_timeout)
+        );
+    };
+    let signalled = || super::interrupt::received().is_some();
+    let lock = Lock::acquire_within(&state.dir, lock_timeout, waiting, signalled)
+        .map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
         errln!("note: took over the lock of a previous apply that is no longer running ({dead})");
     }
@@ -254,12 +276,13 @@ fn execute(
     };
     let _ = journal.note(closing, &line);
     if args.json {
-        console::print_json(
-            serde_json::json!({"event": "summary", "detail": line}),
-            false,
-        );
+        console::print_json(summary_json(&summary, interrupted, &line), false);
     } else {
         outln!("\n{line}");
+        let problems = summary.problems();
+        if !problems.is_empty() {
+            out!("\n{problems}");
+        }
     }
     drop(lock);
     if let Some(err) = journal_error {
@@ -272,6 +295,34 @@ fn execute(
         (true, _) => Outcome::Interrupted,
         (false, 0) => Outcome::Success,
         _ => Outcome::Failure,
+    })
+}
+
+/// `apply --json`'s last line: the summary line and its counts as fields.
+fn summary_json(summary: &Summary, interrupted: bool, line: &str) -> serde_json::Value {
+    let failures: Vec<serde_json::Value> = summary
+        .failures
+        .iter()
+        .map(|(address, error)| serde_json::json!({"address": address.to_string(), "error": error}))
+        .collect();
+    let skipped: Vec<serde_json::Value> = summary
+        .skipped_after
+        .iter()
+        .map(|(address, after)| {
+            serde_json::json!({"address": address.to_string(), "after": after.to_string()})
+        })
+        .collect();
+    serde_json::json!({
+        "event": "summary",
+        "detail": line,
+        "interrupted": interrupted,
+        "deleted": summary.deleted,
+        "already_gone": summary.already_gone,
+        "failed": summary.failed,
+        "skipped": summary.skipped,
+        "not_finished": summary.interrupted + summary.not_started,
+        "failures": failures,
+        "skipped_resources": skipped,
     })
 }
 
@@ -300,7 +351,7 @@ fn parse_max_age(s: &str) -> Result<Duration, String> {
 /// approves deleting anything real, and a real plan is not rehearsed
 /// with `--sandbox` either.
 fn check_endpoint_kind(file: &PlanFile, sandbox: bool) -> Result<(), Failure> {
-    match (file.sandbox, sandbox) {
+    match (file.sandbox(), sandbox) {
         (true, false) => Err(Failure::Other(
             "this plan was made with --sandbox (a rehearsal against a simulator): it does not \
              approve deleting real resources. Run `decom plan --out` without --sandbox and review that plan."
@@ -325,7 +376,7 @@ const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 fn check_age(file: &PlanFile, max_age: Duration) -> Result<(), Failure> {
     let now = time::OffsetDateTime::now_utc();
     let made = file
-        .created_at
+        .created_at()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let ahead = file.ahead_of(now);

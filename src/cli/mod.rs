@@ -68,6 +68,10 @@ enum Command {
 
 pub fn run() -> ExitCode {
     logging::init();
+    if let Some(spelling) = single_dash_flag(std::env::args_os().skip(1)) {
+        errln!("error: {spelling}");
+        return ExitCode::from(1);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage(&e),
@@ -83,6 +87,34 @@ pub fn run() -> ExitCode {
         Command::Sim(args) => return decom_sim::run_cli(args),
     };
     exit_code(outcome)
+}
+
+/// A Terraform spelling of one of decom's flags (`-out=plan.bin`,
+/// `-auto-approve`), answered with decom's (`--out=plan.bin`) instead of
+/// clap's "unexpected argument '-o'". Arguments after `--` are values.
+fn single_dash_flag(args: impl Iterator<Item = std::ffi::OsString>) -> Option<String> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let known: std::collections::HashSet<String> = std::iter::once(&command)
+        .chain(command.get_subcommands())
+        .flat_map(|c| c.get_arguments())
+        .filter_map(|a| a.get_long().map(str::to_string))
+        .collect();
+    for arg in args {
+        let arg = arg.to_string_lossy();
+        if arg == "--" {
+            return None;
+        }
+        let Some(flag) = arg.strip_prefix('-').filter(|f| !f.starts_with('-')) else {
+            continue;
+        };
+        let name = flag.split('=').next().unwrap_or_default();
+        if name.len() > 1 && known.contains(name) {
+            return Some(format!(
+                "decom spells flags with two dashes: use `-{arg}` instead of `{arg}`"
+            ));
+        }
+    }
+    None
 }
 
 /// `--help` and `--version` (on stdout) exit 0; a usage error is 1 like

@@ -14,7 +14,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
@@ -34,6 +34,9 @@ impl std::fmt::Display for Holder {
         write!(f, "pid {} on {} since {}", self.pid, self.host, self.since)
     }
 }
+
+/// How often a wait for a held lock checks again.
+const LOCK_RETRY: Duration = Duration::from_millis(250);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -69,6 +72,34 @@ impl Drop for Lock {
 }
 
 impl Lock {
+    /// Takes `dir/lock`, waiting up to `timeout` while another apply holds
+    /// it (Terraform's `-lock-timeout`), checking again every
+    /// `LOCK_RETRY`. `waiting` is told once, when the wait begins;
+    /// `give_up` is asked at every check (a signal arrived).
+    pub fn acquire_within(
+        dir: &Path,
+        timeout: Duration,
+        waiting: impl FnOnce(&LockError),
+        give_up: impl Fn() -> bool,
+    ) -> Result<Lock, LockError> {
+        let deadline = Instant::now() + timeout;
+        let mut waiting = Some(waiting);
+        loop {
+            let err = match Lock::acquire(dir) {
+                Err(e @ (LockError::Held { .. } | LockError::Unreadable { .. })) => e,
+                done => return done,
+            };
+            let now = Instant::now();
+            if now >= deadline || give_up() {
+                return Err(err);
+            }
+            if let Some(tell) = waiting.take() {
+                tell(&err);
+            }
+            std::thread::sleep(LOCK_RETRY.min(deadline - now));
+        }
+    }
+
     /// Takes `dir/lock`.
     pub fn acquire(dir: &Path) -> Result<Lock, LockError> {
         let path = dir.join("lock");

@@ -74,6 +74,10 @@ pub struct Summary {
     pub interrupted: usize,
     /// Never started because of an interrupt.
     pub not_started: usize,
+    /// Each failed resource with its error, in the order they failed.
+    pub failures: Vec<(Address, String)>,
+    /// Each skipped resource with the failed one it had to wait for.
+    pub skipped_after: Vec<(Address, Address)>,
 }
 
 impl Summary {
@@ -99,6 +103,23 @@ impl Summary {
             ));
         }
         format!("{head}: {}.", parts.join(", "))
+    }
+
+    /// What went wrong, for the end of the output (Terraform repeats its
+    /// errors after the summary, so the reader need not scroll): each
+    /// failure with its error, then what was skipped because of it. Empty
+    /// when nothing failed.
+    pub fn problems(&self) -> String {
+        let mut out = String::new();
+        for (address, why) in &self.failures {
+            out.push_str(&format!("Error: {address}: {why}\n"));
+        }
+        for (skipped, failed) in &self.skipped_after {
+            out.push_str(&format!(
+                "Skipped: {skipped} (it must be deleted after {failed}, which failed)\n"
+            ));
+        }
+        out
     }
 }
 
@@ -193,11 +214,13 @@ pub async fn apply<C: Cloud>(
                             }
                         }
                     }
-                    Outcome::Failed(_) => {
+                    Outcome::Failed(why) => {
                         summary.failed += 1;
+                        summary.failures.push((address.clone(), why));
                         for skipped in descendants(plan, &address) {
                             if settled.insert(skipped.clone()) {
                                 summary.skipped += 1;
+                                summary.skipped_after.push((skipped.clone(), address.clone()));
                                 waiting_on.remove(skipped);
                                 let why = format!("upstream failed: {address}");
                                 on_event(&event(skipped, None, EventKind::Skipped, Duration::ZERO, why));
@@ -381,6 +404,9 @@ impl<C: Cloud> TaskContext<C> {
     ) -> Option<Outcome> {
         let id = order.live().id.clone();
         let mut backoff = self.options.retry_initial;
+        // The last refusal, for the timeout's message: a retry still in
+        // flight at the deadline must not hide why the earlier ones failed.
+        let mut last_error: Option<String> = None;
         loop {
             if self.interrupt.borrow().stops() {
                 return Some(self.finish(address, &id, started, Outcome::Interrupted));
@@ -396,10 +422,16 @@ impl<C: Cloud> TaskContext<C> {
                 }
                 Ok(Err(e)) => e,
                 Err(_) => {
-                    let why = format!(
-                        "timed out after {} (delete timeout) waiting for the delete request to be answered",
-                        human(timeout)
-                    );
+                    let why = match &last_error {
+                        Some(last) => format!(
+                            "timed out after {} (delete timeout); last error: {last}",
+                            human(timeout)
+                        ),
+                        None => format!(
+                            "timed out after {} (delete timeout) waiting for the delete request to be answered",
+                            human(timeout)
+                        ),
+                    };
                     return Some(self.finish(address, &id, started, Outcome::Failed(why)));
                 }
             };
@@ -423,6 +455,7 @@ impl<C: Cloud> TaskContext<C> {
                         );
                         return Some(self.finish(address, &id, started, Outcome::Failed(why)));
                     }
+                    last_error = Some(err.message.clone());
                     self.emit(
                         address,
                         Some(&id),

@@ -31,6 +31,7 @@ pub use manifest::{
 };
 pub use redaction::{Redaction, MIN_HIDDEN_LEN};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};
+pub use suggest::closest;
 pub use value::Value;
 
 use std::path::Path;

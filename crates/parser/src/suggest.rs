@@ -10,7 +10,7 @@ pub(crate) fn list(names: &[&str]) -> String {
 }
 
 /// The allowed name closest to `wrong`, if it is close enough to be a typo.
-pub(crate) fn closest<'a>(wrong: &str, allowed: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(wrong: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let wrong_l = wrong.to_ascii_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for &cand in allowed {

@@ -39,7 +39,7 @@ pub use live::{Inventory, LiveRelation, LiveResource, LiveState};
 
 #[doc(hidden)]
 pub use file::frame;
-pub use file::{manifest_digest, PlanFile, PlanFileError, SavedEdge, PLAN_FILE_VERSION};
+pub use file::{manifest_digest, PlanFile, PlanFileError, PLAN_FILE_VERSION};
 pub use json::{to_json, FORMAT_VERSION};
 pub use markdown::to_markdown;
 pub use memory::{AccountScope, Memory, Remembered};
@@ -231,7 +231,9 @@ pub fn plan(
     })
 }
 
-/// Keeps the targets and everything that must be deleted before them.
+/// Keeps the targets and everything that must be deleted before them. A
+/// target without an index or key (`aws_dx_connection.spare`) means every
+/// instance of a `count`/`for_each` resource, as in Terraform.
 fn restrict_to_targets(
     graph: DeletionGraph,
     targets: &[Address],
@@ -239,24 +241,71 @@ fn restrict_to_targets(
     if targets.is_empty() {
         return Ok((graph, Vec::new()));
     }
-    let unknown: Vec<Diagnostic> = targets
-        .iter()
-        .filter(|t| !graph.contains(t))
-        .map(|t| {
-            Diagnostic::error(
-                format!("--target {t}: no such resource in the manifest"),
-                None,
-            )
-            .with_help("run `decom validate` to list the manifest's resources")
-        })
-        .collect();
+    let all: Vec<&Address> = graph.waves().into_iter().flatten().collect();
+    let mut expanded: Vec<Address> = Vec::new();
+    let mut unknown: Vec<Diagnostic> = Vec::new();
+    for t in targets {
+        let matches: Vec<&Address> = all
+            .iter()
+            .copied()
+            .filter(|a| {
+                *a == t
+                    || (t.key.is_none() && a.resource_type == t.resource_type && a.name == t.name)
+            })
+            .collect();
+        if matches.is_empty() {
+            unknown.push(no_such_target(t, &all));
+        }
+        expanded.extend(matches.into_iter().cloned());
+    }
     if !unknown.is_empty() {
         return Err(unknown);
     }
-    let keep: HashSet<Address> = graph.with_predecessors(targets);
+    let keep: HashSet<Address> = graph.with_predecessors(&expanded);
     let warning = "Resource targeting is in effect: this plan deletes only the targeted \
                    resources and what must be deleted before them. Use --target for \
                    exceptional situations, not routinely."
         .to_string();
     Ok((graph.restricted_to(&keep), vec![warning]))
+}
+
+/// `--target X: no such resource`, with the nearest address when one is
+/// close enough to be a typo, else a few of the manifest's addresses.
+fn no_such_target(target: &Address, all: &[&Address]) -> Diagnostic {
+    // Each instance, and each counted resource as a whole.
+    let mut names: Vec<String> = Vec::new();
+    for a in all {
+        let whole = format!("{}.{}", a.resource_type, a.name);
+        if a.key.is_some() && !names.contains(&whole) {
+            names.push(whole);
+        }
+        names.push(a.to_string());
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let wrong = target.to_string();
+    let help = match decom_parser::closest(&wrong, &refs) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if refs.is_empty() => "the manifest has no resources".to_string(),
+        None => {
+            const SHOWN: usize = 10;
+            let more = refs.len().saturating_sub(SHOWN);
+            let listed = refs
+                .iter()
+                .take(SHOWN)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("the manifest's resources are: {listed}{tail}")
+        }
+    };
+    Diagnostic::error(
+        format!("--target {target}: no such resource in the manifest"),
+        None,
+    )
+    .with_help(help)
 }

@@ -4,6 +4,7 @@
 //! stored on each planned resource: no part of decom works it out again.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use decom_parser::{Address, IdentityKind, Knowable, Manifest, ResourceInstance};
 
@@ -26,9 +27,10 @@ pub struct Defaults<'a> {
 }
 
 /// The placement of every resource of a manifest that has a region.
+/// Cheap to clone (shared): refresh and the plan request hold the same.
 #[derive(Debug, Clone, Default)]
 pub struct Placements {
-    by_address: HashMap<Address, Placement>,
+    by_address: Arc<HashMap<Address, Placement>>,
 }
 
 impl Placements {
@@ -42,7 +44,9 @@ impl Placements {
             .iter()
             .filter_map(|r| Some((r.address.clone(), place(manifest, r, defaults)?)))
             .collect();
-        Placements { by_address }
+        Placements {
+            by_address: Arc::new(by_address),
+        }
     }
 
     pub fn get(&self, address: &Address) -> Option<&Placement> {

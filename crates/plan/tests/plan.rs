@@ -534,6 +534,66 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
         .contains("--target aws_apprunner_service.nope: no such resource"));
 }
 
+/// As in Terraform, `--target TYPE.NAME` of a `count`/`for_each` resource
+/// means all its instances; a typo gets the nearest address.
+#[test]
+fn a_target_names_a_whole_counted_resource_and_a_typo_gets_a_suggestion() {
+    let m = manifest(
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_dx_connection" "spare" {
+  count = 2
+  id    = "dxcon-spare${count.index}"
+}
+resource "aws_dx_connection" "main" {
+  id = "dxcon-main0001"
+}
+"#,
+    );
+    let inv = Inventory::new(
+        ["dxcon-spare0", "dxcon-spare1", "dxcon-main0001"]
+            .map(|id| live(ResourceType::DxConnection, id, id, LiveState::Deletable)),
+    );
+    let whole = PlanRequest {
+        targets: vec![addr("aws_dx_connection.spare")],
+        ..request(&m)
+    };
+    let p = plan(&m, &inv, &whole).unwrap();
+    let kept: Vec<String> = p
+        .resources()
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
+    assert_eq!(
+        kept,
+        ["aws_dx_connection.spare[0]", "aws_dx_connection.spare[1]"]
+    );
+
+    let typo = PlanRequest {
+        targets: vec![addr("aws_dx_connection.spaer")],
+        ..request(&m)
+    };
+    let text = plan(&m, &inv, &typo).unwrap_err().render(false);
+    assert!(
+        text.contains("--target aws_dx_connection.spaer: no such resource"),
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean `aws_dx_connection.spare`?"),
+        "{text}"
+    );
+
+    let far = PlanRequest {
+        targets: vec![addr("aws_supplychain_instance.x")],
+        ..request(&m)
+    };
+    let text = plan(&m, &inv, &far).unwrap_err().render(false);
+    assert!(text.contains("the manifest's resources are: "), "{text}");
+    assert!(text.contains("aws_dx_connection.main"), "{text}");
+}
+
 #[test]
 fn two_blocks_naming_one_live_resource_is_an_error() {
     let m = manifest(
@@ -692,9 +752,9 @@ mod plan_file {
             "Plan: 3 to delete, 0 to wait for, 0 already gone."
         );
         assert_eq!(plan.graph().edges().len(), 2);
-        assert!(read.manifest_digest.starts_with("sha256:"));
-        assert!(read
-            .resources
+        assert!(read.manifest_digest().starts_with("sha256:"));
+        assert!(plan
+            .resources()
             .iter()
             .all(|r| r.live.is_some() && r.placement.region == REGION));
         let ids: Vec<&str> = read.approved_deletions().map(|l| l.id.as_str()).collect();
@@ -747,18 +807,15 @@ mod plan_file {
 
     #[test]
     fn a_file_with_a_valid_checksum_cannot_smuggle_in_a_cycle() {
-        let (_dir, _path, mut file) = saved();
-        let back = file.edges[0].clone();
-        file.edges.push(decom_plan::SavedEdge {
-            before: back.after.clone(),
-            after: back.before.clone(),
-            reasons: back.reasons.clone(),
-        });
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cyclic.bin");
-        file.write(&path, &Redaction::default()).unwrap();
-        let err = PlanFile::read(&path).unwrap_err();
+        let err = reframed(|b| {
+            let mut back = b["edges"][0].clone();
+            back["before"] = b["edges"][0]["after"].clone();
+            back["after"] = b["edges"][0]["before"].clone();
+            b["edges"].as_array_mut().unwrap().push(back);
+        })
+        .unwrap_err();
         assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
+        assert!(err.to_string().contains("cycle"), "{err}");
     }
 
     /// The file's body, edited by `edit` and framed with a valid checksum,
@@ -806,16 +863,12 @@ mod plan_file {
     fn a_file_with_a_valid_checksum_cannot_list_an_address_twice() {
         // Found reviewing the plan_file fuzz target: a second entry for one
         // address, with another id, would be approved alongside the first.
-        let (_dir, _path, mut file) = saved();
-        let mut twin = file.resources[0].clone();
-        if let Some(live) = twin.live.as_mut() {
-            live.id.push_str("-twin");
-        }
-        file.resources.push(twin);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("twice.bin");
-        file.write(&path, &Redaction::default()).unwrap();
-        let err = PlanFile::read(&path).unwrap_err();
+        let err = reframed(|b| {
+            let mut twin = b["resources"][0].clone();
+            twin["live"]["id"] = format!("{}-twin", twin["live"]["id"].as_str().unwrap()).into();
+            b["resources"].as_array_mut().unwrap().push(twin);
+        })
+        .unwrap_err();
         assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
         assert!(
             err.to_string().contains("appears twice in the plan"),

@@ -61,42 +61,73 @@ pub enum PlanFileError {
 
 /// A plan file's content. On disk it is [`v2::Body`], the format's own
 /// types: see that module.
+///
+/// Its fields are private to this crate: a `PlanFile` is made by [`PlanFile::new`] from
+/// a plan, or read (and checked) from disk, never assembled by hand, so a
+/// plan it gives ([`PlanFile::to_plan`]) is one a plan computed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(into = "v2::Body", try_from = "v2::Body")]
 pub struct PlanFile {
-    pub decom_version: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: OffsetDateTime,
-    /// The manifest path as given to `plan` (apply re-reads it from here).
-    pub manifest_path: String,
-    /// Digest of the manifest's files and variable values.
-    pub manifest_digest: String,
-    /// `git rev-parse HEAD` where the manifest lives, when it is in a git
-    /// repository: lets a reviewer tie an apply to the reviewed commit.
-    pub git_commit: Option<String>,
-    /// Made against the sandbox simulator: a rehearsal, never an approval
-    /// to delete anything real (and the reverse).
-    pub sandbox: bool,
-    /// The `--journal` the plan read, which its apply reads too.
-    pub journal: Option<String>,
-    /// The `--target`s of the plan.
-    pub targets: Vec<Address>,
-    /// The plan's resources in deletion order, with the live facts each
-    /// action was based on.
-    pub resources: Vec<PlannedResource>,
-    pub edges: Vec<SavedEdge>,
-    pub warnings: Vec<String>,
+    pub(crate) decom_version: String,
+    pub(crate) created_at: OffsetDateTime,
+    pub(crate) manifest_path: String,
+    pub(crate) manifest_digest: String,
+    pub(crate) git_commit: Option<String>,
+    pub(crate) sandbox: bool,
+    pub(crate) journal: Option<String>,
+    pub(crate) targets: Vec<Address>,
+    /// In deletion order, with the live facts each action was based on.
+    pub(crate) resources: Vec<PlannedResource>,
+    pub(crate) edges: Vec<SavedEdge>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// An edge of the saved graph, with every reason for it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SavedEdge {
-    pub before: Address,
-    pub after: Address,
-    pub reasons: Vec<EdgeReason>,
+pub(crate) struct SavedEdge {
+    pub(crate) before: Address,
+    pub(crate) after: Address,
+    pub(crate) reasons: Vec<EdgeReason>,
 }
 
 impl PlanFile {
+    /// When `plan` made it.
+    pub fn created_at(&self) -> OffsetDateTime {
+        self.created_at
+    }
+
+    /// The manifest path as given to `plan` (apply re-reads it from here).
+    pub fn manifest_path(&self) -> &str {
+        &self.manifest_path
+    }
+
+    /// Digest of the manifest's files and variable values.
+    pub fn manifest_digest(&self) -> &str {
+        &self.manifest_digest
+    }
+
+    /// `git rev-parse HEAD` where the manifest lives, when it is in a git
+    /// repository: lets a reviewer tie an apply to the reviewed commit.
+    pub fn git_commit(&self) -> Option<&str> {
+        self.git_commit.as_deref()
+    }
+
+    /// Made against the sandbox simulator: a rehearsal, never an approval
+    /// to delete anything real (and the reverse).
+    pub fn sandbox(&self) -> bool {
+        self.sandbox
+    }
+
+    /// The `--journal` the plan read, which its apply reads too.
+    pub fn journal(&self) -> Option<&str> {
+        self.journal.as_deref()
+    }
+
+    /// The `--target`s of the plan.
+    pub fn targets(&self) -> &[Address] {
+        &self.targets
+    }
+
     /// The file for `plan`; `git_commit` is left to the caller (this crate
     /// runs no processes), see [`PlanFile::with_git_commit`].
     pub fn new(plan: &Plan, manifest: &Manifest, manifest_path: &Path) -> PlanFile {
