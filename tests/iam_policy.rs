@@ -1,6 +1,7 @@
 //! docs/ci.md's IAM policy lists exactly the AWS actions decom calls: the
 //! operations the simulator sees during discover, plan and apply of a
-//! stack with every resource type, mapped to IAM action names.
+//! stack with every resource type (and a plan through an assumed role),
+//! mapped to IAM action names.
 
 mod common;
 
@@ -79,6 +80,11 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     p.write("main.hcl", &text);
     run(&p, &["plan", "--out", "plan.bin"]);
     run(&p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    // A provider that assumes a role (and protects tags).
+    let roles = Project::with_main(
+        "provider \"aws\" {\n  protect_tags = { keep = \"yes\" }\n  assume_role {\n    role_arn = \"arn:aws:iam::210987654321:role/decom-target\"\n  }\n}\nresource \"aws_dx_connection\" \"c\" {\n  id = \"dxcon-fg123456\"\n}\n",
+    );
+    run(&roles, &["plan"]);
 
     let called: BTreeSet<String> = sim
         .audit()

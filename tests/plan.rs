@@ -163,7 +163,7 @@ resource "aws_apprunner_vpc_connector" "c" {{
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains(&format!(
-            "is in account {ACCOUNT}, which the provider does not allow"
+            "provider aws acts in account {ACCOUNT}, which its allowed_account_ids (999999999999) do not include"
         )),
         "{}",
         stderr(&out)
@@ -510,6 +510,7 @@ fn refresh_makes_only_the_calls_the_plan_needs() {
             "DescribeService", // the one service, in a region with a planned connector
             "DescribeVirtualInterfaces",
             "DescribeVpcIngressConnection", // the one planned ingress connection
+            "GetCallerIdentity",            // once, before any resource call
             "ListInstances",
             "ListServices",
             "ListVpcConnectors",

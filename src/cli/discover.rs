@@ -161,6 +161,8 @@ fn discover(args: &DiscoverArgs) -> Result<(String, String), String> {
                 .map(|region| Target {
                     profile: args.profile.clone(),
                     region: region.clone(),
+                    role: None,
+                    account: None,
                 })
                 .collect(),
             name_filter: &name_filter,

@@ -102,6 +102,9 @@ pub fn seed(manifest: &Manifest, placements: &Placements) -> Result<SimState, St
             let mut entry = serde_json::Map::new();
             entry.insert("type".into(), ty.name().into());
             entry.insert("region".into(), s.region.clone().into());
+            if let Some(account) = &s.account {
+                entry.insert("account".into(), account.clone().into());
+            }
             entry.insert("name".into(), s.name.clone().into());
             entry.insert(ty.id_attribute().into(), s.id.clone().into());
             for rel in ty.relations() {
@@ -126,6 +129,16 @@ struct Seeded {
     id: String,
     name: String,
     region: String,
+    /// The account of its provider's `assume_role`, where it has one;
+    /// else the simulator's own.
+    account: Option<String>,
+}
+
+/// The account a role ARN names (`arn:aws:iam::ACCOUNT:role/NAME`).
+fn role_account(placements: &Placements, address: &Address) -> Option<String> {
+    let role = placements.get(address)?.role.as_ref()?;
+    let account = role.role_arn.split(':').nth(4).filter(|a| !a.is_empty())?;
+    Some(account.to_string())
 }
 
 fn identity(
@@ -136,6 +149,8 @@ fn identity(
 ) -> Option<Seeded> {
     let ty = r.address.resource_type;
     let given = value(&r.identity.value, seeded)?;
+    let role_account = role_account(placements, &r.address);
+    let account = role_account.as_deref().unwrap_or(account);
     let mut region = placements
         .get(&r.address)
         .map_or_else(|| REGION.into(), |p| p.region.clone());
@@ -157,7 +172,12 @@ fn identity(
         }
         IdentityKind::Id => (given, r.address.name.clone()),
     };
-    Some(Seeded { id, name, region })
+    Some(Seeded {
+        id,
+        name,
+        region,
+        account: role_account,
+    })
 }
 
 /// A known value, or the seeded value of the resource it references.

@@ -78,7 +78,7 @@ impl Session {
                 (None, Some(_)) => Some(sandbox::REGION.to_string()),
                 (None, None) => cloud.chain_region().await,
             };
-            let placements = placements_with(manifest, args, default_region.as_deref());
+            let mut placements = placements_with(manifest, args, default_region.as_deref());
             let mut profiles: Vec<Option<String>> = manifest
                 .providers
                 .iter()
@@ -93,6 +93,7 @@ impl Session {
                     .await
                     .map_err(|e| Failure::Other(e.to_string()))?;
             }
+            identify(&cloud, manifest, &mut placements).await?;
             Ok::<_, Failure>((cloud, sandbox, placements))
         })?;
         Ok(Session {
@@ -165,6 +166,31 @@ impl Drop for Session {
         if let Some(sim) = self.sandbox.take() {
             self.rt.block_on(sim.shutdown());
         }
+    }
+}
+
+/// Asks STS who each provider's credentials are (once per profile and
+/// role), records the accounts in the placements, and refuses, before any
+/// resource call, a provider acting in an account its
+/// `allowed_account_ids` / `forbidden_account_ids` refuse.
+async fn identify(
+    cloud: &AwsCloud,
+    manifest: &Manifest,
+    placements: &mut Placements,
+) -> Result<(), Failure> {
+    let accounts = decom_aws::caller_accounts(cloud, placements)
+        .await
+        .map_err(|e| {
+            Failure::Other(format!(
+                "cannot tell which account the credentials are for: {e}"
+            ))
+        })?;
+    placements.set_accounts(&accounts);
+    let refused = planning::check_caller_accounts(manifest, placements);
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Other(refused.join("\nerror: ")))
     }
 }
 

@@ -86,10 +86,7 @@ impl Cloud for AwsCloud {
 }
 
 fn target(group: &WatchGroup) -> Target {
-    Target {
-        profile: group.profile.clone(),
-        region: group.region.clone(),
-    }
+    group.placement.clone()
 }
 
 /// What a full list says about `id`: missing means gone.

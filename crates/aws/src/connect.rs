@@ -1,6 +1,7 @@
 //! Building SDK clients from aws-config's standard chain (environment,
-//! profiles, SSO, IMDS), with decom's overrides (`--endpoint-url`,
-//! `--profile`), one set of clients per (profile, region).
+//! profiles, SSO, IMDS, web identity), with decom's overrides
+//! (`--endpoint-url`, `--profile`) and a provider's `assume_role`, one set
+//! of clients per (profile, role, region).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -9,10 +10,11 @@ use std::sync::{Arc, Mutex};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use tokio::sync::{OnceCell, Semaphore};
 
-use decom_parser::ResourceType;
+use decom_parser::{AssumeRole, ResourceType};
+use decom_plan::Principal;
 
 use crate::attempts::AttemptWatch;
 use crate::endpoint::{check_endpoints, Origin, Timeouts};
@@ -42,8 +44,8 @@ pub struct StaticCredentials {
     pub secret_access_key: String,
 }
 
-/// Where requests go: credentials profile and region (a resource's
-/// placement, computed once by the plan crate).
+/// Where requests go: credentials (profile, role), region and account (a
+/// resource's placement, computed once by the plan crate).
 pub type Target = decom_plan::Placement;
 
 /// The SDK clients for one [`Target`], each with its bound on requests in
@@ -155,7 +157,12 @@ fn sdk_clients(
 /// in flight, and a count of calls by operation.
 pub struct AwsCloud {
     options: ConnectOptions,
+    /// The standard chain's config per profile.
     configs: Mutex<HashMap<Option<String>, Arc<OnceCell<SdkConfig>>>>,
+    /// The same with an assumed role's credentials, per (profile, role).
+    role_configs: Mutex<HashMap<Principal, Arc<OnceCell<SdkConfig>>>>,
+    /// In-flight bound of STS calls (GetCallerIdentity).
+    pub(crate) sts_limit: Semaphore,
     /// Built once per target: each set of clients owns an HTTPS client
     /// whose TLS setup is far costlier than a request.
     clients: Mutex<HashMap<Target, Clients>>,
@@ -170,8 +177,10 @@ pub struct AwsCloud {
 impl AwsCloud {
     pub fn new(options: ConnectOptions) -> AwsCloud {
         AwsCloud {
+            sts_limit: Semaphore::new(options.parallelism.max(1)),
             options,
             configs: Mutex::new(HashMap::new()),
+            role_configs: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
             status_clients: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
@@ -237,6 +246,31 @@ impl AwsCloud {
         .clone()
     }
 
+    /// The config requests of `principal` are made with: the profile's,
+    /// with the role's credentials when it assumes one. The role's
+    /// credentials come from STS AssumeRole (at the same endpoint as every
+    /// other service) through aws-config's provider, and the config's
+    /// identity cache renews them before they expire, so an apply that
+    /// outlasts a session goes on.
+    pub(crate) async fn principal_config(&self, principal: &Principal) -> SdkConfig {
+        let Some(role) = &principal.role else {
+            return self.config(&principal.profile).await;
+        };
+        let cell = {
+            let mut configs = self.role_configs.lock().unwrap_or_else(|e| e.into_inner());
+            configs.entry(principal.clone()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let base = self.config(&principal.profile).await;
+            let provider = assume_role_provider(role, &base).await;
+            base.into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build()
+        })
+        .await
+        .clone()
+    }
+
     /// The region the standard chain gives the default profile
     /// (`AWS_REGION`, the profile's `region`...), if any.
     pub async fn chain_region(&self) -> Option<String> {
@@ -288,7 +322,7 @@ impl AwsCloud {
             return c;
         }
         let main = self.clients(target).await;
-        let config = self.config(&target.profile).await;
+        let config = self.principal_config(&target.principal()).await;
         let retry = RetryConfig::adaptive().with_max_attempts(STATUS_CHECK_ATTEMPTS);
         let built = sdk_clients(
             &config,
@@ -311,13 +345,8 @@ impl AwsCloud {
     }
 
     async fn build_clients(&self, target: &Target) -> Clients {
-        let config = self.config(&target.profile).await;
-        let configured = self
-            .options
-            .endpoint_url
-            .clone()
-            .or_else(|| config.endpoint_url().map(str::to_string));
-        let origin = || Origin::new(&target.region, self.options.timeouts, configured.clone());
+        let config = self.principal_config(&target.principal()).await;
+        let origin = || self.origin(&config, &target.region);
         let origins = Origins {
             apprunner: origin(),
             directconnect: origin(),
@@ -349,6 +378,16 @@ impl AwsCloud {
         request.await
     }
 
+    /// Where requests made with `config` in `region` go, for errors.
+    pub(crate) fn origin(&self, config: &SdkConfig, region: &str) -> Origin {
+        let configured = self
+            .options
+            .endpoint_url
+            .clone()
+            .or_else(|| config.endpoint_url().map(str::to_string));
+        Origin::new(region, self.options.timeouts, configured)
+    }
+
     /// Calls made so far, by operation, sorted by name.
     pub fn calls(&self) -> Vec<(&'static str, usize)> {
         let mut calls: Vec<_> = self
@@ -361,4 +400,35 @@ impl AwsCloud {
         calls.sort();
         calls
     }
+}
+
+/// The session name a role is assumed with when the manifest names none.
+const DEFAULT_SESSION_NAME: &str = "decom";
+
+/// aws-config's AssumeRole credentials provider for `role`, signing its
+/// AssumeRole calls with `base`'s credentials at `base`'s endpoint. STS
+/// needs a region; with none from the chain it is STS's own us-east-1.
+async fn assume_role_provider(
+    role: &AssumeRole,
+    base: &SdkConfig,
+) -> aws_config::sts::AssumeRoleProvider {
+    let region = base
+        .region()
+        .cloned()
+        .unwrap_or_else(|| Region::from_static("us-east-1"));
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
+        .configure(base)
+        .region(region)
+        .session_name(
+            role.session_name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_SESSION_NAME.into()),
+        );
+    if let Some(id) = &role.external_id {
+        builder = builder.external_id(id.clone());
+    }
+    if let Some(d) = role.duration {
+        builder = builder.session_length(d);
+    }
+    builder.build().await
 }

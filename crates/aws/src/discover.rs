@@ -104,6 +104,8 @@ pub async fn discover(
             .unwrap_or_else(|| Target {
                 profile: request.targets.first().and_then(|t| t.profile.clone()),
                 region: r.region.clone(),
+                role: None,
+                account: None,
             })
     };
 

@@ -7,6 +7,8 @@
 //!   crate's `KindApi` trait (list, describe, delete, tags); `resources::api`
 //!   is the registry. Crate-private: deletes leave this crate only through
 //!   [`decom_executor::Cloud::delete`], which takes an approved delete.
+//! - [`identity`]: who the providers' credentials are (STS
+//!   GetCallerIdentity, once per profile and role).
 //! - [`refresh()`]: the batched reads a plan needs, and no more.
 //! - [`discover`] and [`tags`]: the reads `decom discover` needs to write
 //!   a manifest from live inventory.
@@ -20,6 +22,7 @@ pub mod connect;
 pub mod discover;
 pub mod endpoint;
 pub mod error;
+pub mod identity;
 mod refresh;
 mod resources;
 mod sdk_error;
@@ -28,4 +31,5 @@ pub mod tags;
 pub use connect::{AwsCloud, ConnectOptions, SetupError, StaticCredentials, Target};
 pub use endpoint::Timeouts;
 pub use error::CloudError;
+pub use identity::caller_accounts;
 pub use refresh::refresh;

@@ -16,9 +16,17 @@
 //!    - a listed planned resource, and a holder that points at one, when
 //!      the list carries no status (DescribeVpcIngressConnection).
 //!
+//! 3. Tags only where a provider sets `protect_tags`, only of the live
+//!    resources its planned resources may mean, batched where the API
+//!    allows (`tags::fetch`).
+//!
+//! One manifest may reach several accounts (a provider each): every
+//! target carries its caller's account, and a resource another account
+//! owns is never read with this target's credentials.
+//!
 //! All calls run concurrently, bounded by the cloud's in-flight limit.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use futures_util::future::try_join_all;
 
@@ -55,7 +63,42 @@ pub async fn refresh(
     for r in described {
         inventory.insert(r);
     }
+    read_protect_tags(cloud, manifest, &placed, &mut inventory).await?;
     Ok(inventory)
+}
+
+/// The live tags of what the resources of providers with `protect_tags`
+/// may mean, one batch of reads per target.
+async fn read_protect_tags(
+    cloud: &AwsCloud,
+    manifest: &Manifest,
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &mut Inventory,
+) -> Result<(), CloudError> {
+    let mut wanted: BTreeMap<&Target, BTreeSet<(ResourceType, String)>> = BTreeMap::new();
+    for (target, r) in placed {
+        let protects = manifest
+            .provider(&r.provider)
+            .is_some_and(|p| !p.protect_tags.is_empty());
+        if protects {
+            let ty = r.address.resource_type;
+            let ids = live_ids(inventory, target, r).map(|id| (ty, id));
+            wanted.entry(target).or_default().extend(ids);
+        }
+    }
+    let reads = wanted.iter().map(|(target, ids)| {
+        let live: Vec<&LiveResource> = ids
+            .iter()
+            .filter_map(|(ty, id)| inventory.get(*ty, id))
+            .filter(|l| l.state != LiveState::Gone)
+            .collect();
+        async move { crate::tags::fetch(cloud, target, &live).await }
+    });
+    let found = try_join_all(reads).await?;
+    for ((ty, id), tags) in found.into_iter().flatten() {
+        inventory.set_tags(ty, id, tags);
+    }
+    Ok(())
 }
 
 /// The blocking relations whose holders go first and point at `ty`.
@@ -99,7 +142,8 @@ fn describe_scope(
         for (holder_ty, rel) in blocking_holders(ty) {
             let listed = api(holder_ty).listed();
             for holder in inventory.of_type_in(holder_ty, &target.region) {
-                if holder.state == LiveState::Gone {
+                if holder.state == LiveState::Gone || !holder.visible_to(target.account.as_deref())
+                {
                     continue;
                 }
                 // Any holder could point at a planned resource: only a
@@ -121,7 +165,8 @@ fn describe_scope(
         if !listed.status || asserts_relation {
             // One the list did not show is gone: nothing to describe.
             for id in live_ids(inventory, target, r) {
-                if let Some(live) = inventory.get(ty, &id) {
+                let live = inventory.get(ty, &id);
+                if let Some(live) = live.filter(|l| l.visible_to(target.account.as_deref())) {
                     add(target, live);
                 }
             }
@@ -137,11 +182,13 @@ fn live_ids<'i>(
     target: &Target,
     r: &'i ResourceInstance,
 ) -> Box<dyn Iterator<Item = String> + 'i> {
+    let caller = target.account.clone();
     match (&r.identity.kind, &r.identity.value) {
         (IdentityKind::Name, Knowable::Known(name)) => Box::new(
             inventory
                 .named(r.address.resource_type, &target.region, name)
                 .into_iter()
+                .filter(move |l| l.visible_to(caller.as_deref()))
                 .map(|l| l.id.clone()),
         ),
         (_, Knowable::Known(id)) => Box::new(std::iter::once(id.clone())),

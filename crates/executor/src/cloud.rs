@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use decom_parser::ResourceType;
-use decom_plan::{LiveResource, LiveState};
+use decom_plan::{LiveResource, LiveState, Placement};
 
 use crate::approved::ApprovedDelete;
 
@@ -89,28 +89,27 @@ pub trait Cloud: Send + Sync + 'static {
     fn observes_together(&self, group: &WatchGroup, waiting: usize) -> bool;
 }
 
-/// Resources that can be observed together: one type, one region, one
-/// credentials profile.
+/// Resources that can be observed together: one type at one placement
+/// (region, credentials and account).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WatchGroup {
     pub resource_type: ResourceType,
-    pub region: String,
-    pub profile: Option<String>,
+    pub placement: Placement,
 }
 
-/// A resource being waited for, and the credentials profile that reads it.
+/// A resource being waited for, and where it is read (the plan's
+/// placement: its region and the credentials that can see it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watched {
     pub live: LiveResource,
-    pub profile: Option<String>,
+    pub placement: Placement,
 }
 
 impl Watched {
     pub fn group(&self) -> WatchGroup {
         WatchGroup {
             resource_type: self.live.resource_type,
-            region: self.live.region.clone(),
-            profile: self.profile.clone(),
+            placement: self.placement.clone(),
         }
     }
 }

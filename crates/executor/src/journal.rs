@@ -33,7 +33,8 @@ pub enum Endpoint {
 /// what a re-run must match before the entry may say anything.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Whereabouts {
-    /// The account that owns it (from its ARN or the API's owner field).
+    /// The account it was deleted in: the caller's (STS), else the
+    /// owner its ARN or the API named.
     pub account: Option<String>,
     pub region: String,
     /// The `name` value the manifest gave; `None` for ARN or id identities.
@@ -56,7 +57,12 @@ impl Whereabouts {
             .iter()
             .map(|r| {
                 let whereabouts = Whereabouts {
-                    account: r.live.as_ref().and_then(|l| l.account_id.clone()),
+                    // The caller's account (STS), else the owner live state named.
+                    account: r
+                        .placement
+                        .account
+                        .clone()
+                        .or_else(|| r.live.as_ref().and_then(|l| l.account_id.clone())),
                     region: r.placement.region.clone(),
                     name: names.get(&r.address).map(|n| n.to_string()),
                 };

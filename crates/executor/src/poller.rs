@@ -1,5 +1,5 @@
 //! Waiting until AWS confirms deletions, in batches. Resources being
-//! waited for are grouped by type, region and profile; each has its own
+//! waited for are grouped by type and placement; each has its own
 //! backoff schedule, and when one is due its group has a round: where one
 //! call reads the whole group (a list), the round asks about every
 //! resource of the group, else only about those due.

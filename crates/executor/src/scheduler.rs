@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use decom_parser::Address;
-use decom_plan::LiveResource;
+use decom_plan::{LiveResource, Placement};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -369,8 +369,7 @@ impl<C: Cloud> TaskContext<C> {
             Work::Wait(live, placement, timeout) => {
                 emit(EventKind::Waiting, Some(&live.id));
                 let deadline = started + timeout;
-                let profile = placement.profile;
-                self.until_gone(address, live, profile, deadline, started, timeout)
+                self.until_gone(address, live, placement, deadline, started, timeout)
                     .await
             }
             Work::Delete(order, timeout) => {
@@ -383,8 +382,8 @@ impl<C: Cloud> TaskContext<C> {
                     Some(outcome) => outcome,
                     None => {
                         let live = order.live().clone();
-                        let profile = order.placement().profile.clone();
-                        self.until_gone(address, live, profile, deadline, started, timeout)
+                        let placement = order.placement().clone();
+                        self.until_gone(address, live, placement, deadline, started, timeout)
                             .await
                     }
                 }
@@ -479,13 +478,13 @@ impl<C: Cloud> TaskContext<C> {
         &mut self,
         address: &Address,
         live: LiveResource,
-        profile: Option<String>,
+        placement: Placement,
         deadline: Instant,
         started: Instant,
         timeout: Duration,
     ) -> Outcome {
         let id = live.id.clone();
-        let mut updates = self.poller.watch(Watched { live, profile });
+        let mut updates = self.poller.watch(Watched { live, placement });
         let mut still =
             tokio::time::interval_at(started + self.options.still_every, self.options.still_every);
         loop {

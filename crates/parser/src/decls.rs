@@ -55,6 +55,8 @@ impl Attr<'_> {
 pub(crate) struct ProviderDecl<'a> {
     pub span: Span,
     pub attrs: Vec<Attr<'a>>,
+    /// The `assume_role { ... }` block's attributes and header.
+    pub assume_role: Option<(Span, Vec<Attr<'a>>)>,
 }
 
 /// A `variable "name"` block.

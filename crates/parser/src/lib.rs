@@ -26,8 +26,8 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 /// The one duration syntax (`90s`, `30m`, `1h30m`), for CLI flags too.
 pub use duration::{parse as parse_duration, EXAMPLE as DURATION_EXAMPLE};
 pub use manifest::{
-    split_reference, Address, Dependency, DependencyKind, Identity, IdentityKind, InstanceKey,
-    Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
+    split_reference, Address, AssumeRole, Dependency, DependencyKind, Identity, IdentityKind,
+    InstanceKey, Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
 };
 pub use redaction::{Redaction, MIN_HIDDEN_LEN};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};

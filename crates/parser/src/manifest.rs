@@ -1,5 +1,6 @@
 //! The evaluated manifest: what the graph, plan and apply consume.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::source::{SourceMap, Span};
@@ -44,7 +45,28 @@ pub struct Provider {
     pub profile: Option<String>,
     /// Empty: any account.
     pub allowed_account_ids: Vec<String>,
+    /// Accounts this provider must never act in.
+    pub forbidden_account_ids: Vec<String>,
+    /// `assume_role { ... }`: the provider's calls use this role's
+    /// credentials.
+    pub assume_role: Option<AssumeRole>,
+    /// `protect_tags = { key = "value" }`: a live resource carrying any of
+    /// these pairs is refused at plan.
+    pub protect_tags: BTreeMap<String, String>,
     pub span: Span,
+}
+
+/// A provider's `assume_role` block.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    /// `None`: "decom".
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    /// `None`: STS's default (one hour).
+    pub duration: Option<Duration>,
 }
 
 /// A declared variable with its resolved value.

@@ -5,14 +5,15 @@
 //! that aliases are unique and that there is at most one default
 //! (alias-less) provider.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use hcl_edit::expr::Expression;
 
 use crate::decls::{span_of, Attr};
 use crate::diagnostic::Diagnostic;
+use crate::duration;
 use crate::eval::{type_error, Evaluator, Place, Scope};
-use crate::manifest::Provider;
+use crate::manifest::{AssumeRole, Provider};
 use crate::source::Span;
 use crate::value::Value;
 
@@ -27,11 +28,15 @@ impl Evaluator<'_> {
             };
             let span = decl.span;
             let attrs: Vec<Attr<'_>> = decl.attrs.clone();
+            let decl_assume_role = decl.assume_role.clone();
             let mut p = Provider {
                 alias: None,
                 region: None,
                 profile: None,
                 allowed_account_ids: Vec::new(),
+                forbidden_account_ids: Vec::new(),
+                assume_role: None,
+                protect_tags: BTreeMap::new(),
                 span,
             };
             let mut ok = true;
@@ -81,10 +86,21 @@ impl Evaluator<'_> {
                             }
                         }
                     }
-                    _ => match self.account_ids(a, v) {
-                        Some(ids) => p.allowed_account_ids = ids,
+                    "protect_tags" => match self.string_map(a, v) {
+                        Some(tags) => p.protect_tags = tags,
                         None => ok = false,
                     },
+                    _ => match (self.account_ids(a, v), a.key) {
+                        (Some(ids), "forbidden_account_ids") => p.forbidden_account_ids = ids,
+                        (Some(ids), _) => p.allowed_account_ids = ids,
+                        (None, _) => ok = false,
+                    },
+                }
+            }
+            if let Some((block_span, attrs)) = &decl_assume_role {
+                match self.assume_role(*block_span, attrs) {
+                    Some(role) => p.assume_role = Some(role),
+                    None => ok = false,
                 }
             }
             match &p.alias {
@@ -134,7 +150,7 @@ impl Evaluator<'_> {
             Value::List(items) => items,
             other => {
                 self.report(type_error(
-                    "`allowed_account_ids`",
+                    &format!("`{}`", a.key),
                     "list of strings",
                     &other,
                     vspan,
@@ -184,4 +200,111 @@ impl Evaluator<'_> {
         }
         ok.then_some(ids)
     }
+
+    /// `protect_tags = { key = "value", ... }`: an object of strings.
+    fn string_map(&mut self, a: Attr<'_>, v: Value) -> Option<BTreeMap<String, String>> {
+        let vspan = a.value_span();
+        let Value::Object(items) = v else {
+            self.report(type_error(
+                &format!("`{}`", a.key),
+                "map of strings",
+                &v,
+                vspan,
+            ));
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (key, value) in items {
+            match value {
+                Value::String(s) => {
+                    out.insert(key, s);
+                }
+                other => {
+                    self.report(type_error(&format!("tag `{key}`"), "string", &other, vspan));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// `assume_role { role_arn = ..., session_name = ..., external_id =
+    /// ..., duration = ... }`.
+    fn assume_role(&mut self, block_span: Span, attrs: &[Attr<'_>]) -> Option<AssumeRole> {
+        let mut role = AssumeRole {
+            role_arn: String::new(),
+            session_name: None,
+            external_id: None,
+            duration: None,
+        };
+        let mut ok = true;
+        for a in attrs {
+            let mut scope = Scope::new(Some(a.file), Place::Provider, None);
+            let vspan = a.value_span();
+            let Ok(v) = self.eval(a.expr, &mut scope) else {
+                ok = false;
+                continue;
+            };
+            let s = match v {
+                Value::String(s) => s,
+                Value::Null => continue,
+                other => {
+                    let what = format!("`assume_role.{}`", a.key);
+                    self.report(type_error(&what, "string", &other, vspan));
+                    ok = false;
+                    continue;
+                }
+            };
+            match a.key {
+                "role_arn" => role.role_arn = s,
+                "session_name" => role.session_name = Some(s),
+                "external_id" => role.external_id = Some(s),
+                _ => match duration::parse(&s) {
+                    Some(d) => role.duration = Some(d),
+                    None => {
+                        self.report(
+                            Diagnostic::error(
+                                format!("invalid duration \"{s}\" for assume_role.duration"),
+                                vspan,
+                            )
+                            .with_label("not a duration")
+                            .with_help(duration::EXAMPLE),
+                        );
+                        ok = false;
+                    }
+                },
+            }
+        }
+        if ok && !is_role_arn(&role.role_arn) {
+            let span = attrs
+                .iter()
+                .find(|a| a.key == "role_arn")
+                .and_then(|a| a.value_span())
+                .unwrap_or(block_span);
+            self.report(
+                Diagnostic::error(
+                    "assume_role needs a role_arn of the form arn:aws:iam::ACCOUNT:role/NAME",
+                    Some(span),
+                )
+                .with_label("not a role ARN")
+                .with_help("e.g. role_arn = \"arn:aws:iam::123456789012:role/decom\""),
+            );
+            ok = false;
+        }
+        ok.then_some(role)
+    }
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:role/NAME` with a 12-digit account.
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", partition, "iam", "", account, resource]
+            if !partition.is_empty()
+                && account.len() == 12
+                && account.chars().all(|c| c.is_ascii_digit())
+                && resource.strip_prefix("role/").is_some_and(|n| !n.is_empty())
+    )
 }

@@ -19,7 +19,16 @@ use crate::suggest;
 use decom_kinds::ResourceType;
 
 const TOP_BLOCKS: [&str; 4] = ["provider", "variable", "locals", "resource"];
-const PROVIDER_ATTRS: [&str; 4] = ["region", "profile", "allowed_account_ids", "alias"];
+const PROVIDER_ATTRS: [&str; 6] = [
+    "region",
+    "profile",
+    "allowed_account_ids",
+    "alias",
+    "forbidden_account_ids",
+    "protect_tags",
+];
+const PROVIDER_BLOCKS: [&str; 1] = ["assume_role"];
+const ASSUME_ROLE_ATTRS: [&str; 4] = ["role_arn", "session_name", "external_id", "duration"];
 const VARIABLE_ATTRS: [&str; 4] = ["type", "default", "description", "sensitive"];
 const LIFECYCLE_ATTRS: [&str; 1] = ["prevent_destroy"];
 const TIMEOUTS_ATTRS: [&str; 1] = ["delete"];
@@ -265,10 +274,35 @@ impl<'a> Checker<'_, 'a> {
             self.err(d);
             return;
         }
-        let (attrs, _) = self.attrs(file, &b.body, "provider \"aws\"", &PROVIDER_ATTRS, &[]);
+        let (attrs, nested) = self.attrs(
+            file,
+            &b.body,
+            "provider \"aws\"",
+            &PROVIDER_ATTRS,
+            &PROVIDER_BLOCKS,
+        );
+        let mut assume_role = None;
+        for nb in nested {
+            let nh = header_span(file, nb);
+            if assume_role.is_some() {
+                let d = Diagnostic::error(
+                    "duplicate `assume_role` block in provider \"aws\"",
+                    Some(nh),
+                )
+                .with_label("second block")
+                .with_help(
+                    "a provider assumes one role; use another provider alias for another role",
+                );
+                self.err(d);
+                continue;
+            }
+            let (a, _) = self.attrs(file, &nb.body, "assume_role", &ASSUME_ROLE_ATTRS, &[]);
+            assume_role = Some((nh, a));
+        }
         self.decls.providers.push(ProviderDecl {
             span: header,
             attrs,
+            assume_role,
         });
     }
 

@@ -83,7 +83,7 @@ fn unknown_lifecycle_and_provider_attributes() {
     let d = errs("provider \"aws\" {\n  regoin = \"x\"\n}\nresource \"aws_dx_connection\" \"x\" {\n  id = \"dxcon-1\"\n  lifecycle { ignore_changes = [] }\n}\n");
     let p = positions(&d);
     assert_eq!(p.len(), 2, "{p:#?}");
-    assert!(p[0].0.contains("unknown attribute `regoin` in provider \"aws\"; allowed: region, profile, allowed_account_ids, alias"));
+    assert!(p[0].0.contains("unknown attribute `regoin` in provider \"aws\"; allowed: region, profile, allowed_account_ids, alias, forbidden_account_ids, protect_tags"));
     assert_eq!((p[0].1, p[0].2), (2, 3));
     assert!(p[1]
         .0
@@ -671,4 +671,31 @@ fn a_value_derived_from_one_known_only_after_refresh_is_refused() {
         .as_deref()
         .unwrap()
         .contains("connection_id = aws_dx_connection.c.id"));
+}
+
+#[test]
+fn assume_role_needs_a_role_arn_and_a_duration_and_protect_tags_strings() {
+    let d = errs(
+        "provider \"aws\" {\n  protect_tags = { keep = 1 }\n  assume_role {\n    role_arn = \"arn:aws:iam::1:user/x\"\n    duration = \"soon\"\n  }\n}\n",
+    );
+    let p = positions(&d);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(p[0].0.contains("tag `keep`"), "{p:#?}");
+    assert!(
+        p[1].0
+            .contains("invalid duration \"soon\" for assume_role.duration"),
+        "{p:#?}"
+    );
+    assert_eq!((p[1].1, p[1].2), (5, 16));
+    let d = errs(
+        "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::1:user/x\"\n  }\n}\n",
+    );
+    assert_one(&d, "assume_role needs a role_arn of the form", 3, 16);
+    let d = errs("provider \"aws\" {\n  assume_role {\n    rolearn = \"x\"\n  }\n}\n");
+    let p = positions(&d);
+    assert!(
+        p.iter()
+            .any(|e| e.0.contains("unknown attribute `rolearn` in assume_role")),
+        "{p:#?}"
+    );
 }

@@ -780,3 +780,38 @@ fn a_direct_reference_known_only_after_refresh_is_carried_as_that_reference() {
         ("aws_dx_connection.c", "id")
     );
 }
+
+#[test]
+fn a_provider_takes_forbidden_accounts_an_assumed_role_and_protect_tags() {
+    let m = ok(r#"
+variable "env" { default = "prod" }
+provider "aws" {
+  alias                 = "prod"
+  forbidden_account_ids = ["111111111111"]
+  protect_tags          = { keep = "yes", env = var.env }
+  assume_role {
+    role_arn     = "arn:aws:iam::210987654321:role/deleter"
+    session_name = "ci"
+    external_id  = "ext-1"
+    duration     = "15m"
+  }
+}
+resource "aws_supplychain_instance" "s" {
+  name     = "x"
+  provider = aws.prod
+}
+"#);
+    let p = &m.providers[0];
+    assert_eq!(p.forbidden_account_ids, ["111111111111"]);
+    let tags: Vec<(&str, &str)> = p
+        .protect_tags
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(tags, [("env", "prod"), ("keep", "yes")]);
+    let role = p.assume_role.as_ref().expect("assume_role is parsed");
+    assert_eq!(role.role_arn, "arn:aws:iam::210987654321:role/deleter");
+    assert_eq!(role.session_name.as_deref(), Some("ci"));
+    assert_eq!(role.external_id.as_deref(), Some("ext-1"));
+    assert_eq!(role.duration, Some(Duration::from_secs(900)));
+}

@@ -35,7 +35,8 @@ use std::time::Duration;
 use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 
 use decom_graph::DeletionGraph;
-pub use live::{Inventory, LiveRelation, LiveResource, LiveState};
+pub use guards::check_caller_accounts;
+pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
 
 #[doc(hidden)]
 pub use file::frame;
@@ -43,7 +44,7 @@ pub use file::{manifest_digest, PlanFile, PlanFileError, PLAN_FILE_VERSION};
 pub use json::{to_json, FORMAT_VERSION};
 pub use markdown::to_markdown;
 pub use memory::{AccountScope, Memory, Remembered};
-pub use placement::{Defaults, Placement, Placements};
+pub use placement::{Defaults, Placement, Placements, Principal};
 pub use render::{attribute_text, render};
 pub use resolve::Resolution;
 pub use stale::{staleness, Staleness};
@@ -193,7 +194,7 @@ pub fn plan(
         graph.contains(a) && Action::for_live(resolution.live(a), &request.memory) != Action::NoOp
     };
     problems.extend(blockers::find(manifest, inventory, &resolution, &planned));
-    problems.extend(guards::check(manifest, &resolution, &planned));
+    problems.extend(guards::check(manifest, inventory, &resolution, &planned));
     if !problems.is_empty() {
         return Err(fail(problems));
     }

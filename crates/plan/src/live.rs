@@ -3,7 +3,7 @@
 //! The `aws` crate fills an [`Inventory`] from List*/Describe* calls; the
 //! plan reads it. Nothing here knows an SDK type.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use decom_kinds::LiveState;
 use decom_parser::{RelationAttr, ResourceType};
@@ -45,6 +45,17 @@ impl LiveResource {
             .find(|r| r.attr == attr)
             .map(|r| r.target.as_deref())
     }
+
+    /// Whether credentials acting in `caller` (when known) can see this
+    /// resource: one manifest may reach several accounts, each through
+    /// its own provider, and refresh lists every one of them into one
+    /// inventory.
+    pub fn visible_to(&self, caller: Option<&str>) -> bool {
+        match (caller, self.account_id.as_deref()) {
+            (Some(caller), Some(owner)) => caller == owner,
+            _ => true,
+        }
+    }
 }
 
 /// Everything refresh found, indexed for the plan's lookups.
@@ -54,7 +65,12 @@ pub struct Inventory {
     by_id: HashMap<(ResourceType, String), usize>,
     by_name: HashMap<(ResourceType, String, String), Vec<usize>>,
     by_relation: HashMap<(RelationAttr, String), Vec<usize>>,
+    /// Live tags, read only for resources a `protect_tags` guards.
+    tags: HashMap<(ResourceType, String), Tags>,
 }
+
+/// A resource's tags, by key.
+pub type Tags = BTreeMap<String, String>;
 
 impl Inventory {
     pub fn new(resources: impl IntoIterator<Item = LiveResource>) -> Inventory {
@@ -149,6 +165,16 @@ impl Inventory {
             .iter()
             .filter(|r| r.resource_type == resource_type && r.region == region)
             .collect()
+    }
+
+    /// Records the live tags of (type, id), read for `protect_tags`.
+    pub fn set_tags(&mut self, resource_type: ResourceType, id: String, tags: Tags) {
+        self.tags.insert((resource_type, id), tags);
+    }
+
+    /// The tags refresh read for (type, id), if it read them.
+    pub fn tags(&self, resource_type: ResourceType, id: &str) -> Option<&Tags> {
+        self.tags.get(&(resource_type, id.to_string()))
     }
 
     /// The accounts that own what refresh found.

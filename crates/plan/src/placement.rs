@@ -1,14 +1,17 @@
-//! Where each resource lives: its region and the credentials profile its
-//! provider reads with. Computed once per manifest ([`Placements::new`])
-//! and read by refresh, resolution, the sandbox's seeding and apply, and
-//! stored on each planned resource: no part of decom works it out again.
+//! Where each resource lives: its region, the credentials its provider
+//! acts with (profile and assumed role) and, once STS has said, the
+//! account those credentials act in. Computed once per manifest
+//! ([`Placements::new`], then [`Placements::set_accounts`] after caller
+//! identity) and read by refresh, resolution, the sandbox's seeding and
+//! apply, and stored on each planned resource: no part of decom works it
+//! out again.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use decom_parser::{Address, IdentityKind, Knowable, Manifest, ResourceInstance};
+use decom_parser::{Address, AssumeRole, IdentityKind, Knowable, Manifest, ResourceInstance};
 
-/// The region and profile of one resource.
+/// The region, credentials and account of one resource.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
@@ -16,6 +19,29 @@ pub struct Placement {
     pub region: String,
     /// `None`: the standard credentials chain's default.
     pub profile: Option<String>,
+    /// The provider's `assume_role`, if any.
+    pub role: Option<AssumeRole>,
+    /// The account the credentials act in (STS GetCallerIdentity);
+    /// `None` until asked.
+    pub account: Option<String>,
+}
+
+impl Placement {
+    /// Who the requests of this placement are made as.
+    pub fn principal(&self) -> Principal {
+        Principal {
+            profile: self.profile.clone(),
+            role: self.role.clone(),
+        }
+    }
+}
+
+/// A provider's credentials: a profile of the standard chain, and the
+/// role assumed with them, if any. One GetCallerIdentity each.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Principal {
+    pub profile: Option<String>,
+    pub role: Option<AssumeRole>,
 }
 
 /// What applies where the manifest says nothing: `--region` (or
@@ -52,6 +78,26 @@ impl Placements {
     pub fn get(&self, address: &Address) -> Option<&Placement> {
         self.by_address.get(address)
     }
+
+    /// Every principal the manifest's resources act as, each with a
+    /// region to ask STS in (the first of its placements).
+    pub fn principals(&self) -> BTreeMap<Principal, String> {
+        let mut out = BTreeMap::new();
+        for p in self.by_address.values() {
+            let region = out.entry(p.principal()).or_insert_with(|| p.region.clone());
+            if p.region < *region {
+                region.clone_from(&p.region);
+            }
+        }
+        out
+    }
+
+    /// Records the account each principal acts in.
+    pub fn set_accounts(&mut self, accounts: &BTreeMap<Principal, String>) {
+        for p in Arc::make_mut(&mut self.by_address).values_mut() {
+            p.account = accounts.get(&p.principal()).cloned();
+        }
+    }
 }
 
 fn place(manifest: &Manifest, r: &ResourceInstance, defaults: Defaults<'_>) -> Option<Placement> {
@@ -62,7 +108,13 @@ fn place(manifest: &Manifest, r: &ResourceInstance, defaults: Defaults<'_>) -> O
     let profile = provider
         .and_then(|p| p.profile.clone())
         .or_else(|| defaults.profile.map(str::to_string));
-    Some(Placement { region, profile })
+    let role = provider.and_then(|p| p.assume_role.clone());
+    Some(Placement {
+        region,
+        profile,
+        role,
+        account: None,
+    })
 }
 
 /// The region in a resource's ARN identity, when the manifest gives one.

@@ -90,7 +90,17 @@ pub fn resolve(
             .map(|p| p.allowed_account_ids.as_slice())
             .unwrap_or_default();
         let accounts = AccountScope::new(&seen, allowed);
-        find_live(inventory, r, region, value, &request.memory, &accounts)
+        let caller = request
+            .placements
+            .get(&r.address)
+            .and_then(|p| p.account.as_deref());
+        let at = At {
+            region,
+            caller,
+            memory: &request.memory,
+            accounts: &accounts,
+        };
+        find_live(inventory, r, value, &at)
     };
     let mut problems = Vec::new();
     let mut resolution = Resolution::default();
@@ -260,22 +270,46 @@ impl Resolution {
     }
 }
 
+/// Where a resource is looked for: its region, the account its
+/// provider's credentials act in, and what earlier runs remember.
+struct At<'a> {
+    region: &'a str,
+    /// `None` when caller identity is unknown (plans made without STS).
+    caller: Option<&'a str>,
+    memory: &'a Memory,
+    accounts: &'a AccountScope<'a>,
+}
+
 /// The live resource an identity value names. `Ok(None)`: not found by
 /// ARN/id (already gone). A name must match exactly one live resource,
-/// or nothing where [`Memory`] knows it is gone.
+/// or nothing where [`Memory`] knows it is gone. An ARN or id of another
+/// account than the caller's is an error: that provider's credentials
+/// could never see it, so "already gone" would be a false success.
 fn find_live(
     inventory: &Inventory,
     r: &ResourceInstance,
-    region: &str,
     value: &str,
-    memory: &Memory,
-    accounts: &AccountScope<'_>,
+    at: &At<'_>,
 ) -> Result<Option<LiveResource>, Diagnostic> {
+    let (region, memory, accounts) = (at.region, at.memory, at.accounts);
     let ty = r.address.resource_type;
     if r.identity.kind != IdentityKind::Name {
-        return Ok(inventory.get(ty, value).cloned());
+        let live = inventory.get(ty, value);
+        let owner = live
+            .and_then(|l| l.account_id.clone())
+            .or_else(|| arn_account(r.identity.kind, value));
+        return match (at.caller, owner) {
+            (Some(caller), Some(owner)) if caller != owner => {
+                Err(foreign_account(r, value, &owner, caller))
+            }
+            _ => Ok(live.cloned()),
+        };
     }
-    let matches = inventory.named(ty, region, value);
+    let matches: Vec<&LiveResource> = inventory
+        .named(ty, region, value)
+        .into_iter()
+        .filter(|l| l.visible_to(at.caller))
+        .collect();
     let present: Vec<&&LiveResource> = matches
         .iter()
         .filter(|l| l.state != LiveState::Gone)
@@ -295,7 +329,7 @@ fn find_live(
             let mut names: Vec<&str> = inventory
                 .of_type_in(ty, region)
                 .iter()
-                .filter(|l| l.state != LiveState::Gone)
+                .filter(|l| l.state != LiveState::Gone && l.visible_to(at.caller))
                 .map(|l| l.name.as_str())
                 .collect();
             names.sort();
@@ -351,6 +385,34 @@ fn find_live(
             )))
         }
     }
+}
+
+/// The account an ARN names (`None` for ids, which carry none).
+fn arn_account(kind: IdentityKind, value: &str) -> Option<String> {
+    if kind != IdentityKind::Arn {
+        return None;
+    }
+    let account = value.split(':').nth(4).filter(|a| !a.is_empty())?;
+    Some(account.to_string())
+}
+
+fn foreign_account(r: &ResourceInstance, value: &str, owner: &str, caller: &str) -> Diagnostic {
+    let provider = match &r.provider {
+        Some(alias) => format!("aws.{alias}"),
+        None => "aws".to_string(),
+    };
+    Diagnostic::error(
+        format!(
+            "{}: {value} is in account {owner}, but provider {provider} acts in account {caller}",
+            r.address
+        ),
+        Some(r.identity.span),
+    )
+    .with_label("in another account")
+    .with_help(format!(
+        "use a provider whose credentials act in {owner} (a profile or assume_role), or correct the {}",
+        r.address.resource_type.id_attribute()
+    ))
 }
 
 fn unresolvable(span: Span, reference: &str, why: &str) -> Diagnostic {

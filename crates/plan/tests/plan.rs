@@ -976,3 +976,154 @@ resource "aws_apprunner_vpc_connector" "conn" {
         );
     }
 }
+
+const OTHER_ACCOUNT: &str = "210987654321";
+
+/// A request whose placements know each principal's account.
+fn request_as(m: &Manifest, account_of: &dyn Fn(&decom_plan::Principal) -> String) -> PlanRequest {
+    let mut request = request(m);
+    let accounts = request
+        .placements
+        .principals()
+        .into_keys()
+        .map(|p| {
+            let account = account_of(&p);
+            (p, account)
+        })
+        .collect();
+    request.placements.set_accounts(&accounts);
+    request
+}
+
+#[test]
+fn caller_accounts_are_checked_against_allowed_and_forbidden_accounts() {
+    let m = manifest(
+        r#"
+provider "aws" {
+  region                = "us-east-1"
+  forbidden_account_ids = ["123456789012"]
+}
+provider "aws" {
+  alias               = "other"
+  region              = "us-east-1"
+  allowed_account_ids = ["999999999999"]
+  assume_role {
+    role_arn = "arn:aws:iam::210987654321:role/deleter"
+  }
+}
+resource "aws_dx_connection" "a" { id = "dxcon-fg123456" }
+resource "aws_dx_connection" "b" {
+  id       = "dxcon-fg654321"
+  provider = aws.other
+}
+"#,
+    );
+    let request = request_as(&m, &|p| match p.role {
+        Some(_) => OTHER_ACCOUNT.into(),
+        None => ACCOUNT.into(),
+    });
+    let refused = decom_plan::check_caller_accounts(&m, &request.placements);
+    assert_eq!(
+        refused,
+        [
+            "provider aws acts in account 123456789012, which its forbidden_account_ids forbid",
+            "provider aws.other acts in account 210987654321, which its allowed_account_ids (999999999999) do not include",
+        ]
+    );
+    let fine = request_as(&m, &|p| match p.role {
+        Some(_) => "999999999999".into(),
+        None => "111111111111".into(),
+    });
+    assert!(decom_plan::check_caller_accounts(&m, &fine.placements).is_empty());
+}
+
+#[test]
+fn an_arn_of_another_account_than_the_callers_is_an_error_not_already_gone() {
+    let m = manifest(&format!(
+        "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\nresource \"aws_apprunner_service\" \"web\" {{\n  arn = \"{}\"\n}}\n",
+        arn("service", "web").replace(ACCOUNT, "999999999999")
+    ));
+    let d = plan(
+        &m,
+        &Inventory::default(),
+        &request_as(&m, &|_| ACCOUNT.into()),
+    )
+    .unwrap_err();
+    let text = d.render(false);
+    assert!(
+        text.contains("is in account 999999999999, but provider aws acts in account 123456789012"),
+        "{text}"
+    );
+    // Without caller identity (no STS answer recorded) it stays "gone".
+    assert!(plan(&m, &Inventory::default(), &request(&m)).is_ok());
+}
+
+#[test]
+fn a_name_resolves_only_among_the_callers_account() {
+    let m = manifest(
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\nresource \"aws_apprunner_vpc_connector\" \"c\" {\n  name = \"shared\"\n}\n",
+    );
+    let mine = live(
+        ResourceType::AppRunnerVpcConnector,
+        &arn("vpcconnector", "shared"),
+        "shared",
+        LiveState::Deletable,
+    );
+    let mut bystander = mine.clone();
+    bystander.id = bystander.id.replace(ACCOUNT, OTHER_ACCOUNT);
+    bystander.account_id = Some(OTHER_ACCOUNT.into());
+    let inv = Inventory::new([mine.clone(), bystander]);
+    let p = plan(&m, &inv, &request_as(&m, &|_| ACCOUNT.into())).unwrap();
+    let planned = p.resources()[0].live.as_ref().map(|l| l.id.clone());
+    assert_eq!(planned, Some(mine.id));
+}
+
+#[test]
+fn a_live_tag_in_protect_tags_stops_the_plan() {
+    let m = manifest(
+        r#"
+provider "aws" {
+  region       = "us-east-1"
+  protect_tags = { keep = "forever" }
+}
+resource "aws_dx_connection" "nyc" { id = "dxcon-fg123456" }
+resource "aws_dx_connection" "bos" { id = "dxcon-fg654321" }
+"#,
+    );
+    let mut inv = Inventory::new([
+        live(
+            ResourceType::DxConnection,
+            "dxcon-fg123456",
+            "nyc",
+            LiveState::Deletable,
+        ),
+        live(
+            ResourceType::DxConnection,
+            "dxcon-fg654321",
+            "bos",
+            LiveState::Deletable,
+        ),
+    ]);
+    let tags = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    inv.set_tags(
+        ResourceType::DxConnection,
+        "dxcon-fg123456".into(),
+        tags(&[("keep", "forever")]),
+    );
+    inv.set_tags(
+        ResourceType::DxConnection,
+        "dxcon-fg654321".into(),
+        tags(&[("keep", "no")]),
+    );
+    let text = plan_errors(&m, &inv);
+    assert!(
+        text.contains("aws_dx_connection.nyc carries the protected tag keep = \"forever\""),
+        "{text}"
+    );
+    assert!(!text.contains("aws_dx_connection.bos"), "{text}");
+}

@@ -41,6 +41,10 @@ struct Resource {
     wave: usize,
     region: String,
     profile: Option<String>,
+    /// The account the plan's credentials acted in (absent in files made
+    /// before decom asked STS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    account: Option<String>,
     delete_timeout_seconds: u64,
     live: Option<Live>,
 }
@@ -176,6 +180,7 @@ impl From<PlannedResource> for Resource {
             wave: r.wave,
             region: r.placement.region,
             profile: r.placement.profile,
+            account: r.placement.account,
             delete_timeout_seconds: r.delete_timeout.as_secs(),
             live: r.live.map(Live::from),
         }
@@ -196,6 +201,10 @@ impl TryFrom<Resource> for PlannedResource {
             placement: Placement {
                 region: r.region,
                 profile: r.profile,
+                // The role is not saved: apply plans again with the
+                // manifest's providers and compares.
+                role: None,
+                account: r.account,
             },
             delete_timeout: Duration::from_secs(r.delete_timeout_seconds),
             live: r.live.map(|l| l.into_live(&r.address)).transpose()?,

@@ -1,0 +1,299 @@
+//! Accounts end to end against the simulator: caller identity before any
+//! resource call, allowed/forbidden accounts, `assume_role` (with
+//! credentials renewed mid-apply), an ARN of another account, and
+//! `protect_tags`. Every claim is read from the simulator's audit log.
+
+mod common;
+
+use std::time::Duration;
+
+use common::sim::TestSim;
+use common::{stderr, stdout, Project};
+use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+const FAST: &str = "--poll-interval-ms=20";
+/// The simulator's own keys act here.
+const BASE: &str = "123456789012";
+/// Reached through AssumeRole.
+const OTHER: &str = "210987654321";
+const ROLE: &str = "arn:aws:iam::210987654321:role/deleter";
+
+fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
+    let mut cmd = p.decom(args);
+    sim.env(&mut cmd);
+    cmd.output().unwrap()
+}
+
+fn in_account(ty: Sim, name: &str, account: &str) -> SeedResource {
+    let mut r = SeedResource::new(ty, name);
+    r.account = Some(account.into());
+    r
+}
+
+/// The same names in both accounts: each is the other's bystander.
+fn two_account_seed() -> Vec<SeedResource> {
+    vec![
+        in_account(Sim::SupplyChainInstance, "planning", BASE),
+        in_account(Sim::AppRunnerVpcConnector, "shared", BASE),
+        in_account(Sim::SupplyChainInstance, "planning", OTHER),
+        in_account(Sim::AppRunnerVpcConnector, "shared", OTHER),
+    ]
+}
+
+fn sim_with(seed: Vec<SeedResource>, latencies: Latencies) -> TestSim {
+    TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        latencies,
+        initial_state: Some(SimState { resources: seed }),
+        ..SimConfig::default()
+    })
+}
+
+/// Resource calls: everything but STS.
+fn resource_calls(audit: &[AuditEntry]) -> Vec<&AuditEntry> {
+    audit.iter().filter(|e| e.service != "sts").collect()
+}
+
+fn count(audit: &[AuditEntry], operation: &str) -> usize {
+    audit.iter().filter(|e| e.operation == operation).count()
+}
+
+/// The base account's connector by the default provider; the other
+/// account's instance through a role (a 15-minute session: 0.9 s at the
+/// simulator's time scale).
+const TWO_ACCOUNTS: &str = r#"
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["123456789012"]
+}
+
+provider "aws" {
+  alias                 = "other"
+  region                = "us-east-1"
+  forbidden_account_ids = ["123456789012"]
+  assume_role {
+    role_arn     = "arn:aws:iam::210987654321:role/deleter"
+    session_name = "decom-test"
+    duration     = "15m"
+  }
+}
+
+resource "aws_supplychain_instance" "planning" {
+  provider = aws.other
+  name     = "planning"
+}
+
+resource "aws_apprunner_vpc_connector" "shared" {
+  name = "shared"
+}
+"#;
+
+#[test]
+fn one_manifest_deletes_in_two_accounts_each_under_its_own_and_bystanders_survive() {
+    // The role's deletion outlasts its 0.9 s session (30 scaled minutes
+    // = 1.8 s): the apply's status checks need renewed credentials.
+    let latencies = Latencies {
+        instance_delete: Duration::from_secs(30 * 60),
+        ..Latencies::default()
+    };
+    let sim = sim_with(two_account_seed(), latencies);
+    let p = Project::with_main(TWO_ACCOUNTS);
+    let out = run(&sim, &p, &["apply", "--auto-approve", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    let audit = sim.audit();
+    let deletes: Vec<(&str, &str)> = audit
+        .iter()
+        .filter(|e| e.operation.starts_with("Delete"))
+        .map(|e| (e.operation.as_str(), e.account.as_deref().unwrap_or("?")))
+        .collect();
+    assert_eq!(deletes.len(), 2, "{deletes:?}");
+    assert!(deletes.contains(&("DeleteInstance", OTHER)), "{deletes:?}");
+    assert!(
+        deletes.contains(&("DeleteVpcConnector", BASE)),
+        "{deletes:?}"
+    );
+    // The connector deleted is the base account's own.
+    let target = audit
+        .iter()
+        .find(|e| e.operation == "DeleteVpcConnector")
+        .and_then(|e| e.target.clone())
+        .unwrap_or_default();
+    assert!(
+        target.contains(&format!(":{BASE}:vpcconnector/shared/")),
+        "{target}"
+    );
+    // The instance was watched, under the role, for longer than a session:
+    // its status reads span more than the role's 15 (scaled) minutes.
+    let ts = |e: &AuditEntry| OffsetDateTime::parse(&e.ts, &Rfc3339).unwrap();
+    let first_session = audit.iter().find(|e| e.operation == "AssumeRole").map(ts);
+    let last_role_read = audit
+        .iter()
+        .filter(|e| e.service == "supplychain" && e.account.as_deref() == Some(OTHER))
+        .map(ts)
+        .max();
+    let (Some(first_session), Some(last_role_read)) = (first_session, last_role_read) else {
+        panic!("no AssumeRole or no read under the role: {audit:#?}");
+    };
+    assert!(
+        last_role_read - first_session > time::Duration::milliseconds(900),
+        "{audit:#?}"
+    );
+
+    // Bystanders with the same names in the other accounts survive.
+    let left: Vec<(Sim, String, String)> = sim
+        .snapshot()
+        .resources
+        .iter()
+        .filter(|r| {
+            !r.status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("deleted"))
+        })
+        .map(|r| {
+            let account = r.account.clone().unwrap_or_else(|| BASE.into());
+            (r.resource_type, r.name.clone(), account)
+        })
+        .collect();
+    assert!(
+        left.contains(&(Sim::AppRunnerVpcConnector, "shared".into(), OTHER.into())),
+        "{left:?}"
+    );
+    assert!(
+        left.contains(&(Sim::SupplyChainInstance, "planning".into(), BASE.into())),
+        "{left:?}"
+    );
+
+    // Caller identity: once per principal, before any resource call.
+    let first_resource = audit.iter().position(|e| e.service != "sts").unwrap();
+    let identities_before = audit[..first_resource]
+        .iter()
+        .filter(|e| e.operation == "GetCallerIdentity")
+        .count();
+    assert_eq!(identities_before, 2, "{:?}", &audit[..first_resource]);
+    assert_eq!(count(&audit, "GetCallerIdentity"), 2);
+
+    // The role's session ran out mid-apply and was renewed: more than one
+    // AssumeRole, and no request was refused for expired credentials.
+    assert!(count(&audit, "AssumeRole") >= 2, "{audit:#?}");
+    let refused: Vec<&AuditEntry> = audit.iter().filter(|e| e.status == 403).collect();
+    assert!(refused.is_empty(), "{refused:#?}");
+
+    // The journal records the caller's account of each delete.
+    let journal = std::fs::read_to_string(p.path().join(".decom/journal.jsonl")).unwrap();
+    let accounts: Vec<(String, String)> = journal
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "deleted")
+        .map(|e| {
+            let address = e["address"].as_str().unwrap_or_default().to_string();
+            (
+                address,
+                e["account"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        accounts.contains(&("aws_apprunner_vpc_connector.shared".into(), BASE.into())),
+        "{journal}"
+    );
+    assert!(
+        accounts.contains(&("aws_supplychain_instance.planning".into(), OTHER.into())),
+        "{journal}"
+    );
+}
+
+#[test]
+fn a_provider_in_a_forbidden_or_not_allowed_account_is_refused_before_any_resource_call() {
+    let sim = sim_with(two_account_seed(), Latencies::instant());
+    let forbidden = Project::with_main(
+        "provider \"aws\" {\n  region = \"us-east-1\"\n  forbidden_account_ids = [\"123456789012\"]\n}\nresource \"aws_supplychain_instance\" \"p\" {\n  name = \"planning\"\n}\n",
+    );
+    let out = run(&sim, &forbidden, &["plan"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "provider aws acts in account 123456789012, which its forbidden_account_ids forbid"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().filter(|l| !l.is_empty()).count(), 1, "{err}");
+
+    let not_allowed = Project::with_main(&format!(
+        "provider \"aws\" {{\n  alias = \"other\"\n  region = \"us-east-1\"\n  allowed_account_ids = [\"123456789012\"]\n  assume_role {{\n    role_arn = \"{ROLE}\"\n  }}\n}}\nresource \"aws_supplychain_instance\" \"p\" {{\n  provider = aws.other\n  name = \"planning\"\n}}\n"
+    ));
+    let out = run(&sim, &not_allowed, &["apply", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("provider aws.other acts in account 210987654321, which its allowed_account_ids (123456789012) do not include"),
+        "{err}"
+    );
+    let audit = sim.audit();
+    assert!(resource_calls(&audit).is_empty(), "{audit:#?}");
+    assert_eq!(count(&audit, "GetCallerIdentity"), 2);
+}
+
+#[test]
+fn an_arn_of_another_account_than_the_providers_is_a_plan_error() {
+    let sim = sim_with(two_account_seed(), Latencies::instant());
+    let arn = "arn:aws:apprunner:us-east-1:999999999999:vpcconnector/shared/1/0123456789abcdef0123456789abcdef";
+    let p = Project::with_main(&format!(
+        "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\nresource \"aws_apprunner_vpc_connector\" \"c\" {{\n  arn = \"{arn}\"\n}}\n"
+    ));
+    let out = run(&sim, &p, &["apply", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("is in account 999999999999, but provider aws acts in account 123456789012"),
+        "{err}"
+    );
+    assert!(!stdout(&out).contains("already gone"));
+    assert!(sim.mutating_requests().iter().all(|e| e.service == "sts"));
+}
+
+#[test]
+fn a_live_tag_in_protect_tags_refuses_the_plan_and_tags_are_read_only_then() {
+    let mut kept = SeedResource::new(Sim::DxConnection, "nyc");
+    kept.id = Some("dxcon-fg123456".into());
+    kept.tags.insert("keep".into(), "forever".into());
+    let mut other = SeedResource::new(Sim::DxConnection, "bos");
+    other.id = Some("dxcon-fg654321".into());
+    let sim = sim_with(vec![kept, other], Latencies::instant());
+    let manifest = |protect: &str| {
+        format!(
+            "provider \"aws\" {{\n  region = \"us-east-1\"\n{protect}}}\nresource \"aws_dx_connection\" \"nyc\" {{\n  id = \"dxcon-fg123456\"\n}}\nresource \"aws_dx_connection\" \"bos\" {{\n  id = \"dxcon-fg654321\"\n}}\n"
+        )
+    };
+    let unguarded = Project::with_main(&manifest(""));
+    let out = run(&sim, &unguarded, &["plan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        count(&sim.audit(), "DescribeTags"),
+        0,
+        "no protect_tags: no tag reads"
+    );
+
+    let guarded = Project::with_main(&manifest("  protect_tags = { keep = \"forever\" }\n"));
+    let out = run(&sim, &guarded, &["apply", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("aws_dx_connection.nyc carries the protected tag keep = \"forever\""),
+        "{err}"
+    );
+    assert!(!err.contains("aws_dx_connection.bos carries"), "{err}");
+    let audit = sim.audit();
+    // Both connections' tags in one batched call.
+    assert_eq!(count(&audit, "DescribeTags"), 1);
+    assert!(audit.iter().all(|e| !e.operation.starts_with("Delete")));
+}
