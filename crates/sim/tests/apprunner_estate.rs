@@ -202,7 +202,7 @@ async fn auto_scaling_configurations_have_revisions_users_and_refusals() {
         .send()
         .await
         .expect("users");
-    assert_eq!(users.service_arn_list(), [service.clone()]);
+    assert_eq!(users.service_arn_list(), std::slice::from_ref(&service));
     let described = c
         .describe_auto_scaling_configuration()
         .auto_scaling_configuration_arn(&first)
