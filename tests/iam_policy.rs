@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use common::apprunner_estate::estate;
 use common::quickstart::quickstart_seed;
 use common::sim::TestSim;
 use common::{repo_root, stderr, Project};
@@ -59,6 +60,19 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     seed.extend(
         (0..20).map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("bystander-{i}"))),
     );
+    seed.extend(estate());
+    // More than a page of configurations: apply watches its one by Describe*.
+    for i in 0..101 {
+        let name = format!("bystander-{i}");
+        seed.push(SeedResource::new(
+            Sim::AppRunnerAutoScalingConfiguration,
+            &name,
+        ));
+        seed.push(SeedResource::new(
+            Sim::AppRunnerObservabilityConfiguration,
+            &name,
+        ));
+    }
     let sim = TestSim::start(seed);
 
     let run = |p: &Project, args: &[&str]| {
@@ -79,6 +93,10 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     p.write("main.hcl", &text);
     run(&p, &["plan", "--out", "plan.bin"]);
     run(&p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    // The App Runner estate: configurations and connections.
+    let estate = Project::example("apprunner-estate");
+    run(&estate, &["plan", "--out", "plan.bin"]);
+    run(&estate, &["apply", "plan.bin", "--poll-interval-ms=20"]);
 
     let called: BTreeSet<String> = sim
         .audit()
