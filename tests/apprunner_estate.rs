@@ -31,10 +31,32 @@ fn accepted(audit: &[AuditEntry], operation: &str) -> usize {
 
 #[test]
 fn the_estate_is_deleted_service_first_and_replans_to_no_changes() {
-    let sim = TestSim::start(estate());
+    // A bystander that stays live: it shows the re-plan which account the
+    // credentials are in once the estate's tombstones have expired.
+    let mut seeds = estate();
+    seeds.push(SeedResource::new(Sim::AppRunnerConnection, "bystander"));
+    let sim = TestSim::start(seeds);
     let p = Project::example("apprunner-estate");
     let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Refresh: one list per type, and only the describes the APIs force: the
+    // services' DescribeService (which also tells every service's
+    // configurations and connection) and the ingress connection's status.
+    let mut refresh: Vec<String> = sim.audit().into_iter().map(|e| e.operation).collect();
+    refresh.sort();
+    assert_eq!(
+        refresh,
+        [
+            "DescribeService",
+            "DescribeVpcIngressConnection",
+            "ListAutoScalingConfigurations",
+            "ListConnections",
+            "ListObservabilityConfigurations",
+            "ListServices",
+            "ListVpcConnectors",
+            "ListVpcIngressConnections",
+        ]
+    );
     let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
     assert_eq!(
         out.status.code(),
