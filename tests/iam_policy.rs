@@ -7,6 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use common::apprunner_estate::estate;
 use common::quickstart::quickstart_seed;
 use common::sim::TestSim;
 use common::{repo_root, stderr, Project};
@@ -60,6 +61,19 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     seed.extend(
         (0..20).map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("bystander-{i}"))),
     );
+    seed.extend(estate());
+    // More than a page of configurations: apply watches its one by Describe*.
+    for i in 0..101 {
+        let name = format!("bystander-{i}");
+        seed.push(SeedResource::new(
+            Sim::AppRunnerAutoScalingConfiguration,
+            &name,
+        ));
+        seed.push(SeedResource::new(
+            Sim::AppRunnerObservabilityConfiguration,
+            &name,
+        ));
+    }
     let sim = TestSim::start(seed);
 
     let run = |p: &Project, args: &[&str]| {
@@ -85,6 +99,10 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
         "provider \"aws\" {\n  protect_tags = { keep = \"yes\" }\n  assume_role {\n    role_arn = \"arn:aws:iam::210987654321:role/decom-target\"\n  }\n}\nresource \"aws_dx_connection\" \"c\" {\n  id = \"dxcon-fg123456\"\n}\n",
     );
     run(&roles, &["plan"]);
+    // The App Runner estate: configurations and connections.
+    let estate = Project::example("apprunner-estate");
+    run(&estate, &["plan", "--out", "plan.bin"]);
+    run(&estate, &["apply", "plan.bin", "--poll-interval-ms=20"]);
 
     let called: BTreeSet<String> = sim
         .audit()

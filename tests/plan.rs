@@ -253,7 +253,12 @@ fn run_plan(sim: &TestSim, p: &Project, extra: &[&str]) -> std::process::Output 
 }
 
 fn apprunner_arn(kind: &str, name: &str) -> String {
-    let rev = if kind == "vpcconnector" { "/1" } else { "" };
+    let revisioned = [
+        "vpcconnector",
+        "autoscalingconfiguration",
+        "observabilityconfiguration",
+    ];
+    let rev = if revisioned.contains(&kind) { "/1" } else { "" };
     format!(
         "arn:aws:apprunner:us-east-1:{ACCOUNT}:{kind}/{name}{rev}/0123456789abcdef0123456789abcdef"
     )
@@ -282,6 +287,17 @@ fn each_type_in_each_live_state_gets_its_action() {
         (Sim::AppRunnerVpcIngressConnection, "DELETED", "no-op"),
         (Sim::AppRunnerVpcConnector, "ACTIVE", "delete"),
         (Sim::AppRunnerVpcConnector, "INACTIVE", "no-op"),
+        (Sim::AppRunnerAutoScalingConfiguration, "ACTIVE", "delete"),
+        (Sim::AppRunnerAutoScalingConfiguration, "INACTIVE", "no-op"),
+        (Sim::AppRunnerObservabilityConfiguration, "ACTIVE", "delete"),
+        (
+            Sim::AppRunnerObservabilityConfiguration,
+            "INACTIVE",
+            "no-op",
+        ),
+        (Sim::AppRunnerConnection, "AVAILABLE", "delete"),
+        (Sim::AppRunnerConnection, "PENDING_HANDSHAKE", "delete"),
+        (Sim::AppRunnerConnection, "DELETED", "no-op"),
         (Sim::DxVirtualInterface, "available", "delete"),
         (Sim::DxVirtualInterface, "pending", "delete"),
         (Sim::DxVirtualInterface, "deleting", "wait"),
@@ -304,6 +320,14 @@ fn each_type_in_each_live_state_gets_its_action() {
             Sim::AppRunnerService => apprunner_arn("service", &name),
             Sim::AppRunnerVpcIngressConnection => apprunner_arn("vpcingressconnection", &name),
             Sim::AppRunnerVpcConnector => apprunner_arn("vpcconnector", &name),
+            Sim::AppRunnerAutoScalingConfiguration => {
+                apprunner_arn("autoscalingconfiguration", &name)
+            }
+            Sim::AppRunnerObservabilityConfiguration => {
+                apprunner_arn("observabilityconfiguration", &name)
+            }
+            Sim::AppRunnerConnection => apprunner_arn("connection", &name),
+            Sim::AppRunnerCustomDomain => unreachable!("not a decom kind yet"),
             Sim::DxVirtualInterface => format!("dxvif-{i:08}"),
             Sim::DxConnection => format!("dxcon-{i:08}"),
             Sim::SupplyChainInstance => format!("00000000-0000-4000-8000-{i:012}"),

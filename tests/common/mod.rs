@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod apprunner_estate;
 pub mod fake_servers;
 pub mod process;
 pub mod quickstart;

@@ -32,6 +32,12 @@ pub enum ResourceType {
     AppRunnerService,
     #[serde(rename = "aws_apprunner_vpc_connector")]
     AppRunnerVpcConnector,
+    #[serde(rename = "aws_apprunner_auto_scaling_configuration_version")]
+    AppRunnerAutoScalingConfiguration,
+    #[serde(rename = "aws_apprunner_observability_configuration")]
+    AppRunnerObservabilityConfiguration,
+    #[serde(rename = "aws_apprunner_connection")]
+    AppRunnerConnection,
     #[serde(rename = "aws_dx_virtual_interface")]
     DxVirtualInterface,
     #[serde(rename = "aws_dx_connection")]
@@ -119,10 +125,13 @@ pub struct Kind {
 impl ResourceType {
     /// Every type, in an order that deletes the first end of every
     /// relation before the other (discover writes blocks in this order).
-    pub const ALL: [ResourceType; 6] = [
+    pub const ALL: [ResourceType; 9] = [
         ResourceType::AppRunnerVpcIngressConnection,
         ResourceType::AppRunnerService,
         ResourceType::AppRunnerVpcConnector,
+        ResourceType::AppRunnerAutoScalingConfiguration,
+        ResourceType::AppRunnerObservabilityConfiguration,
+        ResourceType::AppRunnerConnection,
         ResourceType::DxVirtualInterface,
         ResourceType::DxConnection,
         ResourceType::SupplyChainInstance,
@@ -134,6 +143,13 @@ impl ResourceType {
             ResourceType::AppRunnerVpcIngressConnection => &table::APPRUNNER_VPC_INGRESS_CONNECTION,
             ResourceType::AppRunnerService => &table::APPRUNNER_SERVICE,
             ResourceType::AppRunnerVpcConnector => &table::APPRUNNER_VPC_CONNECTOR,
+            ResourceType::AppRunnerAutoScalingConfiguration => {
+                &table::APPRUNNER_AUTO_SCALING_CONFIGURATION
+            }
+            ResourceType::AppRunnerObservabilityConfiguration => {
+                &table::APPRUNNER_OBSERVABILITY_CONFIGURATION
+            }
+            ResourceType::AppRunnerConnection => &table::APPRUNNER_CONNECTION,
             ResourceType::DxVirtualInterface => &table::DX_VIRTUAL_INTERFACE,
             ResourceType::DxConnection => &table::DX_CONNECTION,
             ResourceType::SupplyChainInstance => &table::SUPPLYCHAIN_INSTANCE,

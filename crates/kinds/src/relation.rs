@@ -16,6 +16,12 @@ pub enum RelationAttr {
     VpcConnectorArn,
     /// virtual interface -> its connection
     ConnectionId,
+    /// service -> its auto scaling configuration
+    AutoScalingConfigurationArn,
+    /// service -> its observability configuration
+    ObservabilityConfigurationArn,
+    /// service -> the source code connection of its repository
+    ConnectionArn,
 }
 
 impl RelationAttr {
@@ -24,6 +30,9 @@ impl RelationAttr {
             RelationAttr::ServiceArn => "service_arn",
             RelationAttr::VpcConnectorArn => "vpc_connector_arn",
             RelationAttr::ConnectionId => "connection_id",
+            RelationAttr::AutoScalingConfigurationArn => "auto_scaling_configuration_arn",
+            RelationAttr::ObservabilityConfigurationArn => "observability_configuration_arn",
+            RelationAttr::ConnectionArn => "connection_arn",
         }
     }
 

@@ -47,14 +47,41 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
     },
     id_example: "arn:aws:apprunner:us-east-1:123456789012:service/web/0123abcd",
     identity: Identity::Arn,
-    // AWS refuses to delete a connector a service uses.
-    relations: &[Relation {
-        attr: RelationAttr::VpcConnectorArn,
-        targets: &[ResourceType::AppRunnerVpcConnector],
-        first: End::Holder,
-        blocks: true,
-        required: false,
-    }],
+    // AWS refuses to delete a connector, configuration or connection a
+    // service uses.
+    relations: &[
+        Relation {
+            attr: RelationAttr::VpcConnectorArn,
+            targets: &[ResourceType::AppRunnerVpcConnector],
+            first: End::Holder,
+            blocks: true,
+            required: false,
+        },
+        // AWS gives every service one, but without one of its own that is
+        // the region's DefaultConfiguration, which is AWS's, never deleted
+        // and never in a manifest: not required.
+        Relation {
+            attr: RelationAttr::AutoScalingConfigurationArn,
+            targets: &[ResourceType::AppRunnerAutoScalingConfiguration],
+            first: End::Holder,
+            blocks: true,
+            required: false,
+        },
+        Relation {
+            attr: RelationAttr::ObservabilityConfigurationArn,
+            targets: &[ResourceType::AppRunnerObservabilityConfiguration],
+            first: End::Holder,
+            blocks: true,
+            required: false,
+        },
+        Relation {
+            attr: RelationAttr::ConnectionArn,
+            targets: &[ResourceType::AppRunnerConnection],
+            first: End::Holder,
+            blocks: true,
+            required: false,
+        },
+    ],
     states: States {
         gone: &["DELETED"],
         busy: &["OPERATION_IN_PROGRESS"],
@@ -78,6 +105,71 @@ pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
     relations: &[],
     states: States {
         gone: &["INACTIVE"],
+        busy: &[],
+        deleting: &[],
+    },
+    default_timeout: minutes(5),
+    cascaded_by: &[],
+};
+
+pub static APPRUNNER_AUTO_SCALING_CONFIGURATION: Kind = Kind {
+    resource_type: ResourceType::AppRunnerAutoScalingConfiguration,
+    name: "aws_apprunner_auto_scaling_configuration_version",
+    title: "App Runner auto scaling configuration",
+    id_shape: IdShape::Arn {
+        service: "apprunner",
+        resource: "autoscalingconfiguration",
+        revision: true,
+    },
+    id_example:
+        "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/web-scale/1/0123abcd",
+    identity: Identity::Arn,
+    relations: &[],
+    states: States {
+        gone: &["INACTIVE"],
+        busy: &[],
+        deleting: &[],
+    },
+    default_timeout: minutes(5),
+    cascaded_by: &[],
+};
+
+pub static APPRUNNER_OBSERVABILITY_CONFIGURATION: Kind = Kind {
+    resource_type: ResourceType::AppRunnerObservabilityConfiguration,
+    name: "aws_apprunner_observability_configuration",
+    title: "App Runner observability configuration",
+    id_shape: IdShape::Arn {
+        service: "apprunner",
+        resource: "observabilityconfiguration",
+        revision: true,
+    },
+    id_example:
+        "arn:aws:apprunner:us-east-1:123456789012:observabilityconfiguration/traces/1/0123abcd",
+    identity: Identity::Arn,
+    relations: &[],
+    states: States {
+        gone: &["INACTIVE"],
+        busy: &[],
+        deleting: &[],
+    },
+    default_timeout: minutes(5),
+    cascaded_by: &[],
+};
+
+pub static APPRUNNER_CONNECTION: Kind = Kind {
+    resource_type: ResourceType::AppRunnerConnection,
+    name: "aws_apprunner_connection",
+    title: "App Runner connection",
+    id_shape: IdShape::Arn {
+        service: "apprunner",
+        resource: "connection",
+        revision: false,
+    },
+    id_example: "arn:aws:apprunner:us-east-1:123456789012:connection/github/0123abcd",
+    identity: Identity::Arn,
+    relations: &[],
+    states: States {
+        gone: &["DELETED"],
         busy: &[],
         deleting: &[],
     },

@@ -34,6 +34,11 @@ pub struct Latencies {
     pub instance_create: Duration,
     /// Supply Chain instance: `Deleting` → `Deleted` (default 5 min).
     pub instance_delete: Duration,
+    /// App Runner custom domain: `CREATING` → `PENDING_CERTIFICATE_DNS_VALIDATION`
+    /// and `BINDING_CERTIFICATE` → `ACTIVE` (default 1 min).
+    pub custom_domain_create: Duration,
+    /// App Runner custom domain: `DELETING` → absent (default 1 min).
+    pub custom_domain_delete: Duration,
 }
 
 impl Default for Latencies {
@@ -50,6 +55,8 @@ impl Default for Latencies {
             vif_delete: min(1),
             instance_create: min(5),
             instance_delete: min(5),
+            custom_domain_create: min(1),
+            custom_domain_delete: min(1),
         }
     }
 }
@@ -68,6 +75,8 @@ impl Latencies {
             vif_delete: Duration::ZERO,
             instance_create: Duration::ZERO,
             instance_delete: Duration::ZERO,
+            custom_domain_create: Duration::ZERO,
+            custom_domain_delete: Duration::ZERO,
         }
     }
 }

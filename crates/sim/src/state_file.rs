@@ -21,7 +21,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-/// The six simulated resource types, named as in the `decom` manifest.
+/// The simulated resource types, named as in the `decom` manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ResourceType {
     /// App Runner service (`aws_apprunner_service`), identified by ARN.
@@ -42,17 +42,36 @@ pub enum ResourceType {
     /// Supply Chain instance (`aws_supplychain_instance`), id a UUID.
     #[serde(rename = "aws_supplychain_instance")]
     SupplyChainInstance,
+    /// App Runner auto scaling configuration revision
+    /// (`aws_apprunner_auto_scaling_configuration_version`), by ARN.
+    #[serde(rename = "aws_apprunner_auto_scaling_configuration_version")]
+    AppRunnerAutoScalingConfiguration,
+    /// App Runner observability configuration revision
+    /// (`aws_apprunner_observability_configuration`), by ARN.
+    #[serde(rename = "aws_apprunner_observability_configuration")]
+    AppRunnerObservabilityConfiguration,
+    /// App Runner source code connection (`aws_apprunner_connection`), by ARN.
+    #[serde(rename = "aws_apprunner_connection")]
+    AppRunnerConnection,
+    /// App Runner custom domain association
+    /// (`aws_apprunner_custom_domain_association`), by service ARN + domain name.
+    #[serde(rename = "aws_apprunner_custom_domain_association")]
+    AppRunnerCustomDomain,
 }
 
 impl ResourceType {
     /// All types, in a fixed order.
-    pub const ALL: [ResourceType; 6] = [
+    pub const ALL: [ResourceType; 10] = [
         ResourceType::AppRunnerService,
         ResourceType::AppRunnerVpcConnector,
         ResourceType::AppRunnerVpcIngressConnection,
         ResourceType::DxConnection,
         ResourceType::DxVirtualInterface,
         ResourceType::SupplyChainInstance,
+        ResourceType::AppRunnerAutoScalingConfiguration,
+        ResourceType::AppRunnerObservabilityConfiguration,
+        ResourceType::AppRunnerConnection,
+        ResourceType::AppRunnerCustomDomain,
     ];
 
     /// The manifest type name, e.g. `aws_apprunner_service`.
@@ -64,6 +83,14 @@ impl ResourceType {
             ResourceType::DxConnection => "aws_dx_connection",
             ResourceType::DxVirtualInterface => "aws_dx_virtual_interface",
             ResourceType::SupplyChainInstance => "aws_supplychain_instance",
+            ResourceType::AppRunnerAutoScalingConfiguration => {
+                "aws_apprunner_auto_scaling_configuration_version"
+            }
+            ResourceType::AppRunnerObservabilityConfiguration => {
+                "aws_apprunner_observability_configuration"
+            }
+            ResourceType::AppRunnerConnection => "aws_apprunner_connection",
+            ResourceType::AppRunnerCustomDomain => "aws_apprunner_custom_domain_association",
         }
     }
 
@@ -81,6 +108,10 @@ impl ResourceType {
             ResourceType::DxConnection => "available",
             ResourceType::DxVirtualInterface => "available",
             ResourceType::SupplyChainInstance => "Active",
+            ResourceType::AppRunnerAutoScalingConfiguration
+            | ResourceType::AppRunnerObservabilityConfiguration
+            | ResourceType::AppRunnerCustomDomain => "ACTIVE",
+            ResourceType::AppRunnerConnection => "AVAILABLE",
         }
     }
 
@@ -137,6 +168,21 @@ impl ResourceType {
                 "Deleting",
                 "Deleted",
             ],
+            ResourceType::AppRunnerAutoScalingConfiguration
+            | ResourceType::AppRunnerObservabilityConfiguration => &["ACTIVE", "INACTIVE"],
+            ResourceType::AppRunnerConnection => {
+                &["PENDING_HANDSHAKE", "AVAILABLE", "ERROR", "DELETED"]
+            }
+            // No DELETED: a disassociated domain is absent, not a tombstone.
+            ResourceType::AppRunnerCustomDomain => &[
+                "CREATING",
+                "CREATE_FAILED",
+                "ACTIVE",
+                "DELETING",
+                "DELETE_FAILED",
+                "PENDING_CERTIFICATE_DNS_VALIDATION",
+                "BINDING_CERTIFICATE",
+            ],
         }
     }
 
@@ -145,7 +191,11 @@ impl ResourceType {
         match self {
             ResourceType::AppRunnerService
             | ResourceType::AppRunnerVpcConnector
-            | ResourceType::AppRunnerVpcIngressConnection => crate::ServiceKind::AppRunner,
+            | ResourceType::AppRunnerVpcIngressConnection
+            | ResourceType::AppRunnerAutoScalingConfiguration
+            | ResourceType::AppRunnerObservabilityConfiguration
+            | ResourceType::AppRunnerConnection
+            | ResourceType::AppRunnerCustomDomain => crate::ServiceKind::AppRunner,
             ResourceType::DxConnection | ResourceType::DxVirtualInterface => {
                 crate::ServiceKind::DirectConnect
             }
@@ -164,7 +214,18 @@ impl ResourceType {
                 status == "deleted" || status == "rejected"
             }
             ResourceType::SupplyChainInstance => status == "Deleted",
+            ResourceType::AppRunnerAutoScalingConfiguration
+            | ResourceType::AppRunnerObservabilityConfiguration => status == "INACTIVE",
+            ResourceType::AppRunnerConnection | ResourceType::AppRunnerCustomDomain => {
+                status == "DELETED"
+            }
         }
+    }
+
+    /// Whether a deleted resource stays visible for the tombstone TTL (a
+    /// disassociated custom domain is simply absent from DescribeCustomDomains).
+    pub(crate) fn keeps_tombstone(self) -> bool {
+        self != ResourceType::AppRunnerCustomDomain
     }
 
     /// For a transitional status, the status it settles into (used for
@@ -185,6 +246,11 @@ impl ResourceType {
             (ResourceType::DxVirtualInterface, "deleting") => "deleted",
             (ResourceType::SupplyChainInstance, "Initializing") => "Active",
             (ResourceType::SupplyChainInstance, "Deleting") => "Deleted",
+            (ResourceType::AppRunnerCustomDomain, "CREATING") => {
+                "PENDING_CERTIFICATE_DNS_VALIDATION"
+            }
+            (ResourceType::AppRunnerCustomDomain, "BINDING_CERTIFICATE") => "ACTIVE",
+            (ResourceType::AppRunnerCustomDomain, "DELETING") => "DELETED",
             _ => return None,
         })
     }
@@ -261,6 +327,21 @@ pub struct SeedResource {
     /// Virtual interface only: the DX connection id it runs on (required for that type).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
+    /// Service only: its auto scaling configuration ARN (default: the
+    /// region's `DefaultConfiguration`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_configuration_arn: Option<String>,
+    /// Service only: its observability configuration ARN (observability off when omitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observability_configuration_arn: Option<String>,
+    /// Service only: the connection of its code repository source (an image
+    /// source when omitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_arn: Option<String>,
+    /// Custom domain association only: the domain (required for that type,
+    /// with `service_arn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
     /// Tags.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
@@ -282,6 +363,10 @@ impl SeedResource {
             service_arn: None,
             vpc_endpoint_id: None,
             connection_id: None,
+            auto_scaling_configuration_arn: None,
+            observability_configuration_arn: None,
+            connection_arn: None,
+            domain_name: None,
             tags: BTreeMap::new(),
         }
     }

@@ -64,7 +64,11 @@ impl Resource {
         match self.rtype {
             ResourceType::AppRunnerService
             | ResourceType::AppRunnerVpcConnector
-            | ResourceType::AppRunnerVpcIngressConnection => &self.arn,
+            | ResourceType::AppRunnerVpcIngressConnection
+            | ResourceType::AppRunnerAutoScalingConfiguration
+            | ResourceType::AppRunnerObservabilityConfiguration
+            | ResourceType::AppRunnerConnection
+            | ResourceType::AppRunnerCustomDomain => &self.arn,
             _ => &self.id,
         }
     }
@@ -83,6 +87,11 @@ impl Resource {
     }
 
     fn gone(&self, now: u64, ttl_ms: u64) -> bool {
+        let ttl_ms = if self.rtype.keeps_tombstone() {
+            ttl_ms
+        } else {
+            0
+        };
         self.deleted_ms
             .is_some_and(|d| d.saturating_add(ttl_ms) <= now)
     }
@@ -103,7 +112,7 @@ impl Resource {
 
 #[derive(Debug, Default)]
 struct RegionStore {
-    maps: [BTreeMap<String, Resource>; 6],
+    maps: [BTreeMap<String, Resource>; ResourceType::ALL.len()],
     /// Parent key → keys of resources whose `relation` names it.
     children: HashMap<String, BTreeSet<String>>,
 }
@@ -121,6 +130,8 @@ pub(crate) struct Timing {
     pub vif_delete: u64,
     pub instance_create: u64,
     pub instance_delete: u64,
+    pub custom_domain_create: u64,
+    pub custom_domain_delete: u64,
     pub tombstone: u64,
     pub connector_lag: u64,
 }
@@ -139,6 +150,8 @@ impl Timing {
             vif_delete: c.scaled_ms(l.vif_delete),
             instance_create: c.scaled_ms(l.instance_create),
             instance_delete: c.scaled_ms(l.instance_delete),
+            custom_domain_create: c.scaled_ms(l.custom_domain_create),
+            custom_domain_delete: c.scaled_ms(l.custom_domain_delete),
             tombstone: c.scaled_ms(c.tombstone_ttl),
             connector_lag: c.scaled_ms(c.connector_in_use_lag),
         }
@@ -157,7 +170,12 @@ impl Timing {
             (T::DxVirtualInterface, _) => self.vif_create,
             (T::SupplyChainInstance, "Deleting") => self.instance_delete,
             (T::SupplyChainInstance, _) => self.instance_create,
-            (T::AppRunnerVpcConnector, _) => 0,
+            (T::AppRunnerCustomDomain, "DELETING") => self.custom_domain_delete,
+            (T::AppRunnerCustomDomain, _) => self.custom_domain_create,
+            (T::AppRunnerVpcConnector, _)
+            | (T::AppRunnerAutoScalingConfiguration, _)
+            | (T::AppRunnerObservabilityConfiguration, _)
+            | (T::AppRunnerConnection, _) => 0,
         }
     }
 }
@@ -215,6 +233,12 @@ impl Store {
             return None;
         }
         rs.maps[t.index()].get_mut(key)
+    }
+
+    /// Reads a resource without settling it (for types without transitions,
+    /// where settling changes nothing); tombstones included.
+    pub(crate) fn peek(&self, at: Place<'_>, t: ResourceType, key: &str) -> Option<&Resource> {
+        self.partition(at)?.maps[t.index()].get(key)
     }
 
     /// Inserts (or replaces) a resource in its account and region and indexes its relation.
@@ -375,6 +399,29 @@ impl Store {
         }
     }
 
+    /// The next revision number of a configuration name (1 for a new name).
+    pub(crate) fn next_revision(
+        &mut self,
+        at: Place<'_>,
+        t: ResourceType,
+        name: &str,
+        now: u64,
+    ) -> u64 {
+        let kind = match t {
+            ResourceType::AppRunnerObservabilityConfiguration => "observabilityconfiguration",
+            ResourceType::AppRunnerVpcConnector => "vpcconnector",
+            _ => "autoscalingconfiguration",
+        };
+        let Place { account, region } = at;
+        let prefix = format!("arn:aws:apprunner:{region}:{account}:{kind}/{name}/");
+        self.with_prefix(at, t, &prefix, now)
+            .iter()
+            .filter_map(|r| revision_of(&r.arn))
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+
     /// Generates an App Runner ARN and its 32-hex id.
     pub(crate) fn apprunner_arn(
         &mut self,
@@ -464,27 +511,40 @@ impl Store {
             ));
         }
         let (id, arn) = match t {
-            T::AppRunnerService | T::AppRunnerVpcConnector | T::AppRunnerVpcIngressConnection => {
-                match (&s.arn, &s.id) {
-                    (Some(arn), _) => {
-                        let id = arn.rsplit('/').next().unwrap_or_default().to_owned();
-                        (id, arn.clone())
-                    }
-                    (None, id) => {
-                        let (kind, rev) = match t {
-                            T::AppRunnerService => ("service", None),
-                            T::AppRunnerVpcConnector => ("vpcconnector", Some(1)),
-                            _ => ("vpcingressconnection", None),
-                        };
-                        let (mut arn, mut gen) = self.apprunner_arn(at, kind, &s.name, rev);
-                        if let Some(id) = id {
-                            arn = format!("{}{id}", &arn[..arn.len() - gen.len()]);
-                            gen = id.clone();
-                        }
-                        (gen, arn)
-                    }
+            T::AppRunnerCustomDomain => custom_domain_identity(s)?,
+            T::AppRunnerService
+            | T::AppRunnerVpcConnector
+            | T::AppRunnerVpcIngressConnection
+            | T::AppRunnerAutoScalingConfiguration
+            | T::AppRunnerObservabilityConfiguration
+            | T::AppRunnerConnection => match (&s.arn, &s.id) {
+                (Some(arn), _) => {
+                    let id = arn.rsplit('/').next().unwrap_or_default().to_owned();
+                    (id, arn.clone())
                 }
-            }
+                (None, id) => {
+                    let (kind, rev) = match t {
+                        T::AppRunnerService => ("service", None),
+                        T::AppRunnerVpcConnector => ("vpcconnector", Some(1)),
+                        T::AppRunnerAutoScalingConfiguration => (
+                            "autoscalingconfiguration",
+                            Some(self.next_revision(at, t, &s.name, now)),
+                        ),
+                        T::AppRunnerObservabilityConfiguration => (
+                            "observabilityconfiguration",
+                            Some(self.next_revision(at, t, &s.name, now)),
+                        ),
+                        T::AppRunnerConnection => ("connection", None),
+                        _ => ("vpcingressconnection", None),
+                    };
+                    let (mut arn, mut gen) = self.apprunner_arn(at, kind, &s.name, rev);
+                    if let Some(id) = id {
+                        arn = format!("{}{id}", &arn[..arn.len() - gen.len()]);
+                        gen = id.clone();
+                    }
+                    (gen, arn)
+                }
+            },
             T::DxConnection | T::DxVirtualInterface => {
                 let prefix = if t == T::DxConnection {
                     "dxcon"
@@ -525,6 +585,7 @@ impl Store {
                     .clone()
                     .ok_or("an ingress connection needs service_arn")?,
             ),
+            T::AppRunnerCustomDomain => s.service_arn.clone(),
             T::DxVirtualInterface => Some(
                 s.connection_id
                     .clone()
@@ -535,6 +596,9 @@ impl Store {
         let mut attrs = Map::new();
         if let Some(ep) = &s.vpc_endpoint_id {
             attrs.insert("VpcEndpointId".into(), Value::String(ep.clone()));
+        }
+        for (attr, value) in seed_attrs(s) {
+            attrs.insert(attr.into(), Value::String(value.clone()));
         }
         let mut r = Resource {
             rtype: t,
@@ -572,7 +636,8 @@ impl Store {
             };
             for t in ResourceType::ALL {
                 let (page, _) = self.page(at, t, None, usize::MAX, now, |_| true);
-                for r in page {
+                // The default auto scaling configuration is the region's own, never seeded.
+                for r in page.into_iter().filter(|r| r.attr("IsDefault").is_none()) {
                     let mut s = SeedResource::new(t, r.name.clone());
                     s.account = Some(r.account.clone());
                     s.region = r.region.clone();
@@ -586,7 +651,19 @@ impl Store {
                             s.vpc_endpoint_id = r.attr_str("VpcEndpointId").map(str::to_owned);
                         }
                         ResourceType::DxVirtualInterface => s.connection_id = r.relation.clone(),
+                        ResourceType::AppRunnerCustomDomain => {
+                            s.arn = None;
+                            s.id = None;
+                            s.service_arn = r.relation.clone();
+                            s.domain_name = r.attr_str("DomainName").map(str::to_owned);
+                        }
                         _ => {}
+                    }
+                    if t == ResourceType::AppRunnerService {
+                        let attr = |name: &str| r.attr_str(name).map(str::to_owned);
+                        s.auto_scaling_configuration_arn = attr(ASC_ATTR);
+                        s.observability_configuration_arn = attr(OC_ATTR);
+                        s.connection_arn = attr(CONNECTION_ATTR);
                     }
                     s.tags = r.tags.iter().cloned().collect();
                     resources.push(s);
@@ -597,9 +674,60 @@ impl Store {
     }
 }
 
+/// The service attributes naming what it uses, besides its connector (kept
+/// in `attrs`: a resource has one indexed `relation`).
+pub(crate) const ASC_ATTR: &str = "AutoScalingConfigurationArn";
+pub(crate) const OC_ATTR: &str = "ObservabilityConfigurationArn";
+pub(crate) const CONNECTION_ATTR: &str = "ConnectionArn";
+
+/// The attributes a seed entry sets beyond identity and relation.
+fn seed_attrs(s: &SeedResource) -> Vec<(&'static str, &String)> {
+    [
+        (ASC_ATTR, &s.auto_scaling_configuration_arn),
+        (OC_ATTR, &s.observability_configuration_arn),
+        (CONNECTION_ATTR, &s.connection_arn),
+        ("DomainName", &s.domain_name),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+    .collect()
+}
+
+/// The key of a custom domain association: its service and domain (it has
+/// no ARN of its own).
+pub(crate) fn custom_domain_key(service_arn: &str, domain: &str) -> String {
+    format!("{service_arn}/customdomain/{domain}")
+}
+
+fn custom_domain_identity(s: &SeedResource) -> Result<(String, String), String> {
+    if s.arn.is_some() || s.id.is_some() {
+        return Err(
+            "a custom domain association is identified by service_arn + domain_name, not arn/id"
+                .into(),
+        );
+    }
+    let service = s
+        .service_arn
+        .as_deref()
+        .ok_or("a custom domain association needs service_arn")?;
+    let domain = s
+        .domain_name
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .ok_or("a custom domain association needs domain_name")?;
+    Ok((domain.to_owned(), custom_domain_key(service, domain)))
+}
+
 /// Whether `s` has the form of an AWS account id (12 digits).
 pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The revision in a `…:kind/NAME/REVISION/ID` ARN.
+pub(crate) fn revision_of(arn: &str) -> Option<u64> {
+    let mut parts = arn.rsplit('/');
+    parts.next()?;
+    parts.next()?.parse().ok()
 }
 
 fn remove(rs: &mut RegionStore, t: ResourceType, key: &str) {

@@ -6,8 +6,11 @@
 //! Crate-private: the only way to send a delete from outside this crate is
 //! [`decom_executor::Cloud::delete`], which takes an approved delete.
 
+mod apprunner_connection;
+mod auto_scaling_configuration;
 mod dx_connection;
 mod dx_virtual_interface;
+mod observability_configuration;
 mod service;
 mod supplychain_instance;
 mod vpc_connector;
@@ -28,6 +31,9 @@ pub(crate) fn api(ty: ResourceType) -> &'static dyn KindApi {
         ResourceType::AppRunnerVpcIngressConnection => &vpc_ingress_connection::Api,
         ResourceType::AppRunnerService => &service::Api,
         ResourceType::AppRunnerVpcConnector => &vpc_connector::Api,
+        ResourceType::AppRunnerAutoScalingConfiguration => &auto_scaling_configuration::Api,
+        ResourceType::AppRunnerObservabilityConfiguration => &observability_configuration::Api,
+        ResourceType::AppRunnerConnection => &apprunner_connection::Api,
         ResourceType::DxVirtualInterface => &dx_virtual_interface::Api,
         ResourceType::DxConnection => &dx_connection::Api,
         ResourceType::SupplyChainInstance => &supplychain_instance::Api,

@@ -1,6 +1,6 @@
 //! `aws_apprunner_service`: ListServices (summaries: name, ARN, status) and
-//! DescribeService (the only call that tells which VPC connector a
-//! service uses).
+//! DescribeService (the only call that tells which VPC connector, auto
+//! scaling and observability configurations and connection a service uses).
 
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
@@ -73,15 +73,33 @@ async fn describe(at: At<'_>, service_arn: &str) -> Result<Option<LiveResource>,
             s.service_name(),
             s.status().as_str(),
         );
-        let connector = s
+        let connector: Option<&str> = s
             .network_configuration()
             .and_then(|n| n.egress_configuration())
             .and_then(|e| e.vpc_connector_arn())
             .filter(|a| !a.is_empty());
-        r.relations.push(LiveRelation {
-            attr: RelationAttr::VpcConnectorArn,
-            target: connector.map(str::to_string),
-        });
+        let auto_scaling = s
+            .auto_scaling_configuration_summary()
+            .and_then(|a| a.auto_scaling_configuration_arn());
+        let observability = s
+            .observability_configuration()
+            .filter(|o| o.observability_enabled())
+            .and_then(|o| o.observability_configuration_arn());
+        let connection = s
+            .source_configuration()
+            .and_then(|c| c.authentication_configuration())
+            .and_then(|a| a.connection_arn());
+        for (attr, target) in [
+            (RelationAttr::VpcConnectorArn, connector),
+            (RelationAttr::AutoScalingConfigurationArn, auto_scaling),
+            (RelationAttr::ObservabilityConfigurationArn, observability),
+            (RelationAttr::ConnectionArn, connection),
+        ] {
+            r.relations.push(LiveRelation {
+                attr,
+                target: target.filter(|a| !a.is_empty()).map(str::to_string),
+            });
+        }
         Some(r)
     })
 }

@@ -1,16 +1,19 @@
 //! AWS App Runner: services, VPC connectors, VPC ingress connections and
 //! their tags, with the state machines and refusals of the real service.
+//! What services use and their custom domains have their own modules
+//! ([`super::apprunner_uses`], [`super::apprunner_domains`]).
 
 use serde_json::{json, Map, Value};
 
+use super::apprunner_uses::{default_asc_arn, service_asc, service_uses, DEFAULT_ASC_NAME};
 use super::{
-    decode_token, encode_token, get_i64, get_str, tags_from_list, tags_to_list, Ctx, OpResult,
-    Output,
+    apprunner_domains, apprunner_uses, decode_token, encode_token, get_i64, get_str,
+    tags_from_list, tags_to_list, Ctx, OpResult, Output,
 };
 use crate::clock::epoch_seconds;
 use crate::protocol::{ApiError, ServiceKind};
 use crate::state_file::ResourceType as T;
-use crate::store::{Resource, Store};
+use crate::store::{revision_of, Resource, Store, CONNECTION_ATTR, OC_ATTR};
 
 const SVC: ServiceKind = ServiceKind::AppRunner;
 
@@ -61,6 +64,9 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
                 T::AppRunnerService,
                 T::AppRunnerVpcConnector,
                 T::AppRunnerVpcIngressConnection,
+                T::AppRunnerAutoScalingConfiguration,
+                T::AppRunnerObservabilityConfiguration,
+                T::AppRunnerConnection,
             ]
             .into_iter()
             .find_map(|t| ctx.store.get(ctx.at, t, a, ctx.now).map(|r| r.clone()))
@@ -69,26 +75,28 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
                 json!({ "Tags": tags_to_list(&r.tags, "Key", "Value") }),
             ))
         }
-        _ => Err(ApiError::unknown_operation(SVC, op)),
+        _ => apprunner_uses::handle(op, input, ctx)
+            .or_else(|| apprunner_domains::handle(op, input, ctx))
+            .unwrap_or_else(|| Err(ApiError::unknown_operation(SVC, op))),
     }
 }
 
-fn arn<'a>(input: &'a Value, member: &str) -> &'a str {
+pub(super) fn arn<'a>(input: &'a Value, member: &str) -> &'a str {
     get_str(input, member).unwrap_or_default()
 }
 
-fn not_found(arn: &str) -> ApiError {
+pub(super) fn not_found(arn: &str) -> ApiError {
     ApiError::not_found(SVC, format!("Resource not found: {arn}"))
 }
 
-fn find(ctx: &mut Ctx<'_>, t: T, arn: &str) -> Result<Resource, ApiError> {
+pub(super) fn find(ctx: &mut Ctx<'_>, t: T, arn: &str) -> Result<Resource, ApiError> {
     ctx.store
         .get(ctx.at, t, arn, ctx.now)
         .map(|r| r.clone())
         .ok_or_else(|| not_found(arn))
 }
 
-fn ts(ms: u64) -> Value {
+pub(super) fn ts(ms: u64) -> Value {
     epoch_seconds(ms)
 }
 
@@ -113,7 +121,7 @@ fn list(
     Ok(Output::new(body))
 }
 
-fn domain(r: &Resource) -> String {
+pub(super) fn domain(r: &Resource) -> String {
     format!(
         "{}.{}.awsapprunner.com",
         &r.id[..r.id.len().min(10)],
@@ -154,6 +162,9 @@ fn service_json(r: &Resource, ctx: &Ctx<'_>) -> Value {
         }),
     };
     let source = r.attr("SourceConfiguration").cloned().unwrap_or_else(|| {
+        if let Some(connection) = r.attr_str(CONNECTION_ATTR) {
+            return code_source(connection);
+        }
         json!({
             "ImageRepository": {
                 "ImageIdentifier": "public.ecr.aws/aws-containers/hello-app-runner:latest",
@@ -178,7 +189,6 @@ fn service_json(r: &Resource, ctx: &Ctx<'_>) -> Value {
             health[k] = v.clone();
         }
     }
-    let account = ctx.at.account;
     let mut s = json!({
         "ServiceName": r.name,
         "ServiceId": r.id,
@@ -190,21 +200,12 @@ fn service_json(r: &Resource, ctx: &Ctx<'_>) -> Value {
         "SourceConfiguration": source,
         "InstanceConfiguration": instance,
         "HealthCheckConfiguration": health,
-        "AutoScalingConfigurationSummary": {
-            "AutoScalingConfigurationArn": format!(
-                "arn:aws:apprunner:{}:{account}:autoscalingconfiguration/DefaultConfiguration/1/00000000000000000000000000000001",
-                r.region
-            ),
-            "AutoScalingConfigurationName": "DefaultConfiguration",
-            "AutoScalingConfigurationRevision": 1,
-            "Status": "ACTIVE",
-            "CreatedAt": ts(r.created_ms),
-            "HasAssociatedService": true,
-            "IsDefault": true,
-        },
+        "AutoScalingConfigurationSummary": asc_summary(r, ctx),
         "NetworkConfiguration": network,
-        "ObservabilityConfiguration": r.attr("ObservabilityConfiguration").cloned()
-            .unwrap_or_else(|| json!({ "ObservabilityEnabled": false })),
+        "ObservabilityConfiguration": match r.attr_str(OC_ATTR) {
+            Some(oc) => json!({ "ObservabilityEnabled": true, "ObservabilityConfigurationArn": oc }),
+            None => json!({ "ObservabilityEnabled": false }),
+        },
     });
     if let Some(e) = r.attr("EncryptionConfiguration") {
         s["EncryptionConfiguration"] = e.clone();
@@ -213,6 +214,40 @@ fn service_json(r: &Resource, ctx: &Ctx<'_>) -> Value {
         s["DeletedAt"] = ts(d);
     }
     s
+}
+
+/// A code repository source through `connection` (what a seeded service
+/// with a `connection_arn` reports).
+fn code_source(connection: &str) -> Value {
+    json!({
+        "CodeRepository": {
+            "RepositoryUrl": "https://github.com/example/app",
+            "SourceCodeVersion": { "Type": "BRANCH", "Value": "main" },
+            "CodeConfiguration": { "ConfigurationSource": "REPOSITORY" },
+        },
+        "AutoDeploymentsEnabled": false,
+        "AuthenticationConfiguration": { "ConnectionArn": connection },
+    })
+}
+
+/// The service's auto scaling configuration, as its summary. The named
+/// configuration is read as it is (tombstones included: a service keeps
+/// naming a configuration deleted under it, like a seeded dangling one).
+fn asc_summary(service: &Resource, ctx: &Ctx<'_>) -> Value {
+    let a = service_asc(service);
+    let known = ctx
+        .store
+        .peek(ctx.at, T::AppRunnerAutoScalingConfiguration, &a);
+    let name = a.rsplit('/').nth(2).unwrap_or(DEFAULT_ASC_NAME);
+    json!({
+        "AutoScalingConfigurationArn": a,
+        "AutoScalingConfigurationName": name,
+        "AutoScalingConfigurationRevision": revision_of(&a).unwrap_or(1),
+        "Status": known.map_or("ACTIVE", |c| c.status.as_str()),
+        "CreatedAt": ts(known.map_or(service.created_ms, |c| c.created_ms)),
+        "HasAssociatedService": true,
+        "IsDefault": a == default_asc_arn(&service.region, &service.account),
+    })
 }
 
 fn connector_json(r: &Resource) -> Value {
@@ -260,7 +295,13 @@ fn ingress_json(r: &Resource, account: &str) -> Value {
     c
 }
 
-fn new_resource(ctx: &mut Ctx<'_>, t: T, name: &str, arn: String, id: String) -> Resource {
+pub(super) fn new_resource(
+    ctx: &mut Ctx<'_>,
+    t: T,
+    name: &str,
+    arn: String,
+    id: String,
+) -> Resource {
     Resource {
         rtype: t,
         account: ctx.at.account.to_owned(),
@@ -279,7 +320,7 @@ fn new_resource(ctx: &mut Ctx<'_>, t: T, name: &str, arn: String, id: String) ->
     }
 }
 
-fn name_prefix(ctx: &Ctx<'_>, kind: &str, name: &str) -> String {
+pub(super) fn name_prefix(ctx: &Ctx<'_>, kind: &str, name: &str) -> String {
     format!(
         "arn:aws:apprunner:{}:{}:{kind}/{name}/",
         ctx.at.region, ctx.at.account
@@ -325,6 +366,7 @@ fn create_service(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             }
         }
     }
+    let uses = service_uses(input, ctx)?;
     let (service_arn, id) = ctx.store.apprunner_arn(ctx.at, "service", name, None);
     let mut r = new_resource(ctx, T::AppRunnerService, name, service_arn.clone(), id);
     r.relation = if egress_type == "VPC" {
@@ -339,11 +381,13 @@ fn create_service(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         "HealthCheckConfiguration",
         "NetworkConfiguration",
         "EncryptionConfiguration",
-        "ObservabilityConfiguration",
     ] {
         if let Some(v) = input.get(k) {
             r.attrs.insert(k.into(), v.clone());
         }
+    }
+    for (k, v) in uses {
+        r.attrs.insert(k.into(), json!(v));
     }
     Store::enter(&ctx.store.timing, &mut r, "OPERATION_IN_PROGRESS", ctx.now);
     let operation_id = ctx.store.rng.uuid();

@@ -3,6 +3,8 @@
 //! document (or an [`ApiError`]); wire encoding happens elsewhere.
 
 pub(crate) mod apprunner;
+pub(crate) mod apprunner_domains;
+pub(crate) mod apprunner_uses;
 pub(crate) mod directconnect;
 pub(crate) mod supplychain;
 
@@ -60,6 +62,21 @@ pub(crate) const SUPPORTED: [(ServiceKind, &[&str]); 3] = [
             "ListVpcIngressConnections",
             "DeleteVpcIngressConnection",
             "ListTagsForResource",
+            "CreateAutoScalingConfiguration",
+            "DescribeAutoScalingConfiguration",
+            "ListAutoScalingConfigurations",
+            "DeleteAutoScalingConfiguration",
+            "ListServicesForAutoScalingConfiguration",
+            "CreateObservabilityConfiguration",
+            "DescribeObservabilityConfiguration",
+            "ListObservabilityConfigurations",
+            "DeleteObservabilityConfiguration",
+            "CreateConnection",
+            "ListConnections",
+            "DeleteConnection",
+            "AssociateCustomDomain",
+            "DescribeCustomDomains",
+            "DisassociateCustomDomain",
         ],
     ),
     (
@@ -115,10 +132,13 @@ pub(crate) fn dispatch(
 
 /// The resource id/ARN a request names (the audit target), `None` for lists.
 pub(crate) fn request_target(input: &Value) -> Option<String> {
-    const KEYS: [&str; 9] = [
+    const KEYS: [&str; 12] = [
         "ServiceArn",
         "VpcConnectorArn",
         "VpcIngressConnectionArn",
+        "AutoScalingConfigurationArn",
+        "ObservabilityConfigurationArn",
+        "ConnectionArn",
         "ResourceArn",
         "virtualInterfaceId",
         "connectionId",

@@ -1,0 +1,170 @@
+//! The App Runner estate end to end: a service with a connector, an auto
+//! scaling and an observability configuration, a connection and an ingress
+//! connection (examples/apprunner-estate), applied against the simulator;
+//! what the audit log proves, blockers for each new relation, and the
+//! example planning in the sandbox.
+
+mod common;
+
+use common::apprunner_estate::*;
+use common::sim::TestSim;
+use common::{stderr, stdout, Project};
+use decom_sim::{AuditEntry, ResourceType as Sim, SeedResource};
+
+fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
+    let mut cmd = p.decom(args);
+    sim.env(&mut cmd);
+    cmd.output().unwrap()
+}
+
+/// The position of the (only) accepted `operation` in the audit log.
+fn accepted(audit: &[AuditEntry], operation: &str) -> usize {
+    let at: Vec<usize> = audit
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.operation == operation && e.status == 200)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(at.len(), 1, "{operation}: {audit:#?}");
+    at[0]
+}
+
+#[test]
+fn the_estate_is_deleted_service_first_and_replans_to_no_changes() {
+    // A bystander that stays live: it shows the re-plan which account the
+    // credentials are in once the estate's tombstones have expired.
+    let mut seeds = estate();
+    seeds.push(SeedResource::new(Sim::AppRunnerConnection, "bystander"));
+    let sim = TestSim::start(seeds);
+    let p = Project::example("apprunner-estate");
+    let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Refresh: who the caller is, one list per type, and only the describes
+    // the APIs force: the services' DescribeService (which also tells every
+    // service's configurations and connection) and the ingress connection's
+    // status.
+    let mut refresh: Vec<String> = sim.audit().into_iter().map(|e| e.operation).collect();
+    refresh.sort();
+    assert_eq!(
+        refresh,
+        [
+            "DescribeService",
+            "DescribeVpcIngressConnection",
+            "GetCallerIdentity",
+            "ListAutoScalingConfigurations",
+            "ListConnections",
+            "ListObservabilityConfigurations",
+            "ListServices",
+            "ListVpcConnectors",
+            "ListVpcIngressConnections",
+        ]
+    );
+    let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("Apply complete: 6 deleted, 0 failed, 0 skipped."),
+        "{}",
+        stdout(&out)
+    );
+
+    let audit = sim.audit();
+    let deletes: Vec<&AuditEntry> = audit
+        .iter()
+        .filter(|e| e.operation.starts_with("Delete"))
+        .collect();
+    assert!(
+        deletes.iter().all(|e| e.status == 200 && e.error.is_none()),
+        "a delete was refused: {deletes:#?}"
+    );
+    assert_eq!(deletes.len(), 6, "{deletes:#?}");
+    let service = accepted(&audit, "DeleteService");
+    assert!(accepted(&audit, "DeleteVpcIngressConnection") < service);
+    for after in [
+        "DeleteAutoScalingConfiguration",
+        "DeleteObservabilityConfiguration",
+        "DeleteConnection",
+        "DeleteVpcConnector",
+    ] {
+        assert!(
+            accepted(&audit, after) > service,
+            "{after} before DeleteService"
+        );
+    }
+
+    let out = run(&sim, &p, &["plan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("No changes"), "{}", stdout(&out));
+}
+
+/// The blocked address, the suggested attribute line, and how the intruding
+/// service uses the blocked resource.
+type BlockerCase = (&'static str, &'static str, fn(&mut SeedResource));
+
+/// A service outside the manifest using each planned resource blocks the plan.
+#[test]
+fn a_service_outside_the_manifest_using_a_planned_configuration_or_connection_blocks() {
+    let cases: [BlockerCase; 3] = [
+        (
+            "aws_apprunner_auto_scaling_configuration_version.shop",
+            "auto_scaling_configuration_arn = aws_apprunner_auto_scaling_configuration_version.shop.arn",
+            |s| s.auto_scaling_configuration_arn = Some(ASC.into()),
+        ),
+        (
+            "aws_apprunner_observability_configuration.shop",
+            "observability_configuration_arn = aws_apprunner_observability_configuration.shop.arn",
+            |s| s.observability_configuration_arn = Some(OC.into()),
+        ),
+        (
+            "aws_apprunner_connection.github",
+            "connection_arn = aws_apprunner_connection.github.arn",
+            |s| s.connection_arn = Some(CONNECTION.into()),
+        ),
+    ];
+    for (address, suggestion, uses) in cases {
+        let mut seeds = estate();
+        let mut intruder = SeedResource::new(Sim::AppRunnerService, "intruder");
+        uses(&mut intruder);
+        seeds.push(intruder);
+        let sim = TestSim::start(seeds);
+        let out = run(&sim, &Project::example("apprunner-estate"), &["plan"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "{address} cannot be deleted: live aws_apprunner_service \"intruder\""
+            )),
+            "{err}"
+        );
+        assert!(err.contains(suggestion), "{err}");
+        assert!(sim.mutating_requests().is_empty());
+    }
+}
+
+#[test]
+fn the_example_plans_in_the_sandbox() {
+    let p = Project::example("apprunner-estate");
+    let out = p.decom(&["plan", "--sandbox"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Plan: 6 to delete, 0 to wait for, 0 already gone."),
+        "{text}"
+    );
+    // What the service uses goes in the wave after it.
+    for address in [
+        "aws_apprunner_auto_scaling_configuration_version.shop",
+        "aws_apprunner_observability_configuration.shop",
+        "aws_apprunner_connection.github",
+    ] {
+        assert!(
+            text.contains(&format!("# {address} will be deleted (wave 3)")),
+            "{text}"
+        );
+    }
+}
