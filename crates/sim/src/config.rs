@@ -34,6 +34,19 @@ pub struct Latencies {
     pub instance_create: Duration,
     /// Supply Chain instance: `Deleting` → `Deleted` (default 5 min).
     pub instance_delete: Duration,
+    /// DX LAG: `requested` → `available` (default 10 s).
+    pub lag_create: Duration,
+    /// DX LAG: `deleting` → `deleted` (default 30 s).
+    pub lag_delete: Duration,
+    /// DX gateway: `pending` → `available` (default 30 s).
+    pub dx_gateway_create: Duration,
+    /// DX gateway: `deleting` → `deleted` (default 1 min).
+    pub dx_gateway_delete: Duration,
+    /// DX gateway association: `associating` → `associated` (default 5 min).
+    pub association_create: Duration,
+    /// DX gateway association: `disassociating` → `disassociated` (default
+    /// 15 min: AWS takes many minutes; Terraform waits up to 30).
+    pub association_delete: Duration,
 }
 
 impl Default for Latencies {
@@ -50,6 +63,12 @@ impl Default for Latencies {
             vif_delete: min(1),
             instance_create: min(5),
             instance_delete: min(5),
+            lag_create: Duration::from_secs(10),
+            lag_delete: Duration::from_secs(30),
+            dx_gateway_create: Duration::from_secs(30),
+            dx_gateway_delete: min(1),
+            association_create: min(5),
+            association_delete: min(15),
         }
     }
 }
@@ -68,6 +87,12 @@ impl Latencies {
             vif_delete: Duration::ZERO,
             instance_create: Duration::ZERO,
             instance_delete: Duration::ZERO,
+            lag_create: Duration::ZERO,
+            lag_delete: Duration::ZERO,
+            dx_gateway_create: Duration::ZERO,
+            dx_gateway_delete: Duration::ZERO,
+            association_create: Duration::ZERO,
+            association_delete: Duration::ZERO,
         }
     }
 }

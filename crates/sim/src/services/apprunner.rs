@@ -274,6 +274,7 @@ fn new_resource(ctx: &mut Ctx<'_>, t: T, name: &str, arn: String, id: String) ->
         updated_ms: ctx.now,
         deleted_ms: None,
         relation: None,
+        link: None,
         tags: Vec::new(),
         attrs: Map::new(),
     }
