@@ -331,6 +331,7 @@ fn each_type_in_each_live_state_gets_its_action() {
             Sim::DxVirtualInterface => format!("dxvif-{i:08}"),
             Sim::DxConnection => format!("dxcon-{i:08}"),
             Sim::SupplyChainInstance => format!("00000000-0000-4000-8000-{i:012}"),
+            other => panic!("no status case is written for {other}"),
         };
         if ty.as_str().starts_with("aws_apprunner") {
             s.arn = Some(identity.clone());

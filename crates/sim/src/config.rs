@@ -39,6 +39,19 @@ pub struct Latencies {
     pub custom_domain_create: Duration,
     /// App Runner custom domain: `DELETING` → absent (default 1 min).
     pub custom_domain_delete: Duration,
+    /// DX LAG: `requested` → `available` (default 10 s).
+    pub lag_create: Duration,
+    /// DX LAG: `deleting` → `deleted` (default 30 s).
+    pub lag_delete: Duration,
+    /// DX gateway: `pending` → `available` (default 30 s).
+    pub dx_gateway_create: Duration,
+    /// DX gateway: `deleting` → `deleted` (default 1 min).
+    pub dx_gateway_delete: Duration,
+    /// DX gateway association: `associating` → `associated` (default 5 min).
+    pub association_create: Duration,
+    /// DX gateway association: `disassociating` → `disassociated` (default
+    /// 15 min: AWS takes many minutes; Terraform waits up to 30).
+    pub association_delete: Duration,
 }
 
 impl Default for Latencies {
@@ -57,6 +70,12 @@ impl Default for Latencies {
             instance_delete: min(5),
             custom_domain_create: min(1),
             custom_domain_delete: min(1),
+            lag_create: Duration::from_secs(10),
+            lag_delete: Duration::from_secs(30),
+            dx_gateway_create: Duration::from_secs(30),
+            dx_gateway_delete: min(1),
+            association_create: min(5),
+            association_delete: min(15),
         }
     }
 }
@@ -77,6 +96,12 @@ impl Latencies {
             instance_delete: Duration::ZERO,
             custom_domain_create: Duration::ZERO,
             custom_domain_delete: Duration::ZERO,
+            lag_create: Duration::ZERO,
+            lag_delete: Duration::ZERO,
+            dx_gateway_create: Duration::ZERO,
+            dx_gateway_delete: Duration::ZERO,
+            association_create: Duration::ZERO,
+            association_delete: Duration::ZERO,
         }
     }
 }

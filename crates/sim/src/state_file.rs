@@ -57,11 +57,32 @@ pub enum ResourceType {
     /// (`aws_apprunner_custom_domain_association`), by service ARN + domain name.
     #[serde(rename = "aws_apprunner_custom_domain_association")]
     AppRunnerCustomDomain,
+    /// Direct Connect link aggregation group (`aws_dx_lag`), id `dxlag-xxxxxxxx`.
+    #[serde(rename = "aws_dx_lag")]
+    DxLag,
+    /// Direct Connect gateway (`aws_dx_gateway`), id a UUID.
+    #[serde(rename = "aws_dx_gateway")]
+    DxGateway,
+    /// Direct Connect gateway association (`aws_dx_gateway_association`), id a UUID.
+    #[serde(rename = "aws_dx_gateway_association")]
+    DxGatewayAssociation,
+    /// Supply Chain data lake namespace (`aws_supplychain_data_lake_namespace`),
+    /// id `INSTANCE_ID/NAME`.
+    #[serde(rename = "aws_supplychain_data_lake_namespace")]
+    SupplyChainDataLakeNamespace,
+    /// Supply Chain data lake dataset (`aws_supplychain_data_lake_dataset`),
+    /// id `INSTANCE_ID/NAMESPACE/NAME`.
+    #[serde(rename = "aws_supplychain_data_lake_dataset")]
+    SupplyChainDataLakeDataset,
+    /// Supply Chain data integration flow (`aws_supplychain_data_integration_flow`),
+    /// id `INSTANCE_ID/NAME`.
+    #[serde(rename = "aws_supplychain_data_integration_flow")]
+    SupplyChainDataIntegrationFlow,
 }
 
 impl ResourceType {
     /// All types, in a fixed order.
-    pub const ALL: [ResourceType; 10] = [
+    pub const ALL: [ResourceType; 16] = [
         ResourceType::AppRunnerService,
         ResourceType::AppRunnerVpcConnector,
         ResourceType::AppRunnerVpcIngressConnection,
@@ -72,6 +93,12 @@ impl ResourceType {
         ResourceType::AppRunnerObservabilityConfiguration,
         ResourceType::AppRunnerConnection,
         ResourceType::AppRunnerCustomDomain,
+        ResourceType::DxLag,
+        ResourceType::DxGateway,
+        ResourceType::DxGatewayAssociation,
+        ResourceType::SupplyChainDataLakeNamespace,
+        ResourceType::SupplyChainDataLakeDataset,
+        ResourceType::SupplyChainDataIntegrationFlow,
     ];
 
     /// The manifest type name, e.g. `aws_apprunner_service`.
@@ -91,6 +118,12 @@ impl ResourceType {
             }
             ResourceType::AppRunnerConnection => "aws_apprunner_connection",
             ResourceType::AppRunnerCustomDomain => "aws_apprunner_custom_domain_association",
+            ResourceType::DxLag => "aws_dx_lag",
+            ResourceType::DxGateway => "aws_dx_gateway",
+            ResourceType::DxGatewayAssociation => "aws_dx_gateway_association",
+            ResourceType::SupplyChainDataLakeNamespace => "aws_supplychain_data_lake_namespace",
+            ResourceType::SupplyChainDataLakeDataset => "aws_supplychain_data_lake_dataset",
+            ResourceType::SupplyChainDataIntegrationFlow => "aws_supplychain_data_integration_flow",
         }
     }
 
@@ -112,6 +145,11 @@ impl ResourceType {
             | ResourceType::AppRunnerObservabilityConfiguration
             | ResourceType::AppRunnerCustomDomain => "ACTIVE",
             ResourceType::AppRunnerConnection => "AVAILABLE",
+            ResourceType::DxLag | ResourceType::DxGateway => "available",
+            ResourceType::DxGatewayAssociation => "associated",
+            ResourceType::SupplyChainDataLakeNamespace
+            | ResourceType::SupplyChainDataLakeDataset
+            | ResourceType::SupplyChainDataIntegrationFlow => PRESENT,
         }
     }
 
@@ -183,6 +221,26 @@ impl ResourceType {
                 "PENDING_CERTIFICATE_DNS_VALIDATION",
                 "BINDING_CERTIFICATE",
             ],
+            ResourceType::DxLag => &[
+                "requested",
+                "pending",
+                "available",
+                "down",
+                "deleting",
+                "deleted",
+                "unknown",
+            ],
+            ResourceType::DxGateway => &["pending", "available", "deleting", "deleted"],
+            ResourceType::DxGatewayAssociation => &[
+                "associating",
+                "associated",
+                "disassociating",
+                "disassociated",
+                "updating",
+            ],
+            ResourceType::SupplyChainDataLakeNamespace
+            | ResourceType::SupplyChainDataLakeDataset
+            | ResourceType::SupplyChainDataIntegrationFlow => &[PRESENT],
         }
     }
 
@@ -196,10 +254,15 @@ impl ResourceType {
             | ResourceType::AppRunnerObservabilityConfiguration
             | ResourceType::AppRunnerConnection
             | ResourceType::AppRunnerCustomDomain => crate::ServiceKind::AppRunner,
-            ResourceType::DxConnection | ResourceType::DxVirtualInterface => {
-                crate::ServiceKind::DirectConnect
-            }
-            ResourceType::SupplyChainInstance => crate::ServiceKind::SupplyChain,
+            ResourceType::DxConnection
+            | ResourceType::DxVirtualInterface
+            | ResourceType::DxLag
+            | ResourceType::DxGateway
+            | ResourceType::DxGatewayAssociation => crate::ServiceKind::DirectConnect,
+            ResourceType::SupplyChainInstance
+            | ResourceType::SupplyChainDataLakeNamespace
+            | ResourceType::SupplyChainDataLakeDataset
+            | ResourceType::SupplyChainDataIntegrationFlow => crate::ServiceKind::SupplyChain,
         }
     }
 
@@ -219,6 +282,12 @@ impl ResourceType {
             ResourceType::AppRunnerConnection | ResourceType::AppRunnerCustomDomain => {
                 status == "DELETED"
             }
+            ResourceType::DxLag | ResourceType::DxGateway => status == "deleted",
+            ResourceType::DxGatewayAssociation => status == "disassociated",
+            // Deleted at once: gone (404), never in a terminal status.
+            ResourceType::SupplyChainDataLakeNamespace
+            | ResourceType::SupplyChainDataLakeDataset
+            | ResourceType::SupplyChainDataIntegrationFlow => false,
         }
     }
 
@@ -251,10 +320,19 @@ impl ResourceType {
             }
             (ResourceType::AppRunnerCustomDomain, "BINDING_CERTIFICATE") => "ACTIVE",
             (ResourceType::AppRunnerCustomDomain, "DELETING") => "DELETED",
+            (ResourceType::DxLag, "requested" | "pending") => "available",
+            (ResourceType::DxLag | ResourceType::DxGateway, "deleting") => "deleted",
+            (ResourceType::DxGateway, "pending") => "available",
+            (ResourceType::DxGatewayAssociation, "associating" | "updating") => "associated",
+            (ResourceType::DxGatewayAssociation, "disassociating") => "disassociated",
             _ => return None,
         })
     }
 }
+
+/// The one status of the Supply Chain data lake and data integration
+/// types, whose models carry none: they exist until deleted (then 404).
+pub const PRESENT: &str = "Active";
 
 impl std::fmt::Display for ResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -281,8 +359,10 @@ fn default_region() -> String {
 /// (`arn:aws:apprunner:REGION:ACCOUNT:service/NAME/32hex`,
 /// `…:vpcconnector/NAME/REVISION/32hex`, `…:vpcingressconnection/NAME/32hex`);
 /// `id` is the trailing 32-hex id. DX resources are keyed by `id`
-/// (`dxcon-…`, `dxvif-…`), Supply Chain instances by `id` (a UUID); their
-/// `arn` is derived. Whatever is omitted is generated from the seeded RNG.
+/// (`dxcon-…`, `dxvif-…`, `dxlag-…`; a UUID for gateways and associations),
+/// Supply Chain instances by `id` (a UUID); their `arn` is derived. A data
+/// lake namespace, dataset or flow is keyed by `instance_id`, `namespace`
+/// (datasets) and `name`: its id `INSTANCE[/NAMESPACE]/NAME` is derived. Whatever is omitted is generated from the seeded RNG.
 ///
 /// `status` defaults to the type's deletable steady state
 /// ([`ResourceType::default_status`]). A transitional status (e.g.
@@ -324,7 +404,8 @@ pub struct SeedResource {
     /// Ingress connection only: the VPC endpoint id (generated when omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_endpoint_id: Option<String>,
-    /// Virtual interface only: the DX connection id it runs on (required for that type).
+    /// Virtual interface only: the DX connection or LAG id it runs on
+    /// (required for that type).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Service only: its auto scaling configuration ARN (default: the
@@ -342,6 +423,20 @@ pub struct SeedResource {
     /// with `service_arn`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
+    /// DX connection only: the LAG it is a member of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag_id: Option<String>,
+    /// Virtual interface: the DX gateway it attaches to; gateway association:
+    /// its gateway (required for that type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dx_gateway_id: Option<String>,
+    /// Supply Chain namespace, dataset and flow: the instance id (required for those types).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Supply Chain dataset: its namespace's name (required for that type;
+    /// `asc` and `default` exist in every instance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// Tags.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
@@ -367,6 +462,10 @@ impl SeedResource {
             observability_configuration_arn: None,
             connection_arn: None,
             domain_name: None,
+            lag_id: None,
+            dx_gateway_id: None,
+            instance_id: None,
+            namespace: None,
             tags: BTreeMap::new(),
         }
     }

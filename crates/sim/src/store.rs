@@ -44,8 +44,13 @@ pub(crate) struct Resource {
     pub updated_ms: u64,
     /// When the terminal status was reached.
     pub deleted_ms: Option<u64>,
-    /// Service → VPC connector ARN; ingress → service ARN; VIF → connection id.
+    /// The parent it is indexed under: service → VPC connector ARN; ingress
+    /// → service ARN; VIF → connection or LAG id; connection → LAG id;
+    /// association → gateway id; namespace / flow → instance id; dataset →
+    /// its namespace's id (`INSTANCE/NAMESPACE`).
     pub relation: Option<String>,
+    /// A second indexed parent: VIF → DX gateway id.
+    pub link: Option<String>,
     pub tags: Vec<(String, String)>,
     /// Type-specific attributes echoed in responses (e.g. `SourceConfiguration`).
     pub attrs: Map<String, Value>,
@@ -132,6 +137,12 @@ pub(crate) struct Timing {
     pub instance_delete: u64,
     pub custom_domain_create: u64,
     pub custom_domain_delete: u64,
+    pub lag_create: u64,
+    pub lag_delete: u64,
+    pub dx_gateway_create: u64,
+    pub dx_gateway_delete: u64,
+    pub association_create: u64,
+    pub association_delete: u64,
     pub tombstone: u64,
     pub connector_lag: u64,
 }
@@ -152,6 +163,12 @@ impl Timing {
             instance_delete: c.scaled_ms(l.instance_delete),
             custom_domain_create: c.scaled_ms(l.custom_domain_create),
             custom_domain_delete: c.scaled_ms(l.custom_domain_delete),
+            lag_create: c.scaled_ms(l.lag_create),
+            lag_delete: c.scaled_ms(l.lag_delete),
+            dx_gateway_create: c.scaled_ms(l.dx_gateway_create),
+            dx_gateway_delete: c.scaled_ms(l.dx_gateway_delete),
+            association_create: c.scaled_ms(l.association_create),
+            association_delete: c.scaled_ms(l.association_delete),
             tombstone: c.scaled_ms(c.tombstone_ttl),
             connector_lag: c.scaled_ms(c.connector_in_use_lag),
         }
@@ -172,10 +189,22 @@ impl Timing {
             (T::SupplyChainInstance, _) => self.instance_create,
             (T::AppRunnerCustomDomain, "DELETING") => self.custom_domain_delete,
             (T::AppRunnerCustomDomain, _) => self.custom_domain_create,
-            (T::AppRunnerVpcConnector, _)
-            | (T::AppRunnerAutoScalingConfiguration, _)
-            | (T::AppRunnerObservabilityConfiguration, _)
-            | (T::AppRunnerConnection, _) => 0,
+            (T::DxLag, "deleting") => self.lag_delete,
+            (T::DxLag, _) => self.lag_create,
+            (T::DxGateway, "deleting") => self.dx_gateway_delete,
+            (T::DxGateway, _) => self.dx_gateway_create,
+            (T::DxGatewayAssociation, "disassociating") => self.association_delete,
+            (T::DxGatewayAssociation, _) => self.association_create,
+            (
+                T::AppRunnerVpcConnector
+                | T::AppRunnerAutoScalingConfiguration
+                | T::AppRunnerObservabilityConfiguration
+                | T::AppRunnerConnection
+                | T::SupplyChainDataLakeNamespace
+                | T::SupplyChainDataLakeDataset
+                | T::SupplyChainDataIntegrationFlow,
+                _,
+            ) => 0,
         }
     }
 }
@@ -249,13 +278,35 @@ impl Store {
             .or_default()
             .entry(r.region.clone())
             .or_default();
-        if let Some(parent) = &r.relation {
+        for parent in r.relation.iter().chain(&r.link) {
             rs.children
                 .entry(parent.clone())
                 .or_default()
                 .insert(r.key().to_owned());
         }
         rs.maps[r.rtype.index()].insert(r.key().to_owned(), r);
+    }
+
+    /// Removes a resource at once (types that are deleted without a
+    /// terminal status: a later request gets "not found").
+    pub(crate) fn remove_now(&mut self, at: Place<'_>, t: ResourceType, key: &str) {
+        if let Some(rs) = self.partition_mut(at) {
+            remove(rs, t, key);
+        }
+    }
+
+    /// Clears a resource's primary relation (a LAG member left standalone).
+    pub(crate) fn detach(&mut self, at: Place<'_>, t: ResourceType, key: &str) {
+        let Some(rs) = self.partition_mut(at) else {
+            return;
+        };
+        let Some(parent) = rs.maps[t.index()]
+            .get_mut(key)
+            .and_then(|r| r.relation.take())
+        else {
+            return;
+        };
+        unindex(rs, &parent, key);
     }
 
     /// Whether a key is taken (even by a tombstone).
@@ -463,6 +514,38 @@ impl Store {
         format!("arn:aws:scn:{region}:{account}:instance/{id}")
     }
 
+    /// The ARN of a resource whose id is a UUID: a Supply Chain instance,
+    /// a DX gateway (global in AWS: no region) or a gateway association.
+    pub(crate) fn uuid_arn(at: Place<'_>, t: ResourceType, id: &str) -> String {
+        let account = at.account;
+        match t {
+            ResourceType::DxGateway => {
+                format!("arn:aws:directconnect::{account}:dx-gateway/{id}")
+            }
+            ResourceType::DxGatewayAssociation => {
+                format!("arn:aws:directconnect::{account}:dx-gateway-association/{id}")
+            }
+            _ => Store::scn_arn(at, id),
+        }
+    }
+
+    /// The ARN of a data lake namespace (`INSTANCE/NAME`), dataset
+    /// (`INSTANCE/NAMESPACE/NAME`) or data integration flow (`INSTANCE/NAME`).
+    pub(crate) fn scn_child_arn(at: Place<'_>, t: ResourceType, id: &str) -> String {
+        let parts: Vec<&str> = id.split('/').collect();
+        let path = match (t, parts.as_slice()) {
+            (ResourceType::SupplyChainDataLakeDataset, [i, ns, name]) => {
+                format!("{i}/namespaces/{ns}/datasets/{name}")
+            }
+            (ResourceType::SupplyChainDataIntegrationFlow, [i, name]) => {
+                format!("{i}/data-integration-flows/{name}")
+            }
+            (_, [i, name]) => format!("{i}/namespaces/{name}"),
+            _ => id.to_owned(),
+        };
+        Store::scn_arn(at, &path)
+    }
+
     /// Loads seed resources (see [`SimState`]).
     pub(crate) fn seed(&mut self, state: &SimState, now: u64) -> Result<(), String> {
         for (i, s) in state.resources.iter().enumerate() {
@@ -545,11 +628,11 @@ impl Store {
                     (gen, arn)
                 }
             },
-            T::DxConnection | T::DxVirtualInterface => {
-                let prefix = if t == T::DxConnection {
-                    "dxcon"
-                } else {
-                    "dxvif"
+            T::DxConnection | T::DxVirtualInterface | T::DxLag => {
+                let prefix = match t {
+                    T::DxConnection => "dxcon",
+                    T::DxLag => "dxlag",
+                    _ => "dxvif",
                 };
                 let id = match (&s.id, &s.arn) {
                     (Some(id), _) => id.clone(),
@@ -559,13 +642,26 @@ impl Store {
                 let arn = s.arn.clone().unwrap_or_else(|| Store::dx_arn(at, &id));
                 (id, arn)
             }
-            T::SupplyChainInstance => {
+            T::SupplyChainInstance | T::DxGateway | T::DxGatewayAssociation => {
                 let id = match (&s.id, &s.arn) {
                     (Some(id), _) => id.clone(),
                     (None, Some(arn)) => arn.rsplit('/').next().unwrap_or_default().to_owned(),
                     (None, None) => self.rng.uuid(),
                 };
-                let arn = s.arn.clone().unwrap_or_else(|| Store::scn_arn(at, &id));
+                let arn = s.arn.clone().unwrap_or_else(|| Store::uuid_arn(at, t, &id));
+                (id, arn)
+            }
+            T::SupplyChainDataLakeNamespace
+            | T::SupplyChainDataLakeDataset
+            | T::SupplyChainDataIntegrationFlow => {
+                let id = scn_child_id(s)?;
+                if s.id.as_ref().is_some_and(|given| *given != id) {
+                    return Err(format!("id must be '{id}' (instance_id[/namespace]/name)"));
+                }
+                let arn = s
+                    .arn
+                    .clone()
+                    .unwrap_or_else(|| Store::scn_child_arn(at, t, &id));
                 (id, arn)
             }
         };
@@ -591,6 +687,20 @@ impl Store {
                     .clone()
                     .ok_or("a virtual interface needs connection_id")?,
             ),
+            T::DxConnection => s.lag_id.clone(),
+            T::DxGatewayAssociation => Some(
+                s.dx_gateway_id
+                    .clone()
+                    .ok_or("a gateway association needs dx_gateway_id")?,
+            ),
+            T::SupplyChainDataLakeNamespace | T::SupplyChainDataIntegrationFlow => {
+                s.instance_id.clone()
+            }
+            T::SupplyChainDataLakeDataset => id.rsplit_once('/').map(|(ns, _)| ns.to_owned()),
+            _ => None,
+        };
+        let link = match t {
+            T::DxVirtualInterface => s.dx_gateway_id.clone(),
             _ => None,
         };
         let mut attrs = Map::new();
@@ -599,6 +709,12 @@ impl Store {
         }
         for (attr, value) in seed_attrs(s) {
             attrs.insert(attr.into(), Value::String(value.clone()));
+        }
+        if let Some(gw) = &link {
+            attrs.insert("directConnectGatewayId".into(), Value::String(gw.clone()));
+        }
+        if let Some(lag) = s.lag_id.as_ref().filter(|_| t == T::DxConnection) {
+            attrs.insert("lagId".into(), Value::String(lag.clone()));
         }
         let mut r = Resource {
             rtype: t,
@@ -613,6 +729,7 @@ impl Store {
             updated_ms: now,
             deleted_ms: None,
             relation,
+            link,
             tags: s.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             attrs,
         };
@@ -650,12 +767,26 @@ impl Store {
                             s.service_arn = r.relation.clone();
                             s.vpc_endpoint_id = r.attr_str("VpcEndpointId").map(str::to_owned);
                         }
-                        ResourceType::DxVirtualInterface => s.connection_id = r.relation.clone(),
                         ResourceType::AppRunnerCustomDomain => {
                             s.arn = None;
                             s.id = None;
                             s.service_arn = r.relation.clone();
                             s.domain_name = r.attr_str("DomainName").map(str::to_owned);
+                        }
+                        ResourceType::DxVirtualInterface => {
+                            s.connection_id = r.relation.clone();
+                            s.dx_gateway_id = r.link.clone();
+                        }
+                        ResourceType::DxConnection => s.lag_id = r.relation.clone(),
+                        ResourceType::DxGatewayAssociation => s.dx_gateway_id = r.relation.clone(),
+                        ResourceType::SupplyChainDataLakeNamespace
+                        | ResourceType::SupplyChainDataIntegrationFlow => {
+                            s.instance_id = r.relation.clone();
+                        }
+                        ResourceType::SupplyChainDataLakeDataset => {
+                            let mut parts = r.id.splitn(3, '/');
+                            s.instance_id = parts.next().map(str::to_owned);
+                            s.namespace = parts.next().map(str::to_owned);
                         }
                         _ => {}
                     }
@@ -718,6 +849,40 @@ fn custom_domain_identity(s: &SeedResource) -> Result<(String, String), String> 
     Ok((domain.to_owned(), custom_domain_key(service, domain)))
 }
 
+/// The namespaces every Supply Chain instance has, which cannot be
+/// created or deleted on their own.
+pub(crate) const BUILT_IN_NAMESPACES: [&str; 2] = ["asc", "default"];
+
+/// The id of a seeded Supply Chain child: `INSTANCE/NAME` or, for a
+/// dataset, `INSTANCE/NAMESPACE/NAME`.
+fn scn_child_id(s: &SeedResource) -> Result<String, String> {
+    let instance = s
+        .instance_id
+        .as_deref()
+        .ok_or("a Supply Chain namespace, dataset or flow needs instance_id")?;
+    if s.name.is_empty() || s.name.contains('/') || instance.contains('/') {
+        return Err("name and instance_id must be non-empty and contain no '/'".into());
+    }
+    match s.resource_type {
+        ResourceType::SupplyChainDataLakeDataset => {
+            let ns = s.namespace.as_deref().ok_or("a dataset needs namespace")?;
+            if ns.is_empty() || ns.contains('/') {
+                return Err("namespace must be non-empty and contain no '/'".into());
+            }
+            Ok(format!("{instance}/{ns}/{}", s.name))
+        }
+        ResourceType::SupplyChainDataLakeNamespace
+            if BUILT_IN_NAMESPACES.contains(&s.name.as_str()) =>
+        {
+            Err(format!(
+                "namespace '{}' is built in: every instance has it",
+                s.name
+            ))
+        }
+        _ => Ok(format!("{instance}/{}", s.name)),
+    }
+}
+
 /// Whether `s` has the form of an AWS account id (12 digits).
 pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
@@ -732,13 +897,17 @@ pub(crate) fn revision_of(arn: &str) -> Option<u64> {
 
 fn remove(rs: &mut RegionStore, t: ResourceType, key: &str) {
     if let Some(r) = rs.maps[t.index()].remove(key) {
-        if let Some(parent) = &r.relation {
-            if let Some(set) = rs.children.get_mut(parent) {
-                set.remove(key);
-                if set.is_empty() {
-                    rs.children.remove(parent);
-                }
-            }
+        for parent in r.relation.iter().chain(&r.link) {
+            unindex(rs, parent, key);
+        }
+    }
+}
+
+fn unindex(rs: &mut RegionStore, parent: &str, key: &str) {
+    if let Some(set) = rs.children.get_mut(parent) {
+        set.remove(key);
+        if set.is_empty() {
+            rs.children.remove(parent);
         }
     }
 }

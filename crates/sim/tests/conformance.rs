@@ -35,11 +35,32 @@ const EXPECTED: &[(&str, &str)] = &[
     ("directconnect", "DescribeVirtualInterfaces"),
     ("directconnect", "DeleteVirtualInterface"),
     ("directconnect", "DescribeTags"),
+    ("directconnect", "CreateLag"),
+    ("directconnect", "DescribeLags"),
+    ("directconnect", "DeleteLag"),
+    ("directconnect", "CreateDirectConnectGateway"),
+    ("directconnect", "DescribeDirectConnectGateways"),
+    ("directconnect", "DeleteDirectConnectGateway"),
+    ("directconnect", "CreateDirectConnectGatewayAssociation"),
+    ("directconnect", "DescribeDirectConnectGatewayAssociations"),
+    ("directconnect", "DeleteDirectConnectGatewayAssociation"),
     ("supplychain", "CreateInstance"),
     ("supplychain", "GetInstance"),
     ("supplychain", "ListInstances"),
     ("supplychain", "DeleteInstance"),
     ("supplychain", "ListTagsForResource"),
+    ("supplychain", "CreateDataLakeNamespace"),
+    ("supplychain", "GetDataLakeNamespace"),
+    ("supplychain", "ListDataLakeNamespaces"),
+    ("supplychain", "DeleteDataLakeNamespace"),
+    ("supplychain", "CreateDataLakeDataset"),
+    ("supplychain", "GetDataLakeDataset"),
+    ("supplychain", "ListDataLakeDatasets"),
+    ("supplychain", "DeleteDataLakeDataset"),
+    ("supplychain", "CreateDataIntegrationFlow"),
+    ("supplychain", "GetDataIntegrationFlow"),
+    ("supplychain", "ListDataIntegrationFlows"),
+    ("supplychain", "DeleteDataIntegrationFlow"),
 ];
 
 async fn drive_apprunner(sim: &decom_sim::SimHandle) {
@@ -133,6 +154,18 @@ async fn drive_directconnect(sim: &decom_sim::SimHandle) {
         .expect("create connection");
     let id = conn.connection_id().unwrap_or_default().to_owned();
     let _ = c.describe_connections().send().await;
+    let gw = c
+        .create_direct_connect_gateway()
+        .direct_connect_gateway_name("conf-gw")
+        .amazon_side_asn(64600)
+        .send()
+        .await
+        .expect("create gateway");
+    let gw = gw
+        .direct_connect_gateway()
+        .and_then(|g| g.direct_connect_gateway_id())
+        .unwrap_or_default()
+        .to_owned();
     let vif = c
         .create_private_virtual_interface()
         .connection_id(&id)
@@ -141,7 +174,7 @@ async fn drive_directconnect(sim: &decom_sim::SimHandle) {
                 .virtual_interface_name("conf-vif")
                 .vlan(42)
                 .asn(65001)
-                .direct_connect_gateway_id("dxgw-1")
+                .direct_connect_gateway_id(&gw)
                 .build()
                 .expect("spec"),
         )
@@ -182,6 +215,74 @@ async fn drive_directconnect(sim: &decom_sim::SimHandle) {
         .connection_id("dxcon-nope0000")
         .send()
         .await;
+    drive_lags_and_gateways(&c, &gw).await;
+}
+
+async fn drive_lags_and_gateways(c: &aws_sdk_directconnect::Client, gw: &str) {
+    let lag = c
+        .create_lag()
+        .number_of_connections(2)
+        .location("EqDC2")
+        .connections_bandwidth("10Gbps")
+        .lag_name("conf-lag")
+        .child_connection_tags(dxt::Tag::builder().key("k").build().expect("tag"))
+        .send()
+        .await
+        .expect("create lag");
+    let lag_id = lag.lag_id().unwrap_or_default().to_owned();
+    let member = lag
+        .connections()
+        .first()
+        .and_then(|m| m.connection_id())
+        .unwrap_or_default()
+        .to_owned();
+    let _ = c.describe_lags().send().await;
+    let _ = c.describe_lags().lag_id(&lag_id).send().await;
+    let _ = c.delete_connection().connection_id(&member).send().await; // one left: allowed
+    let _ = c.delete_lag().lag_id(&lag_id).send().await;
+    let _ = c.delete_lag().lag_id("dxlag-nope0000").send().await;
+    let assoc = c
+        .create_direct_connect_gateway_association()
+        .direct_connect_gateway_id(gw)
+        .gateway_id("vgw-conf")
+        .send()
+        .await
+        .expect("associate");
+    let assoc = assoc
+        .direct_connect_gateway_association()
+        .and_then(|a| a.association_id())
+        .unwrap_or_default()
+        .to_owned();
+    let _ = c.describe_direct_connect_gateways().send().await;
+    let _ = c
+        .describe_direct_connect_gateway_associations()
+        .direct_connect_gateway_id(gw)
+        .send()
+        .await;
+    let _ = c
+        .describe_direct_connect_gateway_associations()
+        .send()
+        .await; // refused
+    let _ = c
+        .delete_direct_connect_gateway()
+        .direct_connect_gateway_id(gw)
+        .send()
+        .await; // refused
+    let _ = c
+        .delete_direct_connect_gateway_association()
+        .association_id(&assoc)
+        .send()
+        .await;
+    let _ = c
+        .describe_direct_connect_gateway_associations()
+        .association_id(&assoc)
+        .send()
+        .await;
+    let _ = c
+        .delete_direct_connect_gateway()
+        .direct_connect_gateway_id(gw)
+        .send()
+        .await;
 }
 
 async fn drive_supplychain(sim: &decom_sim::SimHandle) {
@@ -205,6 +306,7 @@ async fn drive_supplychain(sim: &decom_sim::SimHandle) {
         .resource_arn(format!("arn:aws:scn:us-east-1:123456789012:instance/{id}"))
         .send()
         .await;
+    drive_supplychain_children(&c, &id).await;
     let _ = c.delete_instance().instance_id(&id).send().await;
     let _ = c.delete_instance().instance_id(&id).send().await; // 409
     let _ = c
@@ -213,6 +315,126 @@ async fn drive_supplychain(sim: &decom_sim::SimHandle) {
         .send()
         .await; // 404
     let _ = c.list_instances().max_results(99).send().await; // 400
+}
+
+async fn drive_supplychain_children(c: &aws_sdk_supplychain::Client, id: &str) {
+    use aws_sdk_supplychain::types as sc;
+    let _ = c
+        .create_data_lake_namespace()
+        .instance_id(id)
+        .name("conf_ns")
+        .description("d")
+        .send()
+        .await;
+    let _ = c
+        .create_data_lake_namespace()
+        .instance_id(id)
+        .name("asc")
+        .send()
+        .await; // 409
+    let _ = c
+        .get_data_lake_namespace()
+        .instance_id(id)
+        .name("conf_ns")
+        .send()
+        .await;
+    let _ = c
+        .get_data_lake_namespace()
+        .instance_id(id)
+        .name("default")
+        .send()
+        .await;
+    let _ = c.list_data_lake_namespaces().instance_id(id).send().await;
+    let schema = sc::DataLakeDatasetSchema::builder()
+        .name("Orders")
+        .fields(
+            sc::DataLakeDatasetSchemaField::builder()
+                .name("id")
+                .r#type(sc::DataLakeDatasetSchemaFieldType::String)
+                .is_required(true)
+                .build()
+                .expect("field"),
+        )
+        .build()
+        .expect("schema");
+    let _ = c
+        .create_data_lake_dataset()
+        .instance_id(id)
+        .namespace("conf_ns")
+        .name("orders")
+        .schema(schema)
+        .send()
+        .await;
+    let _ = c
+        .get_data_lake_dataset()
+        .instance_id(id)
+        .namespace("conf_ns")
+        .name("orders")
+        .send()
+        .await;
+    let _ = c
+        .list_data_lake_datasets()
+        .instance_id(id)
+        .namespace("conf_ns")
+        .send()
+        .await;
+    let _ = c
+        .delete_data_lake_dataset()
+        .instance_id(id)
+        .namespace("conf_ns")
+        .name("orders")
+        .send()
+        .await;
+    let _ = c
+        .delete_data_lake_namespace()
+        .instance_id(id)
+        .name("conf_ns")
+        .send()
+        .await;
+    let _ = c
+        .delete_data_lake_namespace()
+        .instance_id(id)
+        .name("default")
+        .send()
+        .await; // 400
+    let _ = c
+        .create_data_integration_flow()
+        .instance_id(id)
+        .name("conf-flow")
+        .sources(
+            sc::DataIntegrationFlowSource::builder()
+                .source_type(sc::DataIntegrationFlowSourceType::S3)
+                .source_name("src")
+                .build()
+                .expect("source"),
+        )
+        .transformation(
+            sc::DataIntegrationFlowTransformation::builder()
+                .transformation_type(sc::DataIntegrationFlowTransformationType::None)
+                .build()
+                .expect("transformation"),
+        )
+        .target(
+            sc::DataIntegrationFlowTarget::builder()
+                .target_type(sc::DataIntegrationFlowTargetType::S3)
+                .build()
+                .expect("target"),
+        )
+        .send()
+        .await;
+    let _ = c
+        .get_data_integration_flow()
+        .instance_id(id)
+        .name("conf-flow")
+        .send()
+        .await;
+    let _ = c.list_data_integration_flows().instance_id(id).send().await;
+    let _ = c
+        .delete_data_integration_flow()
+        .instance_id(id)
+        .name("conf-flow")
+        .send()
+        .await;
 }
 
 #[tokio::test]

@@ -315,6 +315,7 @@ pub(super) fn new_resource(
         updated_ms: ctx.now,
         deleted_ms: None,
         relation: None,
+        link: None,
         tags: Vec::new(),
         attrs: Map::new(),
     }

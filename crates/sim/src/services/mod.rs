@@ -89,6 +89,15 @@ pub(crate) const SUPPORTED: [(ServiceKind, &[&str]); 3] = [
             "DescribeVirtualInterfaces",
             "DeleteVirtualInterface",
             "DescribeTags",
+            "CreateLag",
+            "DescribeLags",
+            "DeleteLag",
+            "CreateDirectConnectGateway",
+            "DescribeDirectConnectGateways",
+            "DeleteDirectConnectGateway",
+            "CreateDirectConnectGatewayAssociation",
+            "DescribeDirectConnectGatewayAssociations",
+            "DeleteDirectConnectGatewayAssociation",
         ],
     ),
     (
@@ -98,6 +107,18 @@ pub(crate) const SUPPORTED: [(ServiceKind, &[&str]); 3] = [
             "GetInstance",
             "ListInstances",
             "DeleteInstance",
+            "CreateDataLakeNamespace",
+            "GetDataLakeNamespace",
+            "ListDataLakeNamespaces",
+            "DeleteDataLakeNamespace",
+            "CreateDataLakeDataset",
+            "GetDataLakeDataset",
+            "ListDataLakeDatasets",
+            "DeleteDataLakeDataset",
+            "CreateDataIntegrationFlow",
+            "GetDataIntegrationFlow",
+            "ListDataIntegrationFlows",
+            "DeleteDataIntegrationFlow",
             "ListTagsForResource",
         ],
     ),
@@ -131,8 +152,10 @@ pub(crate) fn dispatch(
 }
 
 /// The resource id/ARN a request names (the audit target), `None` for lists.
+/// A Supply Chain request naming an instance's child targets the child's
+/// id: `INSTANCE/NAME` or `INSTANCE/NAMESPACE/NAME`.
 pub(crate) fn request_target(input: &Value) -> Option<String> {
-    const KEYS: [&str; 12] = [
+    const KEYS: [&str; 15] = [
         "ServiceArn",
         "VpcConnectorArn",
         "VpcIngressConnectionArn",
@@ -141,11 +164,25 @@ pub(crate) fn request_target(input: &Value) -> Option<String> {
         "ConnectionArn",
         "ResourceArn",
         "virtualInterfaceId",
+        "associationId",
+        "lagId",
         "connectionId",
+        "directConnectGatewayId",
         "instanceId",
         "resourceArn",
         "resourceArns",
     ];
+    if let Some(instance) = get_str(input, "instanceId") {
+        let parts: Vec<&str> = [
+            Some(instance),
+            get_str(input, "namespace"),
+            get_str(input, "name"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        return Some(parts.join("/"));
+    }
     KEYS.iter().find_map(|k| match input.get(*k) {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Array(a)) => {

@@ -147,3 +147,108 @@ def test_regions_are_partitioned(endpoint):
     east = client("supplychain", endpoint)
     assert all(i.get("instanceName") != "west" for i in east.list_instances()["instances"])
     assert [i["instanceName"] for i in west.list_instances()["instances"]] == ["west"]
+
+
+ESTATE_REGION = "ap-southeast-2"  # its own region: the other tests list everything in theirs
+
+
+def test_directconnect_lag_gateway_association(endpoint):
+    dx = client("directconnect", endpoint, region=ESTATE_REGION)
+    lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="py-lag")
+    lag_id = lag["lagId"]
+    assert lag_id.startswith("dxlag-") and lag["lagState"] == "requested"
+    members = [c["connectionId"] for c in lag["connections"]]
+    assert len(members) == 2
+    gw = dx.create_direct_connect_gateway(directConnectGatewayName="py-gw")["directConnectGateway"]
+    gw_id = gw["directConnectGatewayId"]
+    wait_for(
+        lambda: dx.describe_lags(lagId=lag_id)["lags"][0]["lagState"] == "available"
+        and dx.describe_direct_connect_gateways(directConnectGatewayId=gw_id)["directConnectGateways"][0][
+            "directConnectGatewayState"
+        ]
+        == "available",
+        "LAG and gateway available",
+    )
+    vif = dx.create_private_virtual_interface(
+        connectionId=lag_id,
+        newPrivateVirtualInterface={"virtualInterfaceName": "py-lag-vif", "vlan": 300, "asn": 65000, "directConnectGatewayId": gw_id},
+    )
+    assert vif["connectionId"] == lag_id and vif["directConnectGatewayId"] == gw_id
+    assoc = dx.create_direct_connect_gateway_association(directConnectGatewayId=gw_id, gatewayId="tgw-0123")[
+        "directConnectGatewayAssociation"
+    ]
+    assert assoc["associationState"] == "associating"
+    assert assoc["associatedGateway"]["type"] == "transitGateway"
+
+    with pytest.raises(dx.exceptions.DirectConnectClientException):
+        dx.delete_lag(lagId=lag_id)  # a VIF is on it
+    with pytest.raises(dx.exceptions.DirectConnectClientException):
+        dx.delete_direct_connect_gateway(directConnectGatewayId=gw_id)  # VIF and association
+    dx.delete_connection(connectionId=members[0])
+    with pytest.raises(dx.exceptions.DirectConnectClientException):
+        dx.delete_connection(connectionId=members[1])  # the last link of a live LAG
+
+    wait_for(
+        lambda: dx.describe_virtual_interfaces(virtualInterfaceId=vif["virtualInterfaceId"])["virtualInterfaces"][0][
+            "virtualInterfaceState"
+        ]
+        == "available",
+        "vif available",
+    )
+    dx.delete_virtual_interface(virtualInterfaceId=vif["virtualInterfaceId"])
+    wait_for(
+        lambda: dx.describe_virtual_interfaces(virtualInterfaceId=vif["virtualInterfaceId"])["virtualInterfaces"][0][
+            "virtualInterfaceState"
+        ]
+        == "deleted",
+        "vif deleted",
+    )
+    wait_for(
+        lambda: dx.describe_direct_connect_gateway_associations(associationId=assoc["associationId"])[
+            "directConnectGatewayAssociations"
+        ][0]["associationState"]
+        == "associated",
+        "association associated",
+    )
+    out = dx.delete_direct_connect_gateway_association(associationId=assoc["associationId"])
+    assert out["directConnectGatewayAssociation"]["associationState"] == "disassociating"
+    wait_for(
+        lambda: dx.describe_direct_connect_gateway_associations(directConnectGatewayId=gw_id)[
+            "directConnectGatewayAssociations"
+        ][0]["associationState"]
+        == "disassociated",
+        "association disassociated",
+    )
+    assert dx.delete_direct_connect_gateway(directConnectGatewayId=gw_id)["directConnectGateway"]["directConnectGatewayState"] == "deleting"
+    assert dx.delete_lag(lagId=lag_id)["lagState"] == "deleting"
+    assert dx.delete_connection(connectionId=members[1])["connectionState"] == "deleting"
+
+
+def test_supplychain_data_lake_and_flows(endpoint):
+    scn = client("supplychain", endpoint, region=ESTATE_REGION)
+    iid = scn.create_instance(instanceName="py-lake")["instance"]["instanceId"]
+    wait_for(lambda: scn.get_instance(instanceId=iid)["instance"]["state"] == "Active", "instance Active")
+    scn.create_data_lake_namespace(instanceId=iid, name="py_ns", tags={"team": "ops"})
+    names = [n["name"] for n in scn.list_data_lake_namespaces(instanceId=iid)["namespaces"]]
+    assert names == ["asc", "default", "py_ns"]
+    ds = scn.create_data_lake_dataset(instanceId=iid, namespace="py_ns", name="orders")["dataset"]
+    assert ds["arn"].endswith(f"instance/{iid}/namespaces/py_ns/datasets/orders")
+    assert scn.list_tags_for_resource(resourceArn=scn.get_data_lake_namespace(instanceId=iid, name="py_ns")["namespace"]["arn"])["tags"] == {"team": "ops"}
+    scn.create_data_integration_flow(
+        instanceId=iid,
+        name="py-flow",
+        sources=[{"sourceType": "S3", "sourceName": "src", "s3Source": {"bucketName": "py-bucket", "prefix": "in"}}],
+        transformation={"transformationType": "NONE"},
+        target={"targetType": "DATASET", "datasetTarget": {"datasetIdentifier": ds["arn"]}},
+    )
+    assert [f["name"] for f in scn.list_data_integration_flows(instanceId=iid)["flows"]] == ["py-flow"]
+    with pytest.raises(scn.exceptions.ValidationException):
+        scn.delete_data_lake_namespace(instanceId=iid, name="asc")
+    with pytest.raises(scn.exceptions.ConflictException):
+        scn.create_data_lake_namespace(instanceId=iid, name="py_ns")
+    scn.delete_data_lake_namespace(instanceId=iid, name="py_ns")
+    with pytest.raises(scn.exceptions.ResourceNotFoundException):
+        scn.get_data_lake_dataset(instanceId=iid, namespace="py_ns", name="orders")
+    scn.delete_instance(instanceId=iid)
+    with pytest.raises(scn.exceptions.ResourceNotFoundException):
+        scn.get_data_integration_flow(instanceId=iid, name="py-flow")

@@ -1,6 +1,10 @@
 //! AWS Direct Connect: connections, private virtual interfaces and their
-//! tags. Every client-side error is a `DirectConnectClientException`, as in
-//! the real service.
+//! tags here; LAGs ([`lags`]) and gateways with their associations
+//! ([`gateways`]) in their own modules. Every client-side error is a
+//! `DirectConnectClientException`, as in the real service.
+
+mod gateways;
+mod lags;
 
 use serde_json::{json, Map, Value};
 
@@ -17,6 +21,32 @@ const SVC: ServiceKind = ServiceKind::DirectConnect;
 /// DX returns at most 100 items per page when `maxResults` is set.
 const MAX_PAGE: usize = 100;
 
+/// One page of `t` (all, or the dependents of `parent`) per `maxResults`
+/// and `nextToken`, and the key to continue after.
+pub(super) fn page_of(
+    input: &Value,
+    ctx: &mut Ctx<'_>,
+    t: T,
+    parent: Option<&str>,
+) -> Result<(Vec<Resource>, Option<String>), ApiError> {
+    let after = decode_token(SVC, get_str(input, "nextToken"))?;
+    let (at, n, now) = (ctx.at, limit(input), ctx.now);
+    Ok(match parent {
+        Some(p) => ctx
+            .store
+            .page_dependents(at, p, t, after.as_deref(), n, now),
+        None => ctx.store.page(at, t, after.as_deref(), n, now, |_| true),
+    })
+}
+
+/// `body` with the `nextToken` to continue after `next`, if any.
+pub(super) fn with_token(mut body: Value, next: Option<String>) -> Value {
+    if let Some(n) = next {
+        body["nextToken"] = json!(encode_token(&n));
+    }
+    body
+}
+
 pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     match op {
         "CreateConnection" => create_connection(input, ctx),
@@ -26,19 +56,28 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         "DescribeVirtualInterfaces" => describe_vifs(input, ctx),
         "DeleteVirtualInterface" => delete_vif(input, ctx),
         "DescribeTags" => describe_tags(input, ctx),
+        "CreateLag" => lags::create(input, ctx),
+        "DescribeLags" => lags::describe(input, ctx),
+        "DeleteLag" => lags::delete(input, ctx),
+        "CreateDirectConnectGateway" => gateways::create(input, ctx),
+        "DescribeDirectConnectGateways" => gateways::describe(input, ctx),
+        "DeleteDirectConnectGateway" => gateways::delete(input, ctx),
+        "CreateDirectConnectGatewayAssociation" => gateways::associate(input, ctx),
+        "DescribeDirectConnectGatewayAssociations" => gateways::describe_associations(input, ctx),
+        "DeleteDirectConnectGatewayAssociation" => gateways::disassociate(input, ctx),
         _ => Err(ApiError::unknown_operation(SVC, op)),
     }
 }
 
-fn client_error(message: impl Into<String>) -> ApiError {
+pub(super) fn client_error(message: impl Into<String>) -> ApiError {
     ApiError::not_found(SVC, message)
 }
 
-fn limit(input: &Value) -> usize {
+pub(super) fn limit(input: &Value) -> usize {
     get_i64(input, "maxResults").map_or(usize::MAX, |n| (n.max(1) as usize).min(MAX_PAGE))
 }
 
-fn device(r: &Resource) -> (String, String) {
+pub(super) fn device(r: &Resource) -> (String, String) {
     let loc = r.attr_str("location").unwrap_or("EqDC2");
     (
         format!("{loc}-{}", &r.id[r.id.len().saturating_sub(4)..]),
@@ -46,7 +85,7 @@ fn device(r: &Resource) -> (String, String) {
     )
 }
 
-fn connection_json(r: &Resource, account: &str) -> Value {
+pub(super) fn connection_json(r: &Resource, account: &str) -> Value {
     let (dev, logical) = device(r);
     let mut c = json!({
         "ownerAccount": account,
@@ -65,10 +104,11 @@ fn connection_json(r: &Resource, account: &str) -> Value {
         "encryptionMode": "no_encrypt",
         "tags": tags_to_list(&r.tags, "key", "value"),
     });
-    for k in ["lagId", "providerName"] {
-        if let Some(v) = r.attr_str(k) {
-            c[k] = json!(v);
-        }
+    if let Some(lag) = &r.relation {
+        c["lagId"] = json!(lag);
+    }
+    if let Some(v) = r.attr_str("providerName") {
+        c["providerName"] = json!(v);
     }
     c
 }
@@ -133,7 +173,7 @@ fn vif_json(r: &Resource, account: &str) -> Value {
     v
 }
 
-fn new_resource(ctx: &Ctx<'_>, t: T, id: String, arn: String, name: &str) -> Resource {
+pub(super) fn new_resource(ctx: &Ctx<'_>, t: T, id: String, arn: String, name: &str) -> Resource {
     Resource {
         rtype: t,
         account: ctx.at.account.to_owned(),
@@ -147,26 +187,39 @@ fn new_resource(ctx: &Ctx<'_>, t: T, id: String, arn: String, name: &str) -> Res
         updated_ms: ctx.now,
         deleted_ms: None,
         relation: None,
+        link: None,
         tags: Vec::new(),
         attrs: Map::new(),
     }
 }
 
 fn create_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
-    let id = ctx.store.dx_id(ctx.at, T::DxConnection, "dxcon");
-    let arn = Store::dx_arn(ctx.at, &id);
+    let lag = match get_str(input, "lagId") {
+        Some(lag) => Some(lags::live(ctx, lag)?.id),
+        None => None,
+    };
     let name = get_str(input, "connectionName").unwrap_or_default();
-    let mut r = new_resource(ctx, T::DxConnection, id.clone(), arn, name);
+    let mut r = new_connection(ctx, name, lag);
     r.tags = tags_from_list(input.get("tags"), "key", "value");
-    for k in ["location", "bandwidth", "lagId", "providerName"] {
+    for k in ["location", "bandwidth", "providerName"] {
         if let Some(v) = get_str(input, k) {
             r.attrs.insert(k.into(), json!(v));
         }
     }
-    Store::enter(&ctx.store.timing, &mut r, "requested", ctx.now);
+    let id = r.id.clone();
     let body = connection_json(&r, ctx.at.account);
     ctx.store.insert(r);
     Ok(Output::created(body, &id))
+}
+
+/// A new connection in `requested`, a member of `lag` if given (not yet stored).
+pub(super) fn new_connection(ctx: &mut Ctx<'_>, name: &str, lag: Option<String>) -> Resource {
+    let id = ctx.store.dx_id(ctx.at, T::DxConnection, "dxcon");
+    let arn = Store::dx_arn(ctx.at, &id);
+    let mut r = new_resource(ctx, T::DxConnection, id, arn, name);
+    r.relation = lag;
+    Store::enter(&ctx.store.timing, &mut r, "requested", ctx.now);
+    r
 }
 
 fn describe_connections(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
@@ -224,6 +277,7 @@ fn delete_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             live_vifs.join(", ")
         )));
     }
+    lags::check_member_removal(ctx, id)?;
     let timing = ctx.store.timing.clone();
     let r = match ctx.store.get(ctx.at, T::DxConnection, id, now) {
         Some(r) => {
@@ -244,9 +298,14 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         .cloned()
         .unwrap_or(json!({}));
     let now = ctx.now;
+    let carrier = if conn_id.starts_with("dxlag-") {
+        T::DxLag
+    } else {
+        T::DxConnection
+    };
     let conn = ctx
         .store
-        .get(ctx.at, T::DxConnection, &conn_id, now)
+        .get(ctx.at, carrier, &conn_id, now)
         .map(|r| r.clone())
         .ok_or_else(|| client_error(format!("Connection {conn_id} does not exist")))?;
     if matches!(
@@ -258,6 +317,10 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             conn.status
         )));
     }
+    let gateway = match get_str(&spec, "directConnectGatewayId") {
+        Some(gw) => Some(gateways::live(ctx, gw)?.id),
+        None => None,
+    };
     let vlan = get_i64(&spec, "vlan").unwrap_or(0);
     let clash = ctx
         .store
@@ -274,6 +337,7 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let name = get_str(&spec, "virtualInterfaceName").unwrap_or_default();
     let mut r = new_resource(ctx, T::DxVirtualInterface, id.clone(), arn, name);
     r.relation = Some(conn_id);
+    r.link = gateway;
     r.tags = tags_from_list(spec.get("tags"), "key", "value");
     if let Some(loc) = conn.attr_str("location") {
         r.attrs.insert("location".into(), json!(loc));
@@ -366,10 +430,11 @@ fn describe_tags(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let mut out = Vec::new();
     for arn in arns {
         let id = arn.rsplit('/').next().unwrap_or_default();
-        let t = if id.starts_with("dxvif-") {
-            T::DxVirtualInterface
-        } else {
-            T::DxConnection
+        let t = match id.split('-').next() {
+            Some("dxvif") => T::DxVirtualInterface,
+            Some("dxlag") => T::DxLag,
+            Some("dxcon") => T::DxConnection,
+            _ => T::DxGateway,
         };
         let r = ctx
             .store

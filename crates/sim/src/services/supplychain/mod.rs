@@ -1,4 +1,10 @@
-//! AWS Supply Chain: instances (restJson1) and their tags.
+//! AWS Supply Chain (restJson1): instances and their tags here; data lake
+//! namespaces and datasets ([`datalake`]) and data integration flows
+//! ([`flows`]), which go with their instance, in their own modules.
+
+mod children;
+mod datalake;
+mod flows;
 
 use serde_json::{json, Map, Value};
 
@@ -8,7 +14,7 @@ use crate::protocol::{ApiError, ServiceKind};
 use crate::state_file::ResourceType as T;
 use crate::store::{Place, Resource, Store};
 
-const SVC: ServiceKind = ServiceKind::SupplyChain;
+pub(super) const SVC: ServiceKind = ServiceKind::SupplyChain;
 const DEFAULT_PAGE: usize = 20;
 
 pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
@@ -22,14 +28,21 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         }
         "ListInstances" => list_instances(input, ctx),
         "DeleteInstance" => delete_instance(input, ctx),
+        "CreateDataLakeNamespace" => datalake::create_namespace(input, ctx),
+        "GetDataLakeNamespace" => datalake::get_namespace(input, ctx),
+        "ListDataLakeNamespaces" => datalake::list_namespaces(input, ctx),
+        "DeleteDataLakeNamespace" => datalake::delete_namespace(input, ctx),
+        "CreateDataLakeDataset" => datalake::create_dataset(input, ctx),
+        "GetDataLakeDataset" => datalake::get_dataset(input, ctx),
+        "ListDataLakeDatasets" => datalake::list_datasets(input, ctx),
+        "DeleteDataLakeDataset" => datalake::delete_dataset(input, ctx),
+        "CreateDataIntegrationFlow" => flows::create(input, ctx),
+        "GetDataIntegrationFlow" => flows::get(input, ctx),
+        "ListDataIntegrationFlows" => flows::list(input, ctx),
+        "DeleteDataIntegrationFlow" => flows::delete(input, ctx),
         "ListTagsForResource" => {
             let arn = get_str(input, "resourceArn").unwrap_or_default();
-            let id = arn.rsplit('/').next().unwrap_or_default();
-            let r = ctx
-                .store
-                .get(ctx.at, T::SupplyChainInstance, id, ctx.now)
-                .filter(|r| r.arn == arn)
-                .map(|r| r.clone())
+            let r = tagged(ctx, arn)
                 .ok_or_else(|| ApiError::not_found(SVC, format!("Resource {arn} not found")))?;
             let tags: Map<String, Value> =
                 r.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
@@ -39,7 +52,52 @@ pub(crate) fn handle(op: &str, input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     }
 }
 
-fn find(ctx: &mut Ctx<'_>, id: &str) -> Result<Resource, ApiError> {
+/// The resource an ARN of this service names: an instance
+/// (`…:instance/ID`), a namespace (`…/namespaces/NS`), a dataset
+/// (`…/namespaces/NS/datasets/NAME`) or a flow (`…/data-integration-flows/NAME`).
+fn tagged(ctx: &mut Ctx<'_>, arn: &str) -> Option<Resource> {
+    let path = arn.split_once(":instance/")?.1;
+    let parts: Vec<&str> = path.split('/').collect();
+    let (t, id) = match parts.as_slice() {
+        [i] => (T::SupplyChainInstance, (*i).to_owned()),
+        [i, "namespaces", ns] => (T::SupplyChainDataLakeNamespace, format!("{i}/{ns}")),
+        [i, "namespaces", ns, "datasets", name] => {
+            (T::SupplyChainDataLakeDataset, format!("{i}/{ns}/{name}"))
+        }
+        [i, "data-integration-flows", name] => {
+            (T::SupplyChainDataIntegrationFlow, format!("{i}/{name}"))
+        }
+        _ => return None,
+    };
+    ctx.store
+        .get(ctx.at, t, &id, ctx.now)
+        .filter(|r| r.arn == arn)
+        .map(|r| r.clone())
+}
+
+/// A new namespace, dataset or flow (not yet stored) with id `id` under
+/// `parent` (its instance, or for a dataset its namespace's id).
+fn new_child(ctx: &Ctx<'_>, t: T, id: &str, name: &str, parent: &str) -> Resource {
+    Resource {
+        rtype: t,
+        account: ctx.at.account.to_owned(),
+        region: ctx.at.region.to_owned(),
+        name: name.to_owned(),
+        id: id.to_owned(),
+        arn: Store::scn_child_arn(ctx.at, t, id),
+        status: crate::state_file::PRESENT.to_owned(),
+        transition: None,
+        created_ms: ctx.now,
+        updated_ms: ctx.now,
+        deleted_ms: None,
+        relation: Some(parent.to_owned()),
+        link: None,
+        tags: Vec::new(),
+        attrs: Map::new(),
+    }
+}
+
+pub(super) fn find(ctx: &mut Ctx<'_>, id: &str) -> Result<Resource, ApiError> {
     ctx.store
         .get(ctx.at, T::SupplyChainInstance, id, ctx.now)
         .map(|r| r.clone())
@@ -109,6 +167,7 @@ fn create_instance(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         updated_ms: ctx.now,
         deleted_ms: None,
         relation: None,
+        link: None,
         tags: input
             .get("tags")
             .and_then(Value::as_object)
@@ -198,6 +257,8 @@ fn delete_instance(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         }
         None => return Err(ApiError::not_found(SVC, format!("Instance {id} not found"))),
     };
+    // AWS deletes the instance's namespaces, datasets and flows with it.
+    children::remove_all_of(ctx, id);
     Ok(Output::new(
         json!({ "instance": instance_json(&r, ctx.at.account) }),
     ))
