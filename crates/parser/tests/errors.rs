@@ -56,7 +56,7 @@ fn unknown_attribute_lists_allowed_and_suggests() {
     ));
     assert_one(
         &d,
-        "unknown attribute `arnn` in aws_apprunner_service; allowed: arn, name, vpc_connector_arn, provider, depends_on, count, for_each",
+        "unknown attribute `arnn` in aws_apprunner_service; allowed: arn, name, vpc_connector_arn, auto_scaling_configuration_arn, observability_configuration_arn, connection_arn, provider, depends_on, count, for_each",
         2,
         3,
     );
