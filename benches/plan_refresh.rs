@@ -3,7 +3,7 @@
 //! calls (from the simulator's audit) and the peak RSS of decom.
 //!
 //! Run: `cargo bench --bench plan_refresh` (or `scripts/bench.sh` for every
-//! row). The minimum refresh for 1,000 is 334 calls: 17 list pages per
+//! row). The minimum refresh for 1,000 is 335 calls: one GetCallerIdentity, 17 list pages per
 //! region plus 200 DescribeService and 100 DescribeVpcIngressConnection;
 //! target <= 340. Targets at 10,000: < 2 s, < 150 MB.
 
