@@ -236,3 +236,25 @@ fn terraform_single_dash_flags_are_answered_with_decoms_spelling() {
         stderr(&out)
     );
 }
+
+/// Duration flags take the manifest's duration forms, bounded: an absurd
+/// `--lock-timeout` or `--max-plan-age` is a usage error, never a clock
+/// overflow later.
+#[test]
+fn absurd_duration_flags_are_usage_errors() {
+    let p = Project::with_main(
+        "resource \"aws_dx_connection\" \"a\" {\n  id = \"dxcon-fg123456\"\n}\n",
+    );
+    for flag in ["--lock-timeout", "--max-plan-age"] {
+        let out = p
+            .decom(&["apply", ".", flag, "5124095576030431h"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert!(
+            stderr(&out).contains("at most 8784h"),
+            "{flag}: {}",
+            stderr(&out)
+        );
+    }
+}

@@ -9,7 +9,12 @@
 use std::time::Duration;
 
 /// The hint shown with every bad duration.
-pub const EXAMPLE: &str = "write a duration like \"90s\", \"30m\", \"1h30m\" or \"2h\"";
+pub const EXAMPLE: &str =
+    "write a duration like \"90s\", \"30m\", \"1h30m\" or \"2h\" (at most 8784h, a year)";
+
+/// The longest duration accepted, in seconds: a (leap) year. Longer is a
+/// typo, and would overflow the clock arithmetic of deadlines.
+const MAX_SECS: u64 = 366 * 24 * 3600;
 
 /// Parses `1h30m`-style durations. `None`: not a valid duration.
 pub fn parse(s: &str) -> Option<Duration> {
@@ -38,7 +43,7 @@ pub fn parse(s: &str) -> Option<Duration> {
         digits.clear();
         last_rank = rank;
     }
-    if !digits.is_empty() || total == 0 {
+    if !digits.is_empty() || total == 0 || total > MAX_SECS {
         return None;
     }
     Some(Duration::from_secs(total))
@@ -55,6 +60,7 @@ mod tests {
         assert_eq!(parse("1h30m"), Some(Duration::from_secs(5400)));
         assert_eq!(parse("2h"), Some(Duration::from_secs(7200)));
         assert_eq!(parse("1h0m30s"), Some(Duration::from_secs(3630)));
+        assert_eq!(parse("8784h"), Some(Duration::from_secs(MAX_SECS)));
         for bad in [
             "",
             "30",
@@ -67,6 +73,8 @@ mod tests {
             " 30m",
             "-5m",
             "99999999999999999999h",
+            "8785h",
+            "5124095576030431h",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }

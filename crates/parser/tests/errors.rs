@@ -248,6 +248,20 @@ fn bad_durations() {
     assert!(d.items[0].help.as_deref().unwrap().contains("1h30m"));
     let d = errs("resource \"aws_dx_connection\" \"x\" {\n  id = \"dxcon-1\"\n  timeouts { delete = 30 }\n}\n");
     assert_one(&d, "expected a duration string, got number", 3, 23);
+    // Longer than a year is a typo, and would overflow the scheduler's
+    // deadline arithmetic (a panic in the task that deletes it).
+    let d = errs("resource \"aws_dx_connection\" \"x\" {\n  id = \"dxcon-1\"\n  timeouts { delete = \"5124095576030431h\" }\n}\n");
+    assert_one(
+        &d,
+        "invalid duration \"5124095576030431h\" for timeouts.delete",
+        3,
+        23,
+    );
+    assert!(d.items[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("at most 8784h"));
 }
 
 #[test]
