@@ -258,3 +258,34 @@ fn absurd_duration_flags_are_usage_errors() {
         );
     }
 }
+
+/// docs/commands.md and every `--help` agree: each flag a subcommand's
+/// help lists is documented (and `apply --help` says it takes a plan file).
+#[test]
+fn every_flag_in_help_is_in_the_command_docs() {
+    let docs = std::fs::read_to_string(common::repo_root().join("docs/commands.md")).unwrap();
+    let sim_docs = std::fs::read_to_string(common::repo_root().join("docs/simulator.md")).unwrap();
+    for cmd in [
+        "validate", "graph", "plan", "apply", "show", "discover", "sim",
+    ] {
+        let out = decom().args([cmd, "--help"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        let help = stdout(&out);
+        let flags = help
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '=' || c == '[' || c == ']')
+            .filter(|w| {
+                w.starts_with("--")
+                    && w.len() > 2
+                    && w[2..].chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            });
+        for flag in flags {
+            let documented = docs.contains(flag) || (cmd == "sim" && sim_docs.contains(flag));
+            assert!(
+                documented,
+                "`decom {cmd}` has {flag}, which docs/commands.md does not mention"
+            );
+        }
+    }
+    let apply = stdout(&decom().args(["apply", "--help"]).output().unwrap());
+    assert!(apply.contains("[PATH | PLANFILE]"), "{apply}");
+}

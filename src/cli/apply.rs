@@ -37,7 +37,8 @@ use super::Outcome;
 /// a second one aborts requests in flight; re-run to resume.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  decom plan teardown/ --out plan.bin && decom apply plan.bin\n  decom apply teardown/                      # plan, confirm, apply\n  decom apply --sandbox --auto-approve examples/quickstart"
+    override_usage = "decom apply [OPTIONS] [PATH | PLANFILE]",
+    after_help = "PATH is a manifest directory or .hcl file (default: .); PLANFILE is a file written by `decom plan --out`.\n\nExamples:\n  decom plan teardown/ --out plan.bin && decom apply plan.bin\n  decom apply teardown/                      # plan, confirm, apply\n  decom apply --sandbox --auto-approve examples/quickstart"
 )]
 pub struct ApplyArgs {
     /// A plan file from `decom plan --out`, or a manifest directory or file.
