@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use futures_util::future::try_join_all;
 
-use decom_kinds::{relations_pointing_at, End, Relation};
+use decom_kinds::blocking_holders;
 use decom_parser::ResourceType;
 use decom_plan::{Inventory, LiveResource, LiveState};
 
@@ -65,11 +65,6 @@ type Key = (ResourceType, String);
 
 fn key(r: &LiveResource) -> Key {
     (r.resource_type, r.id.clone())
-}
-
-/// The blocking relations whose holders go first and point at `ty`.
-fn blocking_holders(ty: ResourceType) -> impl Iterator<Item = (ResourceType, &'static Relation)> {
-    relations_pointing_at(ty).filter(|(_, r)| r.blocks && r.first == End::Holder)
 }
 
 /// The types whose live resources could block deleting one of `ty`,

@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use futures_util::future::try_join_all;
 
-use decom_kinds::{relations_pointing_at, End, Relation};
+use decom_kinds::blocking_holders;
 use decom_parser::{IdentityKind, Knowable, Manifest, ResourceInstance, ResourceType};
 use decom_plan::{Inventory, LiveResource, LiveState, Placements};
 
@@ -99,11 +99,6 @@ async fn read_protect_tags(
         inventory.set_tags(ty, id, tags);
     }
     Ok(())
-}
-
-/// The blocking relations whose holders go first and point at `ty`.
-fn blocking_holders(ty: ResourceType) -> impl Iterator<Item = (ResourceType, &'static Relation)> {
-    relations_pointing_at(ty).filter(|(_, r)| r.blocks && r.first == End::Holder)
 }
 
 /// The (target, type) pairs to list.

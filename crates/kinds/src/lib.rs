@@ -234,5 +234,14 @@ pub fn relations_pointing_at(
     })
 }
 
+/// The relations whose holder is deleted first, points at a resource of
+/// `target` and, live outside the manifest, makes AWS refuse to delete it:
+/// what refresh lists, discover follows and the plan reports as blockers.
+pub fn blocking_holders(
+    target: ResourceType,
+) -> impl Iterator<Item = (ResourceType, &'static Relation)> {
+    relations_pointing_at(target).filter(|(_, r)| r.blocks && r.first == End::Holder)
+}
+
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 //! ingress connection on a planned service, a virtual interface on a
 //! planned connection).
 
-use decom_kinds::{relations_pointing_at, End};
+use decom_kinds::{blocking_holders, End};
 use decom_parser::writer::{self, block_name, Block, Reference};
 use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
 
@@ -55,9 +55,7 @@ fn blockers_of<'i>(
     let ty = planned.resource_type;
     let mut found: Vec<(&LiveResource, RelationAttr)> = Vec::new();
     // Holders that point at `planned` and go first.
-    let first_holders =
-        relations_pointing_at(ty).filter(|(_, r)| r.blocks && r.first == End::Holder);
-    for (holder_type, rel) in first_holders {
+    for (holder_type, rel) in blocking_holders(ty) {
         for holder in inventory.related_to(rel.attr, &planned.id) {
             if holder.resource_type == holder_type {
                 found.push((holder, rel.attr));

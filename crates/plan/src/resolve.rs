@@ -36,7 +36,6 @@ pub struct DeclaredRelation {
 
 #[derive(Debug, Clone)]
 struct Resolved {
-    region: String,
     live: Option<LiveResource>,
     relations: Vec<DeclaredRelation>,
 }
@@ -52,10 +51,6 @@ impl Resolution {
     /// The live resource `address` means; `None` if not found.
     pub fn live(&self, address: &Address) -> Option<&LiveResource> {
         self.entries.get(address)?.live.as_ref()
-    }
-
-    pub fn region(&self, address: &Address) -> Option<&str> {
-        self.entries.get(address).map(|r| r.region.as_str())
     }
 
     /// The manifest resource that means the live resource `id`.
@@ -121,7 +116,7 @@ pub fn resolve(
         };
         match &r.identity.value {
             Knowable::Known(v) => match find_live(r, &region, v) {
-                Ok(live) => resolution.insert(r, region, live),
+                Ok(live) => resolution.insert(r, live),
                 Err(d) => problems.push(d),
             },
             Knowable::AfterRefresh(reference) => deferred.push((r, reference.clone())),
@@ -137,7 +132,7 @@ pub fn resolve(
                     let placement = request.placements.get(&r.address);
                     let region = placement.map(|p| p.region.clone()).unwrap_or_default();
                     match find_live(r, &region, &value) {
-                        Ok(live) => resolution.insert(r, region, live),
+                        Ok(live) => resolution.insert(r, live),
                         Err(d) => problems.push(d),
                     }
                 }
@@ -206,11 +201,10 @@ pub fn resolve(
 }
 
 impl Resolution {
-    fn insert(&mut self, r: &ResourceInstance, region: String, live: Option<LiveResource>) {
+    fn insert(&mut self, r: &ResourceInstance, live: Option<LiveResource>) {
         self.entries.insert(
             r.address.clone(),
             Resolved {
-                region,
                 live,
                 relations: Vec::new(),
             },
