@@ -33,10 +33,6 @@ impl ServiceKind {
             ServiceKind::SupplyChain => "supplychain",
         }
     }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
 }
 
 /// The wire protocol of one request (and of its response).

@@ -27,7 +27,7 @@ use crate::accounts::{Accounts, AuthFailure, Caller};
 use crate::audit::{AuditEntry, AuditLog, RecordedResponse};
 use crate::clock::{rfc3339, Clock};
 use crate::config::SimConfig;
-use crate::faults::{Faults, Verdict};
+use crate::faults::{Faults, Quota, Verdict};
 use crate::model::{models, parse_query};
 use crate::protocol::{encode, ApiError, ServiceKind, Wire, WireResponse};
 use crate::query::is_sts;
@@ -522,7 +522,12 @@ impl Core {
                     account: &caller.account,
                     region,
                 };
-                match self.faults.decide(c.service) {
+                let quota = Quota {
+                    account: &caller.account,
+                    region,
+                    service: c.service,
+                };
+                match self.faults.decide(quota) {
                     Verdict::Drop => {
                         self.audit_entry(&c, region, account, target, 0, Some("ConnectionDropped"));
                         return None;

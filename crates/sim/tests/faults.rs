@@ -188,3 +188,36 @@ async fn ids_are_deterministic_under_a_seed() {
     assert_eq!(ids(5).await, ids(5).await);
     assert_ne!(ids(5).await, ids(6).await);
 }
+
+/// AWS's API quotas are per account and region: draining one region's
+/// App Runner bucket leaves another region's untouched.
+#[tokio::test]
+async fn each_region_has_its_own_throttle_bucket() {
+    let sim = start(SimConfig {
+        throttle_rps: Some(5.0),
+        ..instant()
+    })
+    .await;
+    let client = |region: &'static str| {
+        let sim = &sim;
+        async move {
+            aws_sdk_apprunner::Client::new(&sdk_config(sim, region, RetryConfig::disabled()).await)
+        }
+    };
+    let east = client("us-east-1").await;
+    let west = client("eu-west-1").await;
+    let mut east_throttled = false;
+    for _ in 0..20 {
+        if let Err(e) = east.list_services().send().await {
+            east_throttled |= e.code() == Some("ThrottlingException");
+        }
+    }
+    assert!(east_throttled, "a burst of 20 exceeds a bucket of 5");
+    for _ in 0..4 {
+        west.list_services()
+            .send()
+            .await
+            .expect("eu-west-1's bucket is full");
+    }
+    sim.shutdown().await;
+}
