@@ -19,6 +19,7 @@ use decom_plan::Principal;
 use crate::attempts::AttemptWatch;
 use crate::endpoint::{check_endpoints, Origin, Timeouts};
 use crate::error::CloudError;
+use crate::pace::{PaceWatch, PacedRetry, Pacer};
 
 /// How to reach AWS (or a look-alike).
 #[derive(Debug, Clone, Default)]
@@ -29,7 +30,8 @@ pub struct ConnectOptions {
     pub profile: Option<String>,
     /// API requests in flight at once per service and region (`--parallelism`).
     pub parallelism: usize,
-    /// Attempts per request through the SDK's adaptive retry.
+    /// Attempts per request through the SDK's standard retry (throttled
+    /// attempts are retried at their place in the pace, see [`crate::pace`]).
     pub max_attempts: u32,
     /// Use these instead of the credential chain (`--sandbox`).
     pub static_credentials: Option<StaticCredentials>,
@@ -48,14 +50,14 @@ pub struct StaticCredentials {
 /// resource's placement, computed once by the plan crate).
 pub type Target = decom_plan::Placement;
 
-/// The SDK clients for one [`Target`], each with its bound on requests in
-/// flight.
+/// The SDK clients for one [`Target`], each with the lane its requests
+/// go out through.
 #[derive(Debug, Clone)]
 pub struct Clients {
     pub(crate) apprunner: aws_sdk_apprunner::Client,
     pub(crate) directconnect: aws_sdk_directconnect::Client,
     pub(crate) supplychain: aws_sdk_supplychain::Client,
-    pub(crate) limits: InFlightLimits,
+    pub(crate) lanes: Lanes,
     pub(crate) origins: Origins,
 }
 
@@ -67,26 +69,42 @@ pub(crate) struct Origins {
     pub(crate) supplychain: Origin,
 }
 
-/// `--parallelism` permits per service of one target. AWS throttles each
-/// service in each region on its own; one shared bound would let a
-/// throttled service (whose adaptive retry sleeps while holding permits)
+/// How the requests of one service at one target go out: at most
+/// `--parallelism` in flight, paced to what the (account, region,
+/// service) quota admits. AWS throttles each service of each account in
+/// each region on its own; one shared lane would let a throttled service
 /// starve the others.
 #[derive(Debug, Clone)]
-pub(crate) struct InFlightLimits {
-    pub(crate) apprunner: Arc<Semaphore>,
-    pub(crate) directconnect: Arc<Semaphore>,
-    pub(crate) supplychain: Arc<Semaphore>,
+pub(crate) struct Lane {
+    in_flight: Arc<Semaphore>,
+    pub(crate) pacer: Arc<Pacer>,
 }
 
-impl InFlightLimits {
-    fn new(parallelism: usize) -> InFlightLimits {
-        let permits = || Arc::new(Semaphore::new(parallelism.max(1)));
-        InFlightLimits {
-            apprunner: permits(),
-            directconnect: permits(),
-            supplychain: permits(),
+impl Lane {
+    pub(crate) fn new(parallelism: usize, pacer: Arc<Pacer>) -> Lane {
+        Lane {
+            in_flight: Arc::new(Semaphore::new(parallelism.max(1))),
+            pacer,
         }
     }
+}
+
+/// One [`Lane`] per service of a target.
+#[derive(Debug, Clone)]
+pub(crate) struct Lanes {
+    pub(crate) apprunner: Lane,
+    pub(crate) directconnect: Lane,
+    pub(crate) supplychain: Lane,
+}
+
+/// Whose quota a request draws on: AWS keeps API quotas per account,
+/// region and service. Before the caller's account is known, the
+/// credentials stand for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct QuotaKey {
+    who: Result<String, Principal>,
+    region: String,
+    service: &'static str,
 }
 
 /// Setting up a connection failed before any request.
@@ -113,12 +131,13 @@ fn profile_note(profile: &Option<String>) -> String {
 pub const STATUS_CHECK_ATTEMPTS: u32 = 3;
 
 /// One client per service for `region`, each watched by an
-/// [`AttemptWatch`]; `retry` overrides the config's retry settings.
+/// [`AttemptWatch`] and paced by its lane; `retry` overrides the config's
+/// retry settings.
 fn sdk_clients(
     config: &SdkConfig,
     region: &str,
     origins: Origins,
-    limits: InFlightLimits,
+    lanes: Lanes,
     retry: Option<RetryConfig>,
 ) -> Clients {
     let region = Region::new(region.to_string());
@@ -132,6 +151,8 @@ fn sdk_clients(
                 .region(region.clone())
                 .retry_config(retry.clone())
                 .interceptor(AttemptWatch::new(origins.apprunner.clone()))
+                .interceptor(PaceWatch(lanes.apprunner.pacer.clone()))
+                .retry_classifier(PacedRetry(lanes.apprunner.pacer.clone()))
                 .build(),
         ),
         directconnect: aws_sdk_directconnect::Client::from_conf(
@@ -139,6 +160,8 @@ fn sdk_clients(
                 .region(region.clone())
                 .retry_config(retry.clone())
                 .interceptor(AttemptWatch::new(origins.directconnect.clone()))
+                .interceptor(PaceWatch(lanes.directconnect.pacer.clone()))
+                .retry_classifier(PacedRetry(lanes.directconnect.pacer.clone()))
                 .build(),
         ),
         supplychain: aws_sdk_supplychain::Client::from_conf(
@@ -146,9 +169,11 @@ fn sdk_clients(
                 .region(region)
                 .retry_config(retry)
                 .interceptor(AttemptWatch::new(origins.supplychain.clone()))
+                .interceptor(PaceWatch(lanes.supplychain.pacer.clone()))
+                .retry_classifier(PacedRetry(lanes.supplychain.pacer.clone()))
                 .build(),
         ),
-        limits,
+        lanes,
         origins,
     }
 }
@@ -161,8 +186,11 @@ pub struct AwsCloud {
     configs: Mutex<HashMap<Option<String>, Arc<OnceCell<SdkConfig>>>>,
     /// The same with an assumed role's credentials, per (profile, role).
     role_configs: Mutex<HashMap<Principal, Arc<OnceCell<SdkConfig>>>>,
-    /// In-flight bound of STS calls (GetCallerIdentity).
-    pub(crate) sts_limit: Semaphore,
+    /// The lane of STS calls (GetCallerIdentity).
+    pub(crate) sts_lane: Lane,
+    /// One pace per (account, region, service), shared by every target
+    /// whose requests draw on that quota.
+    pacers: Mutex<HashMap<QuotaKey, Arc<Pacer>>>,
     /// Built once per target: each set of clients owns an HTTPS client
     /// whose TLS setup is far costlier than a request.
     clients: Mutex<HashMap<Target, Clients>>,
@@ -177,7 +205,8 @@ pub struct AwsCloud {
 impl AwsCloud {
     pub fn new(options: ConnectOptions) -> AwsCloud {
         AwsCloud {
-            sts_limit: Semaphore::new(options.parallelism.max(1)),
+            sts_lane: Lane::new(options.parallelism, Arc::default()),
+            pacers: Mutex::new(HashMap::new()),
             options,
             configs: Mutex::new(HashMap::new()),
             role_configs: Mutex::new(HashMap::new()),
@@ -218,7 +247,7 @@ impl AwsCloud {
                 .operation_timeout(t.operation)
                 .build();
             let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                .retry_config(RetryConfig::adaptive().with_max_attempts(attempts))
+                .retry_config(RetryConfig::standard().with_max_attempts(attempts))
                 .timeout_config(timeouts);
             if let Some(p) = profile {
                 loader = loader.profile_name(p);
@@ -323,12 +352,12 @@ impl AwsCloud {
         }
         let main = self.clients(target).await;
         let config = self.principal_config(&target.principal()).await;
-        let retry = RetryConfig::adaptive().with_max_attempts(STATUS_CHECK_ATTEMPTS);
+        let retry = RetryConfig::standard().with_max_attempts(STATUS_CHECK_ATTEMPTS);
         let built = sdk_clients(
             &config,
             &target.region,
             main.origins,
-            main.limits,
+            main.lanes,
             Some(retry),
         );
         self.lock(&self.status_clients)
@@ -352,23 +381,40 @@ impl AwsCloud {
             directconnect: origin(),
             supplychain: origin(),
         };
-        let limits = InFlightLimits::new(self.options.parallelism);
-        sdk_clients(&config, &target.region, origins, limits, None)
+        let lane = |service| Lane::new(self.options.parallelism, self.pacer(target, service));
+        let lanes = Lanes {
+            apprunner: lane("apprunner"),
+            directconnect: lane("directconnect"),
+            supplychain: lane("supplychain"),
+        };
+        sdk_clients(&config, &target.region, origins, lanes, None)
     }
 
-    /// Runs one API call under `limit` (its service's in-flight bound),
-    /// counting it. Use it through `send!`.
+    /// The pace of `service` requests at `target`'s account and region.
+    fn pacer(&self, target: &Target, service: &'static str) -> Arc<Pacer> {
+        let key = QuotaKey {
+            who: target.account.clone().ok_or_else(|| target.principal()),
+            region: target.region.clone(),
+            service,
+        };
+        let mut pacers = self.pacers.lock().unwrap_or_else(|e| e.into_inner());
+        pacers.entry(key).or_default().clone()
+    }
+
+    /// Runs one API call through `lane` (its service's in-flight bound
+    /// and pace), counting it. Use it through `send!`.
     pub(crate) async fn call<T>(
         &self,
-        limit: &Semaphore,
+        lane: &Lane,
         origin: &Origin,
         operation: &'static str,
         request: impl Future<Output = Result<T, CloudError>>,
     ) -> Result<T, CloudError> {
-        let _permit = limit
-            .acquire()
-            .await
-            .map_err(|_| CloudError::new(operation, &origin.region, "request limiter closed"))?;
+        let _permit =
+            lane.in_flight.acquire().await.map_err(|_| {
+                CloudError::new(operation, &origin.region, "request limiter closed")
+            })?;
+        lane.pacer.admit().await;
         *self
             .calls
             .lock()

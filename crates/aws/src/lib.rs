@@ -23,6 +23,7 @@ pub mod discover;
 pub mod endpoint;
 pub mod error;
 pub mod identity;
+mod pace;
 mod refresh;
 mod resources;
 mod sdk_error;

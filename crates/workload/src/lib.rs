@@ -7,11 +7,14 @@
 //! - [`Stage`]: a seeded in-process simulator to run `decom` against.
 //! - [`AuditSummary`]: what the simulator saw: calls by operation, retries,
 //!   deletions, the deletion window.
+//! - [`Necessary`]: a run's necessary calls per throttle bucket, and the
+//!   lower bound they set under `--throttle-rps`.
 //!
 //! Nothing here is used by `decom` itself; it exists so every figure in
 //! docs/benchmarks.md and docs/reliability.md comes from one place.
 
 pub mod audit;
+pub mod bound;
 pub mod measure;
 mod mix;
 mod stage;
@@ -20,6 +23,7 @@ use std::path::Path;
 use std::process::Command;
 
 pub use audit::AuditSummary;
+pub use bound::{Bucket, Necessary};
 pub use mix::{Workload, REGIONS};
 pub use stage::Stage;
 

@@ -113,7 +113,7 @@ fn arn_of(r: &LiveResource, service: &str, resource: &str) -> Option<String> {
 macro_rules! send {
     ($cloud:expr, $op:literal, $clients:ident . $service:ident . $($request:tt)+) => {
         $cloud
-            .call(&$clients.limits.$service, &$clients.origins.$service, $op, async {
+            .call(&$clients.lanes.$service, &$clients.origins.$service, $op, async {
                 $clients
                     .$service
                     .$($request)+
