@@ -29,6 +29,8 @@ pub use state::{LiveState, States};
 pub enum ResourceType {
     #[serde(rename = "aws_apprunner_vpc_ingress_connection")]
     AppRunnerVpcIngressConnection,
+    #[serde(rename = "aws_apprunner_custom_domain_association")]
+    AppRunnerCustomDomainAssociation,
     #[serde(rename = "aws_apprunner_service")]
     AppRunnerService,
     #[serde(rename = "aws_apprunner_vpc_connector")]
@@ -135,8 +137,9 @@ pub struct Kind {
 impl ResourceType {
     /// Every type, in an order that deletes the first end of every
     /// relation before the other (discover writes blocks in this order).
-    pub const ALL: [ResourceType; 9] = [
+    pub const ALL: [ResourceType; 10] = [
         ResourceType::AppRunnerVpcIngressConnection,
+        ResourceType::AppRunnerCustomDomainAssociation,
         ResourceType::AppRunnerService,
         ResourceType::AppRunnerVpcConnector,
         ResourceType::AppRunnerAutoScalingConfiguration,
@@ -151,6 +154,9 @@ impl ResourceType {
     pub fn kind(self) -> &'static Kind {
         match self {
             ResourceType::AppRunnerVpcIngressConnection => &table::APPRUNNER_VPC_INGRESS_CONNECTION,
+            ResourceType::AppRunnerCustomDomainAssociation => {
+                &table::APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION
+            }
             ResourceType::AppRunnerService => &table::APPRUNNER_SERVICE,
             ResourceType::AppRunnerVpcConnector => &table::APPRUNNER_VPC_CONNECTOR,
             ResourceType::AppRunnerAutoScalingConfiguration => {

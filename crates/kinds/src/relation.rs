@@ -81,6 +81,16 @@ pub struct Relation {
 }
 
 impl Relation {
+    /// The attribute of a `target` resource that this relation's value
+    /// holds, for references: its exact id attribute, or the part of its
+    /// composite id the attribute is (a dataset's `namespace` is a
+    /// namespace's `name`).
+    pub fn target_attribute(&self, target: ResourceType) -> &'static str {
+        let at = self.target_key.iter().position(|a| *a == self.attr.name());
+        let part = at.and_then(|at| target.identity().parts()?.get(at).copied());
+        part.unwrap_or(target.id_attribute())
+    }
+
     /// The live id of the target, from the holder's attribute values
     /// (`value_of(attribute name)`); `None` while one of them is unknown.
     pub fn target_id(&self, value_of: impl Fn(&str) -> Option<String>) -> Option<String> {

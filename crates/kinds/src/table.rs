@@ -37,6 +37,36 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
     cascaded_by: &[],
 };
 
+pub static APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION: Kind = Kind {
+    resource_type: ResourceType::AppRunnerCustomDomainAssociation,
+    name: "aws_apprunner_custom_domain_association",
+    title: "App Runner custom domain association",
+    // Its id is `SERVICE_ARN,DOMAIN_NAME` (Terraform's import id).
+    id_shape: IdShape::Opaque,
+    id_example: "arn:aws:apprunner:us-east-1:123456789012:service/web/0123abcd,www.example.com",
+    identity: Identity::Composite(&["service_arn", "domain_name"]),
+    // Disassociate before DeleteService; AWS does not refuse DeleteService
+    // while domains are associated, so one outside the manifest is no
+    // blocker (and refresh lists a service's domains only for planned ones).
+    relations: &[Relation {
+        attr: RelationAttr::ServiceArn,
+        targets: &[ResourceType::AppRunnerService],
+        first: End::Holder,
+        blocks: false,
+        required: true,
+        target_key: &[],
+    }],
+    // A disassociated domain is absent from DescribeCustomDomains: "not
+    // found" is its only gone.
+    states: States {
+        gone: &[],
+        busy: &["CREATING", "BINDING_CERTIFICATE"],
+        deleting: &["DELETING"],
+    },
+    default_timeout: minutes(20),
+    cascaded_by: &[],
+};
+
 pub static APPRUNNER_SERVICE: Kind = Kind {
     resource_type: ResourceType::AppRunnerService,
     name: "aws_apprunner_service",

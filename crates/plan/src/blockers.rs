@@ -5,7 +5,7 @@
 
 use decom_kinds::{blocking_holders, End};
 use decom_parser::writer::{self, block_name, Block, Reference};
-use decom_parser::{Address, Diagnostic, Manifest, RelationAttr, ResourceType};
+use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
 
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::resolve::Resolution;
@@ -94,7 +94,11 @@ pub fn suggested_block(blocker: &LiveResource, attr: RelationAttr, planned: &Add
     let ty = blocker.resource_type;
     let label = block_name(&blocker.name);
     let block = Block::new("resource", &[ty.name(), &label]);
-    let reference = Reference::to_resource(planned, &referenced_attribute(ty, attr, planned));
+    let target = planned.resource_type;
+    let referenced = ty
+        .relation(attr)
+        .map_or(target.id_attribute(), |rel| rel.target_attribute(target));
+    let reference = Reference::to_resource(planned, referenced);
     let Some(parts) = ty.split_id(&blocker.id) else {
         return block
             .string(ty.id_attribute(), &blocker.id)
@@ -115,16 +119,4 @@ pub fn suggested_block(blocker: &LiveResource, attr: RelationAttr, planned: &Add
         block = block.reference(attr.name(), reference);
     }
     block.to_string()
-}
-
-/// The attribute of `planned` that `holder`'s `attr` holds: its exact id,
-/// or, where the relation's target key composes a composite id, the part
-/// of that id `attr` is (a dataset's `namespace` is a namespace's `name`).
-fn referenced_attribute(holder: ResourceType, attr: RelationAttr, planned: &Address) -> String {
-    let target = planned.resource_type;
-    let part = holder.relation(attr).and_then(|rel| {
-        let at = rel.target_key.iter().position(|a| *a == attr.name())?;
-        target.identity().parts()?.get(at).copied()
-    });
-    part.unwrap_or(target.id_attribute()).to_string()
 }

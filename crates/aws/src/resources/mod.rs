@@ -8,6 +8,7 @@
 
 mod apprunner_connection;
 mod auto_scaling_configuration;
+mod custom_domain_association;
 mod dx_connection;
 mod dx_virtual_interface;
 mod observability_configuration;
@@ -29,6 +30,7 @@ use crate::tags::TagReader;
 pub(crate) fn api(ty: ResourceType) -> &'static dyn KindApi {
     match ty {
         ResourceType::AppRunnerVpcIngressConnection => &vpc_ingress_connection::Api,
+        ResourceType::AppRunnerCustomDomainAssociation => &custom_domain_association::Api,
         ResourceType::AppRunnerService => &service::Api,
         ResourceType::AppRunnerVpcConnector => &vpc_connector::Api,
         ResourceType::AppRunnerAutoScalingConfiguration => &auto_scaling_configuration::Api,
