@@ -232,3 +232,59 @@ fn a_domain_outside_the_manifest_neither_blocks_nor_costs_a_call() {
         "{calls:?}"
     );
 }
+
+/// Discover writes a domain by its parts, the service as a reference when
+/// the service is in the output, and the result (with the ingress
+/// connection that would block the service) plans.
+#[test]
+fn discover_writes_a_custom_domain_by_its_parts() {
+    let sim = TestSim::start(estate());
+    let p = Project::new();
+    let types = [
+        "--type",
+        "aws_apprunner_service",
+        "--type",
+        "aws_apprunner_custom_domain_association",
+        "--include-dependents",
+    ];
+    let out = run(&sim, &p, &[&["discover"][..], &types[..]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hcl = stdout(&out);
+    assert!(
+        hcl.contains("resource \"aws_apprunner_custom_domain_association\""),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains(&format!("domain_name = \"{DOMAIN}\"")),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains("service_arn = aws_apprunner_service.shop.arn"),
+        "{hcl}"
+    );
+    assert!(!hcl.contains("\nid"), "{hcl}");
+    // Alone, the service ARN is written as it is.
+    let out = run(
+        &sim,
+        &p,
+        &[
+            "discover",
+            "--type",
+            "aws_apprunner_custom_domain_association",
+        ],
+    );
+    assert!(
+        stdout(&out).contains(&format!("service_arn = \"{SERVICE}\"")),
+        "{}",
+        stdout(&out)
+    );
+    p.write("main.hcl", &hcl);
+    let out = run(&sim, &p, &["plan"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(sim.mutating_requests().is_empty());
+}

@@ -233,10 +233,15 @@ pub(crate) async fn describe(
         region: &target.region,
     };
     let found = api(ty).describe(at, &id).await?;
+    // A composite's last part names it (a custom domain's domain).
+    let name = match ty.split_id(&id) {
+        Some(parts) => parts.last().map(|(_, v)| v.to_string()),
+        None => crate::resources::arn::resource_name(&id),
+    };
     Ok(found.unwrap_or_else(|| LiveResource {
         resource_type: ty,
         region: target.region.clone(),
-        name: crate::resources::arn::resource_name(&id).unwrap_or_default(),
+        name: name.unwrap_or_default(),
         account_id: crate::resources::arn::account(&id),
         id,
         status: "not found".into(),
