@@ -235,14 +235,17 @@ fn by_name_regex_a_whole_stack_with_references() {
         hcl.contains("provider \"aws\" {\n  region = \"us-east-1\"\n}\n"),
         "{hcl}"
     );
-    // Calls: one list per type, tags for the four name matches only,
-    // DescribeService for the two services (a connector is in the output),
-    // DescribeVpcIngressConnection for the one ingress connection (status).
+    // Calls: one list per type (custom domains: one DescribeCustomDomains
+    // per live service, the only way AWS lists them), tags for the four
+    // name matches only, DescribeService for the two services (a connector
+    // is in the output), DescribeVpcIngressConnection for the one ingress
+    // connection (status).
     assert_eq!(run.count("ListTagsForResource"), 4, "{:?}", run.calls);
     assert_eq!(run.count("DescribeTags"), 0, "{:?}", run.calls);
     assert_eq!(run.count("DescribeService"), 2, "{:?}", run.calls);
     assert_eq!(run.count("DescribeVpcIngressConnection"), 1);
-    assert_eq!(run.calls.len(), 9 + 4 + 2 + 1, "{:?}", run.calls);
+    assert_eq!(run.count("DescribeCustomDomains"), 4, "{:?}", run.calls);
+    assert_eq!(run.calls.len(), 9 + 4 + 4 + 2 + 1, "{:?}", run.calls);
     plans_cleanly(&sim, hcl);
 }
 
@@ -493,7 +496,8 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
         "{}",
         first.err
     );
-    // Calls grow with pages, not resources: 9 lists per region, tags per
+    // Calls grow with pages, not resources: 9 lists per region (and the
+    // custom domains of each live service, listed per service), tags per
     // candidate (App Runner + Supply Chain), one DescribeTags per region,
     // DescribeService per live service in the region with connectors, one
     // describe per ingress connection.
@@ -501,7 +505,13 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
     assert_eq!(first.count("ListTagsForResource"), 8 + 2 + 1);
     assert_eq!(first.count("DescribeService"), 4);
     assert_eq!(first.count("DescribeVpcIngressConnection"), 2);
-    assert_eq!(first.calls.len(), 18 + 11 + 2 + 4 + 2, "{:?}", first.calls);
+    assert_eq!(first.count("DescribeCustomDomains"), 4);
+    assert_eq!(
+        first.calls.len(),
+        18 + 4 + 11 + 2 + 4 + 2,
+        "{:?}",
+        first.calls
+    );
     plans_cleanly(&sim, &first.hcl);
 }
 

@@ -13,13 +13,18 @@ use decom_parser::ResourceType;
 /// The row docs/language.md must have for `ty`, made from the table.
 fn expected_row(ty: ResourceType) -> String {
     let kind = ty.kind();
+    // Alternatives (`arn` / `name`), or the parts of a composite (`a` + `b`).
+    let joiner = match kind.identity.parts() {
+        Some(_) => " + ",
+        None => " / ",
+    };
     let identity = kind
         .identity
         .attributes()
         .iter()
         .map(|a| format!("`{a}`"))
         .collect::<Vec<_>>()
-        .join(" / ");
+        .join(joiner);
     let relations = kind
         .relations
         .iter()
@@ -50,6 +55,30 @@ fn every_kind_has_its_row_in_the_language_docs() {
     }
 }
 
+/// The identity of the `i`th kind's block `k{i}`: its name, or each part
+/// of a composite (a part that is a relation references the block of the
+/// kind it points at).
+fn identity(i: usize, ty: ResourceType) -> String {
+    let Some(parts) = ty.identity().parts() else {
+        return format!("  name = \"kind-{i}\"\n");
+    };
+    let rank = |t: ResourceType| ResourceType::ALL.iter().position(|x| *x == t);
+    parts
+        .iter()
+        .map(|part| {
+            let rel = ty.relations().iter().find(|r| r.attr.name() == *part);
+            match rel.and_then(|r| Some((r, *r.targets.first()?))) {
+                Some((rel, target)) => format!(
+                    "  {part} = {target}.k{}.{}\n",
+                    rank(target).unwrap_or_default(),
+                    rel.target_attribute(target)
+                ),
+                None => format!("  {part} = \"kind-{i}\"\n"),
+            }
+        })
+        .collect()
+}
+
 /// One resource of every kind, named and nothing else, planned and deleted
 /// in the sandbox: the seeding writes what the table says the kind has,
 /// the simulator must accept and serve it, and decom must list, delete and
@@ -59,7 +88,7 @@ fn every_kind_is_seeded_planned_deleted_and_confirmed_in_the_sandbox() {
     let manifest: String = ResourceType::ALL
         .iter()
         .enumerate()
-        .map(|(i, ty)| format!("resource \"{ty}\" \"k{i}\" {{\n  name = \"kind-{i}\"\n}}\n"))
+        .map(|(i, ty)| format!("resource \"{ty}\" \"k{i}\" {{\n{}}}\n", identity(i, *ty)))
         .collect();
     let p = Project::with_main(&manifest);
     let out = p

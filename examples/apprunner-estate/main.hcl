@@ -1,28 +1,27 @@
-# Retire one complete App Runner application: its ingress connection, the
-# service, and everything the service uses (VPC connector, auto scaling and
-# observability configurations, the GitHub connection of its source).
+# Retire one complete App Runner application: its custom domain, its
+# ingress connection, the service, and everything the service uses (VPC
+# connector, auto scaling and observability configurations, the GitHub
+# connection of its source).
 #
 #   decom plan examples/apprunner-estate --sandbox
 #
-# References decide the order: the ingress connection goes first, then the
-# service, then what it used (3 waves). AWS refuses to delete a
-# configuration, connector or connection while a service uses it; decom
-# waits for the service to be DELETED first, and names any service outside
-# this manifest that still uses one of them (a blocker).
+# References decide the order: the custom domain and the ingress connection
+# go first, then the service, then what it used (3 waves). AWS refuses to
+# delete a configuration, connector or connection while a service uses it;
+# decom waits for the service to be DELETED first, and names any service
+# outside this manifest that still uses one of them (a blocker).
 #
-# The service's custom domain (aws_apprunner_custom_domain_association,
-# identified by service_arn + domain_name) is not a decom type yet: the
-# language has no composite identities. Until then, disassociate it first:
-#
-#   aws apprunner disassociate-custom-domain --service-arn ARN --domain-name shop.example.com
-#
-# resource "aws_apprunner_custom_domain_association" "shop" {
-#   service_arn = aws_apprunner_service.shop.arn
-#   domain_name = "shop.example.com"
-# }
+# A custom domain association is identified by its service and its domain
+# together (its id is SERVICE_ARN,DOMAIN_NAME); decom disassociates it and
+# waits until DescribeCustomDomains no longer shows it.
 
 provider "aws" {
   region = "us-east-1"
+}
+
+resource "aws_apprunner_custom_domain_association" "shop" {
+  service_arn = aws_apprunner_service.shop.arn
+  domain_name = "shop.example.com"
 }
 
 resource "aws_apprunner_vpc_ingress_connection" "shop" {

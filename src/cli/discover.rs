@@ -254,7 +254,23 @@ fn render(found: &[Discovered], regions: &[String], profile: Option<&str>) -> St
                 ));
             }
         }
-        block = block.string(r.resource_type.id_attribute(), &r.id);
+        // A composite's parts; one that is a relation is written with it.
+        let parts = r.resource_type.split_id(&r.id);
+        let part = |name: &str| {
+            let parts = parts.as_deref().unwrap_or_default();
+            parts.iter().find(|(p, _)| *p == name).map(|(_, v)| *v)
+        };
+        match &parts {
+            None => block = block.string(r.resource_type.id_attribute(), &r.id),
+            Some(parts) => {
+                for (name, value) in parts {
+                    let is_relation = r.resource_type.relation_attrs().any(|a| a.name() == *name);
+                    if !is_relation {
+                        block = block.string(name, value);
+                    }
+                }
+            }
+        }
         for rel in r.resource_type.relations() {
             let attr = rel.attr;
             let Some(Some(target)) = r.relation(attr) else {
@@ -271,8 +287,14 @@ fn render(found: &[Discovered], regions: &[String], profile: Option<&str>) -> St
                         name: l.clone(),
                         key: None,
                     };
-                    let reference = Reference::to_resource(&to, target_type.id_attribute());
+                    let reference = Reference::to_resource(&to, rel.target_attribute(target_type));
                     block = block.reference(attr.name(), reference);
+                }
+                // A part of the identity is written even when what it
+                // names is not in this manifest.
+                None if part(attr.name()).is_some() => {
+                    let value = part(attr.name()).unwrap_or_default();
+                    block = block.string(attr.name(), value);
                 }
                 None => {
                     block = block.note(&format!(

@@ -7,6 +7,7 @@ pub const SERVICE: &str =
 pub const CONNECTOR: &str = "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/shop-vpc/1/11111111111111111111111111111111";
 pub const ASC: &str = "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/shop-scale/1/22222222222222222222222222222222";
 pub const OC: &str = "arn:aws:apprunner:us-east-1:123456789012:observabilityconfiguration/shop-traces/1/33333333333333333333333333333333";
+pub const DOMAIN: &str = "shop.example.com";
 pub const CONNECTION: &str =
     "arn:aws:apprunner:us-east-1:123456789012:connection/shop-github/44444444444444444444444444444444";
 
@@ -25,6 +26,9 @@ pub fn estate() -> Vec<SeedResource> {
     service.connection_arn = Some(CONNECTION.into());
     let mut ingress = seed(Sim::AppRunnerVpcIngressConnection, "shop-private", None);
     ingress.service_arn = Some(SERVICE.into());
+    let mut domain = seed(Sim::AppRunnerCustomDomain, DOMAIN, None);
+    domain.service_arn = Some(SERVICE.into());
+    domain.domain_name = Some(DOMAIN.into());
     vec![
         seed(Sim::AppRunnerVpcConnector, "shop-vpc", Some(CONNECTOR)),
         seed(
@@ -40,5 +44,6 @@ pub fn estate() -> Vec<SeedResource> {
         seed(Sim::AppRunnerConnection, "shop-github", Some(CONNECTION)),
         service,
         ingress,
+        domain,
     ]
 }

@@ -11,6 +11,7 @@
 //! type is added by adding one row: [`ResourceType::kind`] is the one
 //! exhaustive match, and a type without a row does not compile.
 
+pub mod composite;
 mod relation;
 mod state;
 mod table;
@@ -28,6 +29,8 @@ pub use state::{LiveState, States};
 pub enum ResourceType {
     #[serde(rename = "aws_apprunner_vpc_ingress_connection")]
     AppRunnerVpcIngressConnection,
+    #[serde(rename = "aws_apprunner_custom_domain_association")]
+    AppRunnerCustomDomainAssociation,
     #[serde(rename = "aws_apprunner_service")]
     AppRunnerService,
     #[serde(rename = "aws_apprunner_vpc_connector")]
@@ -85,6 +88,15 @@ impl Identity {
         }
     }
 
+    /// The parts of a composite identity, in the order its id composes
+    /// them; `None` for kinds with one exact attribute.
+    pub fn parts(self) -> Option<&'static [&'static str]> {
+        match self {
+            Identity::Composite(parts) => Some(parts),
+            Identity::Arn | Identity::Id => None,
+        }
+    }
+
     /// Every attribute that takes part in identifying a resource.
     pub fn attributes(self) -> Vec<&'static str> {
         match self {
@@ -125,8 +137,9 @@ pub struct Kind {
 impl ResourceType {
     /// Every type, in an order that deletes the first end of every
     /// relation before the other (discover writes blocks in this order).
-    pub const ALL: [ResourceType; 9] = [
+    pub const ALL: [ResourceType; 10] = [
         ResourceType::AppRunnerVpcIngressConnection,
+        ResourceType::AppRunnerCustomDomainAssociation,
         ResourceType::AppRunnerService,
         ResourceType::AppRunnerVpcConnector,
         ResourceType::AppRunnerAutoScalingConfiguration,
@@ -141,6 +154,9 @@ impl ResourceType {
     pub fn kind(self) -> &'static Kind {
         match self {
             ResourceType::AppRunnerVpcIngressConnection => &table::APPRUNNER_VPC_INGRESS_CONNECTION,
+            ResourceType::AppRunnerCustomDomainAssociation => {
+                &table::APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION
+            }
             ResourceType::AppRunnerService => &table::APPRUNNER_SERVICE,
             ResourceType::AppRunnerVpcConnector => &table::APPRUNNER_VPC_CONNECTOR,
             ResourceType::AppRunnerAutoScalingConfiguration => {
@@ -173,6 +189,15 @@ impl ResourceType {
     /// Delete call (`arn` for App Runner, else `id`).
     pub fn id_attribute(self) -> &'static str {
         self.identity().exact_attribute().unwrap_or("id")
+    }
+
+    /// The parts of a composite id of this type, paired with the
+    /// attributes they are; `None` for a type with one exact attribute or
+    /// an id that is not well formed.
+    pub fn split_id(self, id: &str) -> Option<Vec<(&'static str, &str)>> {
+        let names = self.identity().parts()?;
+        let values = composite::split(id, names.len())?;
+        Some(names.iter().copied().zip(values).collect())
     }
 
     pub fn relations(self) -> &'static [Relation] {

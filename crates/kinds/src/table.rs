@@ -26,6 +26,7 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
         first: End::Holder,
         blocks: true,
         required: true,
+        target_key: &[],
     }],
     states: States {
         gone: &["DELETED"],
@@ -33,6 +34,36 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
         deleting: &["PENDING_DELETION"],
     },
     default_timeout: minutes(10),
+    cascaded_by: &[],
+};
+
+pub static APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION: Kind = Kind {
+    resource_type: ResourceType::AppRunnerCustomDomainAssociation,
+    name: "aws_apprunner_custom_domain_association",
+    title: "App Runner custom domain association",
+    // Its id is `SERVICE_ARN,DOMAIN_NAME` (Terraform's import id).
+    id_shape: IdShape::Opaque,
+    id_example: "arn:aws:apprunner:us-east-1:123456789012:service/web/0123abcd,www.example.com",
+    identity: Identity::Composite(&["service_arn", "domain_name"]),
+    // Disassociate before DeleteService; AWS does not refuse DeleteService
+    // while domains are associated, so one outside the manifest is no
+    // blocker (and refresh lists a service's domains only for planned ones).
+    relations: &[Relation {
+        attr: RelationAttr::ServiceArn,
+        targets: &[ResourceType::AppRunnerService],
+        first: End::Holder,
+        blocks: false,
+        required: true,
+        target_key: &[],
+    }],
+    // A disassociated domain is absent from DescribeCustomDomains: "not
+    // found" is its only gone.
+    states: States {
+        gone: &[],
+        busy: &["CREATING", "BINDING_CERTIFICATE"],
+        deleting: &["DELETING"],
+    },
+    default_timeout: minutes(20),
     cascaded_by: &[],
 };
 
@@ -56,6 +87,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         // AWS gives every service one, but without one of its own that is
         // the region's DefaultConfiguration, which is AWS's, never deleted
@@ -66,6 +98,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         Relation {
             attr: RelationAttr::ObservabilityConfigurationArn,
@@ -73,6 +106,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         Relation {
             attr: RelationAttr::ConnectionArn,
@@ -80,6 +114,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
     ],
     states: States {
@@ -191,6 +226,7 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
         first: End::Holder,
         blocks: true,
         required: true,
+        target_key: &[],
     }],
     states: States {
         gone: &["deleted", "rejected"],

@@ -23,7 +23,12 @@ fn every_row_has_a_timeout_and_states_that_do_not_overlap() {
     for ty in ResourceType::ALL {
         let kind = ty.kind();
         assert!(kind.default_timeout >= Duration::from_secs(60), "{ty}");
-        assert!(!kind.states.gone.is_empty(), "{ty} names no gone status");
+        // A custom domain has no gone status: disassociated, it is absent.
+        let absent_when_gone = ty == ResourceType::AppRunnerCustomDomainAssociation;
+        assert!(
+            !kind.states.gone.is_empty() || absent_when_gone,
+            "{ty} names no gone status"
+        );
         let all = [kind.states.gone, kind.states.busy, kind.states.deleting].concat();
         let unique: std::collections::HashSet<_> = all.iter().collect();
         assert_eq!(unique.len(), all.len(), "{ty} lists a status twice");
@@ -69,7 +74,7 @@ fn relations_point_at_known_types_and_names_round_trip() {
 fn the_first_release_relations_read_as_designed() {
     // DESIGN section 3: ingress before service before connector; VIF before connection.
     let pointing = |t| {
-        relations_pointing_at(t)
+        blocking_holders(t)
             .map(|(h, r)| (h, r.attr))
             .collect::<Vec<_>>()
     };
@@ -105,4 +110,63 @@ fn all_lists_the_types_in_a_deletion_order() {
             }
         }
     }
+}
+
+#[test]
+fn composite_identities_and_target_keys_are_consistent() {
+    for ty in ResourceType::ALL {
+        if let Some(parts) = ty.identity().parts() {
+            assert!(parts.len() >= 2, "{ty}: a composite of one part");
+            let unique: std::collections::HashSet<_> = parts.iter().collect();
+            assert_eq!(unique.len(), parts.len(), "{ty} repeats a part");
+        }
+        let attributes = ty.allowed_attributes();
+        for rel in ty.relations() {
+            let what = format!("{ty}.{}", rel.attr.name());
+            for target in rel.targets {
+                match target.identity().parts() {
+                    // The key composes the target's id from the holder.
+                    Some(parts) => {
+                        assert_eq!(rel.target_key.len(), parts.len(), "{what}: key vs {target}");
+                        assert!(rel.target_key.contains(&rel.attr.name()), "{what}");
+                    }
+                    None => assert!(
+                        rel.target_key.is_empty(),
+                        "{what}: {target} is not composite"
+                    ),
+                }
+            }
+            for attr in rel.target_key {
+                assert!(attributes.contains(attr), "{what}: {ty} has no `{attr}`");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_target_key_composes_the_target_id_from_the_holder() {
+    let own = Relation {
+        attr: RelationAttr::ServiceArn,
+        targets: &[ResourceType::AppRunnerService],
+        first: End::Holder,
+        blocks: false,
+        required: true,
+        target_key: &[],
+    };
+    let values = |a: &str| match a {
+        "service_arn" => Some("arn:svc".to_string()),
+        "connection_id" => Some("ns".to_string()),
+        _ => None,
+    };
+    assert_eq!(own.target_id(values).as_deref(), Some("arn:svc"));
+    let keyed = Relation {
+        target_key: &["service_arn", "connection_id"],
+        ..own
+    };
+    assert_eq!(keyed.target_id(values).as_deref(), Some("arn:svc,ns"));
+    let unknown = Relation {
+        target_key: &["service_arn", "vpc_connector_arn"],
+        ..keyed
+    };
+    assert_eq!(unknown.target_id(values), None);
 }

@@ -713,3 +713,61 @@ fn assume_role_needs_a_role_arn_and_a_duration_and_protect_tags_strings() {
         "{p:#?}"
     );
 }
+
+const SERVICE_ARN: &str =
+    "arn:aws:apprunner:us-east-1:123456789012:service/web/0123456789abcdef0123456789abcdef";
+
+#[test]
+fn a_composite_without_every_part_names_the_parts() {
+    let d = errs("resource \"aws_apprunner_custom_domain_association\" \"d\" {\n  domain_name = \"www.example.com\"\n}\n");
+    assert_one(
+        &d,
+        "aws_apprunner_custom_domain_association.d needs `service_arn` and `domain_name`",
+        1,
+        1,
+    );
+    assert!(d.items[0]
+        .label
+        .as_deref()
+        .is_some_and(|l| l.contains("`service_arn` not set")));
+}
+
+#[test]
+fn a_composite_takes_no_name_alone() {
+    let d = errs("resource \"aws_apprunner_custom_domain_association\" \"d\" {\n  name = \"www.example.com\"\n}\n");
+    let p = positions(&d);
+    assert!(
+        p.iter()
+            .any(|(m, ..)| m.contains("unknown attribute `name`")),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn an_empty_or_comma_holding_composite_part_is_an_error() {
+    for (domain, problem) in [
+        ("", "must not be empty"),
+        ("a.example.com,b.example.com", "must not contain a comma"),
+    ] {
+        let d = errs(&format!(
+            "resource \"aws_apprunner_custom_domain_association\" \"d\" {{\n  service_arn = \"{SERVICE_ARN}\"\n  domain_name = \"{domain}\"\n}}\n"
+        ));
+        assert_one(
+            &d,
+            &format!("`domain_name` of a aws_apprunner_custom_domain_association {problem}"),
+            3,
+            17,
+        );
+    }
+}
+
+#[test]
+fn a_composite_part_referencing_an_undeclared_resource_is_an_error() {
+    let d = errs("resource \"aws_apprunner_custom_domain_association\" \"d\" {\n  service_arn = aws_apprunner_service.gone.arn\n  domain_name = \"www.example.com\"\n}\n");
+    let p = positions(&d);
+    assert!(
+        p.iter()
+            .any(|(m, l, _)| m.contains("aws_apprunner_service.gone") && *l == 2),
+        "{p:#?}"
+    );
+}

@@ -815,3 +815,73 @@ resource "aws_supplychain_instance" "s" {
     assert_eq!(role.external_id.as_deref(), Some("ext-1"));
     assert_eq!(role.duration, Some(Duration::from_secs(900)));
 }
+
+const SERVICE_ARN: &str =
+    "arn:aws:apprunner:us-east-1:123456789012:service/web/0123456789abcdef0123456789abcdef";
+
+#[test]
+fn a_composite_identity_is_its_parts_composed_once_all_are_known() {
+    let m = ok(&format!(
+        "resource \"aws_apprunner_custom_domain_association\" \"d\" {{\n  service_arn = \"{SERVICE_ARN}\"\n  domain_name = \"www.example.com\"\n}}\n"
+    ));
+    let d = res(&m, "aws_apprunner_custom_domain_association.d");
+    assert_eq!(d.identity.kind, IdentityKind::Composite);
+    assert_eq!(
+        d.identity.value,
+        known(&format!("{SERVICE_ARN},www.example.com"))
+    );
+    let parts: Vec<(&str, &Knowable<String>)> = d
+        .identity
+        .parts
+        .iter()
+        .map(|p| (p.attr, &p.value))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("service_arn", &known(SERVICE_ARN)),
+            ("domain_name", &known("www.example.com"))
+        ]
+    );
+    // The part that is a relation is a relation too.
+    assert_eq!(d.relations.len(), 1);
+    assert_eq!(d.relations[0].attr, RelationAttr::ServiceArn);
+    assert_eq!(loc(&m, d.identity.parts[1].span), (3, 3));
+}
+
+#[test]
+fn a_composite_part_may_reference_another_resource_and_orders_the_graph() {
+    let m = ok(
+        "resource \"aws_apprunner_service\" \"web\" {\n  name = \"web\"\n}\nresource \"aws_apprunner_custom_domain_association\" \"d\" {\n  service_arn = aws_apprunner_service.web.arn\n  domain_name = \"www.example.com\"\n}\n",
+    );
+    let d = res(&m, "aws_apprunner_custom_domain_association.d");
+    // Known only when the service's ARN is: resolution composes it then.
+    assert_eq!(d.identity.value, after("aws_apprunner_service.web.arn"));
+    assert_eq!(
+        d.identity.parts[0].value,
+        after("aws_apprunner_service.web.arn")
+    );
+    assert_eq!(d.dependencies.len(), 1);
+    assert_eq!(
+        d.dependencies[0].target.to_string(),
+        "aws_apprunner_service.web"
+    );
+    assert_eq!(
+        d.dependencies[0].kind,
+        DependencyKind::Reference {
+            attribute: "service_arn".into()
+        }
+    );
+}
+
+#[test]
+fn a_composite_part_may_be_an_expression_per_instance() {
+    let m = ok(&format!(
+        "resource \"aws_apprunner_custom_domain_association\" \"d\" {{\n  service_arn = \"{SERVICE_ARN}\"\n  domain_name = \"www.example.com\"\n}}\nresource \"aws_apprunner_custom_domain_association\" \"e\" {{\n  count       = 1\n  service_arn = \"{SERVICE_ARN}\"\n  domain_name = \"api-${{count.index}}.example.com\"\n  depends_on  = [aws_apprunner_custom_domain_association.d]\n}}\n"
+    ));
+    let e = res(&m, "aws_apprunner_custom_domain_association.e[0]");
+    assert_eq!(
+        e.identity.value,
+        known(&format!("{SERVICE_ARN},api-0.example.com"))
+    );
+}

@@ -87,13 +87,36 @@ fn blockers_of<'i>(
     found
 }
 
-/// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`.
+/// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`; a
+/// composite blocker gives each part, the one that names `planned` as
+/// a reference to it.
 pub fn suggested_block(blocker: &LiveResource, attr: RelationAttr, planned: &Address) -> String {
-    let identity = blocker.resource_type.id_attribute();
-    let reference_attr = planned.resource_type.id_attribute();
+    let ty = blocker.resource_type;
     let label = block_name(&blocker.name);
-    Block::new("resource", &[blocker.resource_type.name(), &label])
-        .string(identity, &blocker.id)
-        .reference(attr.name(), Reference::to_resource(planned, reference_attr))
-        .to_string()
+    let block = Block::new("resource", &[ty.name(), &label]);
+    let target = planned.resource_type;
+    let referenced = ty
+        .relation(attr)
+        .map_or(target.id_attribute(), |rel| rel.target_attribute(target));
+    let reference = Reference::to_resource(planned, referenced);
+    let Some(parts) = ty.split_id(&blocker.id) else {
+        return block
+            .string(ty.id_attribute(), &blocker.id)
+            .reference(attr.name(), reference)
+            .to_string();
+    };
+    let mut block = block;
+    let mut referenced = false;
+    for (part, value) in parts {
+        if part == attr.name() {
+            block = block.reference(part, reference.clone());
+            referenced = true;
+        } else {
+            block = block.string(part, value);
+        }
+    }
+    if !referenced {
+        block = block.reference(attr.name(), reference);
+    }
+    block.to_string()
 }

@@ -1,0 +1,145 @@
+//! `aws_apprunner_custom_domain_association`: a domain on a service, id
+//! `SERVICE_ARN,DOMAIN_NAME` ([`decom_kinds::composite`]). AWS lists them
+//! only per service (DescribeCustomDomains, five per page), with their
+//! status; a disassociated domain is absent, as is every domain of a
+//! service that is not found.
+
+use decom_kinds::composite;
+use decom_parser::{RelationAttr, ResourceType};
+use decom_plan::{LiveRelation, LiveResource};
+
+use super::{all_pages, arn, send, Answer, At, KindApi, Listed};
+use crate::error::CloudError;
+use crate::tags::TagReader;
+
+const TYPE: ResourceType = ResourceType::AppRunnerCustomDomainAssociation;
+
+/// Items per page of DescribeCustomDomains (the model's maximum).
+const PAGE_SIZE: i32 = 5;
+
+fn live(region: &str, service_arn: &str, domain: &str, status: &str) -> LiveResource {
+    LiveResource {
+        resource_type: TYPE,
+        region: region.to_string(),
+        id: composite::compose(&[service_arn, domain]),
+        name: domain.to_string(),
+        account_id: arn::account(service_arn),
+        status: status.to_string(),
+        state: TYPE.state_of(status),
+        relations: vec![LiveRelation {
+            attr: RelationAttr::ServiceArn,
+            target: Some(service_arn.to_string()),
+        }],
+    }
+}
+
+/// Every domain of the service `service_arn`; none if it is not found.
+async fn list(at: At<'_>, service_arn: &str) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
+    let pages = all_pages(|token| async move {
+        let page = send!(
+            cloud,
+            "DescribeCustomDomains",
+            c.apprunner
+                .describe_custom_domains()
+                .service_arn(service_arn)
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+        )?;
+        let items = page
+            .custom_domains()
+            .iter()
+            .map(|d| live(region, service_arn, d.domain_name(), d.status().as_str()))
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await;
+    Ok(CloudError::absent_if_not_found(pages)?.unwrap_or_default())
+}
+
+/// The service ARN and domain of a composite id, for `operation`.
+fn parts<'i>(
+    id: &'i str,
+    operation: &'static str,
+    region: &str,
+) -> Result<(&'i str, &'i str), CloudError> {
+    match TYPE.split_id(id).as_deref() {
+        Some(&[(_, service_arn), (_, domain)]) => Ok((service_arn, domain)),
+        _ => Err(CloudError::new(
+            operation,
+            region,
+            format!("\"{id}\" is not a {TYPE} id (SERVICE_ARN,DOMAIN_NAME)"),
+        )),
+    }
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        TYPE
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        usize::try_from(PAGE_SIZE).ok()
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: true,
+            relations: true,
+        }
+    }
+
+    fn listed_per(&self) -> Option<RelationAttr> {
+        Some(RelationAttr::ServiceArn)
+    }
+
+    fn list<'a>(&'a self, at: At<'a>, parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(async move {
+            match parent {
+                Some(service_arn) => list(at, service_arn).await,
+                // Never listed whole (refresh and discover name a service).
+                None => Ok(Vec::new()),
+            }
+        })
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(async move {
+            let (service_arn, _) = parts(id, "DescribeCustomDomains", at.region)?;
+            super::from_list(self, at, Some(service_arn), id).await
+        })
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            let (service_arn, domain) = parts(id, "DisassociateCustomDomain", at.region)?;
+            send!(
+                at.cloud,
+                "DisassociateCustomDomain",
+                c.apprunner
+                    .disassociate_custom_domain()
+                    .service_arn(service_arn)
+                    .domain_name(domain)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::AppRunner
+    }
+
+    /// A domain association has no ARN and no tags.
+    fn tag_arn(&self, _: &LiveResource) -> Option<String> {
+        None
+    }
+}
