@@ -6,7 +6,9 @@
 //! 1. List every needed (target, type) once, page by page: the manifest's
 //!    own types, plus the kinds whose resources could block them (the
 //!    holders of a blocking relation that points at a planned kind, such
-//!    as the services of a region with a planned connector).
+//!    as the services of a region with a planned connector; the targets
+//!    of a planned kind's blocking relation whose target goes first, such
+//!    as the LAGs of a region with a planned connection).
 //! 2. Describe only where a list cannot answer:
 //!    - every live holder in a target where a kind it may block is planned,
 //!      when its list does not carry the relation (DescribeService for each
@@ -30,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use futures_util::future::try_join_all;
 
-use decom_kinds::blocking_holders;
+use decom_kinds::{blocking_holders, blocking_targets};
 use decom_parser::{IdentityKind, Knowable, Manifest, ResourceInstance, ResourceType};
 use decom_plan::{Inventory, LiveResource, LiveState, Placements};
 
@@ -109,6 +111,9 @@ fn list_scope(placed: &[(Target, &ResourceInstance)]) -> BTreeSet<(Target, Resou
         scope.insert((target.clone(), ty));
         for (holder, _) in blocking_holders(ty) {
             scope.insert((target.clone(), holder));
+        }
+        for (target_ty, _) in blocking_targets(ty) {
+            scope.insert((target.clone(), target_ty));
         }
     }
     scope
