@@ -244,3 +244,43 @@ fn the_example_plans_in_the_sandbox() {
         );
     }
 }
+
+/// Discover follows both directions: a matched member connection brings
+/// its LAG (which goes first) and the LAG its virtual interfaces, with the
+/// references written, and the result plans without blockers.
+#[test]
+fn discovering_a_member_connection_brings_its_lag_and_the_lags_vifs() {
+    let sim = TestSim::start(estate());
+    let p = Project::new();
+    let args = [
+        "discover",
+        "--type",
+        "aws_dx_connection",
+        "--name-regex",
+        "^core-a$",
+        "--include-dependents",
+    ];
+    let out = run(&sim, &p, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hcl = stdout(&out);
+    for expected in [
+        "resource \"aws_dx_lag\" \"core\" {\n  id = \"dxlag-fgcore01\"\n}",
+        "lag_id = aws_dx_lag.core.id",
+        "resource \"aws_dx_virtual_interface\" \"core\"",
+        "resource \"aws_dx_virtual_interface\" \"transit\"",
+        "connection_id = aws_dx_lag.core.id",
+    ] {
+        assert!(hcl.contains(expected), "{expected}\n{hcl}");
+    }
+    // The other member is no dependent of anything: it stays out.
+    assert!(!hcl.contains(MEMBERS[1]), "{hcl}");
+    p.write("main.hcl", &hcl);
+    let out = run(&sim, &p, &["plan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Plan: 4 to delete, 0 to wait for, 0 already gone."),
+        "{}",
+        stdout(&out)
+    );
+    assert!(sim.mutating_requests().is_empty());
+}

@@ -242,7 +242,7 @@ fn by_name_regex_a_whole_stack_with_references() {
     assert_eq!(run.count("DescribeTags"), 0, "{:?}", run.calls);
     assert_eq!(run.count("DescribeService"), 2, "{:?}", run.calls);
     assert_eq!(run.count("DescribeVpcIngressConnection"), 1);
-    assert_eq!(run.calls.len(), 9 + 4 + 2 + 1, "{:?}", run.calls);
+    assert_eq!(run.calls.len(), 11 + 4 + 2 + 1, "{:?}", run.calls);
     plans_cleanly(&sim, hcl);
 }
 
@@ -493,7 +493,7 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
         "{}",
         first.err
     );
-    // Calls grow with pages, not resources: 9 lists per region, tags per
+    // Calls grow with pages, not resources: 11 lists per region, tags per
     // candidate (App Runner + Supply Chain), one DescribeTags per region,
     // DescribeService per live service in the region with connectors, one
     // describe per ingress connection.
@@ -501,7 +501,7 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
     assert_eq!(first.count("ListTagsForResource"), 8 + 2 + 1);
     assert_eq!(first.count("DescribeService"), 4);
     assert_eq!(first.count("DescribeVpcIngressConnection"), 2);
-    assert_eq!(first.calls.len(), 18 + 11 + 2 + 4 + 2, "{:?}", first.calls);
+    assert_eq!(first.calls.len(), 22 + 11 + 2 + 4 + 2, "{:?}", first.calls);
     plans_cleanly(&sim, &first.hcl);
 }
 
