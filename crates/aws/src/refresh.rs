@@ -6,9 +6,7 @@
 //! 1. List every needed (target, type) once, page by page: the manifest's
 //!    own types, plus the kinds whose resources could block them (the
 //!    holders of a blocking relation that points at a planned kind, such
-//!    as the services of a region with a planned connector; the targets
-//!    of a planned kind's blocking relation whose target goes first, such
-//!    as the LAGs of a region with a planned connection).
+//!    as the services of a region with a planned connector).
 //! 2. Describe only where a list cannot answer:
 //!    - every live holder in a target where a kind it may block is planned,
 //!      when its list does not carry the relation (DescribeService for each
@@ -18,7 +16,10 @@
 //!    - a listed planned resource, and a holder that points at one, when
 //!      the list carries no status (DescribeVpcIngressConnection).
 //!
-//! 3. Tags only where a provider sets `protect_tags`, only of the live
+//! 3. List the targets of a blocking relation whose target goes first,
+//!    where a planned resource points at one and its type is not listed
+//!    yet (the LAGs of a region where a planned connection is a member).
+//! 4. Tags only where a provider sets `protect_tags`, only of the live
 //!    resources its planned resources may mean, batched where the API
 //!    allows (`tags::fetch`).
 //!
@@ -63,6 +64,11 @@ pub async fn refresh(
     )
     .await?;
     for r in described {
+        inventory.insert(r);
+    }
+    let more = target_scope(&placed, &inventory, &lists);
+    let pages = try_join_all(more.iter().map(|(target, ty)| list(cloud, target, *ty))).await?;
+    for r in pages.into_iter().flatten() {
         inventory.insert(r);
     }
     read_protect_tags(cloud, manifest, &placed, &mut inventory).await?;
@@ -112,8 +118,35 @@ fn list_scope(placed: &[(Target, &ResourceInstance)]) -> BTreeSet<(Target, Resou
         for (holder, _) in blocking_holders(ty) {
             scope.insert((target.clone(), holder));
         }
-        for (target_ty, _) in blocking_targets(ty) {
-            scope.insert((target.clone(), target_ty));
+    }
+    scope
+}
+
+/// The (target, type) pairs the lists did not cover that planned
+/// resources point at along a blocking relation whose target goes first
+/// (the LAGs of planned connections that are LAG members): listed only
+/// where live state says such a target exists, so a plan without LAG
+/// members makes no DescribeLags.
+fn target_scope(
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &Inventory,
+    listed: &BTreeSet<(Target, ResourceType)>,
+) -> BTreeSet<(Target, ResourceType)> {
+    let mut scope = BTreeSet::new();
+    for (target, r) in placed {
+        let ty = r.address.resource_type;
+        for (target_ty, rel) in blocking_targets(ty) {
+            let key = (target.clone(), target_ty);
+            if listed.contains(&key) || scope.contains(&key) {
+                continue;
+            }
+            let points = live_ids(inventory, target, r).any(|id| {
+                let live = inventory.get(ty, &id);
+                live.is_some_and(|l| l.relation(rel.attr).flatten().is_some())
+            });
+            if points {
+                scope.insert(key);
+            }
         }
     }
     scope
