@@ -214,9 +214,16 @@ fn members_outside_the_manifest_do_not_block_deleting_their_lag() {
     assert_eq!(deletes, [format!("DeleteLag {LAG}")]);
     let snapshot = sim.snapshot();
     for id in MEMBERS {
-        let m = snapshot.resources.iter().find(|r| r.id.as_deref() == Some(id));
+        let m = snapshot
+            .resources
+            .iter()
+            .find(|r| r.id.as_deref() == Some(id));
         assert_eq!(m.and_then(|m| m.status.as_deref()), Some("available"));
-        assert_eq!(m.and_then(|m| m.lag_id.as_deref()), None, "{id} still in the LAG");
+        assert_eq!(
+            m.and_then(|m| m.lag_id.as_deref()),
+            None,
+            "{id} still in the LAG"
+        );
     }
 }
 

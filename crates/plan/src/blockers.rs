@@ -92,9 +92,12 @@ fn blockers_of<'i>(
 /// `resource "TYPE" "name" { id = "..." }`: a blocker at the target end
 /// (a LAG before its member connection) holds no relation attribute.
 fn target_block(blocker: &LiveResource) -> String {
-    Block::new("resource", &[blocker.resource_type.name(), &block_name(&blocker.name)])
-        .string(blocker.resource_type.id_attribute(), &blocker.id)
-        .to_string()
+    Block::new(
+        "resource",
+        &[blocker.resource_type.name(), &block_name(&blocker.name)],
+    )
+    .string(blocker.resource_type.id_attribute(), &blocker.id)
+    .to_string()
 }
 
 /// `attr = TYPE.name.id`: how the planned resource references the block
@@ -107,7 +110,9 @@ fn reference_line(blocker: &LiveResource, attr: RelationAttr) -> String {
         key: None,
     };
     let reference = Reference::to_resource(&to, ty.id_attribute());
-    Attributes::new().reference(attr.name(), reference).to_string()
+    Attributes::new()
+        .reference(attr.name(), reference)
+        .to_string()
 }
 
 /// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`.
