@@ -26,6 +26,7 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
         first: End::Holder,
         blocks: true,
         required: true,
+        target_key: &[],
     }],
     states: States {
         gone: &["DELETED"],
@@ -56,6 +57,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         // AWS gives every service one, but without one of its own that is
         // the region's DefaultConfiguration, which is AWS's, never deleted
@@ -66,6 +68,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         Relation {
             attr: RelationAttr::ObservabilityConfigurationArn,
@@ -73,6 +76,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         Relation {
             attr: RelationAttr::ConnectionArn,
@@ -80,6 +84,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
     ],
     states: States {
@@ -194,6 +199,7 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: true,
+            target_key: &[],
         },
         Relation {
             attr: RelationAttr::DxGatewayId,
@@ -201,6 +207,7 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
     ],
     states: States {
@@ -231,6 +238,7 @@ pub static DX_CONNECTION: Kind = Kind {
         first: End::Target,
         blocks: true,
         required: false,
+        target_key: &[],
     }],
     states: States {
         gone: &["deleted", "rejected"],
