@@ -1,6 +1,6 @@
 //! The Direct Connect estate end to end: a LAG with member connections, a
-//! Direct Connect gateway and the virtual interfaces on them
-//! (examples/directconnect-estate), applied against the simulator; what
+//! Direct Connect gateway with an association, and the virtual interfaces
+//! on them (examples/directconnect-estate), applied against the simulator; what
 //! the audit log proves, blockers for each new relation (in both
 //! directions), and the example planning in the sandbox.
 
@@ -41,13 +41,15 @@ fn the_estate_is_deleted_vifs_then_lag_and_gateway_then_members_and_replans_to_n
     let p = Project::example("directconnect-estate");
     let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    // Refresh: who the caller is and one describe-all per type.
+    // Refresh: who the caller is, one describe-all per type, and the
+    // associations of the one planned gateway (AWS lists them per gateway).
     let mut refresh: Vec<String> = sim.audit().into_iter().map(|e| e.operation).collect();
     refresh.sort();
     assert_eq!(
         refresh,
         [
             "DescribeConnections",
+            "DescribeDirectConnectGatewayAssociations",
             "DescribeDirectConnectGateways",
             "DescribeLags",
             "DescribeVirtualInterfaces",
@@ -63,7 +65,7 @@ fn the_estate_is_deleted_vifs_then_lag_and_gateway_then_members_and_replans_to_n
         stderr(&out)
     );
     assert!(
-        stdout(&out).contains("Apply complete: 6 deleted, 0 failed, 0 skipped."),
+        stdout(&out).contains("Apply complete: 7 deleted, 0 failed, 0 skipped."),
         "{}",
         stdout(&out)
     );
@@ -77,13 +79,23 @@ fn the_estate_is_deleted_vifs_then_lag_and_gateway_then_members_and_replans_to_n
         deletes.iter().all(|e| e.status == 200 && e.error.is_none()),
         "a delete was refused: {deletes:#?}"
     );
-    assert_eq!(deletes.len(), 6, "{deletes:#?}");
+    assert_eq!(deletes.len(), 7, "{deletes:#?}");
     let lag = accepted(&audit, "DeleteLag", LAG);
     let gateway = accepted(&audit, "DeleteDirectConnectGateway", GATEWAY);
     for vif in [VIF_ON_LAG, VIF_ON_GATEWAY] {
         assert!(accepted(&audit, "DeleteVirtualInterface", vif) < lag);
     }
     assert!(accepted(&audit, "DeleteVirtualInterface", VIF_ON_GATEWAY) < gateway);
+    // The association was disassociated, and a describe of it confirmed
+    // that, before the gateway's delete (which AWS refuses until then).
+    let disassociated = accepted(&audit, "DeleteDirectConnectGatewayAssociation", ASSOCIATION);
+    let confirmed = audit.iter().enumerate().any(|(i, e)| {
+        (disassociated..gateway).contains(&i)
+            && e.operation == "DescribeDirectConnectGatewayAssociations"
+            && e.target.as_deref() == Some(ASSOCIATION)
+            && e.status == 200
+    });
+    assert!(confirmed, "{audit:#?}");
     for member in MEMBERS {
         assert!(
             accepted(&audit, "DeleteConnection", member) > lag,
@@ -103,23 +115,33 @@ fn the_estate_is_deleted_vifs_then_lag_and_gateway_then_members_and_replans_to_n
 }
 
 /// A VIF outside the manifest on the planned LAG, or attached to the
-/// planned gateway, blocks the plan and is suggested with its relation.
+/// planned gateway, and an association outside the manifest of the planned
+/// gateway, each block the plan and are suggested with their relation.
 #[test]
-fn a_vif_outside_the_manifest_on_a_planned_lag_or_gateway_blocks() {
+fn a_vif_or_association_outside_the_manifest_on_a_planned_lag_or_gateway_blocks() {
     let other = "dxcon-other001";
     let cases = [
         (
             "aws_dx_lag.core",
+            "aws_dx_virtual_interface \"intruder\"",
             "connection_id = aws_dx_lag.core.id",
             vif("intruder", "dxvif-intrude1", LAG, None),
         ),
         (
             "aws_dx_gateway.transit",
+            "aws_dx_virtual_interface \"intruder\"",
             "dx_gateway_id = aws_dx_gateway.transit.id",
             vif("intruder", "dxvif-intrude1", other, Some(GATEWAY)),
         ),
+        (
+            "aws_dx_gateway.transit",
+            // Named by the gateway it associates (the simulator's VGW).
+            "aws_dx_gateway_association \"vgw-0b1c2d3e\"",
+            "dx_gateway_id = aws_dx_gateway.transit.id",
+            association("0b1c2d3e-0000-4000-8000-000000000001", GATEWAY),
+        ),
     ];
-    for (address, suggestion, intruder) in cases {
+    for (address, blocker, suggestion, intruder) in cases {
         let mut seeds = estate();
         seeds.push(seed(Sim::DxConnection, "other", other));
         seeds.push(intruder);
@@ -128,9 +150,7 @@ fn a_vif_outside_the_manifest_on_a_planned_lag_or_gateway_blocks() {
         assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
         let err = stderr(&out);
         assert!(
-            err.contains(&format!(
-                "{address} cannot be deleted: live aws_dx_virtual_interface \"intruder\""
-            )),
+            err.contains(&format!("{address} cannot be deleted: live {blocker}")),
             "{err}"
         );
         assert!(err.contains(suggestion), "{err}");
@@ -234,10 +254,11 @@ fn the_example_plans_in_the_sandbox() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("Plan: 6 to delete, 0 to wait for, 0 already gone."),
+        text.contains("Plan: 7 to delete, 0 to wait for, 0 already gone."),
         "{text}"
     );
     for (address, wave) in [
+        ("aws_dx_gateway_association.transit", 1),
         ("aws_dx_virtual_interface.core", 1),
         ("aws_dx_virtual_interface.transit", 1),
         ("aws_dx_lag.core", 2),

@@ -8,6 +8,7 @@ pub const GATEWAY: &str = "5f294f92-bafb-4011-916d-9b0bec0a2a25";
 pub const MEMBERS: [&str; 2] = ["dxcon-fgcore01", "dxcon-fgcore02"];
 pub const VIF_ON_LAG: &str = "dxvif-fgcore01";
 pub const VIF_ON_GATEWAY: &str = "dxvif-fgtrans1";
+pub const ASSOCIATION: &str = "8d3f0a5e-2b1c-4d6e-9f70-1a2b3c4d5e6f";
 
 pub fn seed(t: Sim, name: &str, id: &str) -> SeedResource {
     let mut s = SeedResource::new(t, name);
@@ -20,6 +21,13 @@ pub fn vif(name: &str, id: &str, carrier: &str, gateway: Option<&str>) -> SeedRe
     let mut s = seed(Sim::DxVirtualInterface, name, id);
     s.connection_id = Some(carrier.into());
     s.dx_gateway_id = gateway.map(str::to_owned);
+    s
+}
+
+/// An association of `gateway` (with a virtual private gateway).
+pub fn association(id: &str, gateway: &str) -> SeedResource {
+    let mut s = seed(Sim::DxGatewayAssociation, "", id);
+    s.dx_gateway_id = Some(gateway.into());
     s
 }
 
@@ -37,6 +45,7 @@ pub fn estate() -> Vec<SeedResource> {
         member("core-a", MEMBERS[0], LAG),
         member("core-b", MEMBERS[1], LAG),
         seed(Sim::DxGateway, "transit", GATEWAY),
+        association(ASSOCIATION, GATEWAY),
         vif("core", VIF_ON_LAG, LAG, None),
         vif("transit", VIF_ON_GATEWAY, LAG, Some(GATEWAY)),
     ]

@@ -47,6 +47,8 @@ pub enum ResourceType {
     DxLag,
     #[serde(rename = "aws_dx_gateway")]
     DxGateway,
+    #[serde(rename = "aws_dx_gateway_association")]
+    DxGatewayAssociation,
     #[serde(rename = "aws_supplychain_instance")]
     SupplyChainInstance,
 }
@@ -139,7 +141,7 @@ pub struct Kind {
 impl ResourceType {
     /// Every type, in an order that deletes the first end of every
     /// relation before the other (discover writes blocks in this order).
-    pub const ALL: [ResourceType; 11] = [
+    pub const ALL: [ResourceType; 12] = [
         ResourceType::AppRunnerVpcIngressConnection,
         ResourceType::AppRunnerService,
         ResourceType::AppRunnerVpcConnector,
@@ -147,6 +149,7 @@ impl ResourceType {
         ResourceType::AppRunnerObservabilityConfiguration,
         ResourceType::AppRunnerConnection,
         ResourceType::DxVirtualInterface,
+        ResourceType::DxGatewayAssociation,
         ResourceType::DxGateway,
         ResourceType::DxLag,
         ResourceType::DxConnection,
@@ -170,6 +173,7 @@ impl ResourceType {
             ResourceType::DxConnection => &table::DX_CONNECTION,
             ResourceType::DxLag => &table::DX_LAG,
             ResourceType::DxGateway => &table::DX_GATEWAY,
+            ResourceType::DxGatewayAssociation => &table::DX_GATEWAY_ASSOCIATION,
             ResourceType::SupplyChainInstance => &table::SUPPLYCHAIN_INSTANCE,
         }
     }

@@ -284,6 +284,34 @@ pub static DX_GATEWAY: Kind = Kind {
     cascaded_by: &[],
 };
 
+pub static DX_GATEWAY_ASSOCIATION: Kind = Kind {
+    resource_type: ResourceType::DxGatewayAssociation,
+    name: "aws_dx_gateway_association",
+    title: "Direct Connect gateway association",
+    // A UUID. Its `name` is the associated virtual private or transit
+    // gateway's id (an association has no name of its own).
+    id_shape: IdShape::Opaque,
+    id_example: "8d3f0a5e-2b1c-4d6e-9f70-1a2b3c4d5e6f",
+    identity: Identity::Id,
+    // AWS refuses DeleteDirectConnectGateway until every association is
+    // disassociated.
+    relations: &[Relation {
+        attr: RelationAttr::DxGatewayId,
+        targets: &[ResourceType::DxGateway],
+        first: End::Holder,
+        blocks: true,
+        required: true,
+        target_key: &[],
+    }],
+    states: States {
+        gone: &["disassociated"],
+        busy: &["associating", "updating"],
+        deleting: &["disassociating"],
+    },
+    default_timeout: minutes(30),
+    cascaded_by: &[],
+};
+
 pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
     resource_type: ResourceType::SupplyChainInstance,
     name: "aws_supplychain_instance",
