@@ -9,7 +9,7 @@ mod common;
 use common::directconnect_estate::*;
 use common::sim::TestSim;
 use common::{stderr, stdout, Project};
-use decom_sim::{AuditEntry, ResourceType as Sim};
+use decom_sim::{AuditEntry, ResourceType as Sim, SimConfig, SimState};
 
 fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
     let mut cmd = p.decom(args);
@@ -311,4 +311,31 @@ fn discovering_a_member_connection_brings_its_lag_and_the_lags_vifs() {
         stdout(&out)
     );
     assert!(sim.mutating_requests().is_empty());
+}
+
+/// An association already being disassociated is planned as a wait, not
+/// a delete; one under a gateway AWS does not know is already gone.
+#[test]
+fn a_disassociating_association_is_a_wait_and_one_of_an_unknown_gateway_is_gone() {
+    let mut leaving = association(ASSOCIATION, GATEWAY);
+    leaving.status = Some("disassociating".into());
+    // Real time: the disassociation (15m) outlasts the plan.
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 1.0,
+        initial_state: Some(SimState {
+            resources: vec![seed(Sim::DxGateway, "transit", GATEWAY), leaving],
+        }),
+        ..SimConfig::default()
+    });
+    let p = Project::with_main(&format!(
+        "resource \"aws_dx_gateway_association\" \"leaving\" {{\n  id            = \"{ASSOCIATION}\"\n  dx_gateway_id = \"{GATEWAY}\"\n}}\nresource \"aws_dx_gateway_association\" \"unknown\" {{\n  id            = \"0b1c2d3e-0000-4000-8000-000000000009\"\n  dx_gateway_id = \"11111111-2222-4333-8444-555555555555\"\n}}\n"
+    ));
+    let out = run(&sim, &p, &["plan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Plan: 0 to delete, 1 to wait for, 1 already gone."),
+        "{}",
+        stdout(&out)
+    );
+    assert!(sim.mutating_requests().is_empty(), "{:#?}", sim.audit());
 }
