@@ -245,7 +245,7 @@ fn by_name_regex_a_whole_stack_with_references() {
     assert_eq!(run.count("DescribeService"), 2, "{:?}", run.calls);
     assert_eq!(run.count("DescribeVpcIngressConnection"), 1);
     assert_eq!(run.count("DescribeCustomDomains"), 4, "{:?}", run.calls);
-    assert_eq!(run.calls.len(), 9 + 4 + 4 + 2 + 1, "{:?}", run.calls);
+    assert_eq!(run.calls.len(), 11 + 4 + 4 + 2 + 1, "{:?}", run.calls);
     plans_cleanly(&sim, hcl);
 }
 
@@ -496,7 +496,7 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
         "{}",
         first.err
     );
-    // Calls grow with pages, not resources: 9 lists per region (and the
+    // Calls grow with pages, not resources: 11 lists per region (and the
     // custom domains of each live service, listed per service), tags per
     // candidate (App Runner + Supply Chain), one DescribeTags per region,
     // DescribeService per live service in the region with connectors, one
@@ -508,7 +508,7 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
     assert_eq!(first.count("DescribeCustomDomains"), 4);
     assert_eq!(
         first.calls.len(),
-        18 + 4 + 11 + 2 + 4 + 2,
+        22 + 4 + 11 + 2 + 4 + 2,
         "{:?}",
         first.calls
     );

@@ -8,6 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::apprunner_estate::estate;
+use common::directconnect_estate;
 use common::quickstart::quickstart_seed;
 use common::sim::TestSim;
 use common::{repo_root, stderr, Project};
@@ -62,6 +63,7 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
         (0..20).map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("bystander-{i}"))),
     );
     seed.extend(estate());
+    seed.extend(directconnect_estate::estate());
     // More than a page of configurations: apply watches its one by Describe*.
     for i in 0..101 {
         let name = format!("bystander-{i}");
@@ -103,6 +105,10 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     let estate = Project::example("apprunner-estate");
     run(&estate, &["plan", "--out", "plan.bin"]);
     run(&estate, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    // The Direct Connect estate: LAGs and gateways.
+    let dx = Project::example("directconnect-estate");
+    run(&dx, &["plan", "--out", "plan.bin"]);
+    run(&dx, &["apply", "plan.bin", "--poll-interval-ms=20"]);
 
     let called: BTreeSet<String> = sim
         .audit()

@@ -85,10 +85,32 @@ fn identity(i: usize, ty: ResourceType) -> String {
 /// confirm it through the kind's module.
 #[test]
 fn every_kind_is_seeded_planned_deleted_and_confirmed_in_the_sandbox() {
+    // A required relation references the manifest's resource of its first
+    // target type: a kind AWS lists only per parent (gateway associations)
+    // is found under the parent the manifest names.
+    let address_of = |t: ResourceType| {
+        let i = ResourceType::ALL.iter().position(|x| *x == t);
+        i.map(|i| format!("{t}.k{i}.{}", t.id_attribute()))
+    };
     let manifest: String = ResourceType::ALL
         .iter()
         .enumerate()
-        .map(|(i, ty)| format!("resource \"{ty}\" \"k{i}\" {{\n{}}}\n", identity(i, *ty)))
+        .map(|(i, ty)| {
+            let identity = identity(i, *ty);
+            let relations: String = ty
+                .relations()
+                .iter()
+                .filter(|r| r.required && !identity.contains(&format!("  {} =", r.attr.name())))
+                .filter_map(|r| {
+                    Some(format!(
+                        "  {} = {}\n",
+                        r.attr.name(),
+                        address_of(r.targets[0])?
+                    ))
+                })
+                .collect();
+            format!("resource \"{ty}\" \"k{i}\" {{\n{identity}{relations}}}\n")
+        })
         .collect();
     let p = Project::with_main(&manifest);
     let out = p

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod apprunner_estate;
+pub mod directconnect_estate;
 pub mod fake_servers;
 pub mod process;
 pub mod quickstart;

@@ -12,7 +12,9 @@
 //!    relation that points at a match (the services using a matched
 //!    connector, found by DescribeService for each service in that region
 //!    because only it names the connector; the ingress connections of
-//!    matched services; the virtual interfaces of matched connections).
+//!    matched services; the virtual interfaces of matched connections),
+//!    and the targets that go first of every blocking relation a match
+//!    holds (the live LAG of a matched member connection).
 //! 5. Describes for references and status: a resource in the result whose
 //!    list carries no relations, in a region where the result holds what
 //!    its relations may point at (unless step 4 described it), and every
@@ -27,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use futures_util::future::try_join_all;
 
-use decom_kinds::blocking_holders;
+use decom_kinds::{blocking_holders, blocking_targets};
 use decom_parser::ResourceType;
 use decom_plan::{Inventory, LiveResource, LiveState};
 
@@ -69,14 +71,16 @@ fn key(r: &LiveResource) -> Key {
 }
 
 /// The types whose live resources could block deleting one of `ty`,
-/// transitively (a connector's services, and their ingress connections).
+/// transitively (a connector's services, and their ingress connections; a
+/// connection's LAG, and its virtual interfaces).
 fn blocking_types(ty: ResourceType) -> BTreeSet<ResourceType> {
     let mut found = BTreeSet::new();
     let mut todo = vec![ty];
     while let Some(t) = todo.pop() {
-        for (holder, _) in blocking_holders(t) {
-            if found.insert(holder) {
-                todo.push(holder);
+        let holders = blocking_holders(t).map(|(h, _)| h);
+        for blocker in holders.chain(blocking_targets(t).map(|(t, _)| t)) {
+            if found.insert(blocker) {
+                todo.push(blocker);
             }
         }
     }
@@ -166,6 +170,11 @@ pub async fn discover(
                         }
                     }
                 }
+                added.extend(
+                    blocking_targets_of(&inventory, k)
+                        .filter(|d| !result.contains_key(&key(d)))
+                        .map(|d| (key(d), k.clone())),
+                );
             }
             if added.is_empty() {
                 break;
@@ -217,6 +226,18 @@ pub async fn discover(
             })
         })
         .collect())
+}
+
+/// The live targets of `k`'s blocking relations whose target goes first
+/// (the LAG of a member connection).
+fn blocking_targets_of<'i>(
+    inventory: &'i Inventory,
+    k: &Key,
+) -> impl Iterator<Item = &'i LiveResource> {
+    let holder = inventory.get(k.0, &k.1);
+    blocking_targets(k.0)
+        .filter_map(move |(ty, rel)| inventory.get(ty, holder?.relation(rel.attr).flatten()?))
+        .filter(|d| d.state != LiveState::Gone)
 }
 
 /// Every resource of each (target, type) of `scope`. A kind AWS lists

@@ -44,12 +44,14 @@ impl CloudError {
         }
     }
 
-    /// The service said the resource does not exist.
+    /// The service said the resource does not exist (Direct Connect says
+    /// it with its one client error code).
     pub fn is_not_found(&self) -> bool {
-        matches!(
-            self.code.as_deref(),
-            Some("ResourceNotFoundException" | "NotFoundException")
-        )
+        match self.code.as_deref() {
+            Some("ResourceNotFoundException" | "NotFoundException") => true,
+            Some("DirectConnectClientException") => self.message.contains("does not exist"),
+            _ => false,
+        }
     }
 
     /// A describe's answer with "not found" as `None` (the resource is gone).
@@ -80,8 +82,6 @@ impl CloudError {
             // An earlier delete was accepted ("... while it is in DELETED
             // status"): wait for it, never send another.
             Some(_) if says_already_deleting(&message) => AlreadyDeleting,
-            // Direct Connect says "not found" with its one client error code.
-            Some("DirectConnectClientException") if message.contains("does not exist") => NotFound,
             // Transitional states, dependencies AWS still sees (a connector
             // in use just after its service went, a connection with
             // virtual interfaces), throttling and faults the SDK's own

@@ -18,7 +18,10 @@
 //!    - a listed planned resource, and a holder that points at one, when
 //!      the list carries no status (DescribeVpcIngressConnection).
 //!
-//! 3. Tags only where a provider sets `protect_tags`, only of the live
+//! 3. List the targets of a blocking relation whose target goes first,
+//!    where a planned resource points at one and its type is not listed
+//!    yet (the LAGs of a region where a planned connection is a member).
+//! 4. Tags only where a provider sets `protect_tags`, only of the live
 //!    resources its planned resources may mean, batched where the API
 //!    allows (`tags::fetch`).
 //!
@@ -32,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use futures_util::future::try_join_all;
 
-use decom_kinds::blocking_holders;
+use decom_kinds::{blocking_holders, blocking_targets};
 use decom_parser::{Manifest, ResourceInstance, ResourceType};
 use decom_plan::{Inventory, LiveResource, LiveState, Placements};
 
@@ -68,6 +71,14 @@ pub async fn refresh(
     )
     .await?;
     for r in described {
+        inventory.insert(r);
+    }
+    let more = target_scope(&placed, &inventory, &lists);
+    let pages = more
+        .iter()
+        .map(|(target, ty)| list(cloud, target, *ty, None));
+    let pages = try_join_all(pages).await?;
+    for r in pages.into_iter().flatten() {
         inventory.insert(r);
     }
     read_protect_tags(cloud, manifest, &placed, &mut inventory).await?;
@@ -119,6 +130,37 @@ fn list_scope(placed: &[(Target, &ResourceInstance)]) -> BTreeSet<(Target, Resou
         for ty in std::iter::once(ty).chain(holders) {
             if !per_parent::is_per_parent(ty) {
                 scope.insert((target.clone(), ty));
+            }
+        }
+    }
+    scope
+}
+
+/// The (target, type) pairs the lists did not cover that planned
+/// resources point at along a blocking relation whose target goes first
+/// (the LAGs of planned connections that are LAG members): listed only
+/// where live state says such a target exists, so a plan without LAG
+/// members makes no DescribeLags.
+fn target_scope(
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &Inventory,
+    listed: &BTreeSet<(Target, ResourceType)>,
+) -> BTreeSet<(Target, ResourceType)> {
+    let mut scope = BTreeSet::new();
+    let known = Known::new(inventory, placed);
+    for (target, r) in placed {
+        let ty = r.address.resource_type;
+        for (target_ty, rel) in blocking_targets(ty) {
+            let key = (target.clone(), target_ty);
+            if listed.contains(&key) || scope.contains(&key) {
+                continue;
+            }
+            let points = known.live_ids(target, r).into_iter().any(|id| {
+                let live = inventory.get(ty, &id);
+                live.is_some_and(|l| l.relation(rel.attr).flatten().is_some())
+            });
+            if points {
+                scope.insert(key);
             }
         }
     }

@@ -45,6 +45,12 @@ pub enum ResourceType {
     DxVirtualInterface,
     #[serde(rename = "aws_dx_connection")]
     DxConnection,
+    #[serde(rename = "aws_dx_lag")]
+    DxLag,
+    #[serde(rename = "aws_dx_gateway")]
+    DxGateway,
+    #[serde(rename = "aws_dx_gateway_association")]
+    DxGatewayAssociation,
     #[serde(rename = "aws_supplychain_instance")]
     SupplyChainInstance,
 }
@@ -137,7 +143,7 @@ pub struct Kind {
 impl ResourceType {
     /// Every type, in an order that deletes the first end of every
     /// relation before the other (discover writes blocks in this order).
-    pub const ALL: [ResourceType; 10] = [
+    pub const ALL: [ResourceType; 13] = [
         ResourceType::AppRunnerVpcIngressConnection,
         ResourceType::AppRunnerCustomDomainAssociation,
         ResourceType::AppRunnerService,
@@ -146,6 +152,9 @@ impl ResourceType {
         ResourceType::AppRunnerObservabilityConfiguration,
         ResourceType::AppRunnerConnection,
         ResourceType::DxVirtualInterface,
+        ResourceType::DxGatewayAssociation,
+        ResourceType::DxGateway,
+        ResourceType::DxLag,
         ResourceType::DxConnection,
         ResourceType::SupplyChainInstance,
     ];
@@ -168,6 +177,9 @@ impl ResourceType {
             ResourceType::AppRunnerConnection => &table::APPRUNNER_CONNECTION,
             ResourceType::DxVirtualInterface => &table::DX_VIRTUAL_INTERFACE,
             ResourceType::DxConnection => &table::DX_CONNECTION,
+            ResourceType::DxLag => &table::DX_LAG,
+            ResourceType::DxGateway => &table::DX_GATEWAY,
+            ResourceType::DxGatewayAssociation => &table::DX_GATEWAY_ASSOCIATION,
             ResourceType::SupplyChainInstance => &table::SUPPLYCHAIN_INSTANCE,
         }
     }
@@ -266,6 +278,20 @@ pub fn blocking_holders(
     target: ResourceType,
 ) -> impl Iterator<Item = (ResourceType, &'static Relation)> {
     relations_pointing_at(target).filter(|(_, r)| r.blocks && r.first == End::Holder)
+}
+
+/// The relations of `holder` whose target is deleted first and, live
+/// outside the manifest, makes AWS refuse to delete the holder (a live LAG
+/// of a member connection), with each type the target may be: what
+/// refresh lists and the plan reports as blockers.
+pub fn blocking_targets(
+    holder: ResourceType,
+) -> impl Iterator<Item = (ResourceType, &'static Relation)> {
+    holder
+        .relations()
+        .iter()
+        .filter(|r| r.blocks && r.first == End::Target)
+        .flat_map(|r| r.targets.iter().map(move |t| (*t, r)))
 }
 
 #[cfg(test)]

@@ -22,6 +22,10 @@ pub enum RelationAttr {
     ObservabilityConfigurationArn,
     /// service -> the source code connection of its repository
     ConnectionArn,
+    /// connection -> the LAG it is a member of (the LAG goes first)
+    LagId,
+    /// virtual interface or gateway association -> its Direct Connect gateway
+    DxGatewayId,
 }
 
 impl RelationAttr {
@@ -33,6 +37,8 @@ impl RelationAttr {
             RelationAttr::AutoScalingConfigurationArn => "auto_scaling_configuration_arn",
             RelationAttr::ObservabilityConfigurationArn => "observability_configuration_arn",
             RelationAttr::ConnectionArn => "connection_arn",
+            RelationAttr::LagId => "lag_id",
+            RelationAttr::DxGatewayId => "dx_gateway_id",
         }
     }
 

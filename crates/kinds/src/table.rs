@@ -219,15 +219,27 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
     id_shape: IdShape::Prefix("dxvif-"),
     id_example: "dxvif-ffabc123",
     identity: Identity::Id,
-    // AWS refuses DeleteConnection while a virtual interface is on it.
-    relations: &[Relation {
-        attr: RelationAttr::ConnectionId,
-        targets: &[ResourceType::DxConnection],
-        first: End::Holder,
-        blocks: true,
-        required: true,
-        target_key: &[],
-    }],
+    // AWS refuses DeleteConnection, DeleteLag and DeleteDirectConnectGateway
+    // while a virtual interface is on it. A VIF attached to a gateway still
+    // runs on a connection or LAG: `connection_id` is always there.
+    relations: &[
+        Relation {
+            attr: RelationAttr::ConnectionId,
+            targets: &[ResourceType::DxConnection, ResourceType::DxLag],
+            first: End::Holder,
+            blocks: true,
+            required: true,
+            target_key: &[],
+        },
+        Relation {
+            attr: RelationAttr::DxGatewayId,
+            targets: &[ResourceType::DxGateway],
+            first: End::Holder,
+            blocks: true,
+            required: false,
+            target_key: &[],
+        },
+    ],
     states: States {
         gone: &["deleted", "rejected"],
         busy: &["pending", "confirming", "verifying"],
@@ -244,13 +256,89 @@ pub static DX_CONNECTION: Kind = Kind {
     id_shape: IdShape::Prefix("dxcon-"),
     id_example: "dxcon-fg123456",
     identity: Identity::Id,
-    relations: &[],
+    // The other direction: DeleteLag leaves its members standalone, while
+    // AWS refuses DeleteConnection on a member of a live LAG that would
+    // fall below its minimum links. Whether it would depends on the LAG's
+    // other members, so a live LAG outside the manifest blocks a planned
+    // member (the safe reading: the plan never promises a delete AWS may
+    // refuse).
+    relations: &[Relation {
+        attr: RelationAttr::LagId,
+        targets: &[ResourceType::DxLag],
+        first: End::Target,
+        blocks: true,
+        required: false,
+        target_key: &[],
+    }],
     states: States {
         gone: &["deleted", "rejected"],
         busy: &[],
         deleting: &["deleting"],
     },
     default_timeout: minutes(10),
+    cascaded_by: &[],
+};
+
+pub static DX_LAG: Kind = Kind {
+    resource_type: ResourceType::DxLag,
+    name: "aws_dx_lag",
+    title: "Direct Connect LAG",
+    id_shape: IdShape::Prefix("dxlag-"),
+    id_example: "dxlag-fgabc123",
+    identity: Identity::Id,
+    relations: &[],
+    states: States {
+        gone: &["deleted"],
+        busy: &["requested", "pending"],
+        deleting: &["deleting"],
+    },
+    default_timeout: minutes(10),
+    cascaded_by: &[],
+};
+
+pub static DX_GATEWAY: Kind = Kind {
+    resource_type: ResourceType::DxGateway,
+    name: "aws_dx_gateway",
+    title: "Direct Connect gateway",
+    // A UUID.
+    id_shape: IdShape::Opaque,
+    id_example: "5f294f92-bafb-4011-916d-9b0bec0a2a25",
+    identity: Identity::Id,
+    relations: &[],
+    states: States {
+        gone: &["deleted"],
+        busy: &["pending"],
+        deleting: &["deleting"],
+    },
+    default_timeout: minutes(10),
+    cascaded_by: &[],
+};
+
+pub static DX_GATEWAY_ASSOCIATION: Kind = Kind {
+    resource_type: ResourceType::DxGatewayAssociation,
+    name: "aws_dx_gateway_association",
+    title: "Direct Connect gateway association",
+    // A UUID. Its `name` is the associated virtual private or transit
+    // gateway's id (an association has no name of its own).
+    id_shape: IdShape::Opaque,
+    id_example: "8d3f0a5e-2b1c-4d6e-9f70-1a2b3c4d5e6f",
+    identity: Identity::Id,
+    // AWS refuses DeleteDirectConnectGateway until every association is
+    // disassociated.
+    relations: &[Relation {
+        attr: RelationAttr::DxGatewayId,
+        targets: &[ResourceType::DxGateway],
+        first: End::Holder,
+        blocks: true,
+        required: true,
+        target_key: &[],
+    }],
+    states: States {
+        gone: &["disassociated"],
+        busy: &["associating", "updating"],
+        deleting: &["disassociating"],
+    },
+    default_timeout: minutes(30),
     cascaded_by: &[],
 };
 

@@ -113,6 +113,31 @@ fn all_lists_the_types_in_a_deletion_order() {
 }
 
 #[test]
+fn the_direct_connect_estate_relations_read_as_designed() {
+    // DESIGN section 10: a LAG goes before its member connections (the
+    // other direction), and a member outside the manifest never blocks
+    // DeleteLag; VIFs go before their LAG and their gateway, and block them.
+    let lag_id = ResourceType::DxConnection.relation(RelationAttr::LagId);
+    assert_eq!(
+        lag_id.map(|r| r.order("connection", "lag")),
+        Some(("lag", "connection"))
+    );
+    let holders = |t| {
+        blocking_holders(t)
+            .map(|(h, r)| (h, r.attr))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        holders(ResourceType::DxLag),
+        [(ResourceType::DxVirtualInterface, RelationAttr::ConnectionId)]
+    );
+    assert_eq!(
+        holders(ResourceType::DxGateway),
+        [(ResourceType::DxVirtualInterface, RelationAttr::DxGatewayId)]
+    );
+}
+
+#[test]
 fn composite_identities_and_target_keys_are_consistent() {
     for ty in ResourceType::ALL {
         if let Some(parts) = ty.identity().parts() {

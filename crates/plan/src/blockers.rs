@@ -1,10 +1,11 @@
 //! Step 3: blockers — live resources outside the manifest that would make a
 //! planned delete fail (a service still using a planned VPC connector, an
 //! ingress connection on a planned service, a virtual interface on a
-//! planned connection).
+//! planned connection, a LAG outside the manifest of a planned member
+//! connection).
 
-use decom_kinds::{blocking_holders, End};
-use decom_parser::writer::{self, block_name, Block, Reference};
+use decom_kinds::{blocking_holders, blocking_targets, End};
+use decom_parser::writer::{self, block_name, Attributes, Block, Reference};
 use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
 
 use crate::live::{Inventory, LiveResource, LiveState};
@@ -23,7 +24,7 @@ pub fn find(
         let Some(live) = resolution.live(&r.address) else {
             continue;
         };
-        for (blocker, attr) in blockers_of(inventory, resolution, live) {
+        for (blocker, attr, first) in blockers_of(inventory, resolution, live) {
             problems.push(
                 Diagnostic::error(
                     format!(
@@ -33,10 +34,18 @@ pub fn find(
                     Some(r.span),
                 )
                 .with_label("blocked by a resource outside the manifest")
-                .with_help(format!(
-                    "add it to the manifest so it is deleted first:\n{}",
-                    suggested_block(blocker, attr, &r.address)
-                )),
+                .with_help(match first {
+                    End::Holder => format!(
+                        "add it to the manifest so it is deleted first:\n{}",
+                        suggested_block(blocker, attr, &r.address)
+                    ),
+                    End::Target => format!(
+                        "add it to the manifest so it is deleted first:\n{}\nand in {}: {}",
+                        target_block(blocker),
+                        r.address,
+                        reference_line(blocker, attr),
+                    ),
+                }),
             );
         }
     }
@@ -46,45 +55,64 @@ pub fn find(
 /// The live resources outside the manifest that must be deleted before
 /// `planned` and whose presence makes AWS refuse to delete it: along each
 /// blocking relation of the kinds table, from whichever end goes first.
-/// Each comes with the relation that relates them, sorted by id.
+/// Each comes with the relation that relates them and which end of it the
+/// blocker is, sorted by id.
 fn blockers_of<'i>(
     inventory: &'i Inventory,
     resolution: &Resolution,
     planned: &LiveResource,
-) -> Vec<(&'i LiveResource, RelationAttr)> {
+) -> Vec<(&'i LiveResource, RelationAttr, End)> {
     let ty = planned.resource_type;
-    let mut found: Vec<(&LiveResource, RelationAttr)> = Vec::new();
+    let mut found: Vec<(&LiveResource, RelationAttr, End)> = Vec::new();
     // Holders that point at `planned` and go first.
     for (holder_type, rel) in blocking_holders(ty) {
         for holder in inventory.related_to(rel.attr, &planned.id) {
             if holder.resource_type == holder_type {
-                found.push((holder, rel.attr));
+                found.push((holder, rel.attr, End::Holder));
             }
         }
     }
     // Targets `planned` points at that go first.
-    for rel in ty
-        .relations()
-        .iter()
-        .filter(|r| r.blocks && r.first == End::Target)
-    {
+    for (target_type, rel) in blocking_targets(ty) {
         let Some(Some(target_id)) = planned.relation(rel.attr) else {
             continue;
         };
-        for target in rel
-            .targets
-            .iter()
-            .filter_map(|t| inventory.get(*t, target_id))
-        {
-            found.push((target, rel.attr));
+        if let Some(target) = inventory.get(target_type, target_id) {
+            found.push((target, rel.attr, End::Target));
         }
     }
-    found.retain(|(b, _)| {
+    found.retain(|(b, _, _)| {
         matches!(b.state, LiveState::Deletable | LiveState::Busy)
             && resolution.address_of(b.resource_type, &b.id).is_none()
     });
     found.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     found
+}
+
+/// `resource "TYPE" "name" { id = "..." }`: a blocker at the target end
+/// (a LAG before its member connection) holds no relation attribute.
+fn target_block(blocker: &LiveResource) -> String {
+    Block::new(
+        "resource",
+        &[blocker.resource_type.name(), &block_name(&blocker.name)],
+    )
+    .string(blocker.resource_type.id_attribute(), &blocker.id)
+    .to_string()
+}
+
+/// `attr = TYPE.name.id`: how the planned resource references the block
+/// of [`target_block`].
+fn reference_line(blocker: &LiveResource, attr: RelationAttr) -> String {
+    let ty = blocker.resource_type;
+    let to = Address {
+        resource_type: ty,
+        name: block_name(&blocker.name),
+        key: None,
+    };
+    let reference = Reference::to_resource(&to, ty.id_attribute());
+    Attributes::new()
+        .reference(attr.name(), reference)
+        .to_string()
 }
 
 /// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`; a

@@ -713,6 +713,11 @@ impl Store {
         if let Some(gw) = &link {
             attrs.insert("directConnectGatewayId".into(), Value::String(gw.clone()));
         }
+        // An association has no name of its own: a seed's name is the
+        // virtual private or transit gateway it associates.
+        if t == T::DxGatewayAssociation && !s.name.is_empty() {
+            attrs.insert("associatedGatewayId".into(), Value::String(s.name.clone()));
+        }
         if let Some(lag) = s.lag_id.as_ref().filter(|_| t == T::DxConnection) {
             attrs.insert("lagId".into(), Value::String(lag.clone()));
         }

@@ -1,8 +1,9 @@
 //! `aws_dx_connection`: DescribeConnections without an id returns every
-//! connection of the region in one call.
+//! connection of the region in one call, each with the LAG it is a
+//! member of.
 
-use decom_parser::ResourceType;
-use decom_plan::LiveResource;
+use decom_parser::{RelationAttr, ResourceType};
+use decom_plan::{LiveRelation, LiveResource};
 
 use super::{send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
@@ -35,7 +36,10 @@ async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
                 account_id: conn.owner_account().map(str::to_string),
                 status: status.to_string(),
                 state: ResourceType::DxConnection.state_of(status),
-                relations: Vec::new(),
+                relations: vec![LiveRelation {
+                    attr: RelationAttr::LagId,
+                    target: conn.lag_id().filter(|l| !l.is_empty()).map(str::to_string),
+                }],
             })
         })
         .collect())

@@ -1,5 +1,6 @@
 //! `aws_dx_virtual_interface`: DescribeVirtualInterfaces without an id
-//! returns every virtual interface of the region, with its connection.
+//! returns every virtual interface of the region, with its connection (or
+//! LAG) and its Direct Connect gateway.
 
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
@@ -35,10 +36,20 @@ async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
                 account_id: vif.owner_account().map(str::to_string),
                 status: status.to_string(),
                 state: ResourceType::DxVirtualInterface.state_of(status),
-                relations: vec![LiveRelation {
-                    attr: RelationAttr::ConnectionId,
-                    target: vif.connection_id().map(str::to_string),
-                }],
+                relations: vec![
+                    LiveRelation {
+                        attr: RelationAttr::ConnectionId,
+                        target: vif.connection_id().map(str::to_string),
+                    },
+                    // AWS answers "" for a VIF without a gateway.
+                    LiveRelation {
+                        attr: RelationAttr::DxGatewayId,
+                        target: vif
+                            .direct_connect_gateway_id()
+                            .filter(|g| !g.is_empty())
+                            .map(str::to_string),
+                    },
+                ],
             })
         })
         .collect())

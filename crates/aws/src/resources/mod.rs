@@ -10,6 +10,9 @@ mod apprunner_connection;
 mod auto_scaling_configuration;
 mod custom_domain_association;
 mod dx_connection;
+mod dx_gateway;
+mod dx_gateway_association;
+mod dx_lag;
 mod dx_virtual_interface;
 mod observability_configuration;
 mod service;
@@ -38,6 +41,9 @@ pub(crate) fn api(ty: ResourceType) -> &'static dyn KindApi {
         ResourceType::AppRunnerConnection => &apprunner_connection::Api,
         ResourceType::DxVirtualInterface => &dx_virtual_interface::Api,
         ResourceType::DxConnection => &dx_connection::Api,
+        ResourceType::DxLag => &dx_lag::Api,
+        ResourceType::DxGateway => &dx_gateway::Api,
+        ResourceType::DxGatewayAssociation => &dx_gateway_association::Api,
         ResourceType::SupplyChainInstance => &supplychain_instance::Api,
     }
 }
