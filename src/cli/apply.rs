@@ -143,6 +143,9 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         Some(file) => saved_plan_still_holds(args, file, &manifest, &fresh),
         None => confirmed_fresh_plan(args, style, &fresh)?,
     };
+    // The saved plan has been compared: the deletions run from the fresh
+    // one, and holding both through a long apply doubles its memory.
+    drop(saved);
     match approved {
         Approval::Go => execute(args, &manifest_args, &state, &manifest, &session, fresh),
         Approval::Stop(outcome) => Ok(outcome),

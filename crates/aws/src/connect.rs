@@ -328,12 +328,16 @@ impl AwsCloud {
     }
 
     /// Clients for a target, built on first use.
+    ///
+    /// Building is boxed: loading an SDK config is a future of many
+    /// kilobytes, and every request's future (one per resource being
+    /// deleted, thousands at once) would otherwise reserve room for it.
     pub(crate) async fn clients(&self, target: &Target) -> Clients {
         let cached = self.lock(&self.clients).get(target).cloned();
         if let Some(c) = cached {
             return c;
         }
-        let built = self.build_clients(target).await;
+        let built = Box::pin(self.build_clients(target)).await;
         self.lock(&self.clients)
             .entry(target.clone())
             .or_insert(built)
@@ -351,7 +355,7 @@ impl AwsCloud {
             return c;
         }
         let main = self.clients(target).await;
-        let config = self.principal_config(&target.principal()).await;
+        let config = Box::pin(self.principal_config(&target.principal())).await;
         let retry = RetryConfig::standard().with_max_attempts(STATUS_CHECK_ATTEMPTS);
         let built = sdk_clients(
             &config,
@@ -477,4 +481,28 @@ async fn assume_role_provider(
         builder = builder.session_length(d);
     }
     builder.build().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every request awaits `clients`: thousands of deletes in flight each
+    /// hold one such future, so it must not carry the SDK config loader.
+    #[test]
+    fn the_clients_future_is_small() {
+        let cloud = AwsCloud::new(ConnectOptions::default());
+        let target = Target {
+            region: "us-east-1".into(),
+            profile: None,
+            role: None,
+            account: None,
+        };
+        let clients = cloud.clients(&target);
+        let status = cloud.status_check_clients(&target);
+        // Unboxed, building made it 14 KB (a hundred megabytes at 10,000
+        // resources).
+        let sizes = (size_of_val(&clients), size_of_val(&status));
+        assert!(sizes.0 <= 2048 && sizes.1 <= 4096, "{sizes:?}");
+    }
 }
