@@ -962,7 +962,7 @@ resource "aws_apprunner_vpc_connector" "conn" {
         let m = manifest(
             r#"
 provider "aws" {
-  region = "eu-west-1"
+  region = "us-east-1"
 }
 
 resource "aws_apprunner_service" "web" {
@@ -1014,7 +1014,7 @@ resource "aws_supplychain_instance" "sc" {
 
         let md = to_markdown(&p);
         assert!(md.chars().count() < GITHUB_COMMENT_LIMIT, "{}", md.len());
-        assert!(md.contains("| region(s) | `eu-west-1` |"), "{md}");
+        assert!(md.contains("| region(s) | `us-east-1` |"), "{md}");
         for ty in [
             "aws_apprunner_service",
             "aws_apprunner_vpc_connector",
