@@ -20,6 +20,7 @@ use decom_plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFil
 use super::cloud_args::CloudArgs;
 use super::console::{self, errln, out, outln};
 use super::manifest_args::{ManifestArgs, StateFiles};
+use super::portable;
 use super::progress::Progress;
 use super::session::{Failure, Session};
 use super::style::Style;
@@ -77,9 +78,10 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_max_age)]
     lock_timeout: Option<Duration>,
 
-    /// First interval between checks that a deletion finished (tests and
-    /// the time-scaled simulator use a small one).
-    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true)]
+    /// First interval, in milliseconds, between checks that a deletion
+    /// finished; the backoff grows to 15 times it (a local simulator,
+    /// LocalStack or moto suits a small one).
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
     poll_interval_ms: u64,
 }
 
@@ -113,12 +115,21 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     }
     let manifest_args = match &saved {
         Some(file) => ManifestArgs {
-            path: PathBuf::from(file.manifest_path()),
+            path: portable::find_manifest(&args.manifest.path, file).map_err(Failure::Other)?,
+            planned_vars: portable::saved_variables(file),
             ..args.manifest.clone()
         },
         None => args.manifest.clone(),
     };
-    let (manifest, _) = manifest_args.load_graph().map_err(Failure::Manifest)?;
+    let (manifest, _) = manifest_args.load_graph().map_err(|diags| {
+        if let Some(hint) = saved.as_ref().and_then(portable::sensitive_hint) {
+            errln!("{hint}");
+        }
+        Failure::Manifest(diags)
+    })?;
+    if let Some(file) = &saved {
+        portable::check_variables(file, &manifest).map_err(Failure::Other)?;
+    }
     // A saved plan's apply reads the journal its plan read.
     let journal = args.journal.clone().or_else(|| {
         let file = saved.as_ref()?;
@@ -173,7 +184,8 @@ fn saved_plan_still_holds(
     ) {
         errln!(
             "error: saved plan is stale: the manifest or live state changed since it was made. \
-             Run `decom plan --out` again and review the new plan.\n\n{}",
+             Run `decom plan --out` again and review the new plan.{}\n\n{}",
+            changed_variables(file, manifest),
             stale.diff
         );
         return Approval::Stop(Outcome::Failure);
@@ -187,11 +199,35 @@ fn saved_plan_still_holds(
             "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
             args.manifest.path.display(),
             file.manifest_path(),
-            file.git_commit().unwrap_or("unknown (not made in a git repository)"),
+            match &file.provenance().git {
+                Some(g) if g.dirty => format!("{} (with uncommitted changes)", g.commit),
+                Some(g) => g.commit.clone(),
+                None => "unknown (not made in a git repository)".to_string(),
+            },
             file.manifest_digest()
         );
     }
     Approval::Go
+}
+
+/// Why the manifest digest changed when the manifest's files did not: a
+/// variable's value (non-sensitive ones were compared already, so a
+/// sensitive one), said by name.
+fn changed_variables(file: &PlanFile, manifest: &Manifest) -> String {
+    let files_same = file.files_digest() == Some(planning::files_digest(manifest).as_str());
+    if !files_same || file.manifest_digest() == manifest_digest(manifest) {
+        return String::new();
+    }
+    let names: Vec<String> = file
+        .provenance()
+        .sensitive_variables()
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    format!(
+        "\nThe manifest's files are unchanged but a variable's value is not: the sensitive \
+         variable(s) {} must be passed with the values the plan was made with.",
+        names.join(", ")
+    )
 }
 
 /// `apply PATH`: shows the plan and asks for `yes` (or `--auto-approve`).

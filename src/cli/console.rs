@@ -26,19 +26,31 @@ static NOTHING_HIDDEN: LazyLock<Redaction> = LazyLock::new(Redaction::default);
 /// warns about any too short to hide. Called once a manifest loads.
 pub fn hide_sensitive_values_of(manifest: &Manifest) {
     let mut first = false;
-    let redaction = REDACTION.get_or_init(|| {
+    REDACTION.get_or_init(|| {
         first = true;
         Redaction::of(manifest)
     });
     if first {
-        for name in redaction.too_short() {
-            STDERR.write(&format!(
-                "warning: variable \"{name}\" is sensitive, but its value is shorter than \
-                 {MIN_HIDDEN_LEN} characters: it is not hidden in output (hiding it would hide \
-                 unrelated text too).\n"
-            ));
+        for warning in unhidden_value_warnings() {
+            STDERR.write(&format!("warning: {warning}\n"));
         }
     }
+}
+
+/// One warning per sensitive variable whose value is too short to hide
+/// (a saved plan keeps them, for `show` to repeat).
+pub fn unhidden_value_warnings() -> Vec<String> {
+    redaction()
+        .too_short()
+        .iter()
+        .map(|name| {
+            format!(
+                "variable \"{name}\" is sensitive, but its value is shorter than \
+                 {MIN_HIDDEN_LEN} characters: it is not hidden in output (hiding it would hide \
+                 unrelated text too)."
+            )
+        })
+        .collect()
 }
 
 /// The redaction in force (nothing hidden before a manifest loads), also

@@ -21,6 +21,11 @@ pub struct ManifestArgs {
     /// Read variables from an HCL file of `name = value` lines; later files win.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+
+    /// A saved plan's variable values: below every input given now,
+    /// above defaults (see `portable::saved_variables`).
+    #[arg(skip)]
+    pub planned_vars: Vec<(String, String)>,
 }
 
 impl ManifestArgs {
@@ -29,7 +34,8 @@ impl ManifestArgs {
         let inputs = VariableInputs {
             cli: self.vars.clone(),
             files: self.var_files.clone(),
-            env: Vec::new(),
+            // DECOM_VAR_* values are appended after these, and win.
+            env: self.planned_vars.clone(),
         }
         .with_process_env()?;
         let manifest = decom_parser::load(&self.path, &inputs)?;

@@ -11,6 +11,7 @@ mod interrupt;
 mod logging;
 mod manifest_args;
 mod plan;
+mod portable;
 mod progress;
 mod sandbox;
 mod session;

@@ -75,22 +75,23 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         args.journal.as_deref(),
         args.json,
     ) {
-        Ok(p) => p,
+        Ok(p) => p.with_git(super::git::state(&args.manifest.path)),
         Err(failure) => {
             failure.print(style);
             return Outcome::Failure;
         }
     };
     if args.json {
-        console::print_json(planning::to_json(&plan), true);
+        console::print_json(planning::to_json(&plan, console::redaction()), true);
     } else {
         out!("{}", planning::render(&plan, style.stdout_color));
     }
     if let Some(out) = &args.out {
         let file = PlanFile::new(&plan, &manifest, &args.manifest.path)
-            .with_git_commit(super::git::head_commit(&args.manifest.path))
+            .with_manifest_location(super::portable::location(&args.manifest.path, out))
             .with_sandbox(args.cloud.sandbox)
-            .with_journal(args.journal.as_deref());
+            .with_journal(args.journal.as_deref())
+            .with_warnings(console::unhidden_value_warnings());
         if let Err(e) = file.write(out, console::redaction()) {
             errln!("error: {e}");
             return Outcome::Failure;

@@ -41,7 +41,7 @@ pub fn run(args: ShowArgs, style: Style) -> Outcome {
         }
     };
     if args.json {
-        console::print_json(planning::to_json(&plan), true);
+        console::print_json(planning::to_json(&plan, console::redaction()), true);
     } else if args.markdown {
         out!("{}", planning::to_markdown(&plan));
     } else {

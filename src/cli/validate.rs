@@ -26,45 +26,53 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: ValidateArgs, style: Style) -> Outcome {
-    match args.manifest.load_graph() {
-        Ok((manifest, graph)) => {
-            let waves = graph.waves().len();
-            let resources = manifest.resources.len();
-            let deferred = known_after_refresh(&manifest);
-            if args.json {
-                let report = serde_json::json!({
-                    "valid": true,
-                    "resources": resources,
-                    "waves": waves,
-                    "known_after_refresh": deferred
-                        .iter()
-                        .map(|(attr, reference)| serde_json::json!({"attribute": attr, "reference": reference}))
-                        .collect::<Vec<_>>(),
-                    "diagnostics": [],
-                });
-                console::print_json(report, true);
-            } else {
-                outln!(
-                    "Valid: {}, {}.",
-                    plural(resources, "resource"),
-                    plural(waves, "wave")
-                );
-                for (attr, reference) in &deferred {
-                    outln!("  {attr} = {reference} (known after refresh)");
-                }
+    // The manifest, when it loads, even if its graph does not build: an
+    // invalid report still says what it could (see docs/commands.md).
+    let (manifest, checked) = match args.manifest.load() {
+        Ok(m) => {
+            let graph = decom_graph::from_manifest(&m).map_err(|e| e.to_diagnostics(&m.sources));
+            (Some(m), graph)
+        }
+        Err(diags) => (None, Err(diags)),
+    };
+    let resources = manifest.as_ref().map_or(0, |m| m.resources.len());
+    let deferred = manifest
+        .as_ref()
+        .map(known_after_refresh)
+        .unwrap_or_default();
+    let waves = checked.as_ref().map_or(0, |g| g.waves().len());
+    if args.json {
+        let report = serde_json::json!({
+            "valid": checked.is_ok(),
+            "resources": resources,
+            "waves": waves,
+            "known_after_refresh": deferred
+                .iter()
+                .map(|(attr, reference)| serde_json::json!({"attribute": attr, "reference": reference}))
+                .collect::<Vec<_>>(),
+            "diagnostics": checked.as_ref().err().map_or_else(Vec::new, |d| d.to_json()),
+        });
+        console::print_json(report, true);
+        return if checked.is_ok() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        };
+    }
+    match checked {
+        Ok(_) => {
+            outln!(
+                "Valid: {}, {}.",
+                plural(resources, "resource"),
+                plural(waves, "wave")
+            );
+            for (attr, reference) in &deferred {
+                outln!("  {attr} = {reference} (known after refresh)");
             }
             Outcome::Success
         }
         Err(diags) => {
-            if args.json {
-                let report = serde_json::json!({
-                    "valid": false,
-                    "diagnostics": diags.to_json(),
-                });
-                console::print_json(report, true);
-            } else {
-                err!("{}", diags.render(style.stderr_color));
-            }
+            err!("{}", diags.render(style.stderr_color));
             Outcome::Failure
         }
     }

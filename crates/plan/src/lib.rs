@@ -24,6 +24,7 @@ pub mod live;
 mod markdown;
 mod memory;
 mod placement;
+mod provenance;
 mod relations;
 mod render;
 mod resolve;
@@ -40,11 +41,14 @@ pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
 
 #[doc(hidden)]
 pub use file::frame;
-pub use file::{manifest_digest, PlanFile, PlanFileError, PLAN_FILE_VERSION};
+pub use file::{
+    files_digest, manifest_digest, ManifestLocation, PlanFile, PlanFileError, PLAN_FILE_VERSION,
+};
 pub use json::{to_json, FORMAT_VERSION};
 pub use markdown::to_markdown;
 pub use memory::{AccountScope, Memory, Remembered};
 pub use placement::{Defaults, Placement, Placements, Principal};
+pub use provenance::{json_value, GitState, PlannedVariable, Provenance};
 pub use render::{attribute_text, render};
 pub use resolve::Resolution;
 pub use stale::{staleness, Staleness};
@@ -130,6 +134,8 @@ pub struct Plan {
     warnings: Vec<String>,
     /// The `--target`s it was made with (empty: everything).
     targets: Vec<Address>,
+    /// When, from which commit, with which variables.
+    provenance: Provenance,
 }
 
 impl Plan {
@@ -150,6 +156,18 @@ impl Plan {
     /// The `--target`s it was made with (empty: everything).
     pub fn targets(&self) -> &[Address] {
         &self.targets
+    }
+
+    /// When, from which commit, with which variables it was made.
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// Records the git state of the manifest (this crate runs no
+    /// processes: the caller asks git).
+    pub fn with_git(mut self, git: Option<GitState>) -> Plan {
+        self.provenance.git = git;
+        self
     }
 
     pub fn count(&self, action: Action) -> usize {
@@ -229,6 +247,7 @@ pub fn plan(
         graph,
         warnings,
         targets: request.targets.clone(),
+        provenance: Provenance::of(manifest),
     })
 }
 

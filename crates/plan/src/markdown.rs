@@ -1,6 +1,7 @@
 //! `show --markdown`: a compact summary fit for a pull-request comment —
-//! counts, a table of resources by wave, blockers and warnings, and the
-//! full plan collapsed.
+//! where and when the plan was made (accounts, regions, git commit, time),
+//! counts per type, blockers and warnings, a table of resources by wave,
+//! and the full plan collapsed as a `diff` block (`-` lines are deletes).
 //!
 //! GitHub refuses comments over 65,536 characters, and a plan of thousands
 //! of resources would exceed that many times over. Each part therefore has
@@ -8,6 +9,7 @@
 //! says so, pointing at `decom show` for the rest. The budgets add up to
 //! well under the limit whatever the plan holds.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::{render, Action, Plan, PlannedResource};
@@ -20,11 +22,17 @@ const TABLE_BUDGET: usize = 24_000;
 const FULL_PLAN_BUDGET: usize = 30_000;
 /// Budget for warnings and waits.
 const NOTES_BUDGET: usize = 6_000;
+/// At most this many rows in the resource table: past a few hundred a
+/// table is not read, the counts per type are.
+const MAX_ROWS: usize = 200;
+/// At most this many accounts or regions named in the header.
+const MAX_LISTED: usize = 10;
 /// At most this many "after …" entries in one row's reason.
 const MAX_REASONS: usize = 3;
 
 pub fn to_markdown(plan: &Plan) -> String {
     let mut out = String::from("### decom plan\n\n");
+    out.push_str(&provenance_table(plan));
     let _ = writeln!(
         out,
         "**{}** to delete · **{}** to wait for · **{}** already gone\n",
@@ -32,6 +40,7 @@ pub fn to_markdown(plan: &Plan) -> String {
         plan.count(Action::Wait),
         plan.count(Action::NoOp)
     );
+    out.push_str(&counts_per_type(plan));
     // What had to be left out, said explicitly at the end.
     let mut cuts = Vec::new();
     out.push_str("#### Blockers and warnings\n\n");
@@ -47,18 +56,23 @@ pub fn to_markdown(plan: &Plan) -> String {
     out.push_str("\n#### Resources by wave\n\n");
     out.push_str("| wave | resource | action | id | why this order |\n|---:|---|---|---|---|\n");
     let rows: Vec<String> = plan.resources.iter().map(|r| row(plan, r)).collect();
-    let (text, cut) = within_budget(&rows, TABLE_BUDGET, "resources");
+    let (text, _) = within_budget(&rows[..rows.len().min(MAX_ROWS)], TABLE_BUDGET, "resources");
     out.push_str(&text);
-    cuts.extend(cut);
+    let shown = text.lines().count();
+    if shown < rows.len() {
+        let _ = writeln!(out, "| | … and {} more | | | |", rows.len() - shown);
+        cuts.push(format!(
+            "showing the first {shown} of {} resources; {} more not shown",
+            rows.len(),
+            rows.len() - shown
+        ));
+    }
 
-    let lines: Vec<String> = render(plan, false)
-        .lines()
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let lines: Vec<String> = render(plan, false).lines().map(diff_line).collect();
     let (text, cut) = within_budget(&lines, FULL_PLAN_BUDGET, "lines of the full plan");
     let _ = write!(
         out,
-        "\n<details><summary>Full plan</summary>\n\n```\n{text}```\n\n</details>\n"
+        "\n<details><summary>Full plan</summary>\n\n```diff\n{text}```\n\n</details>\n"
     );
     cuts.extend(cut);
 
@@ -74,6 +88,89 @@ pub fn to_markdown(plan: &Plan) -> String {
         );
     }
     out
+}
+
+/// Accounts, regions, git commit and plan time, as a two-column table.
+fn provenance_table(plan: &Plan) -> String {
+    let accounts: BTreeSet<&str> = plan
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let live = r.live.as_ref().and_then(|l| l.account_id.as_deref());
+            r.placement.account.as_deref().or(live)
+        })
+        .collect();
+    let regions: BTreeSet<&str> = plan
+        .resources
+        .iter()
+        .map(|r| r.placement.region.as_str())
+        .collect();
+    let provenance = plan.provenance();
+    let commit = match &provenance.git {
+        Some(g) if g.dirty => format!(
+            "`{}` **dirty**: the tree had uncommitted changes at plan time",
+            g.commit
+        ),
+        Some(g) => format!("`{}`", g.commit),
+        None => "unknown (not planned in a git repository)".to_string(),
+    };
+    let at = provenance.created_at.to_offset(time::UtcOffset::UTC);
+    let planned_at = at
+        .replace_nanosecond(0)
+        .unwrap_or(at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    format!(
+        "| | |\n|---|---|\n| account(s) | {} |\n| region(s) | {} |\n| git commit | {commit} |\n| planned at | {planned_at} |\n\n",
+        listed(&accounts, "unknown"),
+        listed(&regions, "none"),
+    )
+}
+
+/// `` `a`, `b` `` (at most [`MAX_LISTED`], then "and N more").
+fn listed(items: &BTreeSet<&str>, none: &str) -> String {
+    if items.is_empty() {
+        return none.to_string();
+    }
+    let mut text = items
+        .iter()
+        .take(MAX_LISTED)
+        .map(|i| format!("`{}`", cell(i)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > MAX_LISTED {
+        let _ = write!(text, " and {} more", items.len() - MAX_LISTED);
+    }
+    text
+}
+
+/// One row per resource type: how many of each action.
+fn counts_per_type(plan: &Plan) -> String {
+    let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for r in &plan.resources {
+        let column = match r.action {
+            Action::Delete => 0,
+            Action::Wait => 1,
+            Action::NoOp => 2,
+        };
+        counts.entry(r.address.resource_type.name()).or_default()[column] += 1;
+    }
+    let mut out = String::from("| type | delete | wait | already gone |\n|---|---:|---:|---:|\n");
+    for (ty, [delete, wait, gone]) in counts {
+        let _ = writeln!(out, "| `{ty}` | {delete} | {wait} | {gone} |");
+    }
+    out.push('\n');
+    out
+}
+
+/// A line of the text plan in a `diff` block: a `-` sign moves to the
+/// first column (GitHub colours it), everything else is context.
+fn diff_line(line: &str) -> String {
+    let indent = line.len() - line.trim_start().len();
+    match line[indent..].strip_prefix("- ") {
+        Some(rest) => format!("-{}  {rest}\n", &line[..indent]),
+        None => format!(" {line}\n"),
+    }
 }
 
 /// Warnings, then resources someone else is already deleting (apply waits

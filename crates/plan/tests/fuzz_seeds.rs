@@ -59,7 +59,7 @@ fn read_plan(data: &[u8]) -> Result<usize, PlanFileError> {
     let deletions = file.approved_deletions().count();
     let plan = file.to_plan().expect("parse checked to_plan");
     let _ = plan::render(&plan, false);
-    let _ = plan::to_json(&plan);
+    let _ = plan::to_json(&plan, &decom_parser::Redaction::default());
     let _ = plan::to_markdown(&plan);
     Ok(deletions)
 }

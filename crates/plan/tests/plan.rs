@@ -694,8 +694,8 @@ fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
         &request(&m),
     )
     .unwrap();
-    let j = decom_plan::to_json(&p);
-    assert_eq!(j["format_version"], "1.0");
+    let j = decom_plan::to_json(&p, &decom_parser::Redaction::default());
+    assert_eq!(j["format_version"], "1.2");
     let changes = j["resource_changes"].as_array().unwrap();
     assert_eq!(changes.len(), 3);
     assert_eq!(
@@ -952,6 +952,89 @@ resource "aws_apprunner_vpc_connector" "conn" {
         // The collapsed block is still well-formed.
         assert_eq!(md.matches("```").count(), 2);
         assert!(md.contains("<details><summary>Full plan</summary>") && md.ends_with("\n"));
+    }
+
+    /// 1,000 each of services, connectors and Supply Chain instances: the
+    /// comment leads with counts per type, caps the table with "… and N
+    /// more", keeps the full plan a `diff` block, and fits GitHub's limit.
+    #[test]
+    fn a_3000_resource_plan_leads_with_counts_per_type_and_caps_its_rows() {
+        let m = manifest(
+            r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_apprunner_service" "web" {
+  count             = 1000
+  name              = "web-${count.index}"
+  vpc_connector_arn = aws_apprunner_vpc_connector.conn[count.index].arn
+}
+
+resource "aws_apprunner_vpc_connector" "conn" {
+  count = 1000
+  name  = "conn-${count.index}"
+}
+
+resource "aws_supplychain_instance" "sc" {
+  count = 1000
+  name  = "sc-${count.index}"
+}
+"#,
+        );
+        let inv = (0..1000).flat_map(|i| {
+            let conn = arn("vpcconnector", &format!("conn-{i}"));
+            [
+                related(
+                    live(
+                        ResourceType::AppRunnerService,
+                        &arn("service", &format!("web-{i}")),
+                        &format!("web-{i}"),
+                        LiveState::Deletable,
+                    ),
+                    RelationAttr::VpcConnectorArn,
+                    &conn,
+                ),
+                live(
+                    ResourceType::AppRunnerVpcConnector,
+                    &conn,
+                    &format!("conn-{i}"),
+                    LiveState::Deletable,
+                ),
+                live(
+                    ResourceType::SupplyChainInstance,
+                    &format!("sc-id-{i}"),
+                    &format!("sc-{i}"),
+                    LiveState::Deletable,
+                ),
+            ]
+        });
+        let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+        assert_eq!(p.resources().len(), 3000);
+
+        let md = to_markdown(&p);
+        assert!(md.chars().count() < GITHUB_COMMENT_LIMIT, "{}", md.len());
+        assert!(md.contains("| region(s) | `us-east-1` |"), "{md}");
+        for ty in [
+            "aws_apprunner_service",
+            "aws_apprunner_vpc_connector",
+            "aws_supplychain_instance",
+        ] {
+            assert!(md.contains(&format!("| `{ty}` | 1000 | 0 | 0 |")), "{md}");
+        }
+        let rows = md.lines().filter(|l| l.starts_with("| 1 | `")).count()
+            + md.lines().filter(|l| l.starts_with("| 2 | `")).count();
+        assert!(rows <= 200, "{rows} rows");
+        assert!(
+            md.contains(&format!("| | … and {} more | | | |", 3000 - rows)),
+            "{md}"
+        );
+        assert!(md.contains("```diff\n"), "{md}");
+        assert!(
+            md.contains("\n-    resource \"aws_apprunner_service\" \"web\" {\n"),
+            "{md}"
+        );
+        assert_eq!(md.matches("```").count(), 2);
     }
 
     #[test]

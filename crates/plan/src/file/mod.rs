@@ -11,17 +11,16 @@
 use std::io::{Read as _, Write as _};
 use std::path::Path;
 
+use decom_parser::{Address, Manifest, Redaction};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-
-use decom_parser::{Address, Manifest, Redaction};
 
 mod v2;
 
 use decom_graph::{from_parts, EdgeReason, ProposedEdge};
 
 use crate::live::LiveResource;
-use crate::{Action, Memory, Plan, PlannedResource, Remembered};
+use crate::{Action, Memory, Plan, PlannedResource, Provenance, Remembered};
 
 /// The plan file format this decom writes and reads.
 pub const PLAN_FILE_VERSION: u32 = 2;
@@ -69,10 +68,16 @@ pub enum PlanFileError {
 #[serde(into = "v2::Body", try_from = "v2::Body")]
 pub struct PlanFile {
     pub(crate) decom_version: String,
-    pub(crate) created_at: OffsetDateTime,
+    /// When, from which commit, with which (non-sensitive) variable values.
+    pub(crate) provenance: Provenance,
     pub(crate) manifest_path: String,
+    /// Where the manifest is from the plan file and from the git root,
+    /// so that the plan applies from anywhere.
+    pub(crate) manifest_location: ManifestLocation,
     pub(crate) manifest_digest: String,
-    pub(crate) git_commit: Option<String>,
+    /// Digest of the manifest's files alone: tells a stale plan caused by
+    /// a variable's value from one caused by an edit.
+    pub(crate) files_digest: Option<String>,
     pub(crate) sandbox: bool,
     pub(crate) journal: Option<String>,
     pub(crate) targets: Vec<Address>,
@@ -80,6 +85,14 @@ pub struct PlanFile {
     pub(crate) resources: Vec<PlannedResource>,
     pub(crate) edges: Vec<SavedEdge>,
     pub(crate) warnings: Vec<String>,
+}
+
+/// The manifest's path relative to the plan file's directory and to the
+/// root of the git work tree it is in (`/`-separated), when known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManifestLocation {
+    pub from_plan_file: Option<String>,
+    pub from_git_root: Option<String>,
 }
 
 /// An edge of the saved graph, with every reason for it.
@@ -93,7 +106,22 @@ pub(crate) struct SavedEdge {
 impl PlanFile {
     /// When `plan` made it.
     pub fn created_at(&self) -> OffsetDateTime {
-        self.created_at
+        self.provenance.created_at
+    }
+
+    /// When, from which commit, with which variable values it was made.
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// Where the manifest was relative to the plan file and the git root.
+    pub fn manifest_location(&self) -> &ManifestLocation {
+        &self.manifest_location
+    }
+
+    /// Digest of the manifest's files alone (absent in older files).
+    pub fn files_digest(&self) -> Option<&str> {
+        self.files_digest.as_deref()
     }
 
     /// The manifest path as given to `plan` (apply re-reads it from here).
@@ -109,7 +137,7 @@ impl PlanFile {
     /// `git rev-parse HEAD` where the manifest lives, when it is in a git
     /// repository: lets a reviewer tie an apply to the reviewed commit.
     pub fn git_commit(&self) -> Option<&str> {
-        self.git_commit.as_deref()
+        self.provenance.git.as_ref().map(|g| g.commit.as_str())
     }
 
     /// Made against the sandbox simulator: a rehearsal, never an approval
@@ -128,15 +156,17 @@ impl PlanFile {
         &self.targets
     }
 
-    /// The file for `plan`; `git_commit` is left to the caller (this crate
-    /// runs no processes), see [`PlanFile::with_git_commit`].
+    /// The file for `plan` (its git state is the plan's, see
+    /// [`Plan::with_git`]; where the manifest is, the caller's, see
+    /// [`PlanFile::with_manifest_location`]: this crate runs no processes).
     pub fn new(plan: &Plan, manifest: &Manifest, manifest_path: &Path) -> PlanFile {
         PlanFile {
             decom_version: env!("CARGO_PKG_VERSION").to_string(),
-            created_at: OffsetDateTime::now_utc(),
+            provenance: plan.provenance.clone(),
             manifest_path: manifest_path.display().to_string(),
+            manifest_location: ManifestLocation::default(),
             manifest_digest: manifest_digest(manifest),
-            git_commit: None,
+            files_digest: Some(files_digest(manifest)),
             sandbox: false,
             journal: None,
             targets: plan.targets.clone(),
@@ -155,9 +185,21 @@ impl PlanFile {
         }
     }
 
-    /// Records the commit the manifest was checked out at.
-    pub fn with_git_commit(mut self, commit: Option<String>) -> PlanFile {
-        self.git_commit = commit;
+    /// Records where the manifest is relative to the plan file and the
+    /// git root.
+    pub fn with_manifest_location(mut self, location: ManifestLocation) -> PlanFile {
+        self.manifest_location = location;
+        self
+    }
+
+    /// Adds warnings the plan had outside the plan itself (e.g. a
+    /// sensitive value too short to hide), for `show` to repeat.
+    pub fn with_warnings(mut self, warnings: impl IntoIterator<Item = String>) -> PlanFile {
+        for w in warnings {
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
         self
     }
 
@@ -175,13 +217,17 @@ impl PlanFile {
 
     /// How long ago the plan was made (zero if its clock was ahead).
     pub fn age(&self, now: OffsetDateTime) -> std::time::Duration {
-        (now - self.created_at).try_into().unwrap_or_default()
+        (now - self.provenance.created_at)
+            .try_into()
+            .unwrap_or_default()
     }
 
     /// How far in the future of `now` the plan claims to have been made
     /// (zero if it was not).
     pub fn ahead_of(&self, now: OffsetDateTime) -> std::time::Duration {
-        (self.created_at - now).try_into().unwrap_or_default()
+        (self.provenance.created_at - now)
+            .try_into()
+            .unwrap_or_default()
     }
 
     /// The plan as it was reviewed (graph checked again: a file cannot
@@ -210,6 +256,7 @@ impl PlanFile {
             graph,
             warnings: self.warnings.clone(),
             targets: self.targets.clone(),
+            provenance: self.provenance.clone(),
         })
     }
 
@@ -367,6 +414,26 @@ fn checksum(bytes: &[u8]) -> String {
 /// variable value.
 pub fn manifest_digest(manifest: &Manifest) -> String {
     let mut hasher = Sha256::new();
+    hash_files(manifest, &mut hasher);
+    let mut vars: Vec<_> = manifest.variables.iter().collect();
+    vars.sort_by(|a, b| a.name.cmp(&b.name));
+    for v in vars {
+        let value = format!("{}={:?}", v.name, v.value);
+        hasher.update((value.len() as u64).to_le_bytes());
+        hasher.update(value.as_bytes());
+    }
+    format!("sha256:{}", hex::encode(hasher.finalize()))
+}
+
+/// Digest of the manifest's files alone (by name, like
+/// [`manifest_digest`]), without variable values.
+pub fn files_digest(manifest: &Manifest) -> String {
+    let mut hasher = Sha256::new();
+    hash_files(manifest, &mut hasher);
+    format!("sha256:{}", hex::encode(hasher.finalize()))
+}
+
+fn hash_files(manifest: &Manifest, hasher: &mut Sha256) {
     let mut files: Vec<_> = manifest
         .sources
         .files()
@@ -382,12 +449,4 @@ pub fn manifest_digest(manifest: &Manifest) -> String {
             hasher.update(part);
         }
     }
-    let mut vars: Vec<_> = manifest.variables.iter().collect();
-    vars.sort_by(|a, b| a.name.cmp(&b.name));
-    for v in vars {
-        let value = format!("{}={:?}", v.name, v.value);
-        hasher.update((value.len() as u64).to_le_bytes());
-        hasher.update(value.as_bytes());
-    }
-    format!("sha256:{}", hex::encode(hasher.finalize()))
 }

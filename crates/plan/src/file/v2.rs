@@ -13,8 +13,11 @@ use time::OffsetDateTime;
 use decom_graph::{EdgeReason, Site};
 use decom_parser::{Address, FileId, Location, RelationAttr, ResourceType, Span};
 
-use super::{PlanFile, SavedEdge};
-use crate::{Action, LiveRelation, LiveResource, LiveState, Placement, PlannedResource};
+use super::{ManifestLocation, PlanFile, SavedEdge};
+use crate::{
+    Action, GitState, LiveRelation, LiveResource, LiveState, Placement, PlannedResource,
+    PlannedVariable, Provenance,
+};
 
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,14 +26,39 @@ pub(super) struct Body {
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     manifest_path: String,
+    /// The manifest's path from the plan file's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    manifest_from_plan_file: Option<String>,
+    /// The manifest's path from the root of its git work tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    manifest_from_git_root: Option<String>,
     manifest_digest: String,
+    /// Digest of the manifest's files without variable values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    files_digest: Option<String>,
     git_commit: Option<String>,
+    /// The work tree had uncommitted changes at plan time.
+    #[serde(default)]
+    git_dirty: bool,
+    /// Every variable; sensitive ones without a value.
+    #[serde(default)]
+    variables: Vec<FileVariable>,
     sandbox: bool,
     journal: Option<String>,
     targets: Vec<Address>,
     resources: Vec<Resource>,
     edges: Vec<Edge>,
     warnings: Vec<String>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileVariable {
+    name: String,
+    sensitive: bool,
+    /// Absent for a sensitive variable: never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<serde_json::Value>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -128,12 +156,30 @@ struct FileSite {
 
 impl From<PlanFile> for Body {
     fn from(f: PlanFile) -> Body {
+        let (git_commit, git_dirty) = match f.provenance.git {
+            Some(g) => (Some(g.commit), g.dirty),
+            None => (None, false),
+        };
         Body {
             decom_version: f.decom_version,
-            created_at: f.created_at,
+            created_at: f.provenance.created_at,
             manifest_path: f.manifest_path,
+            manifest_from_plan_file: f.manifest_location.from_plan_file,
+            manifest_from_git_root: f.manifest_location.from_git_root,
             manifest_digest: f.manifest_digest,
-            git_commit: f.git_commit,
+            files_digest: f.files_digest,
+            git_commit,
+            git_dirty,
+            variables: f
+                .provenance
+                .variables
+                .into_iter()
+                .map(|v| FileVariable {
+                    name: v.name,
+                    sensitive: v.value.is_none(),
+                    value: v.value,
+                })
+                .collect(),
             sandbox: f.sandbox,
             journal: f.journal,
             targets: f.targets,
@@ -148,12 +194,39 @@ impl TryFrom<Body> for PlanFile {
     type Error = String;
 
     fn try_from(b: Body) -> Result<PlanFile, String> {
+        let variables = b
+            .variables
+            .into_iter()
+            .map(|v| match (v.sensitive, v.value) {
+                (true, None) => Ok(PlannedVariable {
+                    name: v.name,
+                    value: None,
+                }),
+                (false, Some(value)) => Ok(PlannedVariable {
+                    name: v.name,
+                    value: Some(value),
+                }),
+                (true, Some(_)) => Err(format!("sensitive variable {} has a value", v.name)),
+                (false, None) => Err(format!("variable {} has no value", v.name)),
+            })
+            .collect::<Result<_, String>>()?;
         Ok(PlanFile {
             decom_version: b.decom_version,
-            created_at: b.created_at,
+            provenance: Provenance {
+                created_at: b.created_at,
+                git: b.git_commit.map(|commit| GitState {
+                    commit,
+                    dirty: b.git_dirty,
+                }),
+                variables,
+            },
             manifest_path: b.manifest_path,
+            manifest_location: ManifestLocation {
+                from_plan_file: b.manifest_from_plan_file,
+                from_git_root: b.manifest_from_git_root,
+            },
             manifest_digest: b.manifest_digest,
-            git_commit: b.git_commit,
+            files_digest: b.files_digest,
             sandbox: b.sandbox,
             journal: b.journal,
             targets: b.targets,
