@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use decom_sim::SimConfig;
-use decom_workload::{AuditSummary, Stage, Workload};
+use decom_workload::{apprunner_estate_minimum_refresh, AuditSummary, Stage, Workload};
 
 fn main() -> Result<(), String> {
     let decom = Path::new(env!("CARGO_BIN_EXE_decom"));
@@ -35,7 +35,34 @@ fn main() -> Result<(), String> {
             wall.as_secs_f64()
         );
     }
-    protect_tags_row(decom)
+    protect_tags_row(decom)?;
+    apprunner_estate_row(decom)
+}
+
+/// The second mix: whole App Runner applications (configurations,
+/// connections, custom domains listed per service), against the minimum
+/// its APIs allow.
+fn apprunner_estate_row(decom: &Path) -> Result<(), String> {
+    const N: usize = 1_000;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let workload = Workload::apprunner_estate_mix(N);
+    let stage = Stage::start(decom, &workload, SimConfig::default(), dir.path())?;
+    let run = stage.decom_ok(&["plan", ".", "--out", "plan.bin"])?;
+    if !run.stdout.contains(&format!("{N} to delete")) {
+        return Err(format!(
+            "the estate plan does not delete all {N}:\n{}",
+            run.stdout
+        ));
+    }
+    let summary = AuditSummary::of(&stage.audit());
+    println!(
+        "| `decom plan --out`, App Runner estate mix of {N} (configurations, connections, custom domains): wall / API calls (minimum) | the minimum | {:.2} s / {} ({}): {} |",
+        run.wall.as_secs_f64(),
+        summary.calls,
+        apprunner_estate_minimum_refresh(N),
+        summary.operations_line()
+    );
+    Ok(())
 }
 
 /// The price of `protect_tags`: the same 1,000-resource plan with a

@@ -24,7 +24,7 @@ use std::process::Command;
 
 pub use audit::AuditSummary;
 pub use bound::{Bucket, Necessary};
-pub use mix::{Workload, REGIONS};
+pub use mix::{apprunner_estate_minimum_refresh, Workload, REGIONS};
 pub use stage::Stage;
 
 /// A `decom` command pointed at the simulator at `endpoint`, with test

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use decom_sim::SimConfig;
-use decom_workload::{AuditSummary, Stage, Workload};
+use decom_workload::{AuditSummary, Necessary, Stage, Workload};
 
 struct Settings {
     decom: PathBuf,
@@ -55,7 +55,7 @@ fn soak(s: &Settings) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("decom-soak-{}", std::process::id()));
     let workload = Workload::design_mix(s.resources, true);
     println!(
-        "soak: {} planned + {} bystanders, fault rate {}, throttle {} req/s per service, in {}",
+        "soak: {} planned + {} bystanders, fault rate {}, throttle {} req/s per (account, region, service), in {}",
         workload.planned.len(),
         workload.bystanders.len(),
         s.fault_rate,
@@ -70,6 +70,7 @@ fn soak(s: &Settings) -> Result<(), String> {
         audit_log: Some(dir.join("audit.jsonl")),
         ..SimConfig::default()
     };
+    let account = config.account_id.clone();
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let stage = Stage::start(&s.decom, &workload, config, &dir)?;
 
@@ -90,6 +91,29 @@ fn soak(s: &Settings) -> Result<(), String> {
             a.faulted
         );
         println!("  by operation: {}", a.operations_line());
+    }
+    // DESIGN section 15's lower bounds: the busiest (account, region,
+    // service) bucket's necessary calls at the throttle rate.
+    let planned = planned_state(&workload);
+    let refresh = Necessary::answered(&audit[..after_plan]);
+    let apply_needs = refresh
+        .clone()
+        .plus(&Necessary::deletes(&planned_state(&workload), &account))
+        .plus(&Necessary::confirmations(
+            &planned_state(&workload),
+            &account,
+        ))
+        .plus(&Necessary::list_pages(&audit[..after_plan]));
+    for (phase, m, bound) in [
+        ("plan", &plan, refresh.bound(s.throttle_rps)),
+        ("apply", &apply, apply_needs.bound(s.throttle_rps)),
+    ] {
+        println!(
+            "{phase}: wall / lower bound = {:.2}x ({:.1} s / {:.1} s)",
+            m.wall.as_secs_f64() / bound.as_secs_f64(),
+            m.wall.as_secs_f64(),
+            bound.as_secs_f64()
+        );
     }
     let journal = std::fs::read_to_string(dir.join(".decom/journal.jsonl")).unwrap_or_default();
     let executor_retries = journal.matches("\"event\":\"retrying\"").count();
@@ -137,4 +161,15 @@ fn check(w: &Workload, applying: &AuditSummary, stage: &Stage) -> Result<(), Str
         ));
     }
     Ok(())
+}
+
+/// The live state the manifest names (bystanders are not deleted).
+fn planned_state(w: &Workload) -> decom_sim::SimState {
+    let planned: BTreeSet<&String> = w.planned.iter().collect();
+    let mut state = w.state.clone();
+    state.resources.retain(|r| {
+        let identity = r.arn.as_ref().or(r.id.as_ref());
+        identity.is_some_and(|i| planned.contains(i))
+    });
+    state
 }
