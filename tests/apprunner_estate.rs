@@ -288,3 +288,22 @@ fn discover_writes_a_custom_domain_by_its_parts() {
     );
     assert!(sim.mutating_requests().is_empty());
 }
+
+/// A domain of a service in another account than the caller's is an
+/// error, never "already gone" (these credentials could not see it).
+#[test]
+fn a_custom_domain_of_another_accounts_service_is_refused() {
+    let sim = TestSim::start(Vec::new());
+    let foreign = SERVICE.replace("123456789012", "210987654321");
+    let p = Project::with_main(&format!(
+        "resource \"aws_apprunner_custom_domain_association\" \"d\" {{\n  service_arn = \"{foreign}\"\n  domain_name = \"a.example.com\"\n}}\n"
+    ));
+    let out = run(&sim, &p, &["plan"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out)
+            .contains("is in account 210987654321, but provider aws acts in account 123456789012"),
+        "{}",
+        stderr(&out)
+    );
+}

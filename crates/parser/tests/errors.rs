@@ -42,7 +42,7 @@ fn unknown_block_type() {
 #[test]
 fn unknown_resource_type_with_suggestion() {
     let d = errs("resource \"aws_apprunner_servce\" \"x\" {\n  name = \"a\"\n}\n");
-    assert_one(&d, "unknown resource type `aws_apprunner_servce`; allowed: aws_apprunner_vpc_ingress_connection, aws_apprunner_service", 1, 10);
+    assert_one(&d, "unknown resource type `aws_apprunner_servce`; allowed: aws_apprunner_vpc_ingress_connection, aws_apprunner_custom_domain_association, aws_apprunner_service", 1, 10);
     assert_eq!(
         d.items[0].help.as_deref(),
         Some("did you mean `aws_apprunner_service`?")

@@ -117,10 +117,16 @@ fn place(manifest: &Manifest, r: &ResourceInstance, defaults: Defaults<'_>) -> O
     })
 }
 
-/// The region in a resource's ARN identity, when the manifest gives one.
+/// The region in a resource's ARN identity, or in the first ARN part of a
+/// composite one (a custom domain's service), when the manifest gives one.
 fn arn_region(r: &ResourceInstance) -> Option<String> {
-    let (IdentityKind::Arn, Knowable::Known(arn)) = (r.identity.kind, &r.identity.value) else {
-        return None;
+    let arn = match (r.identity.kind, &r.identity.value) {
+        (IdentityKind::Arn, Knowable::Known(arn)) => arn,
+        (IdentityKind::Composite, _) => r.identity.parts.iter().find_map(|p| match &p.value {
+            Knowable::Known(v) if v.starts_with("arn:") => Some(v),
+            _ => None,
+        })?,
+        _ => return None,
     };
     let region = arn.split(':').nth(3).filter(|s| !s.is_empty())?;
     Some(region.to_string())

@@ -356,7 +356,7 @@ fn find_live(
         let live = inventory.get(ty, value);
         let owner = live
             .and_then(|l| l.account_id.clone())
-            .or_else(|| arn_account(r.identity.kind, value));
+            .or_else(|| arn_account(r, value));
         return match (at.caller, owner) {
             (Some(caller), Some(owner)) if caller != owner => {
                 Err(foreign_account(r, value, &owner, caller))
@@ -446,12 +446,21 @@ fn find_live(
     }
 }
 
-/// The account an ARN names (`None` for ids, which carry none).
-fn arn_account(kind: IdentityKind, value: &str) -> Option<String> {
-    if kind != IdentityKind::Arn {
-        return None;
-    }
-    let account = value.split(':').nth(4).filter(|a| !a.is_empty())?;
+/// The account an ARN names, or the first ARN part of a composite id (a
+/// custom domain's service); `None` for ids, which carry none.
+fn arn_account(r: &ResourceInstance, value: &str) -> Option<String> {
+    let arn = match r.identity.kind {
+        IdentityKind::Arn => value,
+        IdentityKind::Composite => {
+            let parts = r.address.resource_type.split_id(value)?;
+            parts
+                .into_iter()
+                .map(|(_, v)| v)
+                .find(|v| v.starts_with("arn:"))?
+        }
+        IdentityKind::Id | IdentityKind::Name => return None,
+    };
+    let account = arn.split(':').nth(4).filter(|a| !a.is_empty())?;
     Some(account.to_string())
 }
 
