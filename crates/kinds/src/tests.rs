@@ -116,7 +116,8 @@ fn all_lists_the_types_in_a_deletion_order() {
 fn the_direct_connect_estate_relations_read_as_designed() {
     // DESIGN section 10: a LAG goes before its member connections (the
     // other direction), and a member outside the manifest never blocks
-    // DeleteLag; VIFs go before their LAG and their gateway, and block them.
+    // DeleteLag; VIFs go before their LAG and their gateway, associations
+    // before their gateway, and block them.
     let lag_id = ResourceType::DxConnection.relation(RelationAttr::LagId);
     assert_eq!(
         lag_id.map(|r| r.order("connection", "lag")),
@@ -133,7 +134,13 @@ fn the_direct_connect_estate_relations_read_as_designed() {
     );
     assert_eq!(
         holders(ResourceType::DxGateway),
-        [(ResourceType::DxVirtualInterface, RelationAttr::DxGatewayId)]
+        [
+            (ResourceType::DxVirtualInterface, RelationAttr::DxGatewayId),
+            (
+                ResourceType::DxGatewayAssociation,
+                RelationAttr::DxGatewayId
+            )
+        ]
     );
 }
 
