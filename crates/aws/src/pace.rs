@@ -19,9 +19,9 @@
 //!
 //! Requests are spaced, never sent in bursts, and a request still waiting
 //! for a place given at a rate since lowered takes a new one, so a drained
-//! bucket earns one throttle rather than a volley. A throttled attempt is retried by the
-//! SDK's standard retry after a delay this pacer gives ([`PacedRetry`]), so
-//! retries take their place in the same schedule. The SDK's adaptive retry
+//! bucket earns one throttle rather than a volley. A throttled attempt is
+//! retried by the SDK's standard retry after a delay this pacer gives
+//! ([`PacedRetry`]), so retries take their place in the same schedule. The SDK's adaptive retry
 //! mode is not used: its client-side limiter stalls a whole service for
 //! seconds after a throttle. 5xx answers and transport faults keep the
 //! SDK's own backoff.
@@ -106,7 +106,7 @@ impl Pacer {
         self.schedule().answered(Instant::now(), throttled);
     }
 
-    /// The learned rate, if any throttle has been seen.
+    /// The current rate, once anything was answered.
     #[cfg(test)]
     fn rate(&self) -> Option<f64> {
         self.schedule().rate
