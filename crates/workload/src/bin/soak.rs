@@ -98,11 +98,8 @@ fn soak(s: &Settings) -> Result<(), String> {
     let refresh = Necessary::answered(&audit[..after_plan]);
     let apply_needs = refresh
         .clone()
-        .plus(&Necessary::deletes(&planned_state(&workload), &account))
-        .plus(&Necessary::confirmations(
-            &planned_state(&workload),
-            &account,
-        ))
+        .plus(&Necessary::deletes(&planned, &account))
+        .plus(&Necessary::confirmations(&planned, &account))
         .plus(&Necessary::list_pages(&audit[..after_plan]));
     for (phase, m, bound) in [
         ("plan", &plan, refresh.bound(s.throttle_rps)),
