@@ -8,7 +8,8 @@
 //!   (each admitted answer adds one request per second) until the first
 //!   throttle, so an unknown quota is found within seconds without a
 //!   volley of throttles from every request in flight;
-//! - on a throttle the rate falls a little below what AWS admitted over
+//! - the first throttle halves it (the last doubling overshot);
+//! - on a later throttle the rate falls a little below what AWS admitted over
 //!   the last second, or since the last cut (a drained token bucket admits
 //!   exactly its refill); after a quiet spell, when little was asked and
 //!   so little admitted, it falls by a fixed share instead. Throttles just
@@ -149,7 +150,11 @@ impl Schedule {
             return;
         }
         let rate = self.rate.unwrap_or(START);
-        let lowered = if busy {
+        let lowered = if !self.throttled {
+            // Slow start doubled the rate each second: the last doubling
+            // overshot, and a bucket's burst inflated what was admitted.
+            self.admitted_rate(now).min(rate) / 2.0
+        } else if busy {
             self.admitted_rate(now).min(rate)
         } else {
             rate * QUIET_CUT
@@ -315,14 +320,23 @@ mod tests {
     }
 
     #[test]
-    fn after_the_burst_a_cut_reads_what_was_admitted_since_the_last_one() {
+    fn the_first_throttle_halves_what_slow_start_reached() {
         let mut s = Schedule::default();
         // A bucket of 20/s with a burst of 20: 40 admitted in the first second.
         let t = admit_n(&mut s, Instant::now(), 40, 40.0);
         s.answered(t, true);
         let first = s.rate.unwrap_or_default();
-        assert!(first > 30.0, "{first}");
-        // Then only the refill is admitted.
+        assert!((18.0..20.0).contains(&first), "{first}");
+    }
+
+    #[test]
+    fn a_later_cut_reads_what_was_admitted_since_the_last_one() {
+        let mut s = Schedule::default();
+        // A bucket's burst hid the quota: slow start reached 80.
+        let t = admit_n(&mut s, Instant::now(), 80, 80.0);
+        s.answered(t, true);
+        assert!(s.rate > Some(30.0), "{:?}", s.rate);
+        // Then only the refill, 20/s, is admitted.
         let t = admit_n(&mut s, t, 10, 20.0);
         s.answered(t, true);
         let second = s.rate.unwrap_or_default();
@@ -330,9 +344,11 @@ mod tests {
     }
 
     #[test]
-    fn a_throttle_sets_the_rate_just_below_what_was_admitted() {
+    fn a_later_throttle_sets_the_rate_just_below_what_was_admitted() {
         let mut s = Schedule::default();
-        let t = admit_n(&mut s, Instant::now(), 40, 20.0);
+        let t = admit_n(&mut s, Instant::now(), 40, 40.0);
+        s.answered(t, true);
+        let t = admit_n(&mut s, t + Duration::from_secs(1), 40, 20.0);
         s.answered(t, true);
         let rate = s.rate.unwrap_or_default();
         assert!((18.0..20.0).contains(&rate), "{rate}");
