@@ -19,6 +19,7 @@ use std::time::Duration;
 
 pub use relation::{End, Relation, RelationAttr};
 pub use state::{LiveState, States};
+pub use table::CHILD_PRESENT;
 
 /// A resource type decom knows how to delete. Serialized by its manifest
 /// name (`aws_apprunner_service`).
@@ -42,6 +43,12 @@ pub enum ResourceType {
     DxVirtualInterface,
     #[serde(rename = "aws_dx_connection")]
     DxConnection,
+    #[serde(rename = "aws_supplychain_data_integration_flow")]
+    SupplyChainDataIntegrationFlow,
+    #[serde(rename = "aws_supplychain_data_lake_dataset")]
+    SupplyChainDataLakeDataset,
+    #[serde(rename = "aws_supplychain_data_lake_namespace")]
+    SupplyChainDataLakeNamespace,
     #[serde(rename = "aws_supplychain_instance")]
     SupplyChainInstance,
 }
@@ -120,12 +127,16 @@ pub struct Kind {
     /// (AWS cascades): with such a parent planned, this resource is
     /// shown `deleted with PARENT` and sent no request of its own.
     pub cascaded_by: &'static [RelationAttr],
+    /// `name`s of resources AWS owns and never deletes on their own (a
+    /// Supply Chain instance's `asc` and `default` namespaces): a manifest
+    /// naming one is refused before any request.
+    pub aws_owned_names: &'static [&'static str],
 }
 
 impl ResourceType {
     /// Every type, in an order that deletes the first end of every
     /// relation before the other (discover writes blocks in this order).
-    pub const ALL: [ResourceType; 9] = [
+    pub const ALL: [ResourceType; 12] = [
         ResourceType::AppRunnerVpcIngressConnection,
         ResourceType::AppRunnerService,
         ResourceType::AppRunnerVpcConnector,
@@ -134,6 +145,9 @@ impl ResourceType {
         ResourceType::AppRunnerConnection,
         ResourceType::DxVirtualInterface,
         ResourceType::DxConnection,
+        ResourceType::SupplyChainDataIntegrationFlow,
+        ResourceType::SupplyChainDataLakeDataset,
+        ResourceType::SupplyChainDataLakeNamespace,
         ResourceType::SupplyChainInstance,
     ];
 
@@ -152,6 +166,9 @@ impl ResourceType {
             ResourceType::AppRunnerConnection => &table::APPRUNNER_CONNECTION,
             ResourceType::DxVirtualInterface => &table::DX_VIRTUAL_INTERFACE,
             ResourceType::DxConnection => &table::DX_CONNECTION,
+            ResourceType::SupplyChainDataIntegrationFlow => &table::SUPPLYCHAIN_FLOW,
+            ResourceType::SupplyChainDataLakeDataset => &table::SUPPLYCHAIN_DATASET,
+            ResourceType::SupplyChainDataLakeNamespace => &table::SUPPLYCHAIN_NAMESPACE,
             ResourceType::SupplyChainInstance => &table::SUPPLYCHAIN_INSTANCE,
         }
     }

@@ -22,6 +22,10 @@ pub enum RelationAttr {
     ObservabilityConfigurationArn,
     /// service -> the source code connection of its repository
     ConnectionArn,
+    /// Supply Chain flow, namespace or dataset -> its instance
+    InstanceId,
+    /// Supply Chain dataset -> its data lake namespace
+    Namespace,
 }
 
 impl RelationAttr {
@@ -33,6 +37,8 @@ impl RelationAttr {
             RelationAttr::AutoScalingConfigurationArn => "auto_scaling_configuration_arn",
             RelationAttr::ObservabilityConfigurationArn => "observability_configuration_arn",
             RelationAttr::ConnectionArn => "connection_arn",
+            RelationAttr::InstanceId => "instance_id",
+            RelationAttr::Namespace => "namespace",
         }
     }
 

@@ -34,6 +34,7 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_SERVICE: Kind = Kind {
@@ -89,6 +90,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
     },
     default_timeout: minutes(20),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
@@ -110,6 +112,7 @@ pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_AUTO_SCALING_CONFIGURATION: Kind = Kind {
@@ -132,6 +135,7 @@ pub static APPRUNNER_AUTO_SCALING_CONFIGURATION: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_OBSERVABILITY_CONFIGURATION: Kind = Kind {
@@ -154,6 +158,7 @@ pub static APPRUNNER_OBSERVABILITY_CONFIGURATION: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_CONNECTION: Kind = Kind {
@@ -175,6 +180,7 @@ pub static APPRUNNER_CONNECTION: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
@@ -199,6 +205,7 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static DX_CONNECTION: Kind = Kind {
@@ -216,6 +223,7 @@ pub static DX_CONNECTION: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
@@ -233,4 +241,82 @@ pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
     },
     default_timeout: minutes(60),
     cascaded_by: &[],
+    aws_owned_names: &[],
+};
+
+// Supply Chain's data lake and data integration children (DESIGN section
+// 10). The model gives them no status: one is there until AWS answers 404.
+// AWS deletes them with their instance, and a namespace's datasets with
+// the namespace (`cascaded_by`, nearest parent first). A child outside
+// the manifest never blocks its parent: it goes with it.
+
+/// The status refresh gives a child that is there (the model has none).
+pub const CHILD_PRESENT: &str = "Present";
+
+/// How a Supply Chain child's status reads: only "not found" is gone.
+const SUPPLYCHAIN_CHILD_STATES: States = States {
+    gone: &["Deleted"],
+    busy: &[],
+    deleting: &[],
+};
+
+/// A child's `instance_id` -> its instance (the child goes first).
+const IN_INSTANCE: Relation = Relation {
+    attr: RelationAttr::InstanceId,
+    targets: &[ResourceType::SupplyChainInstance],
+    first: End::Holder,
+    blocks: false,
+    required: true,
+};
+
+pub static SUPPLYCHAIN_FLOW: Kind = Kind {
+    resource_type: ResourceType::SupplyChainDataIntegrationFlow,
+    name: "aws_supplychain_data_integration_flow",
+    title: "Supply Chain data integration flow",
+    id_shape: IdShape::Opaque,
+    id_example: "INSTANCE_ID,orders_flow",
+    identity: Identity::Composite(&["instance_id", "name"]),
+    relations: &[IN_INSTANCE],
+    states: SUPPLYCHAIN_CHILD_STATES,
+    default_timeout: minutes(10),
+    cascaded_by: &[RelationAttr::InstanceId],
+    aws_owned_names: &[],
+};
+
+pub static SUPPLYCHAIN_DATASET: Kind = Kind {
+    resource_type: ResourceType::SupplyChainDataLakeDataset,
+    name: "aws_supplychain_data_lake_dataset",
+    title: "Supply Chain data lake dataset",
+    id_shape: IdShape::Opaque,
+    id_example: "INSTANCE_ID,sales,orders",
+    identity: Identity::Composite(&["instance_id", "namespace", "name"]),
+    relations: &[
+        IN_INSTANCE,
+        Relation {
+            attr: RelationAttr::Namespace,
+            targets: &[ResourceType::SupplyChainDataLakeNamespace],
+            first: End::Holder,
+            blocks: false,
+            required: true,
+        },
+    ],
+    states: SUPPLYCHAIN_CHILD_STATES,
+    default_timeout: minutes(10),
+    cascaded_by: &[RelationAttr::Namespace, RelationAttr::InstanceId],
+    aws_owned_names: &[],
+};
+
+pub static SUPPLYCHAIN_NAMESPACE: Kind = Kind {
+    resource_type: ResourceType::SupplyChainDataLakeNamespace,
+    name: "aws_supplychain_data_lake_namespace",
+    title: "Supply Chain data lake namespace",
+    id_shape: IdShape::Opaque,
+    id_example: "INSTANCE_ID,sales",
+    identity: Identity::Composite(&["instance_id", "name"]),
+    relations: &[IN_INSTANCE],
+    states: SUPPLYCHAIN_CHILD_STATES,
+    default_timeout: minutes(10),
+    cascaded_by: &[RelationAttr::InstanceId],
+    // Every instance has them; AWS deletes them only with the instance.
+    aws_owned_names: &["asc", "default"],
 };

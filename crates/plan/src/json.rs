@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::render::displayed_attributes;
-use crate::{Action, Plan, PlannedResource};
+use crate::{Action, Cascade, LiveResource, Plan, PlannedResource};
 use decom_parser::InstanceKey;
 
 /// The JSON format's version; bump on incompatible changes.
@@ -15,7 +15,7 @@ pub fn to_json(plan: &Plan) -> Value {
     json!({
         "format_version": FORMAT_VERSION,
         "decom_version": env!("CARGO_PKG_VERSION"),
-        "resource_changes": plan.resources.iter().map(resource_change).collect::<Vec<_>>(),
+        "resource_changes": resource_changes(plan),
         "waves": plan.graph.waves().iter()
             .map(|w| w.iter().map(|a| a.to_string()).collect::<Vec<_>>())
             .collect::<Vec<_>>(),
@@ -29,8 +29,49 @@ pub fn to_json(plan: &Plan) -> Value {
             "delete": plan.count(Action::Delete),
             "wait": plan.count(Action::Wait),
             "no_op": plan.count(Action::NoOp),
+            "cascade": plan.cascades().len(),
         },
     })
+}
+
+/// Each planned resource, followed by the children deleted with it.
+fn resource_changes(plan: &Plan) -> Vec<Value> {
+    let mut out = Vec::with_capacity(plan.resources.len() + plan.cascades().len());
+    for r in &plan.resources {
+        out.push(resource_change(r));
+        out.extend(plan.cascades_of(&r.address).map(|c| cascade_change(c, r)));
+    }
+    out
+}
+
+/// A child deleted with `parent`: actions `["delete"]`, `decom_action`
+/// `"cascade"`, no request of its own.
+fn cascade_change(c: &Cascade, parent: &PlannedResource) -> Value {
+    json!({
+        "address": c.address(),
+        "mode": "managed",
+        "type": c.live.resource_type.name(),
+        "name": c.live.name,
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {
+            "actions": ["delete"],
+            "before": before(&c.live),
+            "after": null,
+        },
+        "decom_action": "cascade",
+        "deleted_with": parent.address.to_string(),
+        "action_reason": "deleted_with_parent",
+        "wave": parent.wave,
+        "region": c.live.region,
+    })
+}
+
+/// `change.before`: the live attributes shown.
+fn before(live: &LiveResource) -> Value {
+    let attrs = displayed_attributes(live)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v)));
+    Value::Object(attrs.collect())
 }
 
 fn resource_change(r: &PlannedResource) -> Value {
@@ -39,12 +80,7 @@ fn resource_change(r: &PlannedResource) -> Value {
         Action::Wait => (vec!["delete"], Some("already_deleting")),
         Action::NoOp => (vec!["no-op"], Some("already_gone")),
     };
-    let before = r.live.as_ref().map(|live| {
-        displayed_attributes(live)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), Value::String(v)))
-            .collect::<serde_json::Map<_, _>>()
-    });
+    let before = r.live.as_ref().map(before);
     let mut change = json!({
         "address": r.address.to_string(),
         "mode": "managed",

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use crate::{render, Action, Plan, PlannedResource};
+use crate::{render, Action, Cascade, Plan, PlannedResource};
 
 /// GitHub's limit on an issue or pull-request comment, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -25,9 +25,13 @@ const MAX_REASONS: usize = 3;
 
 pub fn to_markdown(plan: &Plan) -> String {
     let mut out = String::from("### decom plan\n\n");
+    let cascades = match plan.cascades().len() {
+        0 => String::new(),
+        n => format!(" · **{n}** deleted with their parent"),
+    };
     let _ = writeln!(
         out,
-        "**{}** to delete · **{}** to wait for · **{}** already gone\n",
+        "**{}** to delete{cascades} · **{}** to wait for · **{}** already gone\n",
         plan.count(Action::Delete),
         plan.count(Action::Wait),
         plan.count(Action::NoOp)
@@ -46,7 +50,14 @@ pub fn to_markdown(plan: &Plan) -> String {
 
     out.push_str("\n#### Resources by wave\n\n");
     out.push_str("| wave | resource | action | id | why this order |\n|---:|---|---|---|---|\n");
-    let rows: Vec<String> = plan.resources.iter().map(|r| row(plan, r)).collect();
+    let rows: Vec<String> = plan
+        .resources
+        .iter()
+        .flat_map(|r| {
+            let cascades = plan.cascades_of(&r.address).map(|c| cascade_row(c, r.wave));
+            std::iter::once(row(plan, r)).chain(cascades)
+        })
+        .collect();
     let (text, cut) = within_budget(&rows, TABLE_BUDGET, "resources");
     out.push_str(&text);
     cuts.extend(cut);
@@ -122,6 +133,16 @@ fn row(plan: &Plan, r: &PlannedResource) -> String {
         } else {
             why.join(", ")
         }
+    )
+}
+
+/// A child deleted with its parent, in its parent's wave.
+fn cascade_row(c: &Cascade, wave: usize) -> String {
+    format!(
+        "| {wave} | `{}` | deleted with `{}` (no request of its own) | `{}` | with its parent |\n",
+        cell(&c.address()),
+        c.parent,
+        cell(&c.live.id)
     )
 }
 
