@@ -61,11 +61,13 @@ async fn children_are_reported_deleted_after_their_parent_and_sent_nothing() {
             .collect::<Vec<_>>(),
         [
             (
-                format!("{parent} -> aws_supplychain_data_integration_flow[\"id-main,a\"]").as_str(),
+                format!("{parent} -> aws_supplychain_data_integration_flow[\"id-main,a\"]")
+                    .as_str(),
                 Some("id-main,a")
             ),
             (
-                format!("{parent} -> aws_supplychain_data_integration_flow[\"id-main,b\"]").as_str(),
+                format!("{parent} -> aws_supplychain_data_integration_flow[\"id-main,b\"]")
+                    .as_str(),
                 Some("id-main,b")
             ),
         ]

@@ -37,8 +37,8 @@ use std::time::Duration;
 
 use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 
-use decom_graph::DeletionGraph;
 pub use cascade::Cascade;
+use decom_graph::DeletionGraph;
 pub use guards::check_caller_accounts;
 pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
 

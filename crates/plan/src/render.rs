@@ -71,7 +71,13 @@ fn resource_block(r: &PlannedResource, paint: &dyn Fn(Style, &str) -> String) ->
         return out;
     }
     let before = r.live.as_ref().map(attribute_text).unwrap_or_default();
-    out.push_str(&removal_block(&r.address.name, r.address.resource_type, &before, style, paint));
+    out.push_str(&removal_block(
+        &r.address.name,
+        r.address.resource_type,
+        &before,
+        style,
+        paint,
+    ));
     out
 }
 
@@ -85,7 +91,13 @@ fn cascade_block(c: &Cascade, wave: usize, paint: &dyn Fn(Style, &str) -> String
     );
     let mut out = format!("  {}\n", paint(BOLD, &headline));
     let before = attribute_text(&c.live);
-    out.push_str(&removal_block(&c.live.name, c.live.resource_type, &before, RED, paint));
+    out.push_str(&removal_block(
+        &c.live.name,
+        c.live.resource_type,
+        &before,
+        RED,
+        paint,
+    ));
     out
 }
 

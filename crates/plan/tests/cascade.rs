@@ -153,7 +153,10 @@ fn the_text_plan_shows_each_child_deleted_with_its_parent() {
         text.contains("  - resource \"aws_supplychain_data_lake_dataset\" \"orders\" {"),
         "{text}"
     );
-    assert!(text.contains("      - namespace   = \"inst-1,sales\""), "{text}");
+    assert!(
+        text.contains("      - namespace   = \"inst-1,sales\""),
+        "{text}"
+    );
     // The children follow their parent's block.
     let parent_at = text.find(&format!("# {PARENT} will be deleted"));
     let child_at = text.find(&headline);
@@ -270,7 +273,9 @@ resource "aws_supplychain_instance" "other" {
 "#,
     );
     let mut request = PlanRequest::new(&m, Defaults::default());
-    request.targets = vec!["aws_supplychain_instance.other".parse().expect("an address")];
+    request.targets = vec!["aws_supplychain_instance.other"
+        .parse()
+        .expect("an address")];
     let mut inventory = estate(LiveState::Deletable);
     inventory.push(live(
         ResourceType::SupplyChainInstance,
@@ -365,10 +370,7 @@ mod plan_file {
         let now = vec![instance(LiveState::Deletable), namespace("asc")];
         assert_eq!(stale(estate(LiveState::Deletable), now), None);
         assert_eq!(
-            stale(
-                estate(LiveState::Deletable),
-                estate(LiveState::Deletable)
-            ),
+            stale(estate(LiveState::Deletable), estate(LiveState::Deletable)),
             None
         );
     }
