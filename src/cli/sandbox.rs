@@ -106,7 +106,12 @@ pub fn seed(manifest: &Manifest, placements: &Placements) -> Result<SimState, St
                 entry.insert("account".into(), account.clone().into());
             }
             entry.insert("name".into(), s.name.clone().into());
-            entry.insert(ty.id_attribute().into(), s.id.clone().into());
+            if s.parts.is_empty() {
+                entry.insert(ty.id_attribute().into(), s.id.clone().into());
+            }
+            for (attr, v) in &s.parts {
+                entry.insert(attr.clone(), v.clone().into());
+            }
             for rel in ty.relations() {
                 let declared = r.relations.iter().find(|d| d.attr == rel.attr);
                 let target = declared
@@ -132,6 +137,9 @@ struct Seeded {
     /// The account of its provider's `assume_role`, where it has one;
     /// else the simulator's own.
     account: Option<String>,
+    /// A composite identity's parts, by attribute (the simulator takes
+    /// them, not the composed id).
+    parts: Vec<(String, String)>,
 }
 
 /// The account a role ARN names (`arn:aws:iam::ACCOUNT:role/NAME`).
@@ -148,8 +156,11 @@ fn identity(
     account: &str,
 ) -> Option<Seeded> {
     let ty = r.address.resource_type;
-    let given = value(&r.identity.value, seeded)?;
     let role_account = role_account(placements, &r.address);
+    if r.identity.kind == IdentityKind::Composite {
+        return composite_identity(r, seeded, placements, role_account);
+    }
+    let given = value(&r.identity.value, seeded)?;
     let account = role_account.as_deref().unwrap_or(account);
     let mut region = placements
         .get(&r.address)
@@ -171,12 +182,48 @@ fn identity(
             (given, name)
         }
         IdentityKind::Id => (given, r.address.name.clone()),
+        IdentityKind::Composite => return None,
     };
     Some(Seeded {
         id,
         name,
         region,
         account: role_account,
+        parts: Vec::new(),
+    })
+}
+
+/// A composite identity: every part known or seeded; its id composed of
+/// them, its name the `name` part (or the last, a custom domain's domain).
+fn composite_identity(
+    r: &ResourceInstance,
+    seeded: &HashMap<&Address, Seeded>,
+    placements: &Placements,
+    account: Option<String>,
+) -> Option<Seeded> {
+    let values: Vec<(&str, String)> = r
+        .identity
+        .parts
+        .iter()
+        .map(|p| Some((p.attr, value(&p.value, seeded)?)))
+        .collect::<Option<_>>()?;
+    let name = values
+        .iter()
+        .find(|(attr, _)| *attr == "name")
+        .or(values.last())
+        .map(|(_, v)| v.clone())?;
+    let parts: Vec<&str> = values.iter().map(|(_, v)| v.as_str()).collect();
+    Some(Seeded {
+        id: decom_kinds::composite::compose(&parts),
+        name,
+        region: placements
+            .get(&r.address)
+            .map_or_else(|| REGION.into(), |p| p.region.clone()),
+        account,
+        parts: values
+            .into_iter()
+            .map(|(attr, v)| (attr.to_string(), v))
+            .collect(),
     })
 }
 

@@ -75,9 +75,20 @@ pub fn run(args: ValidateArgs, style: Style) -> Outcome {
 fn known_after_refresh(manifest: &Manifest) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for r in &manifest.resources {
-        let identity = (r.identity.kind.attribute(), &r.identity.value);
+        // A composite's parts stand for its identity; a part that is a
+        // relation is listed once, as the relation.
+        let identity: Vec<(&str, &Knowable<String>)> = if r.identity.parts.is_empty() {
+            vec![(r.identity.kind.attribute(), &r.identity.value)]
+        } else {
+            r.identity
+                .parts
+                .iter()
+                .filter(|p| !r.relations.iter().any(|rel| rel.attr.name() == p.attr))
+                .map(|p| (p.attr, &p.value))
+                .collect()
+        };
         let relations = r.relations.iter().map(|rel| (rel.attr.name(), &rel.value));
-        for (attr, value) in std::iter::once(identity).chain(relations) {
+        for (attr, value) in identity.into_iter().chain(relations) {
             if let Knowable::AfterRefresh(reference) = value {
                 out.push((format!("{}.{attr}", r.address), reference.clone()));
             }

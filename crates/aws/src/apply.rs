@@ -42,7 +42,7 @@ impl Cloud for AwsCloud {
         let target = target(&group);
         let c = self.status_check_clients(&target).await;
         if self.observes_together(&group, watched.len()) {
-            let listed = refresh::list_with(self, &c, &target, ty).await;
+            let listed = refresh::list_with(self, &c, &target, ty, None).await;
             return watched
                 .iter()
                 .map(|w| (w.live.id.clone(), in_list(&listed, &w.live.id)))
@@ -68,13 +68,15 @@ impl Cloud for AwsCloud {
 
     /// A list costs its pages (known from the last list of the group, made
     /// by the refresh before any apply); a describe each costs one call
-    /// each. A list without statuses (ingress connections) cannot tell:
+    /// each. A list without statuses (ingress connections) cannot tell,
+    /// and a kind listed per parent has no list of the whole group:
     /// always describe. A describe-all (Direct Connect) is one call: always
     /// list.
     fn observes_together(&self, group: &WatchGroup, waiting: usize) -> bool {
         let ty = group.resource_type;
         let kind = api(ty);
-        if !kind.listed().status {
+        // A kind listed per parent is never listed whole: described.
+        if !kind.listed().status || kind.listed_per().is_some() {
             return false;
         }
         let Some(page_size) = kind.page_size() else {

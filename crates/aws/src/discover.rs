@@ -33,6 +33,7 @@ use decom_plan::{Inventory, LiveResource, LiveState};
 
 use crate::connect::{AwsCloud, Target};
 use crate::error::CloudError;
+use crate::per_parent;
 use crate::refresh;
 use crate::resources::api;
 use crate::tags::{self, Tags};
@@ -116,8 +117,7 @@ pub async fn discover(
             }
         }
     }
-    let pages = try_join_all(scope.iter().map(|(t, ty)| refresh::list(cloud, t, *ty))).await?;
-    let mut inventory = Inventory::new(pages.into_iter().flatten());
+    let mut inventory = list_all(cloud, &mut scope).await?;
 
     // 2. Filters on the list results.
     let wanted: HashSet<ResourceType> = request.types.iter().copied().collect();
@@ -217,6 +217,74 @@ pub async fn discover(
             })
         })
         .collect())
+}
+
+/// Every resource of each (target, type) of `scope`. A kind AWS lists
+/// only per parent is listed under every live parent, so its parents'
+/// kinds join `scope` and are listed first.
+async fn list_all(
+    cloud: &AwsCloud,
+    scope: &mut BTreeSet<(Target, ResourceType)>,
+) -> Result<Inventory, CloudError> {
+    let mut todo: Vec<(Target, ResourceType)> = scope.iter().cloned().collect();
+    while let Some((t, ty)) = todo.pop() {
+        for (child, rel) in per_parent::per_parent_kinds().filter(|(c, _)| *c == ty) {
+            debug_assert_eq!(child, ty);
+            for parent in rel.targets {
+                if scope.insert((t.clone(), *parent)) {
+                    todo.push((t.clone(), *parent));
+                }
+            }
+        }
+    }
+    let whole = scope
+        .iter()
+        .filter(|(_, ty)| !per_parent::is_per_parent(*ty))
+        .map(|(t, ty)| refresh::list(cloud, t, *ty, None));
+    let mut inventory = Inventory::new(try_join_all(whole).await?.into_iter().flatten());
+    // Parents before children: each round lists the kinds whose parents'
+    // kinds are all listed.
+    let mut listed: BTreeSet<(Target, ResourceType)> = scope
+        .iter()
+        .filter(|(_, ty)| !per_parent::is_per_parent(*ty))
+        .cloned()
+        .collect();
+    loop {
+        let ready: Vec<(Target, ResourceType, &'static [ResourceType])> =
+            per_parent::per_parent_kinds()
+                .flat_map(|(child, rel)| {
+                    scope
+                        .iter()
+                        .filter(move |(_, ty)| *ty == child)
+                        .map(move |(t, _)| (t.clone(), child, rel.targets))
+                })
+                .filter(|(t, child, parents)| {
+                    !listed.contains(&(t.clone(), *child))
+                        && parents.iter().all(|p| listed.contains(&(t.clone(), *p)))
+                })
+                .collect();
+        if ready.is_empty() {
+            return Ok(inventory);
+        }
+        let mut lists = Vec::new();
+        for (t, child, parents) in &ready {
+            for parent in parents
+                .iter()
+                .flat_map(|p| inventory.of_type_in(*p, &t.region))
+            {
+                if parent.state != LiveState::Gone && parent.visible_to(t.account.as_deref()) {
+                    lists.push((t.clone(), *child, parent.id.clone()));
+                }
+            }
+        }
+        let pages = lists
+            .iter()
+            .map(|(t, child, parent)| refresh::list(cloud, t, *child, Some(parent.as_str())));
+        for r in try_join_all(pages).await?.into_iter().flatten() {
+            inventory.insert(r);
+        }
+        listed.extend(ready.into_iter().map(|(t, child, _)| (t, child)));
+    }
 }
 
 /// Whether `result` holds a resource of `ty` in `region`.

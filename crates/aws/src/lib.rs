@@ -23,6 +23,8 @@ pub mod discover;
 pub mod endpoint;
 pub mod error;
 pub mod identity;
+mod live_ids;
+mod per_parent;
 mod refresh;
 mod resources;
 mod sdk_error;

@@ -6,7 +6,9 @@
 //! 1. List every needed (target, type) once, page by page: the manifest's
 //!    own types, plus the kinds whose resources could block them (the
 //!    holders of a blocking relation that points at a planned kind, such
-//!    as the services of a region with a planned connector).
+//!    as the services of a region with a planned connector). Kinds AWS
+//!    lists only per parent are listed per needed parent instead, parents
+//!    first ([`per_parent`]).
 //! 2. Describe only where a list cannot answer:
 //!    - every live holder in a target where a kind it may block is planned,
 //!      when its list does not carry the relation (DescribeService for each
@@ -31,11 +33,13 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use futures_util::future::try_join_all;
 
 use decom_kinds::blocking_holders;
-use decom_parser::{IdentityKind, Knowable, Manifest, ResourceInstance, ResourceType};
+use decom_parser::{Manifest, ResourceInstance, ResourceType};
 use decom_plan::{Inventory, LiveResource, LiveState, Placements};
 
 use crate::connect::{AwsCloud, Clients, Target};
 use crate::error::CloudError;
+use crate::live_ids::Known;
+use crate::per_parent;
 use crate::resources::{api, At};
 
 /// Reads live state for `manifest`, each resource where `placements` puts
@@ -51,8 +55,11 @@ pub async fn refresh(
         .filter_map(|r| Some((placements.get(&r.address)?.clone(), r)))
         .collect();
     let lists = list_scope(&placed);
-    let pages = try_join_all(lists.iter().map(|(target, ty)| list(cloud, target, *ty))).await?;
-    let mut inventory = Inventory::new(pages.into_iter().flatten());
+    let pages = lists
+        .iter()
+        .map(|(target, ty)| list(cloud, target, *ty, None));
+    let mut inventory = Inventory::new(try_join_all(pages).await?.into_iter().flatten());
+    per_parent::list_children(cloud, &placed, &mut inventory, &lists).await?;
 
     let described = try_join_all(
         describe_scope(&placed, &inventory)
@@ -82,7 +89,8 @@ async fn read_protect_tags(
             .is_some_and(|p| !p.protect_tags.is_empty());
         if protects {
             let ty = r.address.resource_type;
-            let ids = live_ids(inventory, target, r).map(|id| (ty, id));
+            let ids = Known::new(inventory, placed).live_ids(target, r);
+            let ids = ids.into_iter().map(|id| (ty, id));
             wanted.entry(target).or_default().extend(ids);
         }
     }
@@ -101,14 +109,17 @@ async fn read_protect_tags(
     Ok(())
 }
 
-/// The (target, type) pairs to list.
+/// The (target, type) pairs to list whole (kinds listed per parent are
+/// [`per_parent`]'s).
 fn list_scope(placed: &[(Target, &ResourceInstance)]) -> BTreeSet<(Target, ResourceType)> {
     let mut scope = BTreeSet::new();
     for (target, r) in placed {
         let ty = r.address.resource_type;
-        scope.insert((target.clone(), ty));
-        for (holder, _) in blocking_holders(ty) {
-            scope.insert((target.clone(), holder));
+        let holders = blocking_holders(ty).map(|(holder, _)| holder);
+        for ty in std::iter::once(ty).chain(holders) {
+            if !per_parent::is_per_parent(ty) {
+                scope.insert((target.clone(), ty));
+            }
         }
     }
     scope
@@ -128,9 +139,13 @@ fn describe_scope(
         .iter()
         .map(|(t, r)| (t, r.address.resource_type))
         .collect();
+    let known = Known::new(inventory, placed);
     let planned_ids: HashSet<(ResourceType, String)> = placed
         .iter()
-        .flat_map(|(t, r)| live_ids(inventory, t, r).map(|id| (r.address.resource_type, id)))
+        .flat_map(|(t, r)| {
+            let ty = r.address.resource_type;
+            known.live_ids(t, r).into_iter().map(move |id| (ty, id))
+        })
         .collect();
 
     for &(target, ty) in &planned_in {
@@ -159,7 +174,7 @@ fn describe_scope(
         let asserts_relation = !listed.relations && !r.relations.is_empty();
         if !listed.status || asserts_relation {
             // One the list did not show is gone: nothing to describe.
-            for id in live_ids(inventory, target, r) {
+            for id in known.live_ids(target, r) {
                 let live = inventory.get(ty, &id);
                 if let Some(live) = live.filter(|l| l.visible_to(target.account.as_deref())) {
                     add(target, live);
@@ -170,35 +185,16 @@ fn describe_scope(
     scope
 }
 
-/// The live ids a manifest resource may mean: its ARN/id, or every live
-/// resource with its name in its region (resolution picks among them).
-fn live_ids<'i>(
-    inventory: &'i Inventory,
-    target: &Target,
-    r: &'i ResourceInstance,
-) -> Box<dyn Iterator<Item = String> + 'i> {
-    let caller = target.account.clone();
-    match (&r.identity.kind, &r.identity.value) {
-        (IdentityKind::Name, Knowable::Known(name)) => Box::new(
-            inventory
-                .named(r.address.resource_type, &target.region, name)
-                .into_iter()
-                .filter(move |l| l.visible_to(caller.as_deref()))
-                .map(|l| l.id.clone()),
-        ),
-        (_, Knowable::Known(id)) => Box::new(std::iter::once(id.clone())),
-        (_, Knowable::AfterRefresh(_)) => Box::new(std::iter::empty()),
-    }
-}
-
-/// Every live resource of `ty` at `target` (all pages).
+/// Every live resource of `ty` at `target` (all pages), or of its
+/// `parent` for a kind listed per parent.
 pub(crate) async fn list(
     cloud: &AwsCloud,
     target: &Target,
     ty: ResourceType,
+    parent: Option<&str>,
 ) -> Result<Vec<LiveResource>, CloudError> {
     let c = cloud.clients(target).await;
-    list_with(cloud, &c, target, ty).await
+    list_with(cloud, &c, target, ty, parent).await
 }
 
 /// [`list`] through the clients `c` of `target`.
@@ -207,14 +203,18 @@ pub(crate) async fn list_with(
     c: &Clients,
     target: &Target,
     ty: ResourceType,
+    parent: Option<&str>,
 ) -> Result<Vec<LiveResource>, CloudError> {
     let at = At {
         cloud,
         clients: c,
         region: &target.region,
     };
-    let all = api(ty).list(at).await?;
-    cloud.remember_listed(ty, target, all.len());
+    let all = api(ty).list(at, parent).await?;
+    // What observations weigh a list against describes: whole lists only.
+    if parent.is_none() {
+        cloud.remember_listed(ty, target, all.len());
+    }
     Ok(all)
 }
 

@@ -53,6 +53,7 @@ fn manifest(nodes: &[&str], deps: &[(&str, &str, &str, usize)]) -> Manifest {
                 identity: Identity {
                     kind: IdentityKind::Name,
                     value: Knowable::Known(address.name.clone()),
+                    parts: Vec::new(),
                     span: span_at(1),
                     sensitive: false,
                 },

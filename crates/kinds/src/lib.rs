@@ -11,6 +11,7 @@
 //! type is added by adding one row: [`ResourceType::kind`] is the one
 //! exhaustive match, and a type without a row does not compile.
 
+pub mod composite;
 mod relation;
 mod state;
 mod table;
@@ -89,6 +90,15 @@ impl Identity {
             Identity::Arn => Some("arn"),
             Identity::Id => Some("id"),
             Identity::Composite(_) => None,
+        }
+    }
+
+    /// The parts of a composite identity, in the order its id composes
+    /// them; `None` for kinds with one exact attribute.
+    pub fn parts(self) -> Option<&'static [&'static str]> {
+        match self {
+            Identity::Composite(parts) => Some(parts),
+            Identity::Arn | Identity::Id => None,
         }
     }
 
@@ -190,6 +200,15 @@ impl ResourceType {
     /// Delete call (`arn` for App Runner, else `id`).
     pub fn id_attribute(self) -> &'static str {
         self.identity().exact_attribute().unwrap_or("id")
+    }
+
+    /// The parts of a composite id of this type, paired with the
+    /// attributes they are; `None` for a type with one exact attribute or
+    /// an id that is not well formed.
+    pub fn split_id(self, id: &str) -> Option<Vec<(&'static str, &str)>> {
+        let names = self.identity().parts()?;
+        let values = composite::split(id, names.len())?;
+        Some(names.iter().copied().zip(values).collect())
     }
 
     pub fn relations(self) -> &'static [Relation] {

@@ -77,9 +77,26 @@ pub struct Relation {
     /// Whether every resource of the kind has it (an ingress connection
     /// always fronts a service; a service may have no connector).
     pub required: bool,
+    /// The holder attributes whose values, composed in this order
+    /// ([`crate::composite::compose`]), are the live id of a target with
+    /// a composite identity: a dataset's `namespace` holds a namespace's
+    /// name, and the namespace's id is `instance_id,name`, so
+    /// `&["instance_id", "namespace"]`. Empty: the attribute's own value
+    /// is the target's id.
+    pub target_key: &'static [&'static str],
 }
 
 impl Relation {
+    /// The live id of the target, from the holder's attribute values
+    /// (`value_of(attribute name)`); `None` while one of them is unknown.
+    pub fn target_id(&self, value_of: impl Fn(&str) -> Option<String>) -> Option<String> {
+        if self.target_key.is_empty() {
+            return value_of(self.attr.name());
+        }
+        let parts: Option<Vec<String>> = self.target_key.iter().map(|a| value_of(a)).collect();
+        Some(crate::composite::compose(&parts?))
+    }
+
     /// `(before, after)` for a holder and the target it points at.
     pub fn order<T>(&self, holder: T, target: T) -> (T, T) {
         match self.first {

@@ -26,6 +26,7 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
         first: End::Holder,
         blocks: true,
         required: true,
+        target_key: &[],
     }],
     states: States {
         gone: &["DELETED"],
@@ -57,6 +58,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         // AWS gives every service one, but without one of its own that is
         // the region's DefaultConfiguration, which is AWS's, never deleted
@@ -67,6 +69,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         Relation {
             attr: RelationAttr::ObservabilityConfigurationArn,
@@ -74,6 +77,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
         Relation {
             attr: RelationAttr::ConnectionArn,
@@ -81,6 +85,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
             first: End::Holder,
             blocks: true,
             required: false,
+            target_key: &[],
         },
     ],
     states: States {
@@ -197,6 +202,7 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
         first: End::Holder,
         blocks: true,
         required: true,
+        target_key: &[],
     }],
     states: States {
         gone: &["deleted", "rejected"],

@@ -106,3 +106,62 @@ fn all_lists_the_types_in_a_deletion_order() {
         }
     }
 }
+
+#[test]
+fn composite_identities_and_target_keys_are_consistent() {
+    for ty in ResourceType::ALL {
+        if let Some(parts) = ty.identity().parts() {
+            assert!(parts.len() >= 2, "{ty}: a composite of one part");
+            let unique: std::collections::HashSet<_> = parts.iter().collect();
+            assert_eq!(unique.len(), parts.len(), "{ty} repeats a part");
+        }
+        let attributes = ty.allowed_attributes();
+        for rel in ty.relations() {
+            let what = format!("{ty}.{}", rel.attr.name());
+            for target in rel.targets {
+                match target.identity().parts() {
+                    // The key composes the target's id from the holder.
+                    Some(parts) => {
+                        assert_eq!(rel.target_key.len(), parts.len(), "{what}: key vs {target}");
+                        assert!(rel.target_key.contains(&rel.attr.name()), "{what}");
+                    }
+                    None => assert!(
+                        rel.target_key.is_empty(),
+                        "{what}: {target} is not composite"
+                    ),
+                }
+            }
+            for attr in rel.target_key {
+                assert!(attributes.contains(attr), "{what}: {ty} has no `{attr}`");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_target_key_composes_the_target_id_from_the_holder() {
+    let own = Relation {
+        attr: RelationAttr::ServiceArn,
+        targets: &[ResourceType::AppRunnerService],
+        first: End::Holder,
+        blocks: false,
+        required: true,
+        target_key: &[],
+    };
+    let values = |a: &str| match a {
+        "service_arn" => Some("arn:svc".to_string()),
+        "connection_id" => Some("ns".to_string()),
+        _ => None,
+    };
+    assert_eq!(own.target_id(values).as_deref(), Some("arn:svc"));
+    let keyed = Relation {
+        target_key: &["service_arn", "connection_id"],
+        ..own
+    };
+    assert_eq!(keyed.target_id(values).as_deref(), Some("arn:svc,ns"));
+    let unknown = Relation {
+        target_key: &["service_arn", "vpc_connector_arn"],
+        ..keyed
+    };
+    assert_eq!(unknown.target_id(values), None);
+}

@@ -27,7 +27,7 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 pub use duration::{parse as parse_duration, EXAMPLE as DURATION_EXAMPLE};
 pub use manifest::{
     split_reference, Address, AssumeRole, Dependency, DependencyKind, Identity, IdentityKind,
-    InstanceKey, Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
+    IdentityPart, InstanceKey, Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
 };
 pub use redaction::{Redaction, MIN_HIDDEN_LEN};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};

@@ -178,6 +178,9 @@ pub enum IdentityKind {
     Id,
     /// Resolved against live inventory at plan time.
     Name,
+    /// Several attributes together ([`Identity::parts`]); the value is
+    /// their composed id ([`decom_kinds::composite`]).
+    Composite,
 }
 
 impl IdentityKind {
@@ -191,25 +194,42 @@ impl IdentityKind {
         }
     }
 
+    /// The attribute that holds the value (`id` for a composite: what
+    /// `TYPE.NAME.id` reads).
     pub fn attribute(self) -> &'static str {
         match self {
             IdentityKind::Arn => "arn",
-            IdentityKind::Id => "id",
+            IdentityKind::Id | IdentityKind::Composite => "id",
             IdentityKind::Name => "name",
         }
     }
 }
 
-/// The one identity attribute a resource gives.
+/// The identity a resource gives: one attribute, or (composite kinds)
+/// every part of its composite id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub kind: IdentityKind,
+    /// A composite's value is `Known(composed id)` once every part is
+    /// known, else `AfterRefresh` of its first part known only after
+    /// refresh (the parts say which); resolution composes it then.
     pub value: Knowable<String>,
+    /// A composite's parts in the table's order; empty for other kinds.
+    pub parts: Vec<IdentityPart>,
     /// The attribute's span in the block.
     pub span: Span,
     /// The value is derived from a `sensitive` variable: whatever could
     /// reveal it (a list of live names it failed to match) is not shown.
     pub sensitive: bool,
+}
+
+/// One part of a composite identity (`service_arn`, `domain_name`). A
+/// part that is also a relation attribute is a relation too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityPart {
+    pub attr: &'static str,
+    pub value: Knowable<String>,
+    pub span: Span,
 }
 
 /// A relation assertion (`service_arn`, `vpc_connector_arn`,

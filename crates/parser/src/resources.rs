@@ -2,7 +2,8 @@
 //!
 //! Exists to turn one checked, evaluated resource block into its instances:
 //! identity (exactly one of the type's identity attribute or `name`, with
-//! light shape checks), relation assertions, provider alias, lifecycle and
+//! light shape checks; or every part of a composite identity, composed
+//! into one id), relation assertions, provider alias, lifecycle and
 //! timeout settings, and every dependency with the reason it exists.
 //! Block-level problems (both `arn` and `name`, a bad duration) are
 //! reported once per block, not once per instance.
@@ -15,15 +16,18 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use crate::decls::{span_of, Attr};
 use crate::diagnostic::Diagnostic;
 use crate::duration;
-use crate::eval::{type_error, Evaluator, FoundDep, IdAttr, Place, Reported, Scope, Slot};
+use crate::eval::{
+    type_error, Evaluator, FoundDep, IdAttr, InstanceVars, Place, Reported, Scope, Slot,
+};
 use crate::manifest::{
-    Address, Dependency, DependencyKind, Identity, IdentityKind, Knowable, Relation,
+    Address, Dependency, DependencyKind, Identity, IdentityKind, IdentityPart, Knowable, Relation,
     ResourceInstance,
 };
 use crate::refs::{memo_key, Resolved};
+use crate::source::Span;
 use crate::suggest;
 use crate::value::Value;
-use decom_kinds::{IdShape, RelationAttr, ResourceType};
+use decom_kinds::{composite, IdShape, RelationAttr, ResourceType};
 
 const ARN_PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 
@@ -42,16 +46,17 @@ impl Evaluator<'_> {
             return;
         };
         let (rtype, name, span) = (decl.rtype, decl.name, decl.span);
-        let Some(kind) = IdentityKind::exact_of(rtype) else {
-            let parts = rtype.identity().attributes().join(" + ");
-            let message = format!(
-                "{rtype}.{name}: identities of several attributes ({parts}) are not supported yet"
-            );
-            self.report(Diagnostic::error(message, Some(span)));
-            return;
-        };
-        let id_attr = decl.attr(kind.attribute());
-        let name_attr = decl.attr("name");
+        let exact = IdentityKind::exact_of(rtype);
+        let id_attr = exact.and_then(|k| decl.attr(k.attribute()));
+        let name_attr = exact.and_then(|_| decl.attr("name"));
+        // A composite's parts, each with the attribute that gives it.
+        let parts: Vec<(&'static str, Option<Attr<'_>>)> = rtype
+            .identity()
+            .parts()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| (*p, decl.attr(p)))
+            .collect();
         let provider_attr = decl.attr("provider");
         let depends_attr = decl.attr("depends_on");
         let count_key = if decl.attr("count").is_some() {
@@ -69,7 +74,15 @@ impl Evaluator<'_> {
         let base = || format!("{rtype}.{name}");
 
         let mut identity_missing = false;
+        // A composite has no single identity attribute: its parts are
+        // checked here and built per instance below.
+        if exact.is_none() {
+            identity_missing =
+                !self.all_parts_given(rtype, &base(), &parts, span, had_unknown_attrs);
+        }
+        let kind = exact.unwrap_or(IdentityKind::Id);
         let identity_choice: Option<(IdentityKind, Attr<'_>)> = match (id_attr, name_attr) {
+            _ if exact.is_none() => None,
             (Some(_), Some(n)) => {
                 let id = kind.attribute();
                 self.report(
@@ -157,6 +170,7 @@ impl Evaluator<'_> {
                             identity = Some(Identity {
                                 kind: ikind,
                                 value,
+                                parts: Vec::new(),
                                 span: a.span_or(span),
                                 sensitive,
                             });
@@ -192,6 +206,23 @@ impl Evaluator<'_> {
                 }
             }
 
+            if exact.is_none() && !identity_missing {
+                let vars = exp.vars(inst);
+                let report_shape = !shape_reported;
+                match self.composite_identity(idx, inst, vars, &parts, &rels, report_shape) {
+                    Some((id, found)) => {
+                        for (attr, f) in found {
+                            reference(attr, f, &mut deps);
+                        }
+                        identity = id;
+                    }
+                    None => {
+                        shape_reported = true;
+                        failed = true;
+                    }
+                }
+            }
+
             for (target, dspan) in &depends {
                 deps.push(Dependency {
                     target: target.clone(),
@@ -219,6 +250,175 @@ impl Evaluator<'_> {
                 span,
             });
         }
+    }
+
+    /// Whether a composite kind's block sets every part; reports the
+    /// first block that does not (unless a misspelled attribute, already
+    /// reported, is the likely missing part).
+    fn all_parts_given(
+        &mut self,
+        rtype: ResourceType,
+        base: &str,
+        parts: &[(&'static str, Option<Attr<'_>>)],
+        span: Span,
+        had_unknown_attrs: bool,
+    ) -> bool {
+        let missing: Vec<&str> = parts
+            .iter()
+            .filter(|(_, a)| a.is_none())
+            .map(|(p, _)| *p)
+            .collect();
+        let Some(first) = missing.first() else {
+            return true;
+        };
+        if !had_unknown_attrs {
+            let all: Vec<String> = parts.iter().map(|(p, _)| format!("`{p}`")).collect();
+            let not_set: Vec<String> = missing.iter().map(|p| format!("`{p}`")).collect();
+            self.report(
+                Diagnostic::error(
+                    format!("{base} needs {}", suggest::and_list(&all)),
+                    Some(span),
+                )
+                .with_label(format!("{} not set", suggest::and_list(&not_set)))
+                .with_help(format!(
+                    "a {} is identified by all of these together; add `{first} = \"...\"`",
+                    rtype.kind().title
+                )),
+            );
+        }
+        false
+    }
+
+    /// A composite identity from its parts: a part that is also a
+    /// relation attribute is that relation's value (evaluated and checked
+    /// once, there), the others are evaluated here. Returns the identity
+    /// (`None` when a part failed to evaluate, already reported) and the
+    /// references found per part; `None` after reporting a bad part.
+    #[allow(clippy::type_complexity)]
+    fn composite_identity(
+        &mut self,
+        idx: usize,
+        inst: usize,
+        vars: InstanceVars,
+        parts: &[(&'static str, Option<Attr<'_>>)],
+        rels: &[Relation],
+        report_shape: bool,
+    ) -> Option<(Option<Identity>, Vec<(&'static str, Vec<FoundDep>)>)> {
+        let (rtype, block_span) = self.decls.resources.get(idx).map(|d| (d.rtype, d.span))?;
+        let mut found = Vec::new();
+        let mut out: Vec<IdentityPart> = Vec::new();
+        let mut sensitive = false;
+        let mut complete = true;
+        for (part, a) in parts {
+            let Some(a) = a else {
+                complete = false;
+                continue;
+            };
+            let span = a.span_or(block_span);
+            if let Some(rel) = rels.iter().find(|r| r.attr.name() == *part) {
+                if let Knowable::Known(v) = &rel.value {
+                    if let Some(problem) = composite::part_problem(v) {
+                        if report_shape {
+                            self.report(part_error(rtype, part, problem, a.value_span()));
+                        }
+                        return None;
+                    }
+                }
+                sensitive |= rel.sensitive;
+                out.push(IdentityPart {
+                    attr: part,
+                    value: rel.value.clone(),
+                    span,
+                });
+                continue;
+            }
+            if RelationAttr::from_name(part).is_some_and(|r| rtype.relation(r).is_some()) {
+                // The relation failed (reported there).
+                complete = false;
+                continue;
+            }
+            let Some((v, deps, tainted)) = self.part_eval(idx, inst, part, a, vars.clone()) else {
+                complete = false;
+                continue;
+            };
+            found.push((*part, deps));
+            let Ok(v) = v else {
+                complete = false;
+                continue;
+            };
+            let shape = |s: &str| match composite::part_problem(s) {
+                None => Ok(()),
+                Some(problem) => {
+                    let d = part_error(rtype, part, problem, None);
+                    Err((
+                        d.message,
+                        format!("give the {}'s {part}", rtype.kind().title),
+                    ))
+                }
+            };
+            let value = self.knowable(part, v, a, report_shape, shape)?;
+            sensitive |= tainted;
+            out.push(IdentityPart {
+                attr: part,
+                value,
+                span,
+            });
+        }
+        if !complete {
+            return Some((None, found));
+        }
+        let first_unknown = out.iter().find_map(|p| match &p.value {
+            Knowable::AfterRefresh(reference) => Some(reference.clone()),
+            Knowable::Known(_) => None,
+        });
+        let value = match first_unknown {
+            Some(reference) => Knowable::AfterRefresh(reference),
+            None => {
+                let known: Vec<&str> = out
+                    .iter()
+                    .filter_map(|p| match &p.value {
+                        Knowable::Known(v) => Some(v.as_str()),
+                        Knowable::AfterRefresh(_) => None,
+                    })
+                    .collect();
+                Knowable::Known(composite::compose(&known))
+            }
+        };
+        let span = out.first().map(|p| p.span)?;
+        let identity = Identity {
+            kind: IdentityKind::Composite,
+            value,
+            parts: out,
+            span,
+            sensitive,
+        };
+        Some((Some(identity), found))
+    }
+
+    /// One part's value, with the references in it and its taint: the
+    /// `name` part through the memo that `TYPE.NAME.name` references share.
+    fn part_eval(
+        &mut self,
+        idx: usize,
+        inst: usize,
+        part: &str,
+        a: &Attr<'_>,
+        vars: InstanceVars,
+    ) -> Option<(crate::eval::Eval, Vec<FoundDep>, bool)> {
+        if let Some(id_attr) = IdAttr::from_name(part) {
+            let _ = self.instance_attr(idx, inst, id_attr);
+            return match self.attr_memo.get(&memo_key(idx, inst, id_attr)) {
+                Some(Slot::Done(Some((v, found, sensitive)))) => {
+                    Some((v.clone(), found.clone(), *sensitive))
+                }
+                _ => None,
+            };
+        }
+        let mut scope = Scope::new(Some(a.file), Place::Resource, Some(vars));
+        let ((v, found), sensitive) =
+            self.isolated(|ev| ev.collecting(|ev| ev.eval(a.expr, &mut scope)));
+        let v = v.and_then(|v| self.keep(v, a.value_span()));
+        Some((v, found, sensitive))
     }
 
     /// A string (or unknown) value as a [`Knowable`], with a shape check
@@ -465,6 +665,13 @@ fn dedup(mut deps: Vec<Dependency>) -> Vec<Dependency> {
     deps
 }
 
+/// A composite part that cannot be one (empty, or holding the separator).
+fn part_error(rtype: ResourceType, part: &str, problem: &str, span: Option<Span>) -> Diagnostic {
+    Diagnostic::error(format!("`{part}` of a {rtype} {problem}"), span)
+        .with_label("not a usable part of the identity")
+        .with_help(format!("give the {}'s {part}", rtype.kind().title))
+}
+
 /// Checks `s` against the shape of `rtype`'s exact id (DESIGN section 3).
 fn check_id_shape(s: &str, rtype: ResourceType) -> Result<(), (String, String)> {
     let kind = rtype.kind();
@@ -548,6 +755,8 @@ fn identity_shape(
         )),
         IdentityKind::Name => Ok(()),
         IdentityKind::Arn | IdentityKind::Id => check_id_shape(s, rtype),
+        // Each part is checked on its own (`composite_identity`).
+        IdentityKind::Composite => Ok(()),
     }
 }
 

@@ -9,6 +9,15 @@ pub(crate) fn list(names: &[&str]) -> String {
     names.join(", ")
 }
 
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// The allowed name closest to `wrong`, if it is close enough to be a typo.
 pub fn closest<'a>(wrong: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let wrong_l = wrong.to_ascii_lowercase();

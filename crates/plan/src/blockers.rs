@@ -5,7 +5,7 @@
 
 use decom_kinds::{blocking_holders, End};
 use decom_parser::writer::{self, block_name, Block, Reference};
-use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
+use decom_parser::{Address, Diagnostic, Manifest, RelationAttr, ResourceType};
 
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::resolve::Resolution;
@@ -87,13 +87,44 @@ fn blockers_of<'i>(
     found
 }
 
-/// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`.
+/// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`; a
+/// composite blocker gives each part, the one that names `planned` as
+/// a reference to it.
 pub fn suggested_block(blocker: &LiveResource, attr: RelationAttr, planned: &Address) -> String {
-    let identity = blocker.resource_type.id_attribute();
-    let reference_attr = planned.resource_type.id_attribute();
+    let ty = blocker.resource_type;
     let label = block_name(&blocker.name);
-    Block::new("resource", &[blocker.resource_type.name(), &label])
-        .string(identity, &blocker.id)
-        .reference(attr.name(), Reference::to_resource(planned, reference_attr))
-        .to_string()
+    let block = Block::new("resource", &[ty.name(), &label]);
+    let reference = Reference::to_resource(planned, &referenced_attribute(ty, attr, planned));
+    let Some(parts) = ty.split_id(&blocker.id) else {
+        return block
+            .string(ty.id_attribute(), &blocker.id)
+            .reference(attr.name(), reference)
+            .to_string();
+    };
+    let mut block = block;
+    let mut referenced = false;
+    for (part, value) in parts {
+        if part == attr.name() {
+            block = block.reference(part, reference.clone());
+            referenced = true;
+        } else {
+            block = block.string(part, value);
+        }
+    }
+    if !referenced {
+        block = block.reference(attr.name(), reference);
+    }
+    block.to_string()
+}
+
+/// The attribute of `planned` that `holder`'s `attr` holds: its exact id,
+/// or, where the relation's target key composes a composite id, the part
+/// of that id `attr` is (a dataset's `namespace` is a namespace's `name`).
+fn referenced_attribute(holder: ResourceType, attr: RelationAttr, planned: &Address) -> String {
+    let target = planned.resource_type;
+    let part = holder.relation(attr).and_then(|rel| {
+        let at = rel.target_key.iter().position(|a| *a == attr.name())?;
+        target.identity().parts()?.get(at).copied()
+    });
+    part.unwrap_or(target.id_attribute()).to_string()
 }

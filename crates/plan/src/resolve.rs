@@ -9,6 +9,8 @@ use decom_parser::{
     ResourceType, Span,
 };
 
+use decom_kinds::composite;
+
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::memory::{AccountScope, Memory};
 
@@ -127,7 +129,7 @@ pub fn resolve(
         let before = deferred.len();
         let mut still = Vec::new();
         for (r, reference) in deferred {
-            match resolution.reference_value(&reference) {
+            match resolution.identity_value(r) {
                 Referenced::Value(value) => {
                     let placement = request.placements.get(&r.address);
                     let region = placement.map(|p| p.region.clone()).unwrap_or_default();
@@ -135,6 +137,11 @@ pub fn resolve(
                         Ok(live) => resolution.insert(r, live),
                         Err(d) => problems.push(d),
                     }
+                }
+                // A composite whose part names a resource that is gone
+                // (a domain of a deleted service) is gone with it.
+                Referenced::Absent(_) if r.identity.kind == IdentityKind::Composite => {
+                    resolution.insert(r, None)
                 }
                 Referenced::Absent(address) => {
                     let why = format!("{address} does not exist");
@@ -160,7 +167,7 @@ pub fn resolve(
     }
 
     for r in &manifest.resources {
-        let relations = r
+        let relations: Vec<DeclaredRelation> = r
             .relations
             .iter()
             .filter_map(|rel| {
@@ -187,6 +194,7 @@ pub fn resolve(
                 })
             })
             .collect();
+        let relations = resolution.keyed(r, relations);
         if let Some(entry) = resolution.entries.get_mut(&r.address) {
             entry.relations = relations;
         }
@@ -209,6 +217,63 @@ impl Resolution {
                 relations: Vec::new(),
             },
         );
+    }
+
+    /// A deferred identity's value: the reference's, or a composite's id
+    /// once every part is known.
+    fn identity_value(&self, r: &ResourceInstance) -> Referenced {
+        if r.identity.kind != IdentityKind::Composite {
+            return match &r.identity.value {
+                Knowable::Known(v) => Referenced::Value(v.clone()),
+                Knowable::AfterRefresh(reference) => self.reference_value(reference),
+            };
+        }
+        let mut parts = Vec::with_capacity(r.identity.parts.len());
+        for part in &r.identity.parts {
+            match &part.value {
+                Knowable::Known(v) => parts.push(v.clone()),
+                Knowable::AfterRefresh(reference) => match self.reference_value(reference) {
+                    Referenced::Value(v) => parts.push(v),
+                    other => return other,
+                },
+            }
+        }
+        Referenced::Value(composite::compose(&parts))
+    }
+
+    /// Relations whose target has a composite id (a dataset's `namespace`)
+    /// compare the id composed from the holder's values (its
+    /// `instance_id` and `namespace`), as live state has it.
+    fn keyed(
+        &self,
+        r: &ResourceInstance,
+        relations: Vec<DeclaredRelation>,
+    ) -> Vec<DeclaredRelation> {
+        let ty = r.address.resource_type;
+        let value_of = |attr: &str| -> Option<String> {
+            if let Some(d) = relations.iter().find(|d| d.attr.name() == attr) {
+                return d.value.clone();
+            }
+            let part = r.identity.parts.iter().find(|p| p.attr == attr)?;
+            match &part.value {
+                Knowable::Known(v) => Some(v.clone()),
+                Knowable::AfterRefresh(reference) => match self.reference_value(reference) {
+                    Referenced::Value(v) => Some(v),
+                    _ => None,
+                },
+            }
+        };
+        relations
+            .iter()
+            .map(|d| {
+                let keyed = ty.relation(d.attr).filter(|rel| !rel.target_key.is_empty());
+                let value = match keyed {
+                    Some(rel) => d.value.as_ref().and_then(|_| rel.target_id(value_of)),
+                    None => d.value.clone(),
+                };
+                DeclaredRelation { value, ..d.clone() }
+            })
+            .collect()
     }
 
     /// The value of `TYPE.NAME[KEY].ATTR` from the referenced resource's

@@ -1127,3 +1127,99 @@ resource "aws_dx_connection" "bos" { id = "dxcon-fg654321" }
     );
     assert!(!text.contains("aws_dx_connection.bos"), "{text}");
 }
+
+/// STACK's ingress connection identified as a composite would be (its
+/// `service_arn`, a reference, plus a second part): the resolution of
+/// composite identities, before any kind in the table has one.
+fn with_composite_ingress(m: &mut Manifest, second: &str) -> String {
+    use decom_parser::{IdentityKind, IdentityPart, Knowable};
+    let r = m
+        .resources
+        .iter_mut()
+        .find(|r| r.address.resource_type == ResourceType::AppRunnerVpcIngressConnection)
+        .unwrap();
+    let service = r.relations[0].value.clone();
+    let span = r.identity.span;
+    r.identity.kind = IdentityKind::Composite;
+    r.identity.value = Knowable::AfterRefresh("aws_apprunner_service.web.arn".into());
+    r.identity.parts = vec![
+        IdentityPart {
+            attr: "service_arn",
+            value: service,
+            span,
+        },
+        IdentityPart {
+            attr: "domain_name",
+            value: Knowable::Known(second.into()),
+            span,
+        },
+    ];
+    decom_kinds::composite::compose(&[arn("service", "web").as_str(), second])
+}
+
+#[test]
+fn a_composite_identity_resolves_by_its_composed_id_once_its_parts_are_known() {
+    let mut m = manifest(STACK);
+    let id = with_composite_ingress(&mut m, "www.example.com");
+    let mut inv = stack_inventory(LiveState::Deletable);
+    inv[0].id = id.clone();
+    // A resource with the same second part on another service is not it.
+    let other =
+        decom_kinds::composite::compose(&[arn("service", "api").as_str(), "www.example.com"]);
+    inv.push(live(
+        ResourceType::AppRunnerVpcIngressConnection,
+        &other,
+        "www.example.com",
+        LiveState::Deletable,
+    ));
+    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let ingress = &p.resources()[0];
+    assert_eq!(ingress.action, Action::Delete);
+    assert_eq!(
+        ingress.live.as_ref().map(|l| l.id.as_str()),
+        Some(id.as_str())
+    );
+}
+
+#[test]
+fn a_composite_whose_part_names_a_gone_resource_is_already_gone() {
+    // The service, given by ARN, is gone (and so is anything keyed by it).
+    let stack = STACK.replace(
+        "  name              = \"web\"",
+        &format!("  arn               = \"{}\"", arn("service", "web")),
+    );
+    let mut m = manifest(&stack);
+    with_composite_ingress(&mut m, "www.example.com");
+    let inv: Vec<LiveResource> = stack_inventory(LiveState::Deletable)
+        .into_iter()
+        .filter(|r| r.resource_type == ResourceType::AppRunnerVpcConnector)
+        .collect();
+    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let actions: Vec<(String, Action)> = p
+        .resources()
+        .iter()
+        .map(|r| (r.address.to_string(), r.action))
+        .collect();
+    assert!(
+        actions.contains(&(
+            "aws_apprunner_vpc_ingress_connection.web".into(),
+            Action::NoOp
+        )),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn a_composite_not_found_by_its_id_is_already_gone_never_looked_up_by_a_part() {
+    let mut m = manifest(STACK);
+    with_composite_ingress(&mut m, "gone.example.com");
+    // A live resource whose name is the second part is not a match.
+    // It is still live, so it blocks the service: the block did not mean it.
+    let mut inv = stack_inventory(LiveState::Deletable);
+    inv[0].name = "gone.example.com".into();
+    let errors = plan_errors(&m, &Inventory::new(inv));
+    assert!(
+        errors.contains("depends on it and is not in the manifest"),
+        "{errors}"
+    );
+}

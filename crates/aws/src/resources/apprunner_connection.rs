@@ -88,7 +88,7 @@ impl KindApi for Api {
         }
     }
 
-    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+    fn list<'a>(&'a self, at: At<'a>, _parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
         Box::pin(list(at, None))
     }
 

@@ -61,12 +61,12 @@ impl KindApi for Api {
         }
     }
 
-    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>> {
+    fn list<'a>(&'a self, at: At<'a>, _parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
         Box::pin(list(at))
     }
 
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
-        Box::pin(super::from_list(self, at, id))
+        Box::pin(super::from_list(self, at, None, id))
     }
 
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {

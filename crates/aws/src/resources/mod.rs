@@ -18,7 +18,7 @@ mod vpc_ingress_connection;
 
 use futures_util::future::BoxFuture;
 
-use decom_parser::ResourceType;
+use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::LiveResource;
 
 use crate::connect::{AwsCloud, Clients};
@@ -70,8 +70,17 @@ pub(crate) trait KindApi: Send + Sync {
     /// region (Direct Connect's describe-alls).
     fn page_size(&self) -> Option<usize>;
     fn listed(&self) -> Listed;
-    /// Every live resource of the kind in `at`'s region (all pages).
-    fn list<'a>(&'a self, at: At<'a>) -> Answer<'a, Vec<LiveResource>>;
+    /// The relation whose target every list call must name, for kinds
+    /// AWS lists only per parent (custom domains per service, datasets per
+    /// namespace); `None`: one list covers the region.
+    fn listed_per(&self) -> Option<RelationAttr> {
+        None
+    }
+    /// Every live resource of the kind in `at`'s region (all pages); for a
+    /// kind listed per parent, those of `parent` (the live id of the
+    /// target of [`KindApi::listed_per`]), none when the parent is not
+    /// found. `parent` is `None` for other kinds.
+    fn list<'a>(&'a self, at: At<'a>, parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>>;
     /// One resource with everything the kind's reads can tell (status
     /// and relations); `None` if AWS says it is not found.
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>>;
@@ -84,13 +93,15 @@ pub(crate) trait KindApi: Send + Sync {
 }
 
 /// [`KindApi::describe`] for kinds without a cheaper read than their
-/// describe-all (Direct Connect).
+/// describe-all (Direct Connect), or than the list of the resource's
+/// parent (`parent`: its id, for a kind listed per parent).
 async fn from_list(
     kind: &dyn KindApi,
     at: At<'_>,
+    parent: Option<&str>,
     id: &str,
 ) -> Result<Option<LiveResource>, CloudError> {
-    let all = kind.list(at).await?;
+    let all = kind.list(at, parent).await?;
     Ok(all.into_iter().find(|r| r.id == id))
 }
 
@@ -197,6 +208,20 @@ mod tests {
     fn the_registry_maps_every_type_to_its_own_module() {
         for ty in ResourceType::ALL {
             assert_eq!(api(ty).resource_type(), ty);
+        }
+    }
+
+    #[test]
+    fn a_kind_listed_per_parent_has_that_relation() {
+        for ty in ResourceType::ALL {
+            if let Some(attr) = api(ty).listed_per() {
+                let rel = ty.relation(attr);
+                assert!(
+                    rel.is_some(),
+                    "{ty} is listed per {}, not its relation",
+                    attr.name()
+                );
+            }
         }
     }
 }

@@ -1,0 +1,161 @@
+//! Kinds AWS lists only per parent (custom domains per service, datasets
+//! per namespace): which parents' children refresh lists, once each, and
+//! in parent-before-child order (DESIGN section 9: no call the plan does
+//! not need). A child kind `C` listed per its relation `P`
+//! ([`crate::resources::KindApi::listed_per`]) is listed under:
+//!
+//! (a) each live, non-gone resource of a type `P` points at that is
+//!     *reached* — planned, or itself found under a reached parent —
+//!     when `C`'s resources may block it or go with it (`P` blocks with
+//!     the child first, or `C` is cascaded by `P`): what the plan must
+//!     show or refuse;
+//! (b) each parent a planned `C` names in `P` (a known value, or a
+//!     reference to a manifest resource whose live id refresh knows by
+//!     then), unless refresh knows it is gone.
+//!
+//! Rounds repeat until no new list is needed, so a chain (instance ->
+//! namespace -> dataset) is followed one level per round.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures_util::future::try_join_all;
+
+use decom_kinds::{End, Relation};
+use decom_parser::{ResourceInstance, ResourceType};
+use decom_plan::{Inventory, LiveResource, LiveState};
+
+use crate::connect::{AwsCloud, Target};
+use crate::error::CloudError;
+use crate::live_ids::Known;
+use crate::refresh;
+use crate::resources::api;
+
+/// One list of `child` resources under `parent` at `target`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct ParentList {
+    pub target: Target,
+    pub child: ResourceType,
+    pub parent: String,
+}
+
+/// A live resource at a target.
+type Reached = (Target, ResourceType, String);
+
+/// Lists the children of every parent the plan needs, into `inventory`.
+/// `region_wide`: the (target, type) pairs already listed whole.
+pub(crate) async fn list_children(
+    cloud: &AwsCloud,
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &mut Inventory,
+    region_wide: &BTreeSet<(Target, ResourceType)>,
+) -> Result<(), CloudError> {
+    let mut done: BTreeSet<ParentList> = BTreeSet::new();
+    let mut found_reached: BTreeSet<Reached> = BTreeSet::new();
+    loop {
+        let wanted = needed(placed, inventory, &found_reached, region_wide);
+        let wanted: Vec<(ParentList, bool)> = wanted
+            .into_iter()
+            .filter(|(l, _)| !done.contains(l))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let lists = wanted
+            .iter()
+            .map(|(l, _)| refresh::list(cloud, &l.target, l.child, Some(l.parent.as_str())));
+        let pages = try_join_all(lists).await?;
+        for ((list, reaches), children) in wanted.into_iter().zip(pages) {
+            for child in children {
+                if reaches && child.state != LiveState::Gone {
+                    found_reached.insert((
+                        list.target.clone(),
+                        child.resource_type,
+                        child.id.clone(),
+                    ));
+                }
+                inventory.insert(child);
+            }
+            done.insert(list);
+        }
+    }
+}
+
+/// The lists the plan needs now, each with whether its parent is reached
+/// (its children are then reached too).
+pub(crate) fn needed(
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &Inventory,
+    found_reached: &BTreeSet<Reached>,
+    region_wide: &BTreeSet<(Target, ResourceType)>,
+) -> BTreeMap<ParentList, bool> {
+    let known = Known::new(inventory, placed);
+    let mut reached: BTreeSet<Reached> = found_reached.clone();
+    for (target, r) in placed {
+        let ty = r.address.resource_type;
+        for id in known.live_ids(target, r) {
+            reached.insert((target.clone(), ty, id));
+        }
+    }
+    let live = |ty: ResourceType, id: &str| {
+        inventory
+            .get(ty, id)
+            .is_some_and(|l: &LiveResource| l.state != LiveState::Gone)
+    };
+    let mut out: BTreeMap<ParentList, bool> = BTreeMap::new();
+    for (child, rel) in per_parent_kinds() {
+        // (a) reached parents whose children may block or go with them.
+        if matters_to_parent(child, rel) {
+            for (target, ty, id) in &reached {
+                if rel.targets.contains(ty) && live(*ty, id) {
+                    let list = ParentList {
+                        target: target.clone(),
+                        child,
+                        parent: id.clone(),
+                    };
+                    out.insert(list, true);
+                }
+            }
+        }
+        // (b) the parents planned children name.
+        for (target, r) in placed
+            .iter()
+            .filter(|(_, r)| r.address.resource_type == child)
+        {
+            for parent in known.target_ids(r, rel) {
+                let gone = |t: &ResourceType| match inventory.get(*t, &parent) {
+                    Some(l) => l.state == LiveState::Gone,
+                    None => region_wide.contains(&(target.clone(), *t)),
+                };
+                if rel.targets.iter().all(gone) {
+                    continue;
+                }
+                let list = ParentList {
+                    target: target.clone(),
+                    child,
+                    parent,
+                };
+                out.entry(list).or_insert(false);
+            }
+        }
+    }
+    out
+}
+
+/// Every kind listed per parent, with the relation to its parent.
+pub(crate) fn per_parent_kinds() -> impl Iterator<Item = (ResourceType, &'static Relation)> {
+    ResourceType::ALL
+        .into_iter()
+        .filter_map(|ty| Some((ty, ty.relation(api(ty).listed_per()?)?)))
+}
+
+/// Whether a parent's live children of `child` concern the plan when the
+/// parent is planned: they would block its delete, or go with it.
+fn matters_to_parent(child: ResourceType, rel: &Relation) -> bool {
+    let blocks = rel.blocks && rel.first == End::Holder;
+    blocks || child.kind().cascaded_by.contains(&rel.attr)
+}
+
+/// Whether `ty` is listed per parent.
+pub(crate) fn is_per_parent(ty: ResourceType) -> bool {
+    api(ty).listed_per().is_some()
+}
