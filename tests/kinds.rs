@@ -19,7 +19,8 @@ fn expected_row(ty: ResourceType) -> String {
         .iter()
         .map(|a| format!("`{a}`"))
         .collect::<Vec<_>>()
-        .join(" / ");
+        // `id` / `name`: either; `instance_id` + `name`: all together.
+        .join(if kind.identity.parts().is_some() { " + " } else { " / " });
     let relations = kind
         .relations
         .iter()
@@ -50,6 +51,36 @@ fn every_kind_has_its_row_in_the_language_docs() {
     }
 }
 
+/// The identity attributes of the manifest's `k{i}` of type `ty`: `name`
+/// for kinds with one, else every part of a composite, a part that is a
+/// relation a reference to the manifest's resource of the target type.
+fn identity_of(ty: ResourceType, i: usize) -> Vec<(&'static str, String)> {
+    let rank = |t: ResourceType| ResourceType::ALL.iter().position(|x| *x == t);
+    let Some(parts) = ty.identity().parts() else {
+        return vec![("name", format!("\"kind-{i}\""))];
+    };
+    parts
+        .iter()
+        .map(|&part| {
+            let relation = ty.relations().iter().find(|r| r.attr.name() == part);
+            let value = match relation.and_then(|r| Some((r, rank(r.targets[0])?))) {
+                // A composite target is named by its `name` part, others by their id.
+                Some((r, j)) => {
+                    let target = r.targets[0];
+                    let attr = if target.identity().parts().is_some() {
+                        "name"
+                    } else {
+                        target.id_attribute()
+                    };
+                    format!("{target}.k{j}.{attr}")
+                }
+                None => format!("\"kind-{i}\""),
+            };
+            (part, value)
+        })
+        .collect()
+}
+
 /// One resource of every kind, named and nothing else, planned and deleted
 /// in the sandbox: the seeding writes what the table says the kind has,
 /// the simulator must accept and serve it, and decom must list, delete and
@@ -59,7 +90,13 @@ fn every_kind_is_seeded_planned_deleted_and_confirmed_in_the_sandbox() {
     let manifest: String = ResourceType::ALL
         .iter()
         .enumerate()
-        .map(|(i, ty)| format!("resource \"{ty}\" \"k{i}\" {{\n  name = \"kind-{i}\"\n}}\n"))
+        .map(|(i, ty)| {
+            let body: String = identity_of(*ty, i)
+                .iter()
+                .map(|(attr, value)| format!("  {attr} = {value}\n"))
+                .collect();
+            format!("resource \"{ty}\" \"k{i}\" {{\n{body}}}\n")
+        })
         .collect();
     let p = Project::with_main(&manifest);
     let out = p
@@ -81,9 +118,10 @@ fn every_kind_is_seeded_planned_deleted_and_confirmed_in_the_sandbox() {
         );
     }
     let n = ResourceType::ALL.len();
+    // The Supply Chain instance's built-in namespaces go with it.
     assert!(
         text.contains(&format!(
-            "Apply complete: {n} deleted, 0 failed, 0 skipped."
+            "Apply complete: {n} deleted, 2 deleted with their parent, 0 failed, 0 skipped."
         )),
         "{text}"
     );

@@ -273,6 +273,7 @@ const IN_INSTANCE: Relation = Relation {
     first: End::Holder,
     blocks: false,
     required: true,
+    target_key: &[],
 };
 
 pub static SUPPLYCHAIN_FLOW: Kind = Kind {
@@ -304,6 +305,8 @@ pub static SUPPLYCHAIN_DATASET: Kind = Kind {
             first: End::Holder,
             blocks: false,
             required: true,
+            // The namespace's id is `instance_id,name`.
+            target_key: &["instance_id", "namespace"],
         },
     ],
     states: SUPPLYCHAIN_CHILD_STATES,
