@@ -62,6 +62,7 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
         (0..20).map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("bystander-{i}"))),
     );
     seed.extend(estate());
+    seed.extend(common::supplychain_estate::estate());
     // More than a page of configurations: apply watches its one by Describe*.
     for i in 0..101 {
         let name = format!("bystander-{i}");
@@ -103,6 +104,10 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     let estate = Project::example("apprunner-estate");
     run(&estate, &["plan", "--out", "plan.bin"]);
     run(&estate, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    // Supply Chain children of an instance that stays.
+    let cleanup = Project::example("supplychain-cleanup");
+    run(&cleanup, &["plan", "--out", "plan.bin"]);
+    run(&cleanup, &["apply", "plan.bin", "--poll-interval-ms=20"]);
 
     let called: BTreeSet<String> = sim
         .audit()

@@ -20,7 +20,11 @@ fn expected_row(ty: ResourceType) -> String {
         .map(|a| format!("`{a}`"))
         .collect::<Vec<_>>()
         // `id` / `name`: either; `instance_id` + `name`: all together.
-        .join(if kind.identity.parts().is_some() { " + " } else { " / " });
+        .join(if kind.identity.parts().is_some() {
+            " + "
+        } else {
+            " / "
+        });
     let relations = kind
         .relations
         .iter()
@@ -74,7 +78,9 @@ fn identity_of(ty: ResourceType, i: usize) -> Vec<(&'static str, String)> {
                     };
                     format!("{target}.k{j}.{attr}")
                 }
-                None => format!("\"kind-{i}\""),
+                // Supply Chain names: `[a-z0-9_]+` (namespaces) and
+                // `[A-Za-z0-9-]+` (flows).
+                None => format!("\"kind{i}\""),
             };
             (part, value)
         })

@@ -84,7 +84,9 @@ fn a_manifest_naming_only_the_instance_shows_every_child_as_a_cascade_and_sends_
         );
     }
     assert!(
-        text.contains("Plan: 1 to delete, 8 deleted with their parent, 0 to wait for, 0 already gone."),
+        text.contains(
+            "Plan: 1 to delete, 8 deleted with their parent, 0 to wait for, 0 already gone."
+        ),
         "{text}"
     );
 
@@ -116,9 +118,15 @@ fn a_manifest_naming_only_the_instance_shows_every_child_as_a_cascade_and_sends_
     let read_only = sim.mutating_requests();
     assert!(read_only.is_empty(), "{read_only:#?}");
 
-    let out = ok(&run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]));
+    let out = ok(&run(
+        &sim,
+        &p,
+        &["apply", "plan.bin", "--poll-interval-ms=20"],
+    ));
     assert!(
-        out.contains("Apply complete: 1 deleted, 8 deleted with their parent, 0 failed, 0 skipped."),
+        out.contains(
+            "Apply complete: 1 deleted, 8 deleted with their parent, 0 failed, 0 skipped."
+        ),
         "{out}"
     );
     let deletes: Vec<String> = sim
@@ -171,7 +179,9 @@ fn a_namespace_without_its_datasets_in_the_manifest_shows_them_as_cascades() {
     assert!(!text.contains("kept"), "{text}");
     assert!(!text.contains("orders-sync"), "{text}");
     assert!(
-        text.contains("Plan: 1 to delete, 3 deleted with their parent, 0 to wait for, 0 already gone."),
+        text.contains(
+            "Plan: 1 to delete, 3 deleted with their parent, 0 to wait for, 0 already gone."
+        ),
         "{text}"
     );
 }
@@ -195,12 +205,20 @@ fn the_cleanup_example_deletes_flows_and_datasets_before_their_namespace_and_con
     let p = Project::example("supplychain-cleanup");
     let text = ok(&run(&sim, &p, &["plan", "--out", "plan.bin"]));
     assert!(
-        text.contains("Plan: 4 to delete, 1 deleted with their parent, 0 to wait for, 0 already gone."),
+        text.contains(
+            "Plan: 4 to delete, 1 deleted with their parent, 0 to wait for, 0 already gone."
+        ),
         "{text}"
     );
-    let out = ok(&run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]));
+    let out = ok(&run(
+        &sim,
+        &p,
+        &["apply", "plan.bin", "--poll-interval-ms=20"],
+    ));
     assert!(
-        out.contains("Apply complete: 4 deleted, 1 deleted with their parent, 0 failed, 0 skipped."),
+        out.contains(
+            "Apply complete: 4 deleted, 1 deleted with their parent, 0 failed, 0 skipped."
+        ),
         "{out}"
     );
 
@@ -242,7 +260,10 @@ fn the_built_in_namespaces_are_refused_at_validate() {
         assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
         let err = stderr(&out);
         assert!(err.contains(&format!("`{name}`")), "{err}");
-        assert!(err.contains("AWS owns: it is deleted only with its parent"), "{err}");
+        assert!(
+            err.contains("AWS owns: it is deleted only with its parent"),
+            "{err}"
+        );
     }
 }
 
@@ -253,17 +274,27 @@ fn an_instance_without_children_has_no_cascades() {
     let text = ok(&run(&sim, &p, &["plan"]));
     // The built-in namespaces exist in every instance: they go with it.
     assert!(
-        text.contains("Plan: 1 to delete, 2 deleted with their parent, 0 to wait for, 0 already gone."),
+        text.contains(
+            "Plan: 1 to delete, 2 deleted with their parent, 0 to wait for, 0 already gone."
+        ),
         "{text}"
     );
-    assert!(!text.contains("aws_supplychain_data_lake_dataset"), "{text}");
+    assert!(
+        !text.contains("aws_supplychain_data_lake_dataset"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_dataset_naming_a_namespace_of_another_instance_touches_nothing_there() {
     let other = "0b1c2d3e-0000-4000-8000-000000000002";
     let mut seeds = vec![instance(INSTANCE, "planning"), instance(other, "other")];
-    seeds.push(child(Sim::SupplyChainDataLakeNamespace, other, None, "sales"));
+    seeds.push(child(
+        Sim::SupplyChainDataLakeNamespace,
+        other,
+        None,
+        "sales",
+    ));
     seeds.push(child(
         Sim::SupplyChainDataLakeDataset,
         other,

@@ -27,12 +27,37 @@ pub fn child(t: Sim, instance: &str, namespace: Option<&str>, name: &str) -> See
 /// built-in `default` namespace, and the `orders-sync` flow.
 pub fn estate() -> Vec<SeedResource> {
     vec![
-        instance(INSTANCE, "planning"),
+        instance(INSTANCE, "kept"),
         child(Sim::SupplyChainDataLakeNamespace, INSTANCE, None, "sales"),
-        child(Sim::SupplyChainDataLakeDataset, INSTANCE, Some("sales"), "orders"),
-        child(Sim::SupplyChainDataLakeDataset, INSTANCE, Some("sales"), "returns"),
-        child(Sim::SupplyChainDataLakeDataset, INSTANCE, Some("sales"), "archive"),
-        child(Sim::SupplyChainDataLakeDataset, INSTANCE, Some("default"), "kept"),
-        child(Sim::SupplyChainDataIntegrationFlow, INSTANCE, None, "orders-sync"),
+        child(
+            Sim::SupplyChainDataLakeDataset,
+            INSTANCE,
+            Some("sales"),
+            "orders",
+        ),
+        child(
+            Sim::SupplyChainDataLakeDataset,
+            INSTANCE,
+            Some("sales"),
+            "returns",
+        ),
+        child(
+            Sim::SupplyChainDataLakeDataset,
+            INSTANCE,
+            Some("sales"),
+            "archive",
+        ),
+        child(
+            Sim::SupplyChainDataLakeDataset,
+            INSTANCE,
+            Some("default"),
+            "kept",
+        ),
+        child(
+            Sim::SupplyChainDataIntegrationFlow,
+            INSTANCE,
+            None,
+            "orders-sync",
+        ),
     ]
 }

@@ -41,8 +41,8 @@ async fn list(at: At<'_>, namespace_id: &str) -> Result<Vec<LiveResource>, Cloud
         clients: c,
         region,
     } = at;
-    let Some([instance, namespace]) = composite::split(namespace_id, 2)
-        .and_then(|p| <[&str; 2]>::try_from(p).ok())
+    let Some([instance, namespace]) =
+        composite::split(namespace_id, 2).and_then(|p| <[&str; 2]>::try_from(p).ok())
     else {
         return Ok(Vec::new());
     };

@@ -143,6 +143,9 @@ impl KindApi for Api {
 
     fn tag_arn(&self, r: &LiveResource) -> Option<String> {
         let [instance, name] = parts(&r.id)?;
-        super::arn_of_path(r, &format!("instance/{instance}/data-integration-flows/{name}"))
+        super::arn_of_path(
+            r,
+            &format!("instance/{instance}/data-integration-flows/{name}"),
+        )
     }
 }
