@@ -84,8 +84,9 @@ fn quickstart_is_deleted_in_order_and_nothing_else_is_touched() {
         "{text}"
     );
     assert!(
-        text.trim_end()
-            .ends_with("Apply complete: 6 deleted, 0 failed, 0 skipped."),
+        text.trim_end().ends_with(
+            "Apply complete: 6 deleted, 2 deleted with their parent, 0 failed, 0 skipped."
+        ),
         "{text}"
     );
 
@@ -249,7 +250,9 @@ resource "aws_supplychain_instance" "independent" {
     // The summary, then each failure with its error and what it skipped,
     // so a CI log's last lines say what went wrong.
     let tail = text
-        .split_once("Apply complete: 1 deleted, 1 failed, 1 skipped.\n")
+        .split_once(
+            "Apply complete: 1 deleted, 2 deleted with their parent, 1 failed, 1 skipped.\n",
+        )
         .map(|(_, tail)| tail)
         .unwrap_or_else(|| panic!("no summary line in {text}"));
     assert!(
@@ -291,7 +294,8 @@ fn throttling_and_faults_do_not_stop_the_apply_or_widen_it() {
         stdout(&out),
         stderr(&out)
     );
-    assert!(stdout(&out).contains("Apply complete: 6 deleted, 0 failed, 0 skipped."));
+    assert!(stdout(&out)
+        .contains("Apply complete: 6 deleted, 2 deleted with their parent, 0 failed, 0 skipped."));
     let audit = sim.audit();
     assert!(
         audit.iter().any(|e| e.status >= 500 || e.status == 0),
@@ -642,7 +646,9 @@ fn a_300_resource_mixed_manifest_is_fully_deleted() {
         stderr(&out)
     );
     assert!(
-        stdout(&out).contains("Apply complete: 300 deleted, 0 failed, 0 skipped."),
+        stdout(&out).contains(
+            "Apply complete: 300 deleted, 156 deleted with their parent, 0 failed, 0 skipped."
+        ),
         "{}",
         stdout(&out)
     );
@@ -954,7 +960,9 @@ fn a_connector_still_in_use_just_after_its_service_went_is_retried() {
     let text = stdout(&out);
     assert!(text.contains("aws_apprunner_vpc_connector.shared: Retrying after: DeleteVpcConnector in us-east-1: InvalidRequestException"), "{text}");
     assert!(
-        text.contains("Apply complete: 6 deleted, 0 failed, 0 skipped."),
+        text.contains(
+            "Apply complete: 6 deleted, 2 deleted with their parent, 0 failed, 0 skipped."
+        ),
         "{text}"
     );
 }

@@ -32,7 +32,7 @@ fn the_ci_replay_script_runs_every_workflow_step_against_the_simulator() {
         "==> decom plan --out plan.bin --detailed-exitcode",
         "==> decom show --markdown plan.bin",
         "==> decom apply plan.bin",
-        "Apply complete: 6 deleted, 0 failed, 0 skipped.",
+        "Apply complete: 6 deleted, 2 deleted with their parent, 0 failed, 0 skipped.",
         "replay: every step behaved as the workflow expects.",
     ] {
         assert!(so.contains(step), "missing {step:?}\n{so}");

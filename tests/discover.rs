@@ -186,10 +186,9 @@ fn plans_cleanly(sim: &TestSim, hcl: &str) {
         .collect();
     assert_eq!(planned, addresses(hcl), "{text}");
     assert!(
-        text.contains(&format!(
-            "Plan: {} to delete, 0 to wait for, 0 already gone.",
-            planned.len()
-        )),
+        // (instances' built-in namespaces go with them: cascades)
+        text.contains(&format!("Plan: {} to delete,", planned.len()))
+            && text.contains(" 0 to wait for, 0 already gone."),
         "{text}"
     );
 }
@@ -245,7 +244,9 @@ fn by_name_regex_a_whole_stack_with_references() {
     assert_eq!(run.count("DescribeService"), 2, "{:?}", run.calls);
     assert_eq!(run.count("DescribeVpcIngressConnection"), 1);
     assert_eq!(run.count("DescribeCustomDomains"), 4, "{:?}", run.calls);
-    assert_eq!(run.calls.len(), 11 + 4 + 4 + 2 + 1, "{:?}", run.calls);
+    // + each live instance's children, listed under it: flows, namespaces
+    // and the built-in namespaces' datasets (4 calls per instance).
+    assert_eq!(run.calls.len(), 11 + 4 + 4 + 2 + 1 + 8, "{:?}", run.calls);
     plans_cleanly(&sim, hcl);
 }
 
@@ -506,9 +507,11 @@ fn everything_everywhere_is_stable_skips_gone_resources_and_plans_cleanly() {
     assert_eq!(first.count("DescribeService"), 4);
     assert_eq!(first.count("DescribeVpcIngressConnection"), 2);
     assert_eq!(first.count("DescribeCustomDomains"), 4);
+    // + 4 per live instance: its flows, namespaces and the built-in
+    // namespaces' datasets.
     assert_eq!(
         first.calls.len(),
-        22 + 4 + 11 + 2 + 4 + 2,
+        22 + 4 + 11 + 2 + 4 + 2 + 12,
         "{:?}",
         first.calls
     );
@@ -563,7 +566,7 @@ fn hcl_syntax_in_live_names_and_tags_stays_text() {
     assert_eq!(out.status.code(), Some(0), "{}\n{hcl}", stderr(&out));
     let plan = stdout(&out);
     assert!(
-        plan.contains("Plan: 3 to delete, 0 to wait for, 0 already gone."),
+        plan.contains("Plan: 3 to delete,") && plan.contains(" 0 to wait for, 0 already gone."),
         "{plan}"
     );
     // The plan shows the live names as HCL string literals.

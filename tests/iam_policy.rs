@@ -64,6 +64,7 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     );
     seed.extend(estate());
     seed.extend(directconnect_estate::estate());
+    seed.extend(common::supplychain_estate::estate());
     // More than a page of configurations: apply watches its one by Describe*.
     for i in 0..101 {
         let name = format!("bystander-{i}");
@@ -109,6 +110,10 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     let dx = Project::example("directconnect-estate");
     run(&dx, &["plan", "--out", "plan.bin"]);
     run(&dx, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    // Supply Chain children of an instance that stays.
+    let cleanup = Project::example("supplychain-cleanup");
+    run(&cleanup, &["plan", "--out", "plan.bin"]);
+    run(&cleanup, &["apply", "plan.bin", "--poll-interval-ms=20"]);
 
     let called: BTreeSet<String> = sim
         .audit()

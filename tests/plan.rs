@@ -39,7 +39,9 @@ fn quickstart_plan_deletes_everything_in_three_waves_without_mutating() {
         "{text}"
     );
     assert!(
-        text.ends_with("Plan: 6 to delete, 0 to wait for, 0 already gone.\n"),
+        text.ends_with(
+            "Plan: 6 to delete, 2 deleted with their parent, 0 to wait for, 0 already gone.\n"
+        ),
         "{text}"
     );
     // Invariant 3: plan only reads.
@@ -90,7 +92,8 @@ fn a_saved_plan_round_trips_through_show() {
         .output()
         .unwrap();
     let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(j["resource_changes"].as_array().unwrap().len(), 6);
+    // 6 resources and the instance's 2 built-in namespaces (cascades).
+    assert_eq!(j["resource_changes"].as_array().unwrap().len(), 8);
     assert_eq!(j["waves"].as_array().unwrap().len(), 3);
     let bytes = std::fs::read(&plan_file).unwrap();
     assert!(!String::from_utf8_lossy(&bytes).contains(SECRET_KEY));
@@ -206,10 +209,7 @@ fn sandbox_plans_every_example_with_a_banner_and_no_credentials() {
         let text = stdout(&out);
         assert!(text.starts_with("SANDBOX: "), "{text}");
         assert!(text.contains("Nothing real is read or touched."));
-        assert!(
-            text.contains(" to delete, 0 to wait for, 0 already gone."),
-            "{text}"
-        );
+        assert!(text.contains(" to wait for, 0 already gone."), "{text}");
     }
     let out = decom()
         .args(["plan", "--sandbox", "--json"])
@@ -487,7 +487,9 @@ fn show_markdown_is_a_compact_summary_with_the_full_plan_collapsed() {
     assert_eq!(out.status.code(), Some(0));
     let md = stdout(&out);
     assert!(
-        md.contains("**6** to delete · **0** to wait for · **0** already gone"),
+        md.contains(
+            "**6** to delete · **2** deleted with their parent · **0** to wait for · **0** already gone"
+        ),
         "{md}"
     );
     assert!(md.contains(&format!(
@@ -536,6 +538,13 @@ fn refresh_makes_only_the_calls_the_plan_needs() {
             "DescribeVirtualInterfaces",
             "DescribeVpcIngressConnection", // the one planned ingress connection
             "GetCallerIdentity",            // once, before any resource call
+            // The planned instance's children (its cascades): its flows
+            // and namespaces, and each namespace's datasets (the built-in
+            // `asc` and `default`).
+            "ListDataIntegrationFlows",
+            "ListDataLakeDatasets",
+            "ListDataLakeDatasets",
+            "ListDataLakeNamespaces",
             "ListInstances",
             "ListServices",
             "ListVpcConnectors",

@@ -357,6 +357,7 @@ fn summary_json(summary: &Summary, interrupted: bool, line: &str) -> serde_json:
         "detail": line,
         "interrupted": interrupted,
         "deleted": summary.deleted,
+        "deleted_with_parent": summary.deleted_with_parent,
         "already_gone": summary.already_gone,
         "failed": summary.failed,
         "skipped": summary.skipped,

@@ -93,7 +93,7 @@ pub fn seed(manifest: &Manifest, placements: &Placements) -> Result<SimState, St
             break;
         }
     }
-    let resources: Vec<serde_json::Value> = manifest
+    let mut resources: Vec<serde_json::Value> = manifest
         .resources
         .iter()
         .filter_map(|r| {
@@ -124,9 +124,55 @@ pub fn seed(manifest: &Manifest, placements: &Placements) -> Result<SimState, St
             Some(serde_json::Value::Object(entry))
         })
         .collect();
+    resources.extend(stand_ins(manifest, &identities));
     let state = serde_json::json!({ "resources": resources });
     SimState::parse(state.to_string().as_bytes())
         .map_err(|e| format!("the sandbox cannot seed this manifest: {e}"))
+}
+
+/// A parent outside the manifest that a child names by a known id (the
+/// instance a Supply Chain cleanup keeps): seeded so that its children,
+/// which AWS lists only under it, can be found; it is never planned.
+fn stand_ins(
+    manifest: &Manifest,
+    identities: &HashMap<&Address, Seeded>,
+) -> Vec<serde_json::Value> {
+    let mut seen: Vec<(ResourceType, String)> = identities
+        .iter()
+        .map(|(a, s)| (a.resource_type, s.id.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for r in &manifest.resources {
+        let Some(holder) = identities.get(&r.address) else {
+            continue;
+        };
+        let ty = r.address.resource_type;
+        for rel in ty.relations() {
+            let parent = ty.kind().cascaded_by.contains(&rel.attr);
+            let (Some(&target), true) = (rel.targets.first(), parent) else {
+                continue;
+            };
+            let declared = r.relations.iter().find(|d| d.attr == rel.attr);
+            let Some(Knowable::Known(id)) = declared.map(|d| &d.value) else {
+                continue;
+            };
+            let exact = target.identity().exact_attribute();
+            let Some(id_attribute) = exact.filter(|_| rel.target_key.is_empty()) else {
+                continue;
+            };
+            if seen.contains(&(target, id.clone())) {
+                continue;
+            }
+            seen.push((target, id.clone()));
+            out.push(serde_json::json!({
+                "type": target.name(),
+                "region": holder.region,
+                "name": "outside-the-manifest",
+                id_attribute: id,
+            }));
+        }
+    }
+    out
 }
 
 /// What the sandbox decided a resource is called.

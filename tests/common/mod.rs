@@ -8,6 +8,7 @@ pub mod fake_servers;
 pub mod process;
 pub mod quickstart;
 pub mod sim;
+pub mod supplychain_estate;
 
 use std::path::{Path, PathBuf};
 

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 pub struct Event {
     #[serde(with = "time::serde::rfc3339")]
     pub time: OffsetDateTime,
-    pub address: Address,
+    pub address: Subject,
     /// The live id or ARN, when there is one.
     pub id: Option<String>,
     pub event: EventKind,
@@ -19,6 +19,35 @@ pub struct Event {
     #[serde(serialize_with = "as_millis", rename = "elapsed_ms")]
     pub elapsed: Duration,
     pub detail: String,
+}
+
+/// What an event is about: a resource of the plan, or a child AWS deleted
+/// with one (a cascade, named by its cascade address). Written as its
+/// address text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Resource(Address),
+    Cascade {
+        /// The plan's resource whose deletion took it.
+        parent: Address,
+        /// `PARENT -> TYPE["ID"]` (never a manifest address).
+        address: String,
+    },
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Resource(a) => a.fmt(f),
+            Subject::Cascade { address, .. } => f.write_str(address),
+        }
+    }
+}
+
+impl serde::Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -40,6 +69,9 @@ pub enum EventKind {
     StatusCheckFailed,
     /// AWS confirmed it is gone.
     Deleted,
+    /// A child AWS deleted with its parent (a cascade), reported once the
+    /// parent's deletion is confirmed; no request of its own.
+    DeletedWithParent,
     /// Nothing to do: it was already gone.
     AlreadyGone,
     Failed,
@@ -96,6 +128,10 @@ impl Event {
                 )
             }
             EventKind::Deleted => format!("{a}: Deletion complete after {t}"),
+            EventKind::DeletedWithParent => match &self.address {
+                Subject::Cascade { parent, .. } => format!("{a}: Deleted with {parent}"),
+                Subject::Resource(_) => format!("{a}: Deleted with its parent"),
+            },
             EventKind::AlreadyGone => format!("{a}: Already gone"),
             EventKind::Failed => format!("{a}: Deletion failed after {t}: {}", self.detail),
             EventKind::Skipped => format!("{a}: Skipped: {}", self.detail),

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 use decom_parser::{Address, IdentityKind, Knowable, Manifest, Redaction};
 use decom_plan::{Memory, Plan, Remembered};
 
-use crate::events::{Event, EventKind};
+use crate::events::{Event, EventKind, Subject};
 
 /// What a run talked to. Sandbox and real memories never mix: each kind
 /// has its own journal file, and each entry says which it was.
@@ -119,14 +119,26 @@ impl Journal {
             return Ok(());
         }
         let mut line = serde_json::to_value(event).map_err(std::io::Error::other)?;
-        if let (Some(fields), Some(w)) =
-            (line.as_object_mut(), self.whereabouts.get(&event.address))
+        if let (Some(fields), Some(w)) = (line.as_object_mut(), self.whereabouts_of(&event.address))
         {
             fields.insert("account".into(), json!(w.account));
             fields.insert("region".into(), json!(w.region));
             fields.insert("name".into(), json!(w.name));
         }
         self.write_line(line)
+    }
+
+    /// Where `subject` is: a cascaded child is where its parent is, and
+    /// has no manifest `name` (its address is no manifest address, so a
+    /// re-run's [`recall`] never reads it as one).
+    fn whereabouts_of(&self, subject: &Subject) -> Option<Whereabouts> {
+        match subject {
+            Subject::Resource(a) => self.whereabouts.get(a).cloned(),
+            Subject::Cascade { parent, .. } => self.whereabouts.get(parent).map(|w| Whereabouts {
+                name: None,
+                ..w.clone()
+            }),
+        }
     }
 
     /// Appends a run-level entry (`apply_started`, `apply_finished`...).
@@ -255,7 +267,7 @@ mod tests {
     fn event(kind: EventKind) -> Event {
         Event {
             time: OffsetDateTime::UNIX_EPOCH,
-            address: "aws_dx_connection.nyc".parse().unwrap(),
+            address: Subject::Resource("aws_dx_connection.nyc".parse().unwrap()),
             id: Some("dxcon-fg123456".into()),
             event: kind,
             elapsed: std::time::Duration::from_secs(10),
@@ -326,6 +338,29 @@ mod tests {
         let memory = recall(&path, Endpoint::Real).unwrap();
         assert!(recalled_name(&memory));
         assert!(memory.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
+    }
+
+    #[test]
+    fn a_cascade_is_journalled_where_its_parent_is_and_never_recalled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let child = "aws_dx_connection.nyc -> aws_supplychain_data_lake_namespace[\"i,sales\"]";
+        let mut cascade = event(EventKind::DeletedWithParent);
+        cascade.address = Subject::Cascade {
+            parent: "aws_dx_connection.nyc".parse().unwrap(),
+            address: child.into(),
+        };
+        cascade.id = Some("i,sales".into());
+        journal_at(&path, Endpoint::Real).record(&cascade).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(line["address"], child);
+        assert_eq!(line["event"], "deleted_with_parent");
+        assert_eq!(line["account"], "123456789012");
+        assert_eq!(line["region"], "us-east-1");
+        assert_eq!(line["name"], serde_json::Value::Null);
+        // Memory learns nothing from it: no name, no manifest address.
+        assert!(!recalled_name(&recall(&path, Endpoint::Real).unwrap()));
     }
 
     #[test]

@@ -22,6 +22,6 @@ pub use cloud::{
     Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError, ObserveErrorKind, WatchGroup,
     Watched,
 };
-pub use events::{human, Event, EventKind};
+pub use events::{human, Event, EventKind, Subject};
 pub use poller::PollSchedule;
 pub use scheduler::{apply, ApplyOptions, Interrupt, Summary};

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use decom_parser::Address;
-use decom_plan::{LiveResource, Placement};
+use decom_plan::{Cascade, LiveResource, Placement};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::approved::{ApprovedDelete, ApprovedPlan, Work};
 use crate::cloud::{Cloud, DeleteErrorKind, Watched};
-use crate::events::{human, Event, EventKind};
+use crate::events::{human, Event, EventKind, Subject};
 use crate::poller::{PollSchedule, PollUpdate, Poller};
 
 /// Timing of an apply. Real AWS wants the defaults; tests and benchmarks
@@ -67,6 +67,8 @@ impl Interrupt {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     pub deleted: usize,
+    /// Children AWS deleted with a deleted parent (cascades).
+    pub deleted_with_parent: usize,
     pub already_gone: usize,
     pub failed: usize,
     pub skipped: usize,
@@ -81,18 +83,23 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// `Apply complete: 5 deleted, 1 failed, 2 skipped.`
+    /// `Apply complete: 5 deleted, 1 failed, 2 skipped.` (with `N deleted
+    /// with their parent` after the deleted count when there were cascades)
     pub fn line(&self, interrupted: bool) -> String {
         let head = if interrupted {
             "Apply interrupted"
         } else {
             "Apply complete"
         };
-        let mut parts = vec![
-            format!("{} deleted", self.deleted),
-            format!("{} failed", self.failed),
-            format!("{} skipped", self.skipped),
-        ];
+        let mut parts = vec![format!("{} deleted", self.deleted)];
+        if self.deleted_with_parent > 0 {
+            parts.push(format!(
+                "{} deleted with their parent",
+                self.deleted_with_parent
+            ));
+        }
+        parts.push(format!("{} failed", self.failed));
+        parts.push(format!("{} skipped", self.skipped));
         if self.already_gone > 0 {
             parts.push(format!("{} already gone", self.already_gone));
         }
@@ -205,6 +212,10 @@ pub async fn apply<C: Cloud>(
                             Outcome::Deleted => summary.deleted += 1,
                             _ => summary.already_gone += 1,
                         }
+                        for c in plan.plan.cascades_of(&address) {
+                            summary.deleted_with_parent += 1;
+                            on_event(&cascade_event(c));
+                        }
                         for next in graph.must_go_after(&address) {
                             if let Some(n) = waiting_on.get_mut(next) {
                                 *n -= 1;
@@ -291,6 +302,22 @@ fn descendants<'p>(plan: &'p ApprovedPlan, address: &Address) -> Vec<&'p Address
     out
 }
 
+/// A child deleted with its parent: reported once the parent's deletion
+/// is confirmed.
+fn cascade_event(c: &Cascade) -> Event {
+    Event {
+        time: OffsetDateTime::now_utc(),
+        address: Subject::Cascade {
+            parent: c.parent.clone(),
+            address: c.address(),
+        },
+        id: Some(c.live.id.clone()),
+        event: EventKind::DeletedWithParent,
+        elapsed: Duration::ZERO,
+        detail: format!("deleted with {}", c.parent),
+    }
+}
+
 fn event(
     address: &Address,
     id: Option<&str>,
@@ -300,7 +327,7 @@ fn event(
 ) -> Event {
     Event {
         time: OffsetDateTime::now_utc(),
-        address: address.clone(),
+        address: Subject::Resource(address.clone()),
         id: id.map(str::to_string),
         event: kind,
         elapsed,

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 pub use relation::{End, Relation, RelationAttr};
 pub use state::{LiveState, States};
+pub use table::CHILD_PRESENT;
 
 /// A resource type decom knows how to delete. Serialized by its manifest
 /// name (`aws_apprunner_service`).
@@ -51,6 +52,12 @@ pub enum ResourceType {
     DxGateway,
     #[serde(rename = "aws_dx_gateway_association")]
     DxGatewayAssociation,
+    #[serde(rename = "aws_supplychain_data_integration_flow")]
+    SupplyChainDataIntegrationFlow,
+    #[serde(rename = "aws_supplychain_data_lake_dataset")]
+    SupplyChainDataLakeDataset,
+    #[serde(rename = "aws_supplychain_data_lake_namespace")]
+    SupplyChainDataLakeNamespace,
     #[serde(rename = "aws_supplychain_instance")]
     SupplyChainInstance,
 }
@@ -138,12 +145,16 @@ pub struct Kind {
     /// (AWS cascades): with such a parent planned, this resource is
     /// shown `deleted with PARENT` and sent no request of its own.
     pub cascaded_by: &'static [RelationAttr],
+    /// `name`s of resources AWS owns and never deletes on their own (a
+    /// Supply Chain instance's `asc` and `default` namespaces): a manifest
+    /// naming one is refused before any request.
+    pub aws_owned_names: &'static [&'static str],
 }
 
 impl ResourceType {
     /// Every type, in an order that deletes the first end of every
     /// relation before the other (discover writes blocks in this order).
-    pub const ALL: [ResourceType; 13] = [
+    pub const ALL: [ResourceType; 16] = [
         ResourceType::AppRunnerVpcIngressConnection,
         ResourceType::AppRunnerCustomDomainAssociation,
         ResourceType::AppRunnerService,
@@ -156,6 +167,9 @@ impl ResourceType {
         ResourceType::DxGateway,
         ResourceType::DxLag,
         ResourceType::DxConnection,
+        ResourceType::SupplyChainDataIntegrationFlow,
+        ResourceType::SupplyChainDataLakeDataset,
+        ResourceType::SupplyChainDataLakeNamespace,
         ResourceType::SupplyChainInstance,
     ];
 
@@ -180,6 +194,9 @@ impl ResourceType {
             ResourceType::DxLag => &table::DX_LAG,
             ResourceType::DxGateway => &table::DX_GATEWAY,
             ResourceType::DxGatewayAssociation => &table::DX_GATEWAY_ASSOCIATION,
+            ResourceType::SupplyChainDataIntegrationFlow => &table::SUPPLYCHAIN_FLOW,
+            ResourceType::SupplyChainDataLakeDataset => &table::SUPPLYCHAIN_DATASET,
+            ResourceType::SupplyChainDataLakeNamespace => &table::SUPPLYCHAIN_NAMESPACE,
             ResourceType::SupplyChainInstance => &table::SUPPLYCHAIN_INSTANCE,
         }
     }

@@ -26,6 +26,10 @@ pub enum RelationAttr {
     LagId,
     /// virtual interface or gateway association -> its Direct Connect gateway
     DxGatewayId,
+    /// Supply Chain flow, namespace or dataset -> its instance
+    InstanceId,
+    /// Supply Chain dataset -> its data lake namespace
+    Namespace,
 }
 
 impl RelationAttr {
@@ -39,6 +43,8 @@ impl RelationAttr {
             RelationAttr::ConnectionArn => "connection_arn",
             RelationAttr::LagId => "lag_id",
             RelationAttr::DxGatewayId => "dx_gateway_id",
+            RelationAttr::InstanceId => "instance_id",
+            RelationAttr::Namespace => "namespace",
         }
     }
 

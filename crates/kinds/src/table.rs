@@ -35,6 +35,7 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION: Kind = Kind {
@@ -65,6 +66,7 @@ pub static APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION: Kind = Kind {
     },
     default_timeout: minutes(20),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_SERVICE: Kind = Kind {
@@ -124,6 +126,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
     },
     default_timeout: minutes(20),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
@@ -145,6 +148,7 @@ pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_AUTO_SCALING_CONFIGURATION: Kind = Kind {
@@ -167,6 +171,7 @@ pub static APPRUNNER_AUTO_SCALING_CONFIGURATION: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_OBSERVABILITY_CONFIGURATION: Kind = Kind {
@@ -189,6 +194,7 @@ pub static APPRUNNER_OBSERVABILITY_CONFIGURATION: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static APPRUNNER_CONNECTION: Kind = Kind {
@@ -210,6 +216,7 @@ pub static APPRUNNER_CONNECTION: Kind = Kind {
     },
     default_timeout: minutes(5),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
@@ -247,6 +254,7 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static DX_CONNECTION: Kind = Kind {
@@ -277,6 +285,7 @@ pub static DX_CONNECTION: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static DX_LAG: Kind = Kind {
@@ -294,6 +303,7 @@ pub static DX_LAG: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static DX_GATEWAY: Kind = Kind {
@@ -312,6 +322,7 @@ pub static DX_GATEWAY: Kind = Kind {
     },
     default_timeout: minutes(10),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static DX_GATEWAY_ASSOCIATION: Kind = Kind {
@@ -340,6 +351,7 @@ pub static DX_GATEWAY_ASSOCIATION: Kind = Kind {
     },
     default_timeout: minutes(30),
     cascaded_by: &[],
+    aws_owned_names: &[],
 };
 
 pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
@@ -357,4 +369,85 @@ pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
     },
     default_timeout: minutes(60),
     cascaded_by: &[],
+    aws_owned_names: &[],
+};
+
+// Supply Chain's data lake and data integration children (DESIGN section
+// 10). The model gives them no status: one is there until AWS answers 404.
+// AWS deletes them with their instance, and a namespace's datasets with
+// the namespace (`cascaded_by`, nearest parent first). A child outside
+// the manifest never blocks its parent: it goes with it.
+
+/// The status refresh gives a child that is there (the model has none).
+pub const CHILD_PRESENT: &str = "Present";
+
+/// How a Supply Chain child's status reads: only "not found" is gone.
+const SUPPLYCHAIN_CHILD_STATES: States = States {
+    gone: &["Deleted"],
+    busy: &[],
+    deleting: &[],
+};
+
+/// A child's `instance_id` -> its instance (the child goes first).
+const IN_INSTANCE: Relation = Relation {
+    attr: RelationAttr::InstanceId,
+    targets: &[ResourceType::SupplyChainInstance],
+    first: End::Holder,
+    blocks: false,
+    required: true,
+    target_key: &[],
+};
+
+pub static SUPPLYCHAIN_FLOW: Kind = Kind {
+    resource_type: ResourceType::SupplyChainDataIntegrationFlow,
+    name: "aws_supplychain_data_integration_flow",
+    title: "Supply Chain data integration flow",
+    id_shape: IdShape::Opaque,
+    id_example: "INSTANCE_ID,orders_flow",
+    identity: Identity::Composite(&["instance_id", "name"]),
+    relations: &[IN_INSTANCE],
+    states: SUPPLYCHAIN_CHILD_STATES,
+    default_timeout: minutes(10),
+    cascaded_by: &[RelationAttr::InstanceId],
+    aws_owned_names: &[],
+};
+
+pub static SUPPLYCHAIN_DATASET: Kind = Kind {
+    resource_type: ResourceType::SupplyChainDataLakeDataset,
+    name: "aws_supplychain_data_lake_dataset",
+    title: "Supply Chain data lake dataset",
+    id_shape: IdShape::Opaque,
+    id_example: "INSTANCE_ID,sales,orders",
+    identity: Identity::Composite(&["instance_id", "namespace", "name"]),
+    relations: &[
+        IN_INSTANCE,
+        Relation {
+            attr: RelationAttr::Namespace,
+            targets: &[ResourceType::SupplyChainDataLakeNamespace],
+            first: End::Holder,
+            blocks: false,
+            required: true,
+            // The namespace's id is `instance_id,name`.
+            target_key: &["instance_id", "namespace"],
+        },
+    ],
+    states: SUPPLYCHAIN_CHILD_STATES,
+    default_timeout: minutes(10),
+    cascaded_by: &[RelationAttr::Namespace, RelationAttr::InstanceId],
+    aws_owned_names: &[],
+};
+
+pub static SUPPLYCHAIN_NAMESPACE: Kind = Kind {
+    resource_type: ResourceType::SupplyChainDataLakeNamespace,
+    name: "aws_supplychain_data_lake_namespace",
+    title: "Supply Chain data lake namespace",
+    id_shape: IdShape::Opaque,
+    id_example: "INSTANCE_ID,sales",
+    identity: Identity::Composite(&["instance_id", "name"]),
+    relations: &[IN_INSTANCE],
+    states: SUPPLYCHAIN_CHILD_STATES,
+    default_timeout: minutes(10),
+    cascaded_by: &[RelationAttr::InstanceId],
+    // Every instance has them; AWS deletes them only with the instance.
+    aws_owned_names: &["asc", "default"],
 };

@@ -364,6 +364,10 @@ impl Evaluator<'_> {
                 span,
             });
         }
+        if let Some(owned) = aws_owned_part(rtype, &out) {
+            self.report(owned);
+            return None;
+        }
         if !complete {
             return Some((None, found));
         }
@@ -666,6 +670,28 @@ fn dedup(mut deps: Vec<Dependency>) -> Vec<Dependency> {
 }
 
 /// A composite part that cannot be one (empty, or holding the separator).
+/// The error for a `name` that AWS owns (a Supply Chain instance's `asc`
+/// and `default` namespaces): such a resource goes only with its parent,
+/// never by a request of its own, so no manifest may name it.
+fn aws_owned_part(rtype: ResourceType, parts: &[IdentityPart]) -> Option<Diagnostic> {
+    let owned = rtype.kind().aws_owned_names;
+    let (name, span) = parts.iter().find_map(|p| match &p.value {
+        Knowable::Known(v) if p.attr == "name" && owned.contains(&v.as_str()) => Some((v, p.span)),
+        _ => None,
+    })?;
+    let message = format!(
+        "`{name}` is a {rtype} that AWS owns: it is deleted only with its parent, never on its own"
+    );
+    Some(
+        Diagnostic::error(message, Some(span))
+            .with_label("owned by AWS")
+            .with_help(format!(
+                "remove this block; {} are deleted with their parent, which the plan then shows",
+                suggest::and_list(&owned.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>())
+            )),
+    )
+}
+
 fn part_error(rtype: ResourceType, part: &str, problem: &str, span: Option<Span>) -> Diagnostic {
     Diagnostic::error(format!("`{part}` of a {rtype} {problem}"), span)
         .with_label("not a usable part of the identity")

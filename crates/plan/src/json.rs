@@ -15,7 +15,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::render::displayed_attributes;
-use crate::{Action, Plan, PlannedResource};
+use crate::{Action, Cascade, LiveResource, Plan, PlannedResource};
 use decom_parser::{Address, InstanceKey, Redaction};
 
 /// The JSON format's version: Terraform's plan format it follows.
@@ -35,7 +35,7 @@ pub fn to_json(plan: &Plan, hidden: &Redaction) -> Value {
         "decom_version": DECOM_VERSION,
         "variables": variables(plan),
         "planned_values": { "root_module": {} },
-        "resource_changes": plan.resources.iter().map(resource_change).collect::<Vec<_>>(),
+        "resource_changes": resource_changes(plan),
         "prior_state": prior_state(plan),
         "configuration": configuration(plan),
         "timestamp": timestamp(plan),
@@ -55,6 +55,7 @@ pub fn to_json(plan: &Plan, hidden: &Redaction) -> Value {
             "delete": plan.count(Action::Delete),
             "wait": plan.count(Action::Wait),
             "no_op": plan.count(Action::NoOp),
+            "cascade": plan.cascades().len(),
         },
     });
     hidden.json(&mut value);
@@ -100,13 +101,47 @@ fn identity(address: &Address) -> Map<String, Value> {
     m
 }
 
-/// The live attributes shown for `r` (`null` when it is gone).
-fn live_values(r: &PlannedResource) -> Option<Value> {
-    let live = r.live.as_ref()?;
+/// The live attributes shown for a resource.
+fn live_values(live: &LiveResource) -> Value {
     let values = displayed_attributes(live)
         .into_iter()
         .map(|(k, v)| (k.to_string(), Value::String(v)));
-    Some(Value::Object(values.collect()))
+    Value::Object(values.collect())
+}
+
+/// Each planned resource, followed by the children deleted with it.
+fn resource_changes(plan: &Plan) -> Vec<Value> {
+    let mut out = Vec::with_capacity(plan.resources.len() + plan.cascades().len());
+    for r in &plan.resources {
+        out.push(resource_change(r));
+        out.extend(plan.cascades_of(&r.address).map(|c| cascade_change(c, r)));
+    }
+    out
+}
+
+/// A child deleted with `parent`: actions `["delete"]`, `decom_action`
+/// `"cascade"`, no request of its own.
+fn cascade_change(c: &Cascade, parent: &PlannedResource) -> Value {
+    json!({
+        "address": c.address(),
+        "mode": "managed",
+        "type": c.live.resource_type.name(),
+        "name": c.live.name,
+        "provider_name": PROVIDER_NAME,
+        "change": {
+            "actions": ["delete"],
+            "before": live_values(&c.live),
+            "after": null,
+            "after_unknown": {},
+            "before_sensitive": {},
+            "after_sensitive": false,
+        },
+        "decom_action": "cascade",
+        "deleted_with": parent.address.to_string(),
+        "action_reason": "deleted_with_parent",
+        "wave": parent.wave,
+        "region": c.live.region,
+    })
 }
 
 fn resource_change(r: &PlannedResource) -> Value {
@@ -120,7 +155,7 @@ fn resource_change(r: &PlannedResource) -> Value {
         "change".into(),
         json!({
             "actions": actions,
-            "before": live_values(r),
+            "before": r.live.as_ref().map(live_values),
             "after": null,
             "after_unknown": {},
             "before_sensitive": {},
@@ -157,7 +192,7 @@ fn prior_state(plan: &Plan) -> Value {
         .filter_map(|r| {
             let mut m = identity(&r.address);
             m.insert("schema_version".into(), json!(0));
-            m.insert("values".into(), live_values(r)?);
+            m.insert("values".into(), live_values(r.live.as_ref()?));
             m.insert("sensitive_values".into(), json!({}));
             let after = depends_on(plan, &r.address);
             if !after.is_empty() {

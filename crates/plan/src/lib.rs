@@ -12,11 +12,14 @@
 //!    planned delete fail.
 //! 4. [`guards`]: `prevent_destroy` and `allowed_account_ids`.
 //! 5. actions, `--target` restriction, waves.
+//! 6. [`cascade`]: live children AWS deletes with a planned parent, shown
+//!    `deleted with PARENT`.
 //!
 //! Every problem is collected (not just the first) and reported as a
 //! diagnostic pointing into the manifest.
 
 mod blockers;
+mod cascade;
 mod file;
 mod guards;
 mod json;
@@ -35,6 +38,7 @@ use std::time::Duration;
 
 use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 
+pub use cascade::Cascade;
 use decom_graph::DeletionGraph;
 pub use guards::check_caller_accounts;
 pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
@@ -136,6 +140,8 @@ pub struct Plan {
     targets: Vec<Address>,
     /// When, from which commit, with which variables.
     provenance: Provenance,
+    /// Children AWS deletes with a planned parent, by address.
+    cascades: Vec<Cascade>,
 }
 
 impl Plan {
@@ -174,10 +180,27 @@ impl Plan {
         self.resources.iter().filter(|r| r.action == action).count()
     }
 
-    /// `Plan: 4 to delete, 1 to wait for, 1 already gone.`
+    /// Children AWS deletes with a planned parent (no request of their
+    /// own), by address.
+    pub fn cascades(&self) -> &[Cascade] {
+        &self.cascades
+    }
+
+    /// The children deleted with `parent`.
+    pub fn cascades_of<'p>(&'p self, parent: &'p Address) -> impl Iterator<Item = &'p Cascade> {
+        self.cascades.iter().filter(move |c| &c.parent == parent)
+    }
+
+    /// `Plan: 4 to delete, 1 to wait for, 1 already gone.`, with
+    /// `N deleted with their parent` after the deletes when there are
+    /// cascades.
     pub fn summary(&self) -> String {
+        let cascades = match self.cascades.len() {
+            0 => String::new(),
+            n => format!(" {n} deleted with their parent,"),
+        };
         format!(
-            "Plan: {} to delete, {} to wait for, {} already gone.",
+            "Plan: {} to delete,{cascades} {} to wait for, {} already gone.",
             self.count(Action::Delete),
             self.count(Action::Wait),
             self.count(Action::NoOp)
@@ -242,12 +265,19 @@ pub fn plan(
             });
         }
     }
+    let planned: HashSet<&Address> = resources
+        .iter()
+        .filter(|r| r.action != Action::NoOp)
+        .map(|r| &r.address)
+        .collect();
+    let cascades = cascade::find(inventory, &resolution, &planned);
     Ok(Plan {
         resources,
         graph,
         warnings,
         targets: request.targets.clone(),
         provenance: Provenance::of(manifest),
+        cascades,
     })
 }
 

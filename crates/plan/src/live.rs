@@ -159,6 +159,11 @@ impl Inventory {
             .unwrap_or_default()
     }
 
+    /// Every resource refresh found.
+    pub fn iter(&self) -> impl Iterator<Item = &LiveResource> {
+        self.resources.iter()
+    }
+
     /// Resources of one type in one region (for "did you mean" candidates).
     pub fn of_type_in(&self, resource_type: ResourceType, region: &str) -> Vec<&LiveResource> {
         self.resources

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::{render, Action, Plan, PlannedResource};
+use crate::{render, Action, Cascade, Plan, PlannedResource};
 
 /// GitHub's limit on an issue or pull-request comment, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -33,9 +33,13 @@ const MAX_REASONS: usize = 3;
 pub fn to_markdown(plan: &Plan) -> String {
     let mut out = String::from("### decom plan\n\n");
     out.push_str(&provenance_table(plan));
+    let cascades = match plan.cascades().len() {
+        0 => String::new(),
+        n => format!(" · **{n}** deleted with their parent"),
+    };
     let _ = writeln!(
         out,
-        "**{}** to delete · **{}** to wait for · **{}** already gone\n",
+        "**{}** to delete{cascades} · **{}** to wait for · **{}** already gone\n",
         plan.count(Action::Delete),
         plan.count(Action::Wait),
         plan.count(Action::NoOp)
@@ -55,7 +59,14 @@ pub fn to_markdown(plan: &Plan) -> String {
 
     out.push_str("\n#### Resources by wave\n\n");
     out.push_str("| wave | resource | action | id | why this order |\n|---:|---|---|---|---|\n");
-    let rows: Vec<String> = plan.resources.iter().map(|r| row(plan, r)).collect();
+    let rows: Vec<String> = plan
+        .resources
+        .iter()
+        .flat_map(|r| {
+            let cascades = plan.cascades_of(&r.address).map(|c| cascade_row(c, r.wave));
+            std::iter::once(row(plan, r)).chain(cascades)
+        })
+        .collect();
     let (text, _) = within_budget(&rows[..rows.len().min(MAX_ROWS)], TABLE_BUDGET, "resources");
     out.push_str(&text);
     let shown = text.lines().count();
@@ -146,7 +157,7 @@ fn listed(items: &BTreeSet<&str>, none: &str) -> String {
 
 /// One row per resource type: how many of each action.
 fn counts_per_type(plan: &Plan) -> String {
-    let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
     for r in &plan.resources {
         let column = match r.action {
             Action::Delete => 0,
@@ -155,9 +166,14 @@ fn counts_per_type(plan: &Plan) -> String {
         };
         counts.entry(r.address.resource_type.name()).or_default()[column] += 1;
     }
-    let mut out = String::from("| type | delete | wait | already gone |\n|---|---:|---:|---:|\n");
-    for (ty, [delete, wait, gone]) in counts {
-        let _ = writeln!(out, "| `{ty}` | {delete} | {wait} | {gone} |");
+    for c in plan.cascades() {
+        counts.entry(c.live.resource_type.name()).or_default()[3] += 1;
+    }
+    let mut out = String::from(
+        "| type | delete | wait | already gone | with its parent |\n|---|---:|---:|---:|---:|\n",
+    );
+    for (ty, [delete, wait, gone, cascaded]) in counts {
+        let _ = writeln!(out, "| `{ty}` | {delete} | {wait} | {gone} | {cascaded} |");
     }
     out.push('\n');
     out
@@ -243,4 +259,14 @@ fn within_budget(items: &[String], budget: usize, what: &str) -> (String, Option
 /// Table cells cannot contain `|` or newlines.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A child deleted with its parent, in its parent's wave.
+fn cascade_row(c: &Cascade, wave: usize) -> String {
+    format!(
+        "| {wave} | `{}` | deleted with `{}` (no request of its own) | `{}` | with its parent |\n",
+        cell(&c.address()),
+        c.parent,
+        cell(&c.live.id)
+    )
 }

@@ -9,7 +9,8 @@ use decom_parser::writer::Attributes;
 use similar::{ChangeTag, TextDiff};
 
 use crate::live::LiveResource;
-use crate::{Action, Plan, PlannedResource};
+use crate::{Action, Cascade, Plan, PlannedResource};
+use decom_parser::ResourceType;
 
 const RED: Style = AnsiColor::Red.on_default();
 const YELLOW: Style = AnsiColor::Yellow.on_default();
@@ -39,6 +40,9 @@ pub fn render(plan: &Plan, color: bool) -> String {
         out.push_str("decom will perform the following actions (waves run in order; resources in a wave run in parallel):\n\n");
         for r in &plan.resources {
             out.push_str(&resource_block(r, &paint));
+            for c in plan.cascades_of(&r.address) {
+                out.push_str(&cascade_block(c, r.wave, &paint));
+            }
         }
     }
     out.push_str(&paint(BOLD, &plan.summary()));
@@ -67,15 +71,51 @@ fn resource_block(r: &PlannedResource, paint: &dyn Fn(Style, &str) -> String) ->
         return out;
     }
     let before = r.live.as_ref().map(attribute_text).unwrap_or_default();
-    let body = removal_diff(&before);
-    let ty = r.address.resource_type;
+    out.push_str(&removal_block(
+        &r.address.name,
+        r.address.resource_type,
+        &before,
+        style,
+        paint,
+    ));
+    out
+}
+
+/// A child deleted with its parent: `# CHILD will be deleted with PARENT`
+/// and the child's live attributes.
+fn cascade_block(c: &Cascade, wave: usize, paint: &dyn Fn(Style, &str) -> String) -> String {
+    let headline = format!(
+        "# {} will be deleted with {} (wave {wave}; no request of its own)",
+        c.address(),
+        c.parent
+    );
+    let mut out = format!("  {}\n", paint(BOLD, &headline));
+    let before = attribute_text(&c.live);
+    out.push_str(&removal_block(
+        &c.live.name,
+        c.live.resource_type,
+        &before,
+        RED,
+        paint,
+    ));
+    out
+}
+
+/// `- resource "TYPE" "LABEL" { ... }`: the removal diff of `before`.
+fn removal_block(
+    label: &str,
+    ty: ResourceType,
+    before: &str,
+    style: Style,
+    paint: &dyn Fn(Style, &str) -> String,
+) -> String {
+    let mut out = String::new();
     let _ = writeln!(
         out,
-        "  {} resource \"{ty}\" \"{}\" {{",
+        "  {} resource \"{ty}\" \"{label}\" {{",
         paint(style, "-"),
-        r.address.name
     );
-    for line in body.lines() {
+    for line in removal_diff(before).lines() {
         let (sign, rest) = line.split_at(1);
         let _ = writeln!(out, "      {}{rest}", paint(style, sign));
     }

@@ -5,6 +5,11 @@
 //! refusal can show exactly what changed as a unified diff. Changes that
 //! are fine are normalised away first: a planned resource that is already
 //! gone, or that someone else already started deleting.
+//!
+//! Cascades are lines too. A saved cascade that is gone now is fine; a
+//! child that a planned parent would take with it and that the saved plan
+//! does not show (created since) is "a new resource would be affected":
+//! stale, since approving a plan approves exactly the cascades it shows.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +17,8 @@ use decom_parser::Redaction;
 use similar::TextDiff;
 
 use crate::file::PlanFile;
-use crate::live::LiveState;
-use crate::{Action, Plan, PlannedResource};
+use crate::live::{LiveResource, LiveState};
+use crate::{Action, Cascade, Plan, PlannedResource};
 
 /// Why a saved plan may not be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +37,7 @@ pub fn staleness(
     redaction: &Redaction,
 ) -> Option<Staleness> {
     let fresh_line = |r: &PlannedResource| redaction.text(&line(r)).into_owned();
-    let saved_lines: BTreeMap<String, String> = saved
+    let mut saved_lines: BTreeMap<String, String> = saved
         .resources
         .iter()
         .map(|r| (r.address.to_string(), line(r)))
@@ -60,6 +65,20 @@ pub fn staleness(
         };
         fresh_lines.insert(address, normalised);
     }
+    let fresh_cascades: BTreeMap<String, String> = fresh
+        .cascades
+        .iter()
+        .map(|c| (c.address(), redaction.text(&cascade_line(c)).into_owned()))
+        .collect();
+    // Saved cascades not found now are gone: fine.
+    let saved_cascades: BTreeMap<String, String> = saved
+        .cascades
+        .iter()
+        .filter(|c| fresh_cascades.contains_key(&c.address()))
+        .map(|c| (c.address(), cascade_line(c)))
+        .collect();
+    saved_lines.extend(saved_cascades);
+    fresh_lines.extend(fresh_cascades);
     let text = |digest: &str, lines: &BTreeMap<String, String>| {
         let mut t = format!("manifest {digest}\n");
         for l in lines.values() {
@@ -85,16 +104,21 @@ fn line(r: &PlannedResource) -> String {
         Action::Wait => "wait",
         Action::NoOp => "no-op",
     };
-    let mut out = format!("{}: {action}", r.address);
-    if let Some(live) = &r.live {
-        out.push_str(&format!(" {}", live.id));
-        for rel in &live.relations {
-            out.push_str(&format!(
-                " {}={}",
-                rel.attr.name(),
-                rel.target.as_deref().unwrap_or("(none)")
-            ));
-        }
+    let facts = r.live.as_ref().map(facts).unwrap_or_default();
+    format!("{}: {action}{facts}", r.address)
+}
+
+/// `ADDRESS: cascade ID rel=VALUE...`
+fn cascade_line(c: &Cascade) -> String {
+    format!("{}: cascade{}", c.address(), facts(&c.live))
+}
+
+/// ` ID rel=VALUE...`: what names a live resource and how it is related.
+fn facts(live: &LiveResource) -> String {
+    let mut out = format!(" {}", live.id);
+    for rel in &live.relations {
+        let target = rel.target.as_deref().unwrap_or("(none)");
+        out.push_str(&format!(" {}={target}", rel.attr.name()));
     }
     out
 }

@@ -16,7 +16,10 @@ mod dx_lag;
 mod dx_virtual_interface;
 mod observability_configuration;
 mod service;
+mod supplychain_dataset;
+mod supplychain_flow;
 mod supplychain_instance;
+mod supplychain_namespace;
 mod vpc_connector;
 mod vpc_ingress_connection;
 
@@ -44,6 +47,9 @@ pub(crate) fn api(ty: ResourceType) -> &'static dyn KindApi {
         ResourceType::DxLag => &dx_lag::Api,
         ResourceType::DxGateway => &dx_gateway::Api,
         ResourceType::DxGatewayAssociation => &dx_gateway_association::Api,
+        ResourceType::SupplyChainDataIntegrationFlow => &supplychain_flow::Api,
+        ResourceType::SupplyChainDataLakeDataset => &supplychain_dataset::Api,
+        ResourceType::SupplyChainDataLakeNamespace => &supplychain_namespace::Api,
         ResourceType::SupplyChainInstance => &supplychain_instance::Api,
     }
 }
@@ -122,6 +128,42 @@ fn arn_of(r: &LiveResource, service: &str, resource: &str) -> Option<String> {
         "arn:{partition}:{service}:{}:{account}:{resource}/{}",
         r.region, r.id
     ))
+}
+
+/// A Supply Chain instance's child (namespace, dataset, flow) with the
+/// composite id of `parts` (the last is its name). The model gives them
+/// no status: a listed or described one is there.
+fn scn_child(
+    resource_type: ResourceType,
+    region: &str,
+    parts: &[&str],
+    arn: Option<&str>,
+    relations: &[(RelationAttr, String)],
+) -> LiveResource {
+    LiveResource {
+        resource_type,
+        region: region.to_string(),
+        id: decom_kinds::composite::compose(parts),
+        name: parts.last().copied().unwrap_or_default().to_string(),
+        account_id: arn.and_then(arn::account),
+        status: decom_kinds::CHILD_PRESENT.to_string(),
+        state: resource_type.state_of(decom_kinds::CHILD_PRESENT),
+        relations: relations
+            .iter()
+            .map(|(attr, target)| decom_plan::LiveRelation {
+                attr: *attr,
+                target: Some(target.clone()),
+            })
+            .collect(),
+    }
+}
+
+/// `arn:PARTITION:scn:REGION:ACCOUNT:PATH` of a Supply Chain resource;
+/// `None` when the account is unknown.
+fn arn_of_path(r: &LiveResource, path: &str) -> Option<String> {
+    let account = r.account_id.as_ref()?;
+    let partition = arn::partition(&r.region);
+    Some(format!("arn:{partition}:scn:{}:{account}:{path}", r.region))
 }
 
 /// Sends one SDK request through the in-flight limit of its service in

@@ -20,7 +20,7 @@ mod v2;
 use decom_graph::{from_parts, EdgeReason, ProposedEdge};
 
 use crate::live::LiveResource;
-use crate::{Action, Memory, Plan, PlannedResource, Provenance, Remembered};
+use crate::{Action, Cascade, Memory, Plan, PlannedResource, Provenance, Remembered};
 
 /// The plan file format this decom writes and reads.
 pub const PLAN_FILE_VERSION: u32 = 2;
@@ -85,6 +85,9 @@ pub struct PlanFile {
     pub(crate) resources: Vec<PlannedResource>,
     pub(crate) edges: Vec<SavedEdge>,
     pub(crate) warnings: Vec<String>,
+    /// Children deleted with a planned parent (empty in files written
+    /// before cascades).
+    pub(crate) cascades: Vec<Cascade>,
 }
 
 /// The manifest's path relative to the plan file's directory and to the
@@ -182,6 +185,7 @@ impl PlanFile {
                 })
                 .collect(),
             warnings: plan.warnings.clone(),
+            cascades: plan.cascades.clone(),
         }
     }
 
@@ -251,13 +255,39 @@ impl PlanFile {
             })
         });
         let graph = from_parts(nodes, edges).map_err(|e| e.to_string())?;
+        self.check_cascades()?;
         Ok(Plan {
             resources: self.resources.clone(),
             graph,
             warnings: self.warnings.clone(),
             targets: self.targets.clone(),
             provenance: self.provenance.clone(),
+            cascades: self.cascades.clone(),
         })
+    }
+
+    /// Each cascade goes with a planned resource of the file that its
+    /// live relations name, and appears once.
+    fn check_cascades(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for c in &self.cascades {
+            let address = c.address();
+            if !seen.insert(address.clone()) {
+                return Err(format!("{address} appears twice in the plan"));
+            }
+            let parent = self
+                .resources
+                .iter()
+                .find(|r| r.address == c.parent && r.action != Action::NoOp)
+                .and_then(|r| r.live.as_ref());
+            if !parent.is_some_and(|p| Cascade::goes_with(&c.live, p)) {
+                return Err(format!(
+                    "{address} is not deleted with a planned {}",
+                    c.parent
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Adds the names this plan resolved to `memory`, so that applying it

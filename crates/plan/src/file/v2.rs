@@ -15,7 +15,7 @@ use decom_parser::{Address, FileId, Location, RelationAttr, ResourceType, Span};
 
 use super::{ManifestLocation, PlanFile, SavedEdge};
 use crate::{
-    Action, GitState, LiveRelation, LiveResource, LiveState, Placement, PlannedResource,
+    Action, Cascade, GitState, LiveRelation, LiveResource, LiveState, Placement, PlannedResource,
     PlannedVariable, Provenance,
 };
 
@@ -49,6 +49,20 @@ pub(super) struct Body {
     resources: Vec<Resource>,
     edges: Vec<Edge>,
     warnings: Vec<String>,
+    /// Children deleted with a planned parent: absent when there are none
+    /// (and in files written before cascades), so those files read and
+    /// write as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cascades: Vec<FileCascade>,
+}
+
+/// A child deleted with its parent: the parent's address and the child's
+/// live facts.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCascade {
+    parent: Address,
+    live: Live,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -186,6 +200,14 @@ impl From<PlanFile> for Body {
             resources: f.resources.into_iter().map(Resource::from).collect(),
             edges: f.edges.into_iter().map(Edge::from).collect(),
             warnings: f.warnings,
+            cascades: f
+                .cascades
+                .into_iter()
+                .map(|c| FileCascade {
+                    parent: c.parent,
+                    live: Live::from(c.live),
+                })
+                .collect(),
         }
     }
 }
@@ -237,6 +259,16 @@ impl TryFrom<Body> for PlanFile {
                 .collect::<Result<_, _>>()?,
             edges: b.edges.into_iter().map(SavedEdge::from).collect(),
             warnings: b.warnings,
+            cascades: b
+                .cascades
+                .into_iter()
+                .map(|c| {
+                    Ok(Cascade {
+                        live: c.live.into_child_live()?,
+                        parent: c.parent,
+                    })
+                })
+                .collect::<Result<_, String>>()?,
         })
     }
 }
@@ -320,6 +352,23 @@ impl Live {
         let resource_type = ResourceType::from_name(&self.resource_type)
             .filter(|t| *t == address.resource_type)
             .ok_or_else(|| format!("{address} has live type {}", self.resource_type))?;
+        self.into_live_of(resource_type, &address.to_string())
+    }
+
+    /// A cascaded child: of a known type, with relations its type has.
+    fn into_child_live(self) -> Result<LiveResource, String> {
+        let resource_type = ResourceType::from_name(&self.resource_type)
+            .ok_or_else(|| format!("a cascade has unknown type {}", self.resource_type))?;
+        let shown = format!("{resource_type} {}", self.id);
+        self.into_live_of(resource_type, &shown)
+    }
+
+    /// The live resource, of `resource_type`; `address` names it in errors.
+    fn into_live_of(
+        self,
+        resource_type: ResourceType,
+        address: &str,
+    ) -> Result<LiveResource, String> {
         let relations = self
             .relations
             .into_iter()

@@ -1,0 +1,165 @@
+//! `aws_supplychain_data_lake_dataset`: ListDataLakeDatasets per
+//! namespace (pages carry everything; the model has no status), one
+//! GetDataLakeDataset for apply to watch one, DeleteDataLakeDataset. The
+//! id is `INSTANCE_ID,NAMESPACE,NAME`; its `namespace` relation names the
+//! namespace's id, `INSTANCE_ID,NAMESPACE`.
+
+use decom_kinds::composite;
+use decom_parser::{RelationAttr, ResourceType};
+use decom_plan::LiveResource;
+
+use super::{all_pages, described, scn_child, send, Answer, At, KindApi, Listed};
+use crate::error::CloudError;
+use crate::tags::TagReader;
+
+const TYPE: ResourceType = ResourceType::SupplyChainDataLakeDataset;
+/// Items per page of the list call (the model's maximum).
+const PAGE_SIZE: i32 = 20;
+
+fn live(region: &str, ds: &aws_sdk_supplychain::types::DataLakeDataset) -> LiveResource {
+    let (instance, namespace) = (ds.instance_id(), ds.namespace());
+    scn_child(
+        TYPE,
+        region,
+        &[instance, namespace, ds.name()],
+        Some(ds.arn()),
+        &[
+            (RelationAttr::InstanceId, instance.to_string()),
+            (
+                RelationAttr::Namespace,
+                composite::compose(&[instance, namespace]),
+            ),
+        ],
+    )
+}
+
+/// The datasets of the namespace `namespace_id` (`INSTANCE_ID,NAME`);
+/// none if it (or its instance) is not found.
+async fn list(at: At<'_>, namespace_id: &str) -> Result<Vec<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
+    let Some([instance, namespace]) =
+        composite::split(namespace_id, 2).and_then(|p| <[&str; 2]>::try_from(p).ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let pages = all_pages(|token| async move {
+        let page = send!(
+            cloud,
+            "ListDataLakeDatasets",
+            c.supplychain
+                .list_data_lake_datasets()
+                .instance_id(instance)
+                .namespace(namespace)
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+        )?;
+        let items = page.datasets().iter().map(|d| live(region, d)).collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await;
+    Ok(CloudError::absent_if_not_found(pages)?.unwrap_or_default())
+}
+
+/// The dataset `id`; `None` if not found.
+async fn describe(at: At<'_>, id: &str) -> Result<Option<LiveResource>, CloudError> {
+    let At {
+        cloud,
+        clients: c,
+        region,
+    } = at;
+    let Some([instance, namespace, name]) = parts(id) else {
+        return Ok(None);
+    };
+    let answer = send!(
+        cloud,
+        "GetDataLakeDataset",
+        c.supplychain
+            .get_data_lake_dataset()
+            .instance_id(instance)
+            .namespace(namespace)
+            .name(name)
+    );
+    described("GetDataLakeDataset", region, answer, |out| {
+        Some(live(region, out.dataset()?))
+    })
+}
+
+/// `[instance_id, namespace, name]` of a well-formed id.
+fn parts(id: &str) -> Option<[&str; 3]> {
+    composite::split(id, 3)?.try_into().ok()
+}
+
+/// The kind's AWS calls.
+pub(crate) struct Api;
+
+impl KindApi for Api {
+    #[cfg(test)]
+    fn resource_type(&self) -> ResourceType {
+        TYPE
+    }
+
+    fn page_size(&self) -> Option<usize> {
+        usize::try_from(PAGE_SIZE).ok()
+    }
+
+    fn listed(&self) -> Listed {
+        Listed {
+            status: true,
+            relations: true,
+        }
+    }
+
+    fn listed_per(&self) -> Option<RelationAttr> {
+        Some(RelationAttr::Namespace)
+    }
+
+    fn list<'a>(&'a self, at: At<'a>, parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
+        Box::pin(async move {
+            match parent {
+                Some(namespace_id) => list(at, namespace_id).await,
+                None => Ok(Vec::new()),
+            }
+        })
+    }
+
+    fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
+        Box::pin(describe(at, id))
+    }
+
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        Box::pin(async move {
+            let [instance, namespace, name] = parts(id).ok_or_else(|| {
+                CloudError::new(
+                    "DeleteDataLakeDataset",
+                    at.region,
+                    format!("{id} is not INSTANCE_ID,NAMESPACE,NAME"),
+                )
+            })?;
+            send!(
+                at.cloud,
+                "DeleteDataLakeDataset",
+                c.supplychain
+                    .delete_data_lake_dataset()
+                    .instance_id(instance)
+                    .namespace(namespace)
+                    .name(name)
+            )
+            .map(drop)
+        })
+    }
+
+    fn tags(&self) -> TagReader {
+        TagReader::SupplyChain
+    }
+
+    fn tag_arn(&self, r: &LiveResource) -> Option<String> {
+        let [instance, namespace, name] = parts(&r.id)?;
+        let path = format!("instance/{instance}/namespaces/{namespace}/datasets/{name}");
+        super::arn_of_path(r, &path)
+    }
+}
