@@ -42,7 +42,7 @@ use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::retry::ErrorKind;
 
 /// The rate before anything is known (requests per second).
-const START: f64 = 10.0;
+const START: f64 = 20.0;
 /// How far back admitted answers are counted.
 const WINDOW: Duration = Duration::from_secs(1);
 /// Throttles this soon after a cut answer requests sent before it.
