@@ -4,10 +4,12 @@
 //! AWS does not say its rate; its throttling answers do. A pacer spaces
 //! requests at a learned rate:
 //!
-//! - it starts slow and doubles the rate every second of admitted answers
-//!   (each admitted answer adds one request per second) until the first
-//!   throttle, so an unknown quota is found within seconds without a
-//!   volley of throttles from every request in flight;
+//! - it starts at a modest rate and, until the first throttle, grows it
+//!   fast (each admitted answer adds [`SLOW_START_GAIN`] requests per
+//!   second: doubling about every 70 ms while requests wait), so an
+//!   unthrottled API is soon not paced at all and an unknown quota is
+//!   found within a fraction of a second, without a volley of throttles
+//!   from every request in flight;
 //! - the first throttle halves it (the last doubling overshot);
 //! - on a later throttle the rate falls a little below what AWS admitted over
 //!   the last second, or since the last cut (a drained token bucket admits
@@ -43,6 +45,9 @@ use aws_smithy_types::retry::ErrorKind;
 
 /// The rate before anything is known (requests per second).
 const START: f64 = 20.0;
+/// Until the first throttle, requests per second gained per admitted
+/// answer (while requests wait for their place).
+const SLOW_START_GAIN: f64 = 10.0;
 /// How far back admitted answers are counted.
 const WINDOW: Duration = Duration::from_secs(1);
 /// Throttles this soon after a cut answer requests sent before it.
@@ -142,7 +147,11 @@ impl Schedule {
             self.admitted.push_back(now);
             let rate = self.rate.get_or_insert(START);
             if busy {
-                *rate += if self.throttled { PROBE / *rate } else { 1.0 };
+                *rate += if self.throttled {
+                    PROBE / *rate
+                } else {
+                    SLOW_START_GAIN
+                };
             }
             return;
         }
@@ -151,8 +160,8 @@ impl Schedule {
         }
         let rate = self.rate.unwrap_or(START);
         let lowered = if !self.throttled {
-            // Slow start doubled the rate each second: the last doubling
-            // overshot, and a bucket's burst inflated what was admitted.
+            // Slow start's last growth overshot, and a bucket's burst
+            // inflated what was admitted.
             self.admitted_rate(now).min(rate) / 2.0
         } else if busy {
             self.admitted_rate(now).min(rate)
@@ -279,13 +288,13 @@ mod tests {
     }
 
     #[test]
-    fn starts_slow_and_doubles_each_second_until_the_first_throttle() {
+    fn grows_fast_until_the_first_throttle() {
         let mut s = Schedule::default();
         let now = Instant::now();
         assert_eq!(s.reserve(now).0, Duration::ZERO);
         assert!(s.reserve(now).0 >= Duration::from_secs_f64(1.0 / START));
-        let t = admit_n(&mut s, now, START as usize, START);
-        assert_eq!(s.rate, Some(2.0 * START));
+        let t = admit_n(&mut s, now, 10, START);
+        assert_eq!(s.rate, Some(START + 10.0 * SLOW_START_GAIN));
         s.answered(t, true);
         let after = s.rate.unwrap_or_default();
         admit_n(&mut s, t, 10, after);
