@@ -16,9 +16,10 @@
 //!   exactly its refill); after a quiet spell, when little was asked and
 //!   so little admitted, it falls by a fixed share instead. Throttles just
 //!   after a cut answer requests sent before it and are not counted again;
-//! - each admitted answer raises it a little (additive increase), probing
-//!   whether more is allowed, but only while requests wait for their
-//!   place: a rate nobody uses is not raised.
+//! - each admitted answer raises it a little (5% a second), probing
+//!   whether more is allowed, so a cut far below a large quota recovers in
+//!   seconds; but only while requests wait for their place: a rate nobody
+//!   uses is not raised.
 //!
 //! Requests are spaced, never sent in bursts, and a request still waiting
 //! for a place given at a rate since lowered takes a new one, so a drained
@@ -56,8 +57,9 @@ const SETTLE: Duration = Duration::from_millis(250);
 const BELOW_ADMITTED: f64 = 0.95;
 /// After a quiet spell, a throttle lowers the rate to this share.
 const QUIET_CUT: f64 = 0.7;
-/// Requests per second gained per second of admitted answers.
-const PROBE: f64 = 0.5;
+/// After a throttle, each admitted answer raises the rate by this many
+/// requests per second: a rate of r gains r x this each second (5%).
+const PROBE_SHARE: f64 = 0.05;
 /// Never slower than this (a quota of 1 request per 2 s still progresses).
 const FLOOR: f64 = 0.5;
 
@@ -148,7 +150,7 @@ impl Schedule {
             let rate = self.rate.get_or_insert(START);
             if busy {
                 *rate += if self.throttled {
-                    PROBE / *rate
+                    PROBE_SHARE
                 } else {
                     SLOW_START_GAIN
                 };
