@@ -4,13 +4,11 @@
 //! AWS does not say its rate; its throttling answers do. A pacer spaces
 //! requests at a learned rate:
 //!
-//! - it starts at a modest rate and, until the first throttle, grows it
-//!   fast (each admitted answer adds [`SLOW_START_GAIN`] requests per
-//!   second: doubling about every 70 ms while requests wait), so an
-//!   unthrottled API is soon not paced at all and an unknown quota is
-//!   found within a fraction of a second, without a volley of throttles
-//!   from every request in flight;
-//! - the first throttle halves it (the last doubling overshot);
+//! - until the first throttle requests are not paced (only
+//!   `--parallelism` bounds them), so an unthrottled API costs nothing;
+//!   the rate AWS admitted meanwhile is counted;
+//! - the first throttle sets the pace to half of what was admitted over
+//!   the last second (a bucket's burst inflated it);
 //! - on a later throttle the rate falls a little below what AWS admitted over
 //!   the last second, or since the last cut (a drained token bucket admits
 //!   exactly its refill); after a quiet spell, when little was asked and
@@ -44,11 +42,6 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::retry::ErrorKind;
 
-/// The rate before anything is known (requests per second).
-const START: f64 = 20.0;
-/// Until the first throttle, requests per second gained per admitted
-/// answer (while requests wait for their place).
-const SLOW_START_GAIN: f64 = 10.0;
 /// How far back admitted answers are counted.
 const WINDOW: Duration = Duration::from_secs(1);
 /// Throttles this soon after a cut answer requests sent before it.
@@ -71,10 +64,9 @@ pub(crate) struct Pacer {
 
 #[derive(Debug, Default)]
 struct Schedule {
-    /// Requests per second; `None` until the first answer.
+    /// Requests per second; `None` until the first throttle.
     rate: Option<f64>,
-    /// Whether a throttle has been seen (until then the rate doubles each
-    /// second).
+    /// Whether a throttle has been seen (until then nothing is paced).
     throttled: bool,
     /// Bumped when the rate is lowered: places given before are void.
     epoch: u64,
@@ -127,7 +119,13 @@ impl Pacer {
 
 impl Schedule {
     fn reserve(&mut self, now: Instant) -> (Duration, u64) {
-        let rate = self.rate.unwrap_or(START);
+        if !self.throttled {
+            // Unpaced until AWS first says "too many": spacing requests
+            // reserved together at an early, low rate would spread them
+            // over seconds however fast the rate then grew.
+            return (Duration::ZERO, self.epoch);
+        }
+        let rate = self.rate.unwrap_or(FLOOR);
         let slot = self.next.map_or(now, |next| next.max(now));
         self.next = Some(slot + Duration::from_secs_f64(1.0 / rate));
         if slot > now {
@@ -147,24 +145,18 @@ impl Schedule {
         let busy = self.waited.is_some_and(|t| now.duration_since(t) <= WINDOW);
         if !throttled {
             self.admitted.push_back(now);
-            let rate = self.rate.get_or_insert(START);
-            if busy {
-                *rate += if self.throttled {
-                    PROBE_SHARE
-                } else {
-                    SLOW_START_GAIN
-                };
+            if let Some(rate) = self.rate.as_mut().filter(|_| busy) {
+                *rate += PROBE_SHARE;
             }
             return;
         }
         if self.lowered.is_some_and(|t| now.duration_since(t) < SETTLE) {
             return;
         }
-        let rate = self.rate.unwrap_or(START);
+        let rate = self.rate.unwrap_or(FLOOR);
         let lowered = if !self.throttled {
-            // Slow start's last growth overshot, and a bucket's burst
-            // inflated what was admitted.
-            self.admitted_rate(now).min(rate) / 2.0
+            // A bucket's burst inflated what was admitted.
+            self.admitted_rate(now) / 2.0
         } else if busy {
             self.admitted_rate(now).min(rate)
         } else {
@@ -290,20 +282,16 @@ mod tests {
     }
 
     #[test]
-    fn grows_fast_until_the_first_throttle() {
+    fn unpaced_until_the_first_throttle_then_spaced() {
         let mut s = Schedule::default();
         let now = Instant::now();
         assert_eq!(s.reserve(now).0, Duration::ZERO);
-        assert!(s.reserve(now).0 >= Duration::from_secs_f64(1.0 / START));
-        let t = admit_n(&mut s, now, 10, START);
-        assert_eq!(s.rate, Some(START + 10.0 * SLOW_START_GAIN));
+        assert_eq!(s.reserve(now).0, Duration::ZERO);
+        let t = admit_n(&mut s, now, 40, 40.0);
         s.answered(t, true);
-        let after = s.rate.unwrap_or_default();
-        admit_n(&mut s, t, 10, after);
-        assert!(
-            s.rate.unwrap_or_default() < after + 1.0,
-            "additive after a throttle"
-        );
+        let first = s.reserve(t).0;
+        let second = s.reserve(t).0;
+        assert!(second > first, "spaced after the first throttle");
     }
 
     #[test]
@@ -323,11 +311,14 @@ mod tests {
     #[test]
     fn a_rate_nobody_waits_for_is_not_raised() {
         let mut s = Schedule::default();
-        let t = Instant::now();
+        let t = admit_n(&mut s, Instant::now(), 40, 40.0);
+        s.answered(t, true);
+        let cut = s.rate;
+        let later = t + Duration::from_secs(5);
         for i in 0..100 {
-            s.answered(t + Duration::from_millis(i * 100), false);
+            s.answered(later + Duration::from_millis(i * 100), false);
         }
-        assert_eq!(s.rate, Some(START));
+        assert_eq!(s.rate, cut);
     }
 
     #[test]
@@ -446,8 +437,12 @@ mod tests {
         let p = Pacer::default();
         assert_eq!(p.rate(), None);
         p.answered(false);
-        assert_eq!(p.rate(), Some(START), "nobody waited: not raised");
+        assert_eq!(p.rate(), None, "not paced before a throttle");
         p.answered(true);
-        assert!(p.rate() < Some(START));
+        assert_eq!(
+            p.rate(),
+            Some(FLOOR),
+            "half of one admitted answer: the floor"
+        );
     }
 }
