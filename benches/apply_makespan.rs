@@ -53,11 +53,7 @@ fn main() -> Result<(), String> {
 
     let refresh = Necessary::answered(&planned);
     let deletes = Necessary::deletes(&workload.state, &account);
-    let apply_needs = refresh
-        .clone()
-        .plus(&deletes)
-        .plus(&Necessary::confirmations(&workload.state, &account))
-        .plus(&Necessary::list_pages(&planned));
+    let apply_needs = Necessary::apply(&planned, &workload.state, &account);
     let plan_bound = refresh.bound(THROTTLE_RPS);
     let apply_bound = apply_needs.bound(THROTTLE_RPS);
     let deletion_bound = critical_path(&latencies).max(deletes.bound(THROTTLE_RPS));

@@ -24,6 +24,11 @@ pub fn split(id: &str, n: usize) -> Option<Vec<&str>> {
     well_formed.then_some(parts)
 }
 
+/// The `N` parts of a well-formed id, as an array to destructure.
+pub fn split_array<const N: usize>(id: &str) -> Option<[&str; N]> {
+    split(id, N)?.try_into().ok()
+}
+
 /// Why `value` cannot be a part of a composite id, if it cannot.
 pub fn part_problem(value: &str) -> Option<&'static str> {
     if value.trim().is_empty() {

@@ -85,6 +85,16 @@ impl Necessary {
         n
     }
 
+    /// An apply's necessary calls: the refresh a plan made (`planned`, its
+    /// audit), one delete per resource of `state`, one confirmation per
+    /// ingress connection and one list page per (type, region).
+    pub fn apply(planned: &[AuditEntry], state: &SimState, default_account: &str) -> Necessary {
+        Necessary::answered(planned)
+            .plus(&Necessary::deletes(state, default_account))
+            .plus(&Necessary::confirmations(state, default_account))
+            .plus(&Necessary::list_pages(planned))
+    }
+
     pub fn plus(mut self, other: &Necessary) -> Necessary {
         for (bucket, calls) in &other.calls {
             *self.calls.entry(bucket.clone()).or_default() += calls;

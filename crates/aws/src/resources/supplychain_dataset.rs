@@ -41,9 +41,7 @@ async fn list(at: At<'_>, namespace_id: &str) -> Result<Vec<LiveResource>, Cloud
         clients: c,
         region,
     } = at;
-    let Some([instance, namespace]) =
-        composite::split(namespace_id, 2).and_then(|p| <[&str; 2]>::try_from(p).ok())
-    else {
+    let Some([instance, namespace]) = composite::split_array(namespace_id) else {
         return Ok(Vec::new());
     };
     let pages = all_pages(|token| async move {
@@ -71,7 +69,7 @@ async fn describe(at: At<'_>, id: &str) -> Result<Option<LiveResource>, CloudErr
         clients: c,
         region,
     } = at;
-    let Some([instance, namespace, name]) = parts(id) else {
+    let Some([instance, namespace, name]) = composite::split_array(id) else {
         return Ok(None);
     };
     let answer = send!(
@@ -86,11 +84,6 @@ async fn describe(at: At<'_>, id: &str) -> Result<Option<LiveResource>, CloudErr
     described("GetDataLakeDataset", region, answer, |out| {
         Some(live(region, out.dataset()?))
     })
-}
-
-/// `[instance_id, namespace, name]` of a well-formed id.
-fn parts(id: &str) -> Option<[&str; 3]> {
-    composite::split(id, 3)?.try_into().ok()
 }
 
 /// The kind's AWS calls.
@@ -133,7 +126,7 @@ impl KindApi for Api {
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
         let c = at.clients;
         Box::pin(async move {
-            let [instance, namespace, name] = parts(id).ok_or_else(|| {
+            let [instance, namespace, name] = composite::split_array(id).ok_or_else(|| {
                 CloudError::new(
                     "DeleteDataLakeDataset",
                     at.region,
@@ -158,7 +151,7 @@ impl KindApi for Api {
     }
 
     fn tag_arn(&self, r: &LiveResource) -> Option<String> {
-        let [instance, namespace, name] = parts(&r.id)?;
+        let [instance, namespace, name] = composite::split_array(&r.id)?;
         let path = format!("instance/{instance}/namespaces/{namespace}/datasets/{name}");
         super::arn_of_path(r, &path)
     }

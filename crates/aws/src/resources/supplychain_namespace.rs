@@ -59,7 +59,7 @@ async fn describe(at: At<'_>, id: &str) -> Result<Option<LiveResource>, CloudErr
         clients: c,
         region,
     } = at;
-    let Some([instance, name]) = parts(id) else {
+    let Some([instance, name]) = composite::split_array(id) else {
         return Ok(None);
     };
     let answer = send!(
@@ -73,11 +73,6 @@ async fn describe(at: At<'_>, id: &str) -> Result<Option<LiveResource>, CloudErr
     described("GetDataLakeNamespace", region, answer, |out| {
         Some(live(region, out.namespace()?))
     })
-}
-
-/// `[instance_id, name]` of a well-formed id.
-fn parts(id: &str) -> Option<[&str; 2]> {
-    composite::split(id, 2)?.try_into().ok()
 }
 
 /// The kind's AWS calls.
@@ -120,7 +115,7 @@ impl KindApi for Api {
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
         let c = at.clients;
         Box::pin(async move {
-            let [instance, name] = parts(id).ok_or_else(|| {
+            let [instance, name] = composite::split_array(id).ok_or_else(|| {
                 CloudError::new(
                     "DeleteDataLakeNamespace",
                     at.region,
@@ -144,7 +139,7 @@ impl KindApi for Api {
     }
 
     fn tag_arn(&self, r: &LiveResource) -> Option<String> {
-        let [instance, name] = parts(&r.id)?;
+        let [instance, name] = composite::split_array(&r.id)?;
         super::arn_of_path(r, &format!("instance/{instance}/namespaces/{name}"))
     }
 }

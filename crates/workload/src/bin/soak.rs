@@ -96,11 +96,7 @@ fn soak(s: &Settings) -> Result<(), String> {
     // service) bucket's necessary calls at the throttle rate.
     let planned = planned_state(&workload);
     let refresh = Necessary::answered(&audit[..after_plan]);
-    let apply_needs = refresh
-        .clone()
-        .plus(&Necessary::deletes(&planned, &account))
-        .plus(&Necessary::confirmations(&planned, &account))
-        .plus(&Necessary::list_pages(&audit[..after_plan]));
+    let apply_needs = Necessary::apply(&audit[..after_plan], &planned, &account);
     for (phase, m, bound) in [
         ("plan", &plan, refresh.bound(s.throttle_rps)),
         ("apply", &apply, apply_needs.bound(s.throttle_rps)),
