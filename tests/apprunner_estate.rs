@@ -307,3 +307,189 @@ fn a_custom_domain_of_another_accounts_service_is_refused() {
         stderr(&out)
     );
 }
+
+/// Revision `n` of the auto scaling configuration `shop-scale`.
+fn scale_revision(n: u8) -> String {
+    format!("arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/shop-scale/{n}/{n}{n}{n}{n}{n}{n}{n}{n}")
+}
+
+/// A service using revision 1 of `shop-scale`, revisions 1 to `revisions`,
+/// and a bystander configuration of another name.
+fn revisioned_estate(revisions: u8) -> Vec<SeedResource> {
+    let mut service = SeedResource::new(Sim::AppRunnerService, "shop");
+    service.arn = Some(SERVICE.into());
+    service.auto_scaling_configuration_arn = Some(scale_revision(1));
+    let mut seeds = vec![service];
+    for n in 1..=revisions {
+        let mut r = SeedResource::new(Sim::AppRunnerAutoScalingConfiguration, "shop-scale");
+        r.arn = Some(scale_revision(n));
+        seeds.push(r);
+    }
+    seeds.push(SeedResource::new(
+        Sim::AppRunnerAutoScalingConfiguration,
+        "other-scale",
+    ));
+    seeds
+}
+
+/// The service and, by name, every revision of its configuration.
+fn revisioned_project() -> Project {
+    Project::with_main(&format!(
+        "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n\
+         resource \"aws_apprunner_service\" \"shop\" {{\n  arn = \"{SERVICE}\"\n}}\n\
+         resource \"aws_apprunner_auto_scaling_configuration_version\" \"shop\" {{\n  name = \"shop-scale\"\n}}\n"
+    ))
+}
+
+/// DESIGN section 10: an auto scaling configuration's name means all its
+/// revisions. The plan shows the older ones deleted with the block (which
+/// resolves to the latest); apply sends one DeleteAllRevisions request,
+/// by the ARN ending in the name, after the service using revision 1 is
+/// gone; the bystander of another name is untouched.
+#[test]
+fn a_configuration_name_means_every_revision_deleted_by_one_request() {
+    let sim = TestSim::start(revisioned_estate(3));
+    let p = revisioned_project();
+    let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Plan: 2 to delete, 2 deleted with their parent,"),
+        "{text}"
+    );
+    let block = "aws_apprunner_auto_scaling_configuration_version.shop";
+    assert!(text.contains(&scale_revision(3)), "{text}");
+    for older in [1, 2] {
+        let cascade = format!(
+            "# {block} -> aws_apprunner_auto_scaling_configuration_version[\"{}\"] will be deleted with {block}",
+            scale_revision(older)
+        );
+        assert!(text.contains(&cascade), "{text}");
+    }
+
+    let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("2 deleted with their parent"),
+        "{}",
+        stdout(&out)
+    );
+    let audit = sim.audit();
+    let deletes: Vec<&AuditEntry> = audit
+        .iter()
+        .filter(|e| e.operation == "DeleteAutoScalingConfiguration")
+        .collect();
+    let by_name = "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/shop-scale";
+    assert_eq!(deletes.len(), 1, "{deletes:#?}");
+    assert_eq!(deletes[0].target.as_deref(), Some(by_name));
+    assert!(accepted(&audit, "DeleteAutoScalingConfiguration") > accepted(&audit, "DeleteService"));
+    let snapshot = sim.snapshot();
+    let active: Vec<&str> = snapshot
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == Sim::AppRunnerAutoScalingConfiguration)
+        .filter(|r| r.status.as_deref() == Some("ACTIVE"))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert!(active.contains(&"other-scale"), "{active:?}");
+    assert!(!active.contains(&"shop-scale"), "{active:?}");
+
+    let out = run(&sim, &p, &["plan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("No changes"), "{}", stdout(&out));
+}
+
+/// A revision of the name created after the plan was never approved: the
+/// saved plan is stale and nothing is deleted.
+#[test]
+fn a_revision_created_after_the_plan_makes_it_stale() {
+    let p = revisioned_project();
+    let planned = TestSim::start(revisioned_estate(2));
+    let out = run(&planned, &p, &["plan", "--out", "plan.bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let now = TestSim::start(revisioned_estate(3));
+    let out = run(&now, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("saved plan is stale"), "{err}");
+    assert!(err.contains(&scale_revision(3)), "{err}");
+    assert!(now.mutating_requests().is_empty());
+}
+
+/// A service outside the manifest using an older revision blocks the name;
+/// the suggested block names that revision as it is (a reference to the
+/// block would mean the latest).
+#[test]
+fn a_service_outside_the_manifest_using_an_older_revision_blocks() {
+    let mut seeds = revisioned_estate(2);
+    let mut intruder = SeedResource::new(Sim::AppRunnerService, "intruder");
+    intruder.auto_scaling_configuration_arn = Some(scale_revision(1));
+    seeds.push(intruder);
+    let sim = TestSim::start(seeds);
+    let out = run(&sim, &revisioned_project(), &["plan"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "aws_apprunner_auto_scaling_configuration_version.shop cannot be deleted: live aws_apprunner_service \"intruder\""
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "auto_scaling_configuration_arn = \"{}\"",
+            scale_revision(1)
+        )),
+        "{err}"
+    );
+    assert!(sim.mutating_requests().is_empty());
+}
+
+/// A block naming an older revision by ARN next to a block naming all
+/// revisions: both would delete it, so the plan refuses.
+#[test]
+fn a_revision_named_twice_by_arn_and_by_name_is_refused() {
+    let sim = TestSim::start(revisioned_estate(2));
+    let p = Project::with_main(&format!(
+        "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n\
+         resource \"aws_apprunner_auto_scaling_configuration_version\" \"all\" {{\n  name = \"shop-scale\"\n}}\n\
+         resource \"aws_apprunner_auto_scaling_configuration_version\" \"first\" {{\n  arn = \"{}\"\n}}\n",
+        scale_revision(1)
+    ));
+    let out = run(&sim, &p, &["plan"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(&format!("both name {}", scale_revision(1))),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A name with one live revision deletes exactly that revision, by its
+/// own ARN: DeleteAllRevisions only when the plan showed the others.
+#[test]
+fn a_name_with_one_revision_deletes_it_by_its_arn() {
+    let sim = TestSim::start(revisioned_estate(1));
+    let p = revisioned_project();
+    let out = run(
+        &sim,
+        &p,
+        &["apply", "--auto-approve", "--poll-interval-ms=20"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let audit = sim.audit();
+    let delete = &audit[accepted(&audit, "DeleteAutoScalingConfiguration")];
+    assert_eq!(delete.target, Some(scale_revision(1)));
+}

@@ -24,13 +24,16 @@ impl Cloud for AwsCloud {
             clients: &clients,
             region: &target.region,
         };
-        api(live.resource_type)
-            .delete(at, &live.id)
-            .await
-            .map_err(|e| DeleteError {
-                kind: e.delete_error_kind(),
-                message: e.to_string(),
-            })
+        let kind = api(live.resource_type);
+        let deleted = if order.deletes_all_revisions() {
+            kind.delete_all_revisions(at, &live.id)
+        } else {
+            kind.delete(at, &live.id)
+        };
+        deleted.await.map_err(|e| DeleteError {
+            kind: e.delete_error_kind(),
+            message: e.to_string(),
+        })
     }
 
     async fn observe(&self, watched: &[Watched]) -> Vec<(String, Observation)> {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use decom_parser::Address;
-use decom_plan::{Action, LiveResource, Placement, Plan};
+use decom_plan::{Action, Cascade, LiveResource, Placement, Plan};
 
 /// One resource the approved plan deletes.
 #[derive(Debug, Clone)]
@@ -17,6 +17,8 @@ pub struct ApprovedDelete {
     address: Address,
     live: LiveResource,
     placement: Placement,
+    /// The plan shows other revisions of its name deleted with it.
+    all_revisions: bool,
 }
 
 impl ApprovedDelete {
@@ -32,6 +34,13 @@ impl ApprovedDelete {
     /// Where it lives: the region and credentials profile its requests use.
     pub fn placement(&self) -> &Placement {
         &self.placement
+    }
+
+    /// Whether one request deletes it with every other revision of its
+    /// name (DeleteAllRevisions): only when the approved plan showed those
+    /// revisions deleted with it, so a lone revision is deleted alone.
+    pub fn deletes_all_revisions(&self) -> bool {
+        self.all_revisions
     }
 }
 
@@ -65,6 +74,7 @@ impl ApprovedPlan {
                             address: r.address.clone(),
                             live: live.clone(),
                             placement,
+                            all_revisions: plan.cascades_of(&r.address).any(Cascade::is_revision),
                         },
                         r.delete_timeout,
                     ),

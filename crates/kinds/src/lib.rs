@@ -149,6 +149,21 @@ pub struct Kind {
     /// Supply Chain instance's `asc` and `default` namespaces): a manifest
     /// naming one is refused before any request.
     pub aws_owned_names: &'static [&'static str],
+    /// What a manifest's `name` means when several live resources have it.
+    pub name_means: NameMeans,
+}
+
+/// What a manifest's `name` means when several live resources of a kind
+/// share it (the revisions of a configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameMeans {
+    /// One resource: several are an error asking for the exact ARN or id.
+    One,
+    /// Every live revision of the name (DESIGN section 10: an auto scaling
+    /// configuration's name, deleted by one DeleteAllRevisions request).
+    /// The name resolves to its latest revision; the others are shown
+    /// deleted with it.
+    AllRevisions,
 }
 
 impl ResourceType {
@@ -227,6 +242,19 @@ impl ResourceType {
         let names = self.identity().parts()?;
         let values = composite::split(id, names.len())?;
         Some(names.iter().copied().zip(values).collect())
+    }
+
+    /// The revision number in an id of a kind whose ARNs carry one
+    /// (`.../NAME/REVISION/ID`); `None` for other kinds and malformed ids.
+    pub fn revision_of(self, id: &str) -> Option<u64> {
+        match self.kind().id_shape {
+            IdShape::Arn { revision: true, .. } => {
+                let mut segments = id.rsplit('/');
+                segments.next()?;
+                segments.next()?.parse().ok()
+            }
+            _ => None,
+        }
     }
 
     pub fn relations(self) -> &'static [Relation] {

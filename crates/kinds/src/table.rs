@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use crate::{End, IdShape, Identity, Kind, Relation, RelationAttr, ResourceType, States};
+use crate::{
+    End, IdShape, Identity, Kind, NameMeans, Relation, RelationAttr, ResourceType, States,
+};
 
 const fn minutes(m: u64) -> Duration {
     Duration::from_secs(m * 60)
@@ -36,6 +38,7 @@ pub static APPRUNNER_VPC_INGRESS_CONNECTION: Kind = Kind {
     default_timeout: minutes(10),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION: Kind = Kind {
@@ -67,6 +70,7 @@ pub static APPRUNNER_CUSTOM_DOMAIN_ASSOCIATION: Kind = Kind {
     default_timeout: minutes(20),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static APPRUNNER_SERVICE: Kind = Kind {
@@ -127,6 +131,7 @@ pub static APPRUNNER_SERVICE: Kind = Kind {
     default_timeout: minutes(20),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
@@ -149,6 +154,7 @@ pub static APPRUNNER_VPC_CONNECTOR: Kind = Kind {
     default_timeout: minutes(5),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static APPRUNNER_AUTO_SCALING_CONFIGURATION: Kind = Kind {
@@ -172,6 +178,7 @@ pub static APPRUNNER_AUTO_SCALING_CONFIGURATION: Kind = Kind {
     default_timeout: minutes(5),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::AllRevisions,
 };
 
 pub static APPRUNNER_OBSERVABILITY_CONFIGURATION: Kind = Kind {
@@ -195,6 +202,7 @@ pub static APPRUNNER_OBSERVABILITY_CONFIGURATION: Kind = Kind {
     default_timeout: minutes(5),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static APPRUNNER_CONNECTION: Kind = Kind {
@@ -217,6 +225,7 @@ pub static APPRUNNER_CONNECTION: Kind = Kind {
     default_timeout: minutes(5),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
@@ -255,6 +264,7 @@ pub static DX_VIRTUAL_INTERFACE: Kind = Kind {
     default_timeout: minutes(10),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static DX_CONNECTION: Kind = Kind {
@@ -286,6 +296,7 @@ pub static DX_CONNECTION: Kind = Kind {
     default_timeout: minutes(10),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static DX_LAG: Kind = Kind {
@@ -304,6 +315,7 @@ pub static DX_LAG: Kind = Kind {
     default_timeout: minutes(10),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static DX_GATEWAY: Kind = Kind {
@@ -323,6 +335,7 @@ pub static DX_GATEWAY: Kind = Kind {
     default_timeout: minutes(10),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static DX_GATEWAY_ASSOCIATION: Kind = Kind {
@@ -352,6 +365,7 @@ pub static DX_GATEWAY_ASSOCIATION: Kind = Kind {
     default_timeout: minutes(30),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
@@ -370,6 +384,7 @@ pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
     default_timeout: minutes(60),
     cascaded_by: &[],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 // Supply Chain's data lake and data integration children (DESIGN section
@@ -410,6 +425,7 @@ pub static SUPPLYCHAIN_FLOW: Kind = Kind {
     default_timeout: minutes(10),
     cascaded_by: &[RelationAttr::InstanceId],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static SUPPLYCHAIN_DATASET: Kind = Kind {
@@ -435,6 +451,7 @@ pub static SUPPLYCHAIN_DATASET: Kind = Kind {
     default_timeout: minutes(10),
     cascaded_by: &[RelationAttr::Namespace, RelationAttr::InstanceId],
     aws_owned_names: &[],
+    name_means: NameMeans::One,
 };
 
 pub static SUPPLYCHAIN_NAMESPACE: Kind = Kind {
@@ -450,4 +467,5 @@ pub static SUPPLYCHAIN_NAMESPACE: Kind = Kind {
     cascaded_by: &[RelationAttr::InstanceId],
     // Every instance has them; AWS deletes them only with the instance.
     aws_owned_names: &["asc", "default"],
+    name_means: NameMeans::One,
 };

@@ -202,3 +202,14 @@ fn a_target_key_composes_the_target_id_from_the_holder() {
     };
     assert_eq!(unknown.target_id(values), None);
 }
+
+#[test]
+fn a_revision_is_read_from_revisioned_arns_only() {
+    let asc = ResourceType::AppRunnerAutoScalingConfiguration;
+    let arn = "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/web/12/0abc";
+    assert_eq!(asc.revision_of(arn), Some(12));
+    assert_eq!(asc.revision_of("web"), None);
+    assert_eq!(asc.revision_of("a/b/not-a-number/c"), None);
+    let service = "arn:aws:apprunner:us-east-1:123456789012:service/web/0abc";
+    assert_eq!(ResourceType::AppRunnerService.revision_of(service), None);
+}

@@ -6,7 +6,7 @@
 
 use decom_kinds::{blocking_holders, blocking_targets, End};
 use decom_parser::writer::{self, block_name, Attributes, Block, Reference};
-use decom_parser::{Address, Diagnostic, Manifest, RelationAttr};
+use decom_parser::{Address, Diagnostic, Manifest, RelationAttr, ResourceInstance};
 
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::resolve::Resolution;
@@ -24,32 +24,51 @@ pub fn find(
         let Some(live) = resolution.live(&r.address) else {
             continue;
         };
-        for (blocker, attr, first) in blockers_of(inventory, resolution, live) {
-            problems.push(
-                Diagnostic::error(
-                    format!(
-                        "{} cannot be deleted: live {} {} ({}, {}) depends on it and is not in the manifest",
-                        r.address, blocker.resource_type, writer::string(&blocker.name), blocker.id, blocker.status
-                    ),
-                    Some(r.span),
-                )
-                .with_label("blocked by a resource outside the manifest")
-                .with_help(match first {
-                    End::Holder => format!(
-                        "add it to the manifest so it is deleted first:\n{}",
-                        suggested_block(blocker, attr, &r.address)
-                    ),
-                    End::Target => format!(
-                        "add it to the manifest so it is deleted first:\n{}\nand in {}: {}",
-                        target_block(blocker),
-                        r.address,
-                        reference_line(blocker, attr),
-                    ),
-                }),
-            );
+        // A name meaning all revisions is blocked by users of any of them.
+        for meant in std::iter::once(live).chain(resolution.revisions(&r.address)) {
+            for (blocker, attr, first) in blockers_of(inventory, resolution, meant) {
+                // A user of an older revision: a reference would name the latest.
+                let referenced = (meant.id == live.id).then_some(&r.address);
+                problems.push(blocked(r, blocker, attr, first, referenced));
+            }
         }
     }
     problems
+}
+
+/// `ADDRESS cannot be deleted: live TYPE "name" ... depends on it`, with
+/// the block that adds the blocker to the manifest.
+fn blocked(
+    r: &ResourceInstance,
+    blocker: &LiveResource,
+    attr: RelationAttr,
+    first: End,
+    referenced: Option<&Address>,
+) -> Diagnostic {
+    Diagnostic::error(
+        format!(
+            "{} cannot be deleted: live {} {} ({}, {}) depends on it and is not in the manifest",
+            r.address,
+            blocker.resource_type,
+            writer::string(&blocker.name),
+            blocker.id,
+            blocker.status
+        ),
+        Some(r.span),
+    )
+    .with_label("blocked by a resource outside the manifest")
+    .with_help(match first {
+        End::Holder => format!(
+            "add it to the manifest so it is deleted first:\n{}",
+            suggested_block(blocker, attr, referenced)
+        ),
+        End::Target => format!(
+            "add it to the manifest so it is deleted first:\n{}\nand in {}: {}",
+            target_block(blocker),
+            r.address,
+            reference_line(blocker, attr),
+        ),
+    })
 }
 
 /// The live resources outside the manifest that must be deleted before
@@ -117,11 +136,23 @@ fn reference_line(blocker: &LiveResource, attr: RelationAttr) -> String {
 
 /// `resource "TYPE" "name" { arn = "..."  relation = planned.arn }`; a
 /// composite blocker gives each part, the one that names `planned` as
-/// a reference to it.
-pub fn suggested_block(blocker: &LiveResource, attr: RelationAttr, planned: &Address) -> String {
+/// a reference to it. Without `planned` (the blocker uses a revision
+/// other than the one the block resolved to) the relation is its live value.
+fn suggested_block(
+    blocker: &LiveResource,
+    attr: RelationAttr,
+    planned: Option<&Address>,
+) -> String {
     let ty = blocker.resource_type;
     let label = block_name(&blocker.name);
     let block = Block::new("resource", &[ty.name(), &label]);
+    let Some(planned) = planned else {
+        let value = blocker.relation(attr).flatten().unwrap_or_default();
+        return block
+            .string(ty.id_attribute(), &blocker.id)
+            .string(attr.name(), value)
+            .to_string();
+    };
     let target = planned.resource_type;
     let referenced = ty
         .relation(attr)

@@ -10,9 +10,16 @@
 //! Which relations cascade is the kinds table's `cascaded_by`, nearest
 //! parent first: a dataset whose namespace is planned goes with the
 //! namespace, else with its instance.
+//!
+//! The other revisions a name of [`NameMeans::AllRevisions`] means are
+//! cascades of the block too: its one request (DeleteAllRevisions) deletes
+//! them with the latest.
+//!
+//! [`NameMeans::AllRevisions`]: decom_kinds::NameMeans::AllRevisions
 
 use std::collections::HashSet;
 
+use decom_kinds::NameMeans;
 use decom_parser::Address;
 
 use crate::live::{Inventory, LiveResource, LiveState};
@@ -38,27 +45,53 @@ impl Cascade {
         )
     }
 
+    /// Whether this is another revision of its parent's name rather than a
+    /// child (a kind never cascades with a parent of its own type).
+    pub fn is_revision(&self) -> bool {
+        self.parent.resource_type == self.live.resource_type
+    }
+
     /// Whether the live relations of the child name `parent_live` through
-    /// one of the kind's cascading relations: what makes it go with it.
+    /// one of the kind's cascading relations, or it is another revision of
+    /// a name that means all revisions: what makes it go with it.
     pub fn goes_with(live: &LiveResource, parent_live: &LiveResource) -> bool {
-        live.resource_type.kind().cascaded_by.iter().any(|&attr| {
-            let targets_parent_type = live
-                .resource_type
-                .relation(attr)
-                .is_some_and(|r| r.targets.contains(&parent_live.resource_type));
-            targets_parent_type && live.relation(attr) == Some(Some(parent_live.id.as_str()))
-        })
+        let other_revision = live.resource_type == parent_live.resource_type
+            && live.resource_type.kind().name_means == NameMeans::AllRevisions
+            && (&live.name, &live.region, &live.account_id)
+                == (
+                    &parent_live.name,
+                    &parent_live.region,
+                    &parent_live.account_id,
+                )
+            && live.id != parent_live.id;
+        other_revision
+            || live.resource_type.kind().cascaded_by.iter().any(|&attr| {
+                let targets_parent_type = live
+                    .resource_type
+                    .relation(attr)
+                    .is_some_and(|r| r.targets.contains(&parent_live.resource_type));
+                targets_parent_type && live.relation(attr) == Some(Some(parent_live.id.as_str()))
+            })
     }
 }
 
 /// The live children in `inventory` that the manifest does not name and
-/// that a planned (`delete` or `wait`) resource takes with it, sorted by
-/// address.
+/// that a planned (`delete` or `wait`) resource takes with it, and the
+/// other revisions of planned names, sorted by address.
 pub fn find(
     inventory: &Inventory,
     resolution: &Resolution,
     planned: &HashSet<&Address>,
 ) -> Vec<Cascade> {
+    let revisions = planned.iter().flat_map(|&parent| {
+        resolution
+            .revisions(parent)
+            .iter()
+            .map(move |live| Cascade {
+                parent: parent.clone(),
+                live: live.clone(),
+            })
+    });
     let mut out: Vec<Cascade> = inventory
         .iter()
         .filter(|live| !live.resource_type.kind().cascaded_by.is_empty())
@@ -75,6 +108,7 @@ pub fn find(
                 live: live.clone(),
             })
         })
+        .chain(revisions)
         .collect();
     out.sort_by_key(Cascade::address);
     out

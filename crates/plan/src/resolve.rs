@@ -9,7 +9,7 @@ use decom_parser::{
     ResourceType, Span,
 };
 
-use decom_kinds::composite;
+use decom_kinds::{composite, NameMeans};
 
 use crate::live::{Inventory, LiveResource, LiveState};
 use crate::memory::{AccountScope, Memory};
@@ -40,6 +40,9 @@ pub struct DeclaredRelation {
 struct Resolved {
     live: Option<LiveResource>,
     relations: Vec<DeclaredRelation>,
+    /// The other live revisions a name of [`NameMeans::AllRevisions`]
+    /// means besides `live` (its latest), oldest first.
+    revisions: Vec<LiveResource>,
 }
 
 /// The outcome of resolution for every manifest resource.
@@ -58,6 +61,14 @@ impl Resolution {
     /// The manifest resource that means the live resource `id`.
     pub fn address_of(&self, resource_type: ResourceType, id: &str) -> Option<&Address> {
         self.by_live_id.get(&(resource_type, id.to_string()))
+    }
+
+    /// The other live revisions `address` means besides [`Self::live`]:
+    /// a name of [`NameMeans::AllRevisions`] means all of them.
+    pub fn revisions(&self, address: &Address) -> &[LiveResource] {
+        self.entries
+            .get(address)
+            .map_or(&[], |r| r.revisions.as_slice())
     }
 
     pub fn declared_relations(&self, address: &Address) -> &[DeclaredRelation] {
@@ -200,6 +211,7 @@ pub fn resolve(
         }
     }
 
+    resolution.add_revisions(manifest, inventory);
     problems.extend(resolution.same_live_resource_twice(manifest));
     if problems.is_empty() {
         Ok(resolution)
@@ -215,6 +227,7 @@ impl Resolution {
             Resolved {
                 live,
                 relations: Vec::new(),
+                revisions: Vec::new(),
             },
         );
     }
@@ -301,31 +314,72 @@ impl Resolution {
         }
     }
 
-    /// Two manifest resources that mean the same live resource.
+    /// For each `name` of [`NameMeans::AllRevisions`], the live revisions
+    /// of that name (same account and region) other than the latest.
+    fn add_revisions(&mut self, manifest: &Manifest, inventory: &Inventory) {
+        for r in &manifest.resources {
+            let ty = r.address.resource_type;
+            if r.identity.kind != IdentityKind::Name
+                || ty.kind().name_means != NameMeans::AllRevisions
+            {
+                continue;
+            }
+            let Some(entry) = self.entries.get_mut(&r.address) else {
+                continue;
+            };
+            let Some(latest) = entry.live.as_ref().filter(|l| l.state != LiveState::Gone) else {
+                continue;
+            };
+            let mut others: Vec<LiveResource> = inventory
+                .named(ty, &latest.region, &latest.name)
+                .into_iter()
+                .filter(|l| l.state != LiveState::Gone && l.id != latest.id)
+                .filter(|l| l.account_id == latest.account_id)
+                .cloned()
+                .collect();
+            others.sort_by_key(|l| (ty.revision_of(&l.id), l.id.clone()));
+            entry.revisions = others;
+        }
+    }
+
+    /// Two manifest resources that mean the same live resource (a name
+    /// meaning all revisions means each of them).
     fn same_live_resource_twice(&mut self, manifest: &Manifest) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         for r in &manifest.resources {
-            let Some(live) = self.live(&r.address) else {
+            let Some(entry) = self.entries.get(&r.address) else {
                 continue;
             };
-            let key = (live.resource_type, live.id.clone());
-            match self.by_live_id.get(&key) {
-                Some(first) => problems.push(
-                    Diagnostic::error(
-                        format!("{} and {first} both name {}", r.address, live.id),
-                        Some(r.identity.span),
-                    )
-                    .with_label("same live resource as another block")
-                    .with_help(format!(
-                        "remove one of the two blocks (the other is {first})"
-                    )),
-                ),
-                None => {
-                    self.by_live_id.insert(key, r.address.clone());
-                }
+            let meant: Vec<(ResourceType, String)> = entry
+                .live
+                .iter()
+                .chain(&entry.revisions)
+                .map(|l| (l.resource_type, l.id.clone()))
+                .collect();
+            for key in meant {
+                problems.extend(self.claim(r, key));
             }
         }
         problems
+    }
+
+    /// Records that `r` means the live resource `key`, or the problem if
+    /// another block already does.
+    fn claim(&mut self, r: &ResourceInstance, key: (ResourceType, String)) -> Option<Diagnostic> {
+        if let Some(first) = self.by_live_id.get(&key) {
+            return Some(
+                Diagnostic::error(
+                    format!("{} and {first} both name {}", r.address, key.1),
+                    Some(r.identity.span),
+                )
+                .with_label("same live resource as another block")
+                .with_help(format!(
+                    "remove one of the two blocks (the other is {first})"
+                )),
+            );
+        }
+        self.by_live_id.insert(key, r.address.clone());
+        None
     }
 }
 
@@ -373,8 +427,14 @@ fn find_live(
         .iter()
         .filter(|l| l.state != LiveState::Gone)
         .collect();
+    let all_revisions = ty.kind().name_means == NameMeans::AllRevisions;
     match (present.as_slice(), matches.first()) {
         ([one], _) => Ok(Some((**one).clone())),
+        // The latest stands for the name; `add_revisions` adds the others.
+        (several, _) if all_revisions && !several.is_empty() => {
+            let latest = several.iter().max_by_key(|l| ty.revision_of(&l.id));
+            Ok(latest.map(|l| (**l).clone()))
+        }
         ([], Some(gone)) => Ok(Some((*gone).clone())),
         // Resolved by an earlier run and since forgotten by AWS: gone.
         ([], None)

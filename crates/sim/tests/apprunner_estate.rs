@@ -223,9 +223,10 @@ async fn auto_scaling_configurations_have_revisions_users_and_refusals() {
         .await
         .expect_err("in use");
     assert_eq!(code(&err), REFUSED, "{}", message(&err));
+    let by_name = name_arn(&second);
     let err = c
         .delete_auto_scaling_configuration()
-        .auto_scaling_configuration_arn(&second)
+        .auto_scaling_configuration_arn(&by_name)
         .delete_all_revisions(true)
         .send()
         .await
@@ -243,9 +244,32 @@ async fn auto_scaling_configurations_have_revisions_users_and_refusals() {
     assert!(message(&err).contains("default"), "{}", message(&err));
 
     delete_service_and_wait(&c, &service).await;
-    let deleted = c
+    // A partial ARN means the latest active revision (or the one given).
+    for (partial, meant) in [(&by_name, &second), (&format!("{by_name}/1"), &first)] {
+        let d = c
+            .describe_auto_scaling_configuration()
+            .auto_scaling_configuration_arn(partial)
+            .send()
+            .await
+            .expect("describe by a partial ARN");
+        let arn = d
+            .auto_scaling_configuration()
+            .and_then(|a| a.auto_scaling_configuration_arn());
+        assert_eq!(arn, Some(meant.as_str()), "{partial}");
+    }
+    // All revisions only by the ARN ending in the name, as AWS documents.
+    let err = c
         .delete_auto_scaling_configuration()
         .auto_scaling_configuration_arn(&second)
+        .delete_all_revisions(true)
+        .send()
+        .await
+        .expect_err("a full ARN with DeleteAllRevisions");
+    assert_eq!(code(&err), REFUSED);
+    assert!(message(&err).contains(".../name"), "{}", message(&err));
+    let deleted = c
+        .delete_auto_scaling_configuration()
+        .auto_scaling_configuration_arn(&by_name)
         .delete_all_revisions(true)
         .send()
         .await
@@ -276,6 +300,13 @@ async fn auto_scaling_configurations_have_revisions_users_and_refusals() {
         .expect("list after");
     assert!(left.auto_scaling_configuration_summary_list().is_empty());
     assert_conformant(&sim);
+}
+
+/// `.../autoscalingconfiguration/NAME` of a full revision ARN.
+fn name_arn(full: &str) -> String {
+    let mut parts: Vec<&str> = full.split('/').collect();
+    parts.truncate(2);
+    parts.join("/")
 }
 
 fn names_default_arn(

@@ -2,7 +2,9 @@
 //! revision. ListAutoScalingConfigurations returns name, ARN and status of
 //! every active revision (the region's default configuration, which AWS
 //! owns and never deletes, is left out); DescribeAutoScalingConfiguration
-//! the same for one. A delete removes exactly the approved revision.
+//! the same for one. A delete removes exactly the approved revision, or,
+//! for a name meaning all revisions whose plan showed the others, all of
+//! them with one DeleteAllRevisions request.
 
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
@@ -127,6 +129,23 @@ impl KindApi for Api {
                     .delete_auto_scaling_configuration()
                     .auto_scaling_configuration_arn(id)
                     .delete_all_revisions(false)
+            )
+            .map(drop)
+        })
+    }
+
+    fn delete_all_revisions<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+        let c = at.clients;
+        // AWS takes DeleteAllRevisions only with the ARN ending in the name.
+        let name_arn = arn::without_revision(id).to_string();
+        Box::pin(async move {
+            send!(
+                at.cloud,
+                "DeleteAutoScalingConfiguration",
+                c.apprunner
+                    .delete_auto_scaling_configuration()
+                    .auto_scaling_configuration_arn(name_arn)
+                    .delete_all_revisions(true)
             )
             .map(drop)
         })

@@ -250,8 +250,40 @@ fn describe_config(input: &Value, ctx: &mut Ctx<'_>, config: Config) -> OpResult
         ensure_default_asc(ctx);
     }
     let m = config.member();
-    let r = find(ctx, config.rtype(), arn(input, &format!("{m}Arn")))?;
+    let r = find_config(ctx, config, arn(input, &format!("{m}Arn")))?;
     Ok(Output::new(json!({ m: config_json(ctx, config, &r) })))
+}
+
+/// The configuration an ARN names: a full ARN, or AWS's partial ones —
+/// `.../NAME` (the latest active revision) and `.../NAME/REVISION`.
+fn find_config(ctx: &mut Ctx<'_>, config: Config, a: &str) -> Result<Resource, ApiError> {
+    let path = a.split(':').nth(5).unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').collect();
+    let (name, revision) = match segments.as_slice() {
+        [kind, name] if *kind == config.arn_kind() => (*name, None),
+        [kind, name, revision] if *kind == config.arn_kind() => (*name, Some(*revision)),
+        _ => return find(ctx, config.rtype(), a),
+    };
+    let prefix = name_prefix(ctx, config.arn_kind(), name);
+    let revisions = ctx
+        .store
+        .with_prefix(ctx.at, config.rtype(), &prefix, ctx.now);
+    let found = match revision {
+        Some(n) => revisions
+            .into_iter()
+            .find(|c| revision_of(&c.arn).map(|r| r.to_string()).as_deref() == Some(n)),
+        None => revisions
+            .into_iter()
+            .filter(|c| c.status == "ACTIVE")
+            .max_by_key(|c| revision_of(&c.arn)),
+    };
+    found.ok_or_else(|| not_found(a))
+}
+
+/// Whether `a` is the partial ARN `.../NAME` that DeleteAllRevisions takes.
+fn is_name_arn(config: Config, a: &str) -> bool {
+    let path = a.split(':').nth(5).unwrap_or_default();
+    matches!(path.split('/').collect::<Vec<_>>().as_slice(), [kind, _] if *kind == config.arn_kind())
 }
 
 /// Lists the ACTIVE configurations (AWS's lists leave deleted ones out), by
@@ -307,7 +339,19 @@ fn delete_config(input: &Value, ctx: &mut Ctx<'_>, config: Config) -> OpResult {
     }
     let m = config.member();
     let a = arn(input, &format!("{m}Arn")).to_owned();
-    let r = find(ctx, config.rtype(), &a)?;
+    let all_revisions = config == Config::AutoScaling
+        && input
+            .get("DeleteAllRevisions")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+    if all_revisions && !is_name_arn(config, &a) {
+        return Err(ApiError::validation(
+            SVC,
+            "When DeleteAllRevisions is set to true, the only valid value for the \
+             Amazon Resource Name (ARN) is a partial ARN ending with: .../name",
+        ));
+    }
+    let r = find_config(ctx, config, &a)?;
     if is_default(&r) {
         return Err(ApiError::validation(
             SVC,
@@ -320,11 +364,6 @@ fn delete_config(input: &Value, ctx: &mut Ctx<'_>, config: Config) -> OpResult {
             format!("{m} {a} is already {}", r.status),
         ));
     }
-    let all_revisions = config == Config::AutoScaling
-        && input
-            .get("DeleteAllRevisions")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
     let targets: Vec<String> = if all_revisions {
         let prefix = name_prefix(ctx, config.arn_kind(), &r.name);
         ctx.store
@@ -334,7 +373,7 @@ fn delete_config(input: &Value, ctx: &mut Ctx<'_>, config: Config) -> OpResult {
             .map(|c| c.arn)
             .collect()
     } else {
-        vec![a.clone()]
+        vec![r.arn.clone()]
     };
     for t in &targets {
         if let Some(user) = users(ctx, config, t).first() {
@@ -353,7 +392,7 @@ fn delete_config(input: &Value, ctx: &mut Ctx<'_>, config: Config) -> OpResult {
     for t in &targets {
         if let Some(c) = ctx.store.get(ctx.at, config.rtype(), t, now) {
             Store::enter(&timing, c, "INACTIVE", now);
-            if *t == a {
+            if *t == r.arn {
                 deleted = Some(c.clone());
             }
         }

@@ -79,7 +79,10 @@ def test_a_code_service_with_configurations_blocks_their_deletion(endpoint):
 
     ar.delete_service(ServiceArn=arn)
     wait_for(lambda: status(ar, arn) == "DELETED", "service deleted")
-    gone = ar.delete_auto_scaling_configuration(AutoScalingConfigurationArn=asc_arn, DeleteAllRevisions=True)
+    # All revisions only by the partial ARN ending in the name.
+    refused(lambda: ar.delete_auto_scaling_configuration(AutoScalingConfigurationArn=asc_arn, DeleteAllRevisions=True))
+    name_arn = asc_arn.rsplit("/", 2)[0]
+    gone = ar.delete_auto_scaling_configuration(AutoScalingConfigurationArn=name_arn, DeleteAllRevisions=True)
     assert gone["AutoScalingConfiguration"]["Status"] == "INACTIVE"
     assert ar.delete_observability_configuration(
         ObservabilityConfigurationArn=oc_arn)["ObservabilityConfiguration"]["Status"] == "INACTIVE"
