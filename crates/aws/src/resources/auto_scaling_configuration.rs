@@ -65,6 +65,19 @@ async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
     .await
 }
 
+async fn delete(at: At<'_>, config_arn: String, all_revisions: bool) -> Result<(), CloudError> {
+    let c = at.clients;
+    send!(
+        at.cloud,
+        "DeleteAutoScalingConfiguration",
+        c.apprunner
+            .delete_auto_scaling_configuration()
+            .auto_scaling_configuration_arn(config_arn)
+            .delete_all_revisions(all_revisions)
+    )
+    .map(drop)
+}
+
 async fn describe(at: At<'_>, config_arn: &str) -> Result<Option<LiveResource>, CloudError> {
     let At {
         cloud,
@@ -119,36 +132,13 @@ impl KindApi for Api {
     }
 
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
-        let c = at.clients;
         // Only this revision: others of the name were not approved.
-        Box::pin(async move {
-            send!(
-                at.cloud,
-                "DeleteAutoScalingConfiguration",
-                c.apprunner
-                    .delete_auto_scaling_configuration()
-                    .auto_scaling_configuration_arn(id)
-                    .delete_all_revisions(false)
-            )
-            .map(drop)
-        })
+        Box::pin(delete(at, id.to_string(), false))
     }
 
     fn delete_all_revisions<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
-        let c = at.clients;
         // AWS takes DeleteAllRevisions only with the ARN ending in the name.
-        let name_arn = arn::without_revision(id).to_string();
-        Box::pin(async move {
-            send!(
-                at.cloud,
-                "DeleteAutoScalingConfiguration",
-                c.apprunner
-                    .delete_auto_scaling_configuration()
-                    .auto_scaling_configuration_arn(name_arn)
-                    .delete_all_revisions(true)
-            )
-            .map(drop)
-        })
+        Box::pin(delete(at, arn::without_revision(id).to_string(), true))
     }
 
     fn tags(&self) -> TagReader {
