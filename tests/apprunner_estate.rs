@@ -343,11 +343,11 @@ fn revisioned_project() -> Project {
 
 /// DESIGN section 10: an auto scaling configuration's name means all its
 /// revisions. The plan shows the older ones deleted with the block (which
-/// resolves to the latest); apply sends one DeleteAllRevisions request,
-/// by the ARN ending in the name, after the service using revision 1 is
-/// gone; the bystander of another name is untouched.
+/// resolves to the latest); apply deletes each approved revision by its
+/// ARN, older first, after the service using revision 1 is gone; the
+/// bystander of another name is untouched.
 #[test]
-fn a_configuration_name_means_every_revision_deleted_by_one_request() {
+fn a_configuration_name_means_every_revision_each_deleted_by_its_arn() {
     let sim = TestSim::start(revisioned_estate(3));
     let p = revisioned_project();
     let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
@@ -381,14 +381,21 @@ fn a_configuration_name_means_every_revision_deleted_by_one_request() {
         stdout(&out)
     );
     let audit = sim.audit();
-    let deletes: Vec<&AuditEntry> = audit
+    let service = accepted(&audit, "DeleteService");
+    let deletes: Vec<(usize, &AuditEntry)> = audit
         .iter()
-        .filter(|e| e.operation == "DeleteAutoScalingConfiguration")
+        .enumerate()
+        .filter(|(_, e)| e.operation == "DeleteAutoScalingConfiguration")
         .collect();
-    let by_name = "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/shop-scale";
-    assert_eq!(deletes.len(), 1, "{deletes:#?}");
-    assert_eq!(deletes[0].target.as_deref(), Some(by_name));
-    assert!(accepted(&audit, "DeleteAutoScalingConfiguration") > accepted(&audit, "DeleteService"));
+    let targets: Vec<Option<String>> = deletes.iter().map(|(_, e)| e.target.clone()).collect();
+    let approved: Vec<Option<String>> = (1..=3).map(|n| Some(scale_revision(n))).collect();
+    assert_eq!(targets, approved, "{deletes:#?}");
+    assert!(
+        deletes
+            .iter()
+            .all(|(at, e)| e.status == 200 && *at > service),
+        "{deletes:#?}"
+    );
     let snapshot = sim.snapshot();
     let active: Vec<&str> = snapshot
         .resources
@@ -471,8 +478,7 @@ fn a_revision_named_twice_by_arn_and_by_name_is_refused() {
     );
 }
 
-/// A name with one live revision deletes exactly that revision, by its
-/// own ARN: DeleteAllRevisions only when the plan showed the others.
+/// A name with one live revision deletes exactly that revision.
 #[test]
 fn a_name_with_one_revision_deletes_it_by_its_arn() {
     let sim = TestSim::start(revisioned_estate(1));

@@ -3,8 +3,8 @@
 //! describe-all or list for a batch, single describes for a few.
 
 use decom_executor::{
-    ApprovedDelete, Cloud, DeleteError, Observation, ObserveError, ObserveErrorKind, WatchGroup,
-    Watched,
+    ApprovedDelete, Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError,
+    ObserveErrorKind, WatchGroup, Watched,
 };
 use decom_plan::{LiveResource, LiveState};
 use futures_util::future::join_all;
@@ -25,15 +25,24 @@ impl Cloud for AwsCloud {
             region: &target.region,
         };
         let kind = api(live.resource_type);
-        let deleted = if order.deletes_all_revisions() {
-            kind.delete_all_revisions(at, &live.id)
-        } else {
-            kind.delete(at, &live.id)
-        };
-        deleted.await.map_err(|e| DeleteError {
+        let failed = |e: CloudError| DeleteError {
             kind: e.delete_error_kind(),
             message: e.to_string(),
-        })
+        };
+        // Not DeleteAllRevisions: it would also take a revision created
+        // since the plan, which nobody approved (safety invariant 1).
+        for older in order.older_revisions() {
+            if let Err(e) = kind.delete(at, older).await {
+                let gone = matches!(
+                    e.delete_error_kind(),
+                    DeleteErrorKind::NotFound | DeleteErrorKind::AlreadyDeleting
+                );
+                if !gone {
+                    return Err(failed(e));
+                }
+            }
+        }
+        kind.delete(at, &live.id).await.map_err(failed)
     }
 
     async fn observe(&self, watched: &[Watched]) -> Vec<(String, Observation)> {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use decom_parser::Address;
-use decom_plan::{Action, Cascade, LiveResource, Placement, Plan};
+use decom_plan::{Action, LiveResource, Placement, Plan};
 
 /// One resource the approved plan deletes.
 #[derive(Debug, Clone)]
@@ -17,8 +17,8 @@ pub struct ApprovedDelete {
     address: Address,
     live: LiveResource,
     placement: Placement,
-    /// The plan shows other revisions of its name deleted with it.
-    all_revisions: bool,
+    /// The older revisions of its name the plan shows deleted with it.
+    older_revisions: Vec<String>,
 }
 
 impl ApprovedDelete {
@@ -36,11 +36,12 @@ impl ApprovedDelete {
         &self.placement
     }
 
-    /// Whether one request deletes it with every other revision of its
-    /// name (DeleteAllRevisions): only when the approved plan showed those
-    /// revisions deleted with it, so a lone revision is deleted alone.
-    pub fn deletes_all_revisions(&self) -> bool {
-        self.all_revisions
+    /// The ids of the older revisions of its name that the approved plan
+    /// shows deleted with it (a name meaning all revisions), oldest first:
+    /// each is deleted by its own request before this one. Never more: a
+    /// revision created after the plan was not approved.
+    pub fn older_revisions(&self) -> &[String] {
+        &self.older_revisions
     }
 }
 
@@ -74,7 +75,11 @@ impl ApprovedPlan {
                             address: r.address.clone(),
                             live: live.clone(),
                             placement,
-                            all_revisions: plan.cascades_of(&r.address).any(Cascade::is_revision),
+                            older_revisions: plan
+                                .cascades_of(&r.address)
+                                .filter(|c| c.is_revision())
+                                .map(|c| c.live.id.clone())
+                                .collect(),
                         },
                         r.delete_timeout,
                     ),

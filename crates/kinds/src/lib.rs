@@ -160,9 +160,9 @@ pub enum NameMeans {
     /// One resource: several are an error asking for the exact ARN or id.
     One,
     /// Every live revision of the name (DESIGN section 10: an auto scaling
-    /// configuration's name, deleted by one DeleteAllRevisions request).
-    /// The name resolves to its latest revision; the others are shown
-    /// deleted with it.
+    /// configuration's name). The name resolves to its latest revision;
+    /// the others are shown deleted with it, and its delete deletes each
+    /// approved one by its ARN first.
     AllRevisions,
 }
 

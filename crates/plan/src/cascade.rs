@@ -11,9 +11,10 @@
 //! parent first: a dataset whose namespace is planned goes with the
 //! namespace, else with its instance.
 //!
-//! The other revisions a name of [`NameMeans::AllRevisions`] means are
-//! cascades of the block too: its one request (DeleteAllRevisions) deletes
-//! them with the latest.
+//! The older revisions a name of [`NameMeans::AllRevisions`] means are
+//! shown the same way, beside the block that resolved to the latest; its
+//! delete deletes each by its own ARN first (never DeleteAllRevisions,
+//! which would also take a revision created since the plan).
 //!
 //! [`NameMeans::AllRevisions`]: decom_kinds::NameMeans::AllRevisions
 
@@ -49,6 +50,15 @@ impl Cascade {
     /// child (a kind never cascades with a parent of its own type).
     pub fn is_revision(&self) -> bool {
         self.parent.resource_type == self.live.resource_type
+    }
+
+    /// How it is deleted, for the plan's text and markdown.
+    pub fn how(&self) -> &'static str {
+        if self.is_revision() {
+            "an older revision of its name, deleted by its own request first"
+        } else {
+            "no request of its own"
+        }
     }
 
     /// Whether the live relations of the child name `parent_live` through

@@ -119,8 +119,8 @@ fn resource_changes(plan: &Plan) -> Vec<Value> {
     out
 }
 
-/// A child deleted with `parent`: actions `["delete"]`, `decom_action`
-/// `"cascade"`, no request of its own.
+/// A child (or older revision) deleted with `parent`: actions
+/// `["delete"]`, `decom_action` `"cascade"`.
 fn cascade_change(c: &Cascade, parent: &PlannedResource) -> Value {
     json!({
         "address": c.address(),

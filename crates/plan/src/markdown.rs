@@ -264,9 +264,10 @@ fn cell(s: &str) -> String {
 /// A child deleted with its parent, in its parent's wave.
 fn cascade_row(c: &Cascade, wave: usize) -> String {
     format!(
-        "| {wave} | `{}` | deleted with `{}` (no request of its own) | `{}` | with its parent |\n",
+        "| {wave} | `{}` | deleted with `{}` ({}) | `{}` | with its parent |\n",
         cell(&c.address()),
         c.parent,
+        c.how(),
         cell(&c.live.id)
     )
 }

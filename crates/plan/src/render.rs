@@ -85,9 +85,10 @@ fn resource_block(r: &PlannedResource, paint: &dyn Fn(Style, &str) -> String) ->
 /// and the child's live attributes.
 fn cascade_block(c: &Cascade, wave: usize, paint: &dyn Fn(Style, &str) -> String) -> String {
     let headline = format!(
-        "# {} will be deleted with {} (wave {wave}; no request of its own)",
+        "# {} will be deleted with {} (wave {wave}; {})",
         c.address(),
-        c.parent
+        c.parent,
+        c.how()
     );
     let mut out = format!("  {}\n", paint(BOLD, &headline));
     let before = attribute_text(&c.live);

@@ -2,9 +2,7 @@
 //! revision. ListAutoScalingConfigurations returns name, ARN and status of
 //! every active revision (the region's default configuration, which AWS
 //! owns and never deletes, is left out); DescribeAutoScalingConfiguration
-//! the same for one. A delete removes exactly the approved revision, or,
-//! for a name meaning all revisions whose plan showed the others, all of
-//! them with one DeleteAllRevisions request.
+//! the same for one. A delete removes exactly one approved revision.
 
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
@@ -65,7 +63,10 @@ async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
     .await
 }
 
-async fn delete(at: At<'_>, config_arn: String, all_revisions: bool) -> Result<(), CloudError> {
+/// Deletes exactly the revision `config_arn`, never the others of its
+/// name: a name's older revisions are deleted each by its own ARN, as the
+/// plan approved them (DeleteAllRevisions would take unapproved ones too).
+async fn delete(at: At<'_>, config_arn: &str) -> Result<(), CloudError> {
     let c = at.clients;
     send!(
         at.cloud,
@@ -73,7 +74,7 @@ async fn delete(at: At<'_>, config_arn: String, all_revisions: bool) -> Result<(
         c.apprunner
             .delete_auto_scaling_configuration()
             .auto_scaling_configuration_arn(config_arn)
-            .delete_all_revisions(all_revisions)
+            .delete_all_revisions(false)
     )
     .map(drop)
 }
@@ -132,13 +133,7 @@ impl KindApi for Api {
     }
 
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
-        // Only this revision: others of the name were not approved.
-        Box::pin(delete(at, id.to_string(), false))
-    }
-
-    fn delete_all_revisions<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
-        // AWS takes DeleteAllRevisions only with the ARN ending in the name.
-        Box::pin(delete(at, arn::without_revision(id).to_string(), true))
+        Box::pin(delete(at, id))
     }
 
     fn tags(&self) -> TagReader {

@@ -100,20 +100,6 @@ pub(crate) trait KindApi: Send + Sync {
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>>;
     /// The Delete call for `id` (ARN or id).
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()>;
-    /// One Delete call for `id` and every other revision of its name, for
-    /// kinds whose name means all revisions (the kinds table's
-    /// `name_means`); other kinds refuse it before any request.
-    fn delete_all_revisions<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
-        let refused = CloudError {
-            code: Some("decom.NotSupported".into()),
-            ..CloudError::new(
-                "Delete",
-                at.region,
-                format!("{id}: this type has no delete of all revisions"),
-            )
-        };
-        Box::pin(async move { Err(refused) })
-    }
     /// How its tags are read.
     fn tags(&self) -> TagReader;
     /// The ARN tag APIs take for `r`; `None` when it cannot be built.
@@ -262,31 +248,11 @@ pub(crate) mod arn {
     pub fn resource_name(arn: &str) -> Option<String> {
         arn.split(':').nth(5)?.split('/').nth(1).map(str::to_string)
     }
-
-    /// `.../type/NAME` of a revisioned `.../type/NAME/REVISION/ID`: the
-    /// partial ARN that means every revision of the name.
-    pub fn without_revision(arn: &str) -> &str {
-        let mut end = arn.len();
-        for _ in 0..2 {
-            end = arn[..end].rfind('/').unwrap_or(end);
-        }
-        &arn[..end]
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_arn_without_revision_ends_with_the_name() {
-        let full =
-            "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/web/3/0123abcd";
-        assert_eq!(
-            arn::without_revision(full),
-            "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/web"
-        );
-    }
 
     #[test]
     fn the_registry_maps_every_type_to_its_own_module() {
