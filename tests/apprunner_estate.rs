@@ -780,3 +780,40 @@ fn discovered_revisions_plan_and_apply() {
     }
     assert!(active_revisions(&sim, "shop-scale").is_empty());
 }
+
+/// The name's latest revision already INACTIVE (deleted alone by someone
+/// by its ARN), older ones ACTIVE: the name means the live ones, the
+/// block resolves to the newest ACTIVE one, and one DeleteAllRevisions
+/// deletes them.
+#[test]
+fn an_inactive_latest_revision_leaves_the_active_older_ones_meant() {
+    let mut seeds = revisioned_estate(3);
+    for s in &mut seeds {
+        if s.arn.as_deref() == Some(scale_revision(3).as_str()) {
+            s.status = Some("INACTIVE".into());
+        }
+    }
+    let sim = TestSim::start(seeds);
+    let p = revisioned_project();
+    let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Plan: 2 to delete, 1 deleted with their parent,"),
+        "{text}"
+    );
+    assert!(text.contains(&scale_revision(2)), "{text}");
+    assert!(!text.contains(&scale_revision(3)), "{text}");
+    let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let audit = sim.audit();
+    let delete = &audit[accepted(&audit, "DeleteAutoScalingConfiguration")];
+    assert_eq!(delete.target.as_deref(), Some(SCALE_BY_NAME));
+    assert!(active_revisions(&sim, "shop-scale").is_empty());
+}

@@ -615,6 +615,55 @@ resource "aws_apprunner_auto_scaling_configuration_version" "other" {
         }
     }
 
+    fn service_declaring(value: &str) -> Manifest {
+        manifest(&format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+resource "aws_apprunner_service" "shop" {{
+  arn                            = "{SERVICE_ARN}"
+  auto_scaling_configuration_arn = {value}
+}}
+resource "aws_apprunner_auto_scaling_configuration_version" "web" {{
+  name = "web-scale"
+}}
+"#
+        ))
+    }
+
+    /// A service block asserting the older revision it uses, by its ARN,
+    /// next to the name: it plans, the service first.
+    #[test]
+    fn a_service_asserting_an_older_revision_by_arn_plans_before_the_name() {
+        let m = service_declaring(&format!("\"{}\"", web(1).id));
+        let p = planned(&m, vec![service_using(&web(1)), web(1), web(2)]);
+        let wave = |a: &str| {
+            p.resources()
+                .iter()
+                .find(|r| r.address.to_string() == a)
+                .map(|r| r.wave)
+        };
+        assert!(wave("aws_apprunner_service.shop") < wave(BLOCK));
+        assert_eq!(cascade_ids(&p), [web(1).id]);
+    }
+
+    /// A reference to the block means its latest revision: a service using
+    /// an older one contradicts it, and the plan says so with both ARNs
+    /// (refused, never planned on a guess).
+    #[test]
+    fn a_service_referencing_the_name_while_using_an_older_revision_is_refused() {
+        let m = service_declaring(&format!("{BLOCK}.arn"));
+        let request = PlanRequest::new(&m, Defaults::default());
+        let inventory = Inventory::new(vec![service_using(&web(1)), web(1), web(2)]);
+        let err = format!("{:?}", plan(&m, &inventory, &request).expect_err("refused"));
+        assert!(err.contains("does not match live state"), "{err}");
+        assert!(
+            err.contains(&web(1).id) && err.contains(&web(2).id),
+            "{err}"
+        );
+    }
+
     mod plan_file {
         use super::*;
 
