@@ -817,3 +817,35 @@ fn an_inactive_latest_revision_leaves_the_active_older_ones_meant() {
     assert_eq!(delete.target.as_deref(), Some(SCALE_BY_NAME));
     assert!(active_revisions(&sim, "shop-scale").is_empty());
 }
+
+/// Revisions of a name that starts with the planned one (`shop-scale-old`)
+/// are another configuration: neither shown nor deleted by the request
+/// for `shop-scale`.
+#[test]
+fn a_name_extending_the_planned_name_is_left_alone() {
+    let mut seeds = revisioned_estate(2);
+    for n in 1..=2 {
+        let mut r = SeedResource::new(Sim::AppRunnerAutoScalingConfiguration, "shop-scale-old");
+        r.arn = Some(format!(
+            "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/shop-scale-old/{n}/0{n}"
+        ));
+        seeds.push(r);
+    }
+    let sim = TestSim::start(seeds);
+    let p = revisioned_project();
+    let out = run(
+        &sim,
+        &p,
+        &["apply", "--auto-approve", "--poll-interval-ms=20"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("shop-scale-old"), "{}", stdout(&out));
+    assert!(active_revisions(&sim, "shop-scale").is_empty());
+    assert_eq!(active_revisions(&sim, "shop-scale-old").len(), 2);
+}
