@@ -849,3 +849,40 @@ fn a_name_extending_the_planned_name_is_left_alone() {
     assert!(active_revisions(&sim, "shop-scale").is_empty());
     assert_eq!(active_revisions(&sim, "shop-scale-old").len(), 2);
 }
+
+/// A service outside the manifest using an older revision of a sensitive
+/// name: the refusal's suggested block names that revision's ARN, which
+/// carries the name, so it must be hidden there too.
+#[test]
+fn a_blocker_of_an_older_revision_of_a_sensitive_name_hides_it() {
+    let name = format!("scale-{SECRET}");
+    let arn = |n: u8| {
+        format!("arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/{name}/{n}/{n}{n}{n}{n}")
+    };
+    let mut seeds: Vec<SeedResource> = (1..=2)
+        .map(|n| {
+            let mut r = SeedResource::new(Sim::AppRunnerAutoScalingConfiguration, name.clone());
+            r.arn = Some(arn(n));
+            r
+        })
+        .collect();
+    let mut intruder = SeedResource::new(Sim::AppRunnerService, "intruder");
+    intruder.auto_scaling_configuration_arn = Some(arn(1));
+    seeds.push(intruder);
+    let sim = TestSim::start(seeds);
+    let p = Project::with_main(
+        "variable \"token\" {\n  type      = string\n  sensitive = true\n}\n\
+         provider \"aws\" {\n  region = \"us-east-1\"\n}\n\
+         resource \"aws_apprunner_auto_scaling_configuration_version\" \"s\" {\n  name = \"scale-${var.token}\"\n}\n",
+    );
+    for args in [&["plan"][..], &["plan", "--json"][..]] {
+        let mut cmd = p.decom(args);
+        sim.env(&mut cmd);
+        let out = cmd.env("DECOM_VAR_token", SECRET).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(text.contains("intruder"), "{text}");
+        assert!(!text.contains(SECRET), "{text}");
+    }
+    assert!(sim.mutating_requests().is_empty());
+}
