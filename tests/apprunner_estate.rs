@@ -886,3 +886,57 @@ fn a_blocker_of_an_older_revision_of_a_sensitive_name_hides_it() {
     }
     assert!(sim.mutating_requests().is_empty());
 }
+
+/// A revision created during the apply, after its refresh (here while the
+/// service using revision 1 is being deleted), was never approved, yet
+/// the one DeleteAllRevisions request for the name deletes it with the
+/// approved ones. The window is between the apply's refresh and its
+/// delete; closing it means deleting the approved revisions one ARN each.
+#[test]
+#[ignore = "defect: DeleteAllRevisions also deletes a revision created after the apply's refresh (unapproved)"]
+fn a_revision_created_during_the_apply_is_not_deleted() {
+    use common::process::{finish_within, wait_until, PATIENCE};
+    let sim = TestSim::with_config(decom_sim::SimConfig {
+        time_scale: 0.001,
+        initial_state: Some(decom_sim::SimState {
+            resources: revisioned_estate(2),
+        }),
+        latencies: decom_sim::Latencies {
+            // 900 ms here: the window the test creates the revision in.
+            service_delete: std::time::Duration::from_secs(15 * 60),
+            ..decom_sim::Latencies::default()
+        },
+        ..decom_sim::SimConfig::default()
+    });
+    let p = revisioned_project();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
+        .current_dir(p.path())
+        .args(["apply", "--auto-approve", "--poll-interval-ms=20"])
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("DeleteService accepted", || {
+        sim.audit()
+            .iter()
+            .any(|e| e.operation == "DeleteService" && e.status == 200)
+    });
+    let mut late = SeedResource::new(Sim::AppRunnerAutoScalingConfiguration, "shop-scale");
+    late.arn = Some(scale_revision(3));
+    sim.seed(vec![late]);
+    let seeded_at = sim.audit().len();
+    let out = finish_within(child, PATIENCE);
+    let audit = sim.audit();
+    let delete = accepted(&audit, "DeleteAutoScalingConfiguration");
+    // The test's premise: the revision existed before the delete was sent.
+    assert!(delete >= seeded_at, "{audit:#?}");
+    assert_eq!(
+        active_revisions(&sim, "shop-scale"),
+        [scale_revision(3)],
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
