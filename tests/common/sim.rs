@@ -56,6 +56,14 @@ impl TestSim {
         self.handle().snapshot()
     }
 
+    /// Adds resources while it runs: someone else acting mid-apply.
+    pub fn seed(&self, more: Vec<SeedResource>) {
+        let state = SimState { resources: more };
+        self.handle()
+            .seed(&state)
+            .expect("the simulator takes the seed");
+    }
+
     /// Requests that could change state (anything but reads).
     pub fn mutating_requests(&self) -> Vec<AuditEntry> {
         self.audit()

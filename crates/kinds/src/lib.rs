@@ -257,6 +257,16 @@ impl ResourceType {
         }
     }
 
+    /// The ARN every revision of a name shares (`.../NAME` of a
+    /// revisioned `.../NAME/REVISION/ID`); `None` for other kinds and
+    /// malformed ids.
+    pub fn name_of_revision(self, id: &str) -> Option<&str> {
+        self.revision_of(id)?;
+        let id_at = id.rfind('/')?;
+        let revision_at = id[..id_at].rfind('/')?;
+        Some(&id[..revision_at])
+    }
+
     pub fn relations(self) -> &'static [Relation] {
         self.kind().relations
     }

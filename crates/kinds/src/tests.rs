@@ -213,3 +213,19 @@ fn a_revision_is_read_from_revisioned_arns_only() {
     let service = "arn:aws:apprunner:us-east-1:123456789012:service/web/0abc";
     assert_eq!(ResourceType::AppRunnerService.revision_of(service), None);
 }
+
+#[test]
+fn the_name_of_a_revision_is_its_arn_without_revision_and_id() {
+    let asc = ResourceType::AppRunnerAutoScalingConfiguration;
+    let arn = "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/web/12/0abc";
+    assert_eq!(
+        asc.name_of_revision(arn),
+        Some("arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/web")
+    );
+    assert_eq!(asc.name_of_revision("a/b/not-a-number/c"), None);
+    let service = "arn:aws:apprunner:us-east-1:123456789012:service/web/0abc";
+    assert_eq!(
+        ResourceType::AppRunnerService.name_of_revision(service),
+        None
+    );
+}

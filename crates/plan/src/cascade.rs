@@ -73,7 +73,12 @@ impl Cascade {
                     &parent_live.region,
                     &parent_live.account_id,
                 )
-            && live.id != parent_live.id;
+            && live.id != parent_live.id
+            // Its ARN says whose revision it is: the same name, account, region.
+            && live
+                .resource_type
+                .name_of_revision(&live.id)
+                .is_some_and(|name| parent_live.resource_type.name_of_revision(&parent_live.id) == Some(name));
         other_revision
             || live.resource_type.kind().cascaded_by.iter().any(|&attr| {
                 let targets_parent_type = live

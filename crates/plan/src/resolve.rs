@@ -431,7 +431,8 @@ fn find_live(
     match (present.as_slice(), matches.first()) {
         ([one], _) => Ok(Some((**one).clone())),
         // The latest stands for the name; `add_revisions` adds the others.
-        (several, _) if all_revisions && !several.is_empty() => {
+        // Only within one account: the same name in two is two configurations.
+        (several, _) if all_revisions && !several.is_empty() && one_account(several) => {
             let latest = several.iter().max_by_key(|l| ty.revision_of(&l.id));
             Ok(latest.map(|l| (**l).clone()))
         }
@@ -504,6 +505,12 @@ fn find_live(
             )))
         }
     }
+}
+
+/// Whether every one of `live` is in the same account (or none says).
+fn one_account(live: &[&&LiveResource]) -> bool {
+    live.windows(2)
+        .all(|pair| pair[0].account_id == pair[1].account_id)
 }
 
 /// The account an ARN names, or the first ARN part of a composite id (a

@@ -65,10 +65,15 @@ pub fn staleness(
         };
         fresh_lines.insert(address, normalised);
     }
+    // Keyed as the saved file writes them: a revision's address (its ARN)
+    // carries a sensitive name hidden there.
     let fresh_cascades: BTreeMap<String, String> = fresh
         .cascades
         .iter()
-        .map(|c| (c.address(), redaction.text(&cascade_line(c)).into_owned()))
+        .map(|c| {
+            let address = redaction.text(&c.address()).into_owned();
+            (address, redaction.text(&cascade_line(c)).into_owned())
+        })
         .collect();
     // Saved cascades not found now are gone: fine.
     let saved_cascades: BTreeMap<String, String> = saved

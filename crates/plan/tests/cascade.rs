@@ -378,3 +378,393 @@ mod plan_file {
         );
     }
 }
+
+/// Hostile cases for a configuration name meaning all its revisions
+/// (issue 16): revisions elsewhere, targets, output, hand-edited files.
+mod revisions {
+    use super::*;
+
+    const ASC: ResourceType = ResourceType::AppRunnerAutoScalingConfiguration;
+    const ACCOUNT: &str = "123456789012";
+    const OTHER_ACCOUNT: &str = "210987654321";
+    const BLOCK: &str = "aws_apprunner_auto_scaling_configuration_version.web";
+    const SERVICE_ARN: &str = "arn:aws:apprunner:us-east-1:123456789012:service/shop/0a0a";
+
+    const BY_NAME: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_apprunner_auto_scaling_configuration_version" "web" {
+  name = "web-scale"
+}
+"#;
+
+    /// Revision `n` of `name` in `region` and `account`.
+    fn revision(name: &str, n: u32, region: &str, account: &str) -> LiveResource {
+        let id = format!(
+            "arn:aws:apprunner:{region}:{account}:autoscalingconfiguration/{name}/{n}/{n:04}"
+        );
+        let mut r = live(ASC, &id, name, LiveState::Deletable);
+        r.region = region.into();
+        r.account_id = Some(account.into());
+        r
+    }
+
+    fn web(n: u32) -> LiveResource {
+        revision("web-scale", n, REGION, ACCOUNT)
+    }
+
+    fn service_using(configuration: &LiveResource) -> LiveResource {
+        let mut s = live(
+            ResourceType::AppRunnerService,
+            SERVICE_ARN,
+            "shop",
+            LiveState::Deletable,
+        );
+        s.account_id = Some(ACCOUNT.into());
+        with(
+            s,
+            RelationAttr::AutoScalingConfigurationArn,
+            &configuration.id,
+        )
+    }
+
+    fn cascade_ids(p: &Plan) -> Vec<String> {
+        p.cascades().iter().map(|c| c.live.id.clone()).collect()
+    }
+
+    fn resolved_id(p: &Plan) -> Option<String> {
+        p.resources()
+            .iter()
+            .find(|r| r.address.to_string() == BLOCK)
+            .and_then(|r| r.live.as_ref())
+            .map(|l| l.id.clone())
+    }
+
+    #[test]
+    fn revisions_in_another_region_are_never_included() {
+        let m = manifest(BY_NAME);
+        let inventory = vec![
+            web(1),
+            web(2),
+            revision("web-scale", 7, "eu-west-1", ACCOUNT),
+        ];
+        let p = planned(&m, inventory);
+        assert_eq!(resolved_id(&p), Some(web(2).id));
+        assert_eq!(cascade_ids(&p), [web(1).id]);
+    }
+
+    #[test]
+    fn revisions_in_another_account_are_never_included() {
+        let m = manifest(BY_NAME);
+        let mut request = PlanRequest::new(&m, Defaults::default());
+        let accounts = request
+            .placements
+            .principals()
+            .into_keys()
+            .map(|p| (p, ACCOUNT.to_string()))
+            .collect();
+        request.placements.set_accounts(&accounts);
+        let inventory = Inventory::new(vec![
+            web(1),
+            web(2),
+            // A higher revision number of the same name, another account.
+            revision("web-scale", 9, REGION, OTHER_ACCOUNT),
+        ]);
+        let p = plan(&m, &inventory, &request).unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!(resolved_id(&p), Some(web(2).id));
+        assert_eq!(cascade_ids(&p), [web(1).id]);
+    }
+
+    /// Without the caller's account (no STS), the same name live in two
+    /// accounts is two configurations, not revisions of one: refused
+    /// rather than deleting whichever account has the higher revision.
+    #[test]
+    fn the_same_name_in_two_accounts_without_a_known_caller_is_refused() {
+        let m = manifest(BY_NAME);
+        let request = PlanRequest::new(&m, Defaults::default());
+        let inventory = Inventory::new(vec![
+            web(1),
+            web(2),
+            revision("web-scale", 9, REGION, OTHER_ACCOUNT),
+        ]);
+        let err = plan(&m, &inventory, &request).expect_err("ambiguous");
+        let text = format!("{err:?}");
+        assert!(text.contains("web-scale"), "{text}");
+    }
+
+    #[test]
+    fn a_latest_revision_already_gone_leaves_the_older_live_ones_meant() {
+        let m = manifest(BY_NAME);
+        let mut latest = web(3);
+        latest.state = LiveState::Gone;
+        let p = planned(&m, vec![web(1), web(2), latest]);
+        assert_eq!(resolved_id(&p), Some(web(2).id));
+        assert_eq!(cascade_ids(&p), [web(1).id]);
+        assert_eq!(p.resources()[0].action, decom_plan::Action::Delete);
+    }
+
+    #[test]
+    fn a_revision_being_deleted_still_counts_and_the_live_latest_is_deleted() {
+        let m = manifest(BY_NAME);
+        let mut older = web(1);
+        older.state = LiveState::Deleting;
+        let p = planned(&m, vec![older, web(2)]);
+        assert_eq!(resolved_id(&p), Some(web(2).id));
+        assert_eq!(cascade_ids(&p), [web(1).id]);
+    }
+
+    const WITH_SERVICE: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_apprunner_service" "shop" {
+  arn = "arn:aws:apprunner:us-east-1:123456789012:service/shop/0a0a"
+}
+resource "aws_apprunner_auto_scaling_configuration_version" "web" {
+  name = "web-scale"
+}
+resource "aws_apprunner_auto_scaling_configuration_version" "other" {
+  name = "other-scale"
+}
+"#;
+
+    fn targeted(target: &str) -> Plan {
+        let m = manifest(WITH_SERVICE);
+        let mut request = PlanRequest::new(&m, Defaults::default());
+        request.targets = vec![target.parse().expect("an address")];
+        let inventory = vec![
+            service_using(&web(1)),
+            web(1),
+            web(2),
+            revision("other-scale", 1, REGION, ACCOUNT),
+            revision("other-scale", 2, REGION, ACCOUNT),
+        ];
+        plan(&m, &Inventory::new(inventory), &request).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    /// Targeting the name takes the service using its older revision
+    /// first, and only this name's revisions as cascades.
+    #[test]
+    fn a_targeted_name_brings_the_users_of_older_revisions_and_its_own_revisions() {
+        let p = targeted(BLOCK);
+        let mut addresses: Vec<String> = p
+            .resources()
+            .iter()
+            .map(|r| r.address.to_string())
+            .collect();
+        addresses.sort();
+        assert_eq!(addresses, [BLOCK, "aws_apprunner_service.shop"]);
+        assert_eq!(cascade_ids(&p), [web(1).id]);
+        let service_wave = p
+            .resources()
+            .iter()
+            .find(|r| r.address.to_string() == "aws_apprunner_service.shop")
+            .map(|r| r.wave);
+        let block_wave = p
+            .resources()
+            .iter()
+            .find(|r| r.address.to_string() == BLOCK)
+            .map(|r| r.wave);
+        assert!(service_wave < block_wave, "{service_wave:?} {block_wave:?}");
+    }
+
+    #[test]
+    fn a_target_elsewhere_has_no_revision_cascades_of_the_name() {
+        let p = targeted("aws_apprunner_service.shop");
+        assert_eq!(p.resources().len(), 1);
+        assert!(p.cascades().is_empty());
+        let p = targeted("aws_apprunner_auto_scaling_configuration_version.other");
+        let ids = cascade_ids(&p);
+        assert_eq!(ids, [revision("other-scale", 1, REGION, ACCOUNT).id]);
+    }
+
+    #[test]
+    fn json_and_markdown_list_each_older_revision_deleted_with_the_block() {
+        let m = manifest(BY_NAME);
+        let p = planned(&m, vec![web(1), web(2), web(3)]);
+        let j = to_json(&p, &Redaction::default());
+        let changes = j["resource_changes"].as_array().expect("an array");
+        assert_eq!(changes.len(), 3, "{changes:#?}");
+        assert_eq!(changes[0]["address"], BLOCK);
+        assert_eq!(changes[0]["decom_action"], "delete");
+        assert_eq!(changes[0]["change"]["before"]["arn"], web(3).id);
+        for (c, older) in changes[1..].iter().zip([web(1), web(2)]) {
+            assert_eq!(c["decom_action"], "cascade");
+            assert_eq!(c["deleted_with"], BLOCK);
+            assert_eq!(c["change"]["before"]["arn"], older.id);
+            assert_eq!(
+                c["type"],
+                "aws_apprunner_auto_scaling_configuration_version"
+            );
+        }
+        assert_eq!(j["summary"]["cascade"], 2);
+        let md = to_markdown(&p);
+        assert!(
+            md.contains("**1** to delete · **2** deleted with their parent"),
+            "{md}"
+        );
+        for older in [web(1), web(2)] {
+            assert!(
+                md.contains(&format!(
+                    "`{BLOCK} -> aws_apprunner_auto_scaling_configuration_version[\"{}\"]` | deleted with `{BLOCK}`",
+                    older.id
+                )),
+                "{md}"
+            );
+        }
+    }
+
+    fn service_declaring(value: &str) -> Manifest {
+        manifest(&format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+resource "aws_apprunner_service" "shop" {{
+  arn                            = "{SERVICE_ARN}"
+  auto_scaling_configuration_arn = {value}
+}}
+resource "aws_apprunner_auto_scaling_configuration_version" "web" {{
+  name = "web-scale"
+}}
+"#
+        ))
+    }
+
+    /// A service block asserting the older revision it uses, by its ARN,
+    /// next to the name: it plans, the service first.
+    #[test]
+    fn a_service_asserting_an_older_revision_by_arn_plans_before_the_name() {
+        let m = service_declaring(&format!("\"{}\"", web(1).id));
+        let p = planned(&m, vec![service_using(&web(1)), web(1), web(2)]);
+        let wave = |a: &str| {
+            p.resources()
+                .iter()
+                .find(|r| r.address.to_string() == a)
+                .map(|r| r.wave)
+        };
+        assert!(wave("aws_apprunner_service.shop") < wave(BLOCK));
+        assert_eq!(cascade_ids(&p), [web(1).id]);
+    }
+
+    /// A reference to the block means its latest revision: a service using
+    /// an older one contradicts it, and the plan says so with both ARNs
+    /// (refused, never planned on a guess).
+    #[test]
+    fn a_service_referencing_the_name_while_using_an_older_revision_is_refused() {
+        let m = service_declaring(&format!("{BLOCK}.arn"));
+        let request = PlanRequest::new(&m, Defaults::default());
+        let inventory = Inventory::new(vec![service_using(&web(1)), web(1), web(2)]);
+        let err = format!("{:?}", plan(&m, &inventory, &request).expect_err("refused"));
+        assert!(err.contains("does not match live state"), "{err}");
+        assert!(
+            err.contains(&web(1).id) && err.contains(&web(2).id),
+            "{err}"
+        );
+    }
+
+    mod plan_file {
+        use super::*;
+
+        fn file_body(inventory: Vec<LiveResource>) -> (Manifest, serde_json::Value) {
+            let m = manifest(BY_NAME);
+            let p = planned(&m, inventory);
+            let file = PlanFile::new(&p, &m, std::path::Path::new("main.hcl"));
+            (m, serde_json::to_value(&file).expect("serializes"))
+        }
+
+        fn parsed(body: &serde_json::Value) -> Result<PlanFile, String> {
+            let bytes = decom_plan::frame(&serde_json::to_vec(body).expect("serializes"));
+            PlanFile::parse(&bytes, "plan.bin").map_err(|e| e.to_string())
+        }
+
+        #[test]
+        fn revision_cascades_read_back() {
+            let (_m, body) = file_body(vec![web(1), web(2), web(3)]);
+            let read = parsed(&body).expect("a valid file");
+            let back = read.to_plan().expect("a valid plan");
+            assert_eq!(cascade_ids(&back), [web(1).id, web(2).id]);
+            assert_eq!(read.approved_deletions().count(), 1);
+        }
+
+        /// A cascade claiming another name's revision, under this name:
+        /// its ARN says which name it is a revision of.
+        #[test]
+        fn a_cascade_claiming_a_revision_of_another_name_is_refused() {
+            let (_m, mut body) = file_body(vec![web(1), web(2)]);
+            let other = revision("other-scale", 1, REGION, ACCOUNT);
+            let live = &mut body["cascades"][0]["live"];
+            let id_field = ["arn", "id"]
+                .into_iter()
+                .find(|f| live.get(*f).is_some())
+                .unwrap_or_else(|| panic!("no id field: {live}"));
+            live[id_field] = other.id.clone().into();
+            let err = parsed(&body).expect_err("refused");
+            assert!(err.contains("is not deleted with a planned"), "{err}");
+            // Under its own name too.
+            let (_m, mut body) = file_body(vec![web(1), web(2)]);
+            let live = &mut body["cascades"][0]["live"];
+            live[id_field] = other.id.clone().into();
+            live["name"] = "other-scale".into();
+            let err = parsed(&body).expect_err("refused");
+            assert!(err.contains("is not deleted with a planned"), "{err}");
+        }
+
+        #[test]
+        fn a_cascade_claiming_a_revision_in_another_region_or_account_is_refused() {
+            for other in [
+                revision("web-scale", 1, "eu-west-1", ACCOUNT),
+                revision("web-scale", 1, REGION, OTHER_ACCOUNT),
+            ] {
+                let (_m, mut body) = file_body(vec![web(1), web(2)]);
+                let live = &mut body["cascades"][0]["live"];
+                let id_field = ["arn", "id"]
+                    .into_iter()
+                    .find(|f| live.get(*f).is_some())
+                    .unwrap_or_else(|| panic!("no id field: {live}"));
+                live[id_field] = other.id.clone().into();
+                let err = parsed(&body).expect_err("refused");
+                assert!(err.contains("is not deleted with a planned"), "{err}");
+            }
+        }
+
+        /// The block's own revision claimed again as its cascade.
+        #[test]
+        fn a_cascade_repeating_the_resolved_revision_is_refused() {
+            let (_m, mut body) = file_body(vec![web(1), web(2)]);
+            let live = &mut body["cascades"][0]["live"];
+            let id_field = ["arn", "id"]
+                .into_iter()
+                .find(|f| live.get(*f).is_some())
+                .unwrap_or_else(|| panic!("no id field: {live}"));
+            live[id_field] = web(2).id.into();
+            assert!(parsed(&body).is_err());
+        }
+
+        fn stale(saved: Vec<LiveResource>, now: Vec<LiveResource>) -> Option<String> {
+            let m = manifest(BY_NAME);
+            let file = PlanFile::new(&planned(&m, saved), &m, std::path::Path::new("main.hcl"));
+            let fresh = planned(&m, now);
+            staleness(&file, &manifest_digest(&m), &fresh, &Redaction::default()).map(|s| s.diff)
+        }
+
+        #[test]
+        fn an_older_revision_deleted_by_someone_else_is_not_stale() {
+            assert_eq!(
+                stale(vec![web(1), web(2), web(3)], vec![web(2), web(3)]),
+                None
+            );
+            assert_eq!(stale(vec![web(1), web(2), web(3)], vec![web(3)]), None);
+        }
+
+        /// The latest gone since: the name now means another revision as
+        /// its block, which was only approved as a cascade: stale, never an
+        /// "already gone" that leaves the older revisions live.
+        #[test]
+        fn the_latest_revision_deleted_by_someone_else_is_stale() {
+            let diff = stale(vec![web(1), web(2), web(3)], vec![web(1), web(2)]).expect("stale");
+            assert!(diff.contains(&web(2).id), "{diff}");
+        }
+    }
+}
