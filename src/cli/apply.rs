@@ -15,7 +15,7 @@ use decom_executor::journal::{Journal, Whereabouts};
 use decom_executor::lock::Lock;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule, Summary};
 use decom_parser::{Address, Manifest};
-use decom_plan::{self as planning, manifest_digest, staleness, PlanFile, PlanFileError};
+use decom_plan::{self as planning, manifest_digest, Baseline, PlanFile, PlanFileError};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, errln, out, outln};
@@ -96,7 +96,13 @@ pub fn run(args: ApplyArgs, style: Style) -> Outcome {
 }
 
 fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
-    let saved = read_plan_file(&args.manifest.path)?;
+    let mut saved = read_plan_file(&args.manifest.path)?;
+    // Of the saved plan's resources only the comparison lines and the
+    // remembered ids are kept, and the rest is freed before anything else
+    // is loaded: holding the file (tens of MB at 10,000 resources) through
+    // the refresh and the deletions made apply's peak memory exceed plan's.
+    let body = saved.as_mut().map(PlanFile::take_body);
+    super::malloc::give_back();
     if saved.is_none() && args.json && !args.auto_approve {
         // As Terraform: --json output cannot carry a plan for review and a
         // prompt, so the approval must be a saved plan or explicit.
@@ -142,21 +148,22 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         .map_err(Failure::Other)?;
     let session = Session::open(&manifest, &args.cloud, args.json)?;
     let mut memory = state.recall();
-    let targets = match &saved {
-        Some(file) => {
-            file.remember_into(&mut memory);
-            file.targets()
+    let (targets, review) = match (&saved, body) {
+        (Some(file), Some(body)) => {
+            for entry in body.remembered {
+                memory.remember(entry);
+            }
+            let review = Review::of(args, file, body.baseline, &manifest);
+            (file.targets(), Some(review))
         }
-        None => &args.target,
+        _ => (args.target.as_slice(), None),
     };
     let fresh = session.plan(&manifest, targets, memory)?;
-    let approved = match &saved {
-        Some(file) => saved_plan_still_holds(args, file, &manifest, &fresh),
+    let approved = match &review {
+        Some(review) => saved_plan_still_holds(args, review, &manifest, &fresh),
         None => confirmed_fresh_plan(args, style, &fresh)?,
     };
-    // The saved plan has been compared: the deletions run from the fresh
-    // one, and holding both through a long apply doubles its memory.
-    drop(saved);
+    drop(review);
     match approved {
         Approval::Go => execute(args, &manifest_args, &state, &manifest, &session, fresh),
         Approval::Stop(outcome) => Ok(outcome),
@@ -169,45 +176,68 @@ enum Approval {
     Stop(Outcome),
 }
 
+/// What `apply PLANFILE` compares the fresh plan with, and says.
+struct Review {
+    baseline: Baseline,
+    /// Why the digest may differ though the files did not (a sensitive
+    /// variable), for the staleness error; empty if that is not why.
+    changed_variables: String,
+    /// The "Applying saved plan..." lines.
+    banner: String,
+}
+
+impl Review {
+    fn of(args: &ApplyArgs, file: &PlanFile, baseline: Baseline, manifest: &Manifest) -> Review {
+        Review {
+            baseline,
+            changed_variables: changed_variables(file, manifest),
+            banner: banner(args, file),
+        }
+    }
+}
+
 /// `apply PLANFILE`: refuses a stale plan, with what changed.
 fn saved_plan_still_holds(
     args: &ApplyArgs,
-    file: &PlanFile,
+    review: &Review,
     manifest: &Manifest,
     fresh: &planning::Plan,
 ) -> Approval {
-    if let Some(stale) = staleness(
-        file,
-        &manifest_digest(manifest),
-        fresh,
-        console::redaction(),
-    ) {
+    let stale = review
+        .baseline
+        .staleness(&manifest_digest(manifest), fresh, console::redaction());
+    if let Some(stale) = stale {
         errln!(
             "error: saved plan is stale: the manifest or live state changed since it was made. \
              Run `decom plan --out` again and review the new plan.{}\n\n{}",
-            changed_variables(file, manifest),
+            review.changed_variables,
             stale.diff
         );
         return Approval::Stop(Outcome::Failure);
     }
     if !args.json {
-        let made = file
-            .created_at()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
-        outln!(
-            "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
-            args.manifest.path.display(),
-            file.manifest_path(),
-            match &file.provenance().git {
-                Some(g) if g.dirty => format!("{} (with uncommitted changes)", g.commit),
-                Some(g) => g.commit.clone(),
-                None => "unknown (not made in a git repository)".to_string(),
-            },
-            file.manifest_digest()
-        );
+        outln!("{}", review.banner);
     }
     Approval::Go
+}
+
+/// Which saved plan is applied: where and from what it was made.
+fn banner(args: &ApplyArgs, file: &PlanFile) -> String {
+    let made = file
+        .created_at()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    format!(
+        "Applying saved plan {} (made {made} from {}).\n  git commit:      {}\n  manifest digest: {}\n",
+        args.manifest.path.display(),
+        file.manifest_path(),
+        match &file.provenance().git {
+            Some(g) if g.dirty => format!("{} (with uncommitted changes)", g.commit),
+            Some(g) => g.commit.clone(),
+            None => "unknown (not made in a git repository)".to_string(),
+        },
+        file.manifest_digest()
+    )
 }
 
 /// Why the manifest digest changed when the manifest's files did not: a

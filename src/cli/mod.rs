@@ -9,6 +9,7 @@ mod git;
 mod graph;
 mod interrupt;
 mod logging;
+mod malloc;
 mod manifest_args;
 mod plan;
 mod portable;
@@ -68,6 +69,7 @@ enum Command {
 }
 
 pub fn run() -> ExitCode {
+    malloc::one_arena();
     logging::init();
     if let Some(spelling) = single_dash_flag(std::env::args_os().skip(1)) {
         errln!("error: {spelling}");

@@ -2,6 +2,8 @@
 //! modules, and observations with as few calls as possible — one
 //! describe-all or list for a batch, single describes for a few.
 
+use std::collections::HashMap;
+
 use decom_executor::{
     ApprovedDelete, Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError,
     ObserveErrorKind, WatchGroup, Watched,
@@ -55,6 +57,11 @@ impl Cloud for AwsCloud {
         let c = self.status_check_clients(&target).await;
         if self.observes_together(&group, watched.len()) {
             let listed = refresh::list_with(self, &c, &target, ty, None).await;
+            let listed = listed.map(|all| {
+                let by_id: HashMap<String, LiveResource> =
+                    all.into_iter().map(|r| (r.id.clone(), r)).collect();
+                by_id
+            });
             return watched
                 .iter()
                 .map(|w| (w.live.id.clone(), in_list(&listed, &w.live.id)))
@@ -103,14 +110,10 @@ fn target(group: &WatchGroup) -> Target {
     group.placement.clone()
 }
 
-/// What a full list says about `id`: missing means gone.
-fn in_list(listed: &Result<Vec<LiveResource>, CloudError>, id: &str) -> Observation {
+/// What a full list (by id) says about `id`: missing means gone.
+fn in_list(listed: &Result<HashMap<String, LiveResource>, CloudError>, id: &str) -> Observation {
     match listed {
-        Ok(all) => all
-            .iter()
-            .find(|r| r.id == id)
-            .cloned()
-            .map_or(Observation::Gone, present),
+        Ok(all) => all.get(id).cloned().map_or(Observation::Gone, present),
         Err(e) => Observation::Failed(observe_error(e)),
     }
 }

@@ -407,13 +407,21 @@ impl AwsCloud {
 
     /// Runs one API call through `lane` (its service's in-flight bound
     /// and pace), counting it. Use it through `send!`.
-    pub(crate) async fn call<T>(
+    ///
+    /// The request's future is made, boxed, only once admitted: an SDK
+    /// request in progress takes kilobytes, and thousands of calls wait
+    /// here at once (every ready delete of an apply, every per-parent
+    /// list of a refresh), each of which would otherwise reserve that room.
+    pub(crate) async fn call<T, F>(
         &self,
         lane: &Lane,
         origin: &Origin,
         operation: &'static str,
-        request: impl Future<Output = Result<T, CloudError>>,
-    ) -> Result<T, CloudError> {
+        request: impl FnOnce() -> F,
+    ) -> Result<T, CloudError>
+    where
+        F: Future<Output = Result<T, CloudError>>,
+    {
         let _permit =
             lane.in_flight.acquire().await.map_err(|_| {
                 CloudError::new(operation, &origin.region, "request limiter closed")
@@ -425,7 +433,7 @@ impl AwsCloud {
             .unwrap_or_else(|e| e.into_inner())
             .entry(operation)
             .or_default() += 1;
-        request.await
+        Box::pin(request()).await
     }
 
     /// Where requests made with `config` in `region` go, for errors.
@@ -504,5 +512,30 @@ mod tests {
         // resources).
         let sizes = (size_of_val(&clients), size_of_val(&status));
         assert!(sizes.0 <= 2048 && sizes.1 <= 4096, "{sizes:?}");
+    }
+
+    /// Every ready delete of an apply, and every per-parent list of a
+    /// refresh, waits in `call` for its lane: the wait must not hold room
+    /// for the SDK request it will send (kilobytes each; thousands wait).
+    #[test]
+    fn a_call_waiting_for_its_lane_is_small() {
+        let config = aws_sdk_apprunner::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .build();
+        let client = aws_sdk_apprunner::Client::from_conf(config);
+        let cloud = AwsCloud::new(ConnectOptions::default());
+        let lane = Lane::new(1, Arc::default());
+        let origin = Origin::new("us-east-1", Timeouts::default(), None);
+        let call = cloud.call(&lane, &origin, "DeleteService", || async {
+            client
+                .delete_service()
+                .service_arn("arn")
+                .send()
+                .await
+                .map_err(|e| crate::sdk_error::from_sdk("DeleteService", &origin, e))
+        });
+        // Holding the request inline made it 14 KB in a debug build.
+        assert!(size_of_val(&call) <= 1024, "{}", size_of_val(&call));
     }
 }

@@ -48,7 +48,7 @@ pub async fn caller_account(
             .build(),
     );
     let answer = cloud
-        .call(&cloud.sts_lane, &origin, OPERATION, async {
+        .call(&cloud.sts_lane, &origin, OPERATION, || async {
             client
                 .get_caller_identity()
                 .send()

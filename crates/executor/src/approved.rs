@@ -6,6 +6,7 @@
 //! the live facts the plan was approved with.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use decom_parser::Address;
@@ -50,7 +51,9 @@ impl ApprovedDelete {
 #[derive(Debug, Clone)]
 pub struct ApprovedPlan {
     pub(crate) plan: Plan,
-    pub(crate) work: HashMap<Address, Work>,
+    /// Shared with the resource's task: a copy per task would be one more
+    /// copy of every live resource while thousands run.
+    pub(crate) work: HashMap<Address, Arc<Work>>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,7 +91,7 @@ impl ApprovedPlan {
                     }
                     _ => Work::Nothing,
                 };
-                (r.address.clone(), work)
+                (r.address.clone(), Arc::new(work))
             })
             .collect();
         ApprovedPlan { plan, work }

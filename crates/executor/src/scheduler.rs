@@ -347,16 +347,16 @@ struct TaskContext<C> {
 impl<C: Cloud> TaskContext<C> {
     /// Does `work` unless an abort comes first: then whatever request is
     /// in flight is dropped (cancelled) and the resource is interrupted.
-    async fn run(mut self, address: &Address, work: Work) -> Outcome {
+    async fn run(mut self, address: &Address, work: Arc<Work>) -> Outcome {
         let started = Instant::now();
-        let id = match &work {
+        let id = match &*work {
             Work::Nothing => None,
             Work::Wait(live, ..) => Some(live.id.clone()),
             Work::Delete(order, _) => Some(order.live().id.clone()),
         };
         let mut abort = self.interrupt.clone();
         let finished = tokio::select! {
-            outcome = self.work(address, work, started) => Some(outcome),
+            outcome = self.work(address, &work, started) => Some(outcome),
             _ = abort.wait_for(|i| *i == Interrupt::Abort) => None,
         };
         finished.unwrap_or_else(|| {
@@ -386,7 +386,7 @@ impl<C: Cloud> TaskContext<C> {
             .send(event(address, id, kind, started.elapsed(), detail));
     }
 
-    async fn work(&mut self, address: &Address, work: Work, started: Instant) -> Outcome {
+    async fn work(&mut self, address: &Address, work: &Work, started: Instant) -> Outcome {
         let emit = |kind, id: Option<&str>| self.emit(address, id, kind, started, String::new());
         match work {
             Work::Nothing => {
@@ -395,15 +395,16 @@ impl<C: Cloud> TaskContext<C> {
             }
             Work::Wait(live, placement, timeout) => {
                 emit(EventKind::Waiting, Some(&live.id));
-                let deadline = started + timeout;
-                self.until_gone(address, live, placement, deadline, started, timeout)
+                let deadline = started + *timeout;
+                let (live, placement) = (live.clone(), placement.clone());
+                self.until_gone(address, live, placement, deadline, started, *timeout)
                     .await
             }
             Work::Delete(order, timeout) => {
-                let deadline = started + timeout;
+                let (timeout, deadline) = (*timeout, started + *timeout);
                 emit(EventKind::Deleting, Some(&order.live().id));
                 match self
-                    .send_delete(address, &order, deadline, started, timeout)
+                    .send_delete(address, order, deadline, started, timeout)
                     .await
                 {
                     Some(outcome) => outcome,

@@ -46,7 +46,8 @@ pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
 #[doc(hidden)]
 pub use file::frame;
 pub use file::{
-    files_digest, manifest_digest, ManifestLocation, PlanFile, PlanFileError, PLAN_FILE_VERSION,
+    files_digest, manifest_digest, ManifestLocation, PlanFile, PlanFileError, SavedBody,
+    PLAN_FILE_VERSION,
 };
 pub use json::{to_json, FORMAT_VERSION};
 pub use markdown::to_markdown;
@@ -55,7 +56,7 @@ pub use placement::{Defaults, Placement, Placements, Principal};
 pub use provenance::{json_value, GitState, PlannedVariable, Provenance};
 pub use render::{attribute_text, render};
 pub use resolve::Resolution;
-pub use stale::{staleness, Staleness};
+pub use stale::{staleness, Baseline, Staleness};
 
 /// What a plan does to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -11,7 +11,7 @@
 //! does not show (created since) is "a new resource would be affected":
 //! stale, since approving a plan approves exactly the cascades it shows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use decom_parser::Redaction;
 use similar::TextDiff;
@@ -36,70 +36,110 @@ pub fn staleness(
     fresh: &Plan,
     redaction: &Redaction,
 ) -> Option<Staleness> {
-    let fresh_line = |r: &PlannedResource| redaction.text(&line(r)).into_owned();
-    let mut saved_lines: BTreeMap<String, String> = saved
-        .resources
-        .iter()
-        .map(|r| (r.address.to_string(), line(r)))
-        .collect();
-    let mut fresh_lines: BTreeMap<String, String> = BTreeMap::new();
-    for r in &fresh.resources {
-        let address = r.address.to_string();
-        let saved_line = saved_lines.get(&address);
-        let gone = r.live.as_ref().is_none_or(|l| l.state == LiveState::Gone);
-        let saved_delete = saved
-            .resources
-            .iter()
-            .any(|s| s.address == r.address && s.action == Action::Delete);
-        let normalised = match saved_line {
-            // Gone since, or being deleted by someone else: both fine.
-            Some(s)
-                if gone
-                    || (r.action == Action::Wait
-                        && saved_delete
-                        && same_identity(s, &fresh_line(r))) =>
-            {
-                s.clone()
-            }
-            _ => fresh_line(r),
-        };
-        fresh_lines.insert(address, normalised);
-    }
-    // Keyed as the saved file writes them: a revision's address (its ARN)
-    // carries a sensitive name hidden there.
-    let fresh_cascades: BTreeMap<String, String> = fresh
-        .cascades
-        .iter()
-        .map(|c| {
-            let address = redaction.text(&c.address()).into_owned();
-            (address, redaction.text(&cascade_line(c)).into_owned())
-        })
-        .collect();
-    // Saved cascades not found now are gone: fine.
-    let saved_cascades: BTreeMap<String, String> = saved
-        .cascades
-        .iter()
-        .filter(|c| fresh_cascades.contains_key(&c.address()))
-        .map(|c| (c.address(), cascade_line(c)))
-        .collect();
-    saved_lines.extend(saved_cascades);
-    fresh_lines.extend(fresh_cascades);
-    let text = |digest: &str, lines: &BTreeMap<String, String>| {
-        let mut t = format!("manifest {digest}\n");
-        for l in lines.values() {
-            t.push_str(l);
-            t.push('\n');
+    Baseline::of(saved).staleness(fresh_digest, fresh, redaction)
+}
+
+/// What a saved plan is compared by: its lines. Far smaller than the
+/// file, so `apply PLANFILE` can let go of the file before refreshing.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    manifest_digest: String,
+    /// Each resource's line, by address.
+    lines: BTreeMap<String, String>,
+    /// Addresses the saved plan deletes.
+    deletes: HashSet<String>,
+    /// Each cascade's line, by address.
+    cascades: BTreeMap<String, String>,
+}
+
+impl Baseline {
+    pub fn of(saved: &PlanFile) -> Baseline {
+        Baseline {
+            manifest_digest: saved.manifest_digest.clone(),
+            lines: saved
+                .resources
+                .iter()
+                .map(|r| (r.address.to_string(), line(r)))
+                .collect(),
+            deletes: saved
+                .resources
+                .iter()
+                .filter(|r| r.action == Action::Delete)
+                .map(|r| r.address.to_string())
+                .collect(),
+            cascades: saved
+                .cascades
+                .iter()
+                .map(|c| (c.address(), cascade_line(c)))
+                .collect(),
         }
-        t
-    };
-    let before = text(&saved.manifest_digest, &saved_lines);
-    let after = text(fresh_digest, &fresh_lines);
-    (before != after).then(|| Staleness {
-        diff: TextDiff::from_lines(&before, &after)
-            .unified_diff()
-            .header("saved plan", "now")
-            .to_string(),
-    })
+    }
+
+    /// `None` if `fresh` (planned now, from a manifest with digest
+    /// `fresh_digest`) matches the saved plan; see [`staleness`].
+    pub fn staleness(
+        &self,
+        fresh_digest: &str,
+        fresh: &Plan,
+        redaction: &Redaction,
+    ) -> Option<Staleness> {
+        let fresh_line = |r: &PlannedResource| redaction.text(&line(r)).into_owned();
+        let mut saved_lines = self.lines.clone();
+        let mut fresh_lines: BTreeMap<String, String> = BTreeMap::new();
+        for r in &fresh.resources {
+            let address = r.address.to_string();
+            let saved_line = saved_lines.get(&address);
+            let gone = r.live.as_ref().is_none_or(|l| l.state == LiveState::Gone);
+            let saved_delete = self.deletes.contains(&address);
+            let normalised = match saved_line {
+                // Gone since, or being deleted by someone else: both fine.
+                Some(s)
+                    if gone
+                        || (r.action == Action::Wait
+                            && saved_delete
+                            && same_identity(s, &fresh_line(r))) =>
+                {
+                    s.clone()
+                }
+                _ => fresh_line(r),
+            };
+            fresh_lines.insert(address, normalised);
+        }
+        // Keyed as the saved file writes them: a revision's address (its
+        // ARN) carries a sensitive name hidden there.
+        let fresh_cascades: BTreeMap<String, String> = fresh
+            .cascades
+            .iter()
+            .map(|c| {
+                let address = redaction.text(&c.address()).into_owned();
+                (address, redaction.text(&cascade_line(c)).into_owned())
+            })
+            .collect();
+        // Saved cascades not found now are gone: fine.
+        let saved_cascades = self
+            .cascades
+            .iter()
+            .filter(|(address, _)| fresh_cascades.contains_key(*address))
+            .map(|(address, l)| (address.clone(), l.clone()));
+        saved_lines.extend(saved_cascades);
+        fresh_lines.extend(fresh_cascades);
+        let text = |digest: &str, lines: &BTreeMap<String, String>| {
+            let mut t = format!("manifest {digest}\n");
+            for l in lines.values() {
+                t.push_str(l);
+                t.push('\n');
+            }
+            t
+        };
+        let before = text(&self.manifest_digest, &saved_lines);
+        let after = text(fresh_digest, &fresh_lines);
+        (before != after).then(|| Staleness {
+            diff: TextDiff::from_lines(&before, &after)
+                .unified_diff()
+                .header("saved plan", "now")
+                .to_string(),
+        })
+    }
 }
 
 /// `ADDRESS: ACTION ID rel=VALUE...`

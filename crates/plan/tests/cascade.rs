@@ -368,6 +368,27 @@ mod plan_file {
         );
     }
 
+    /// `apply PLANFILE` keeps only the body's comparison lines and ids
+    /// through its refresh: they must judge as the whole file does.
+    #[test]
+    fn the_body_taken_out_of_a_read_plan_compares_as_the_whole_file() {
+        let m = manifest(ONLY_THE_INSTANCE);
+        let (_dir, mut read) = saved(&planned(&m, estate(LiveState::Deletable)), &m);
+        let mut now = estate(LiveState::Deletable);
+        now.push(flow("new"));
+        let fresh = planned(&m, now);
+        let digest = manifest_digest(&m);
+        let redaction = Redaction::default();
+        let whole = staleness(&read, &digest, &fresh, &redaction).map(|s| s.diff);
+        assert!(whole.is_some());
+        let body = read.take_body();
+        let taken = body.baseline.staleness(&digest, &fresh, &redaction);
+        assert_eq!(taken.map(|s| s.diff), whole);
+        let ids: Vec<&str> = body.remembered.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["inst-1"]);
+        assert_eq!(read.approved_deletions().count(), 0, "the header is left");
+    }
+
     #[test]
     fn a_child_gone_since_the_plan_is_fine() {
         let now = vec![instance(LiveState::Deletable), namespace("asc")];

@@ -174,7 +174,7 @@ fn arn_of_path(r: &LiveResource, path: &str) -> Option<String> {
 macro_rules! send {
     ($cloud:expr, $op:literal, $clients:ident . $service:ident . $($request:tt)+) => {
         $cloud
-            .call(&$clients.lanes.$service, &$clients.origins.$service, $op, async {
+            .call(&$clients.lanes.$service, &$clients.origins.$service, $op, || async {
                 $clients
                     .$service
                     .$($request)+
