@@ -29,11 +29,14 @@
 //! target carries its caller's account, and a resource another account
 //! owns is never read with this target's credentials.
 //!
-//! All calls run concurrently, bounded by the cloud's in-flight limit.
+//! All calls run concurrently, bounded by the cloud's in-flight limit;
+//! the describes the whole lists call for run alongside the per-parent
+//! lists (each service's quota is its own: under a throttle, one service's
+//! describes would otherwise wait for another's child lists).
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use futures_util::future::try_join_all;
+use futures_util::future::{try_join, try_join_all};
 
 use decom_kinds::{blocking_holders, blocking_targets};
 use decom_parser::{Manifest, ResourceInstance, ResourceType};
@@ -62,17 +65,7 @@ pub async fn refresh(
         .iter()
         .map(|(target, ty)| list(cloud, target, *ty, None));
     let mut inventory = Inventory::new(try_join_all(pages).await?.into_iter().flatten());
-    per_parent::list_children(cloud, &placed, &mut inventory, &lists).await?;
-
-    let described = try_join_all(
-        describe_scope(&placed, &inventory)
-            .into_iter()
-            .map(|(target, ty, id)| describe(cloud, target, ty, id)),
-    )
-    .await?;
-    for r in described {
-        inventory.insert(r);
-    }
+    children_and_describes(cloud, &placed, &mut inventory, &lists).await?;
     let more = target_scope(&placed, &inventory, &lists);
     let pages = more
         .iter()
@@ -83,6 +76,48 @@ pub async fn refresh(
     }
     read_protect_tags(cloud, manifest, &placed, &mut inventory).await?;
     Ok(inventory)
+}
+
+/// Lists per parent ([`per_parent`]) and describes ([`describe_scope`])
+/// into `inventory`. The describes the whole lists already call for go
+/// while the per-parent lists run: they are mostly another service's
+/// calls (App Runner describes, Supply Chain child lists), and each
+/// service has its own quota, so neither waits for the other. What the
+/// children add to the scope is described after.
+async fn children_and_describes(
+    cloud: &AwsCloud,
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &mut Inventory,
+    lists: &BTreeSet<(Target, ResourceType)>,
+) -> Result<(), CloudError> {
+    let early = describe_scope(placed, inventory);
+    let early_reads = try_join_all(
+        early
+            .iter()
+            .cloned()
+            .map(|(target, ty, id)| describe(cloud, target, ty, id)),
+    );
+    let children = per_parent::list_children(cloud, placed, inventory, lists);
+    let (early_found, ()) = try_join(early_reads, children).await?;
+    let scope = describe_scope(placed, inventory);
+    let late = try_join_all(
+        scope
+            .difference(&early)
+            .cloned()
+            .map(|(target, ty, id)| describe(cloud, target, ty, id)),
+    )
+    .await?;
+    // Only what the whole scope calls for, as if described after the
+    // children (it does not shrink as the inventory grows).
+    let early_found = early
+        .iter()
+        .zip(early_found)
+        .filter(|(key, _)| scope.contains(*key))
+        .map(|(_, r)| r);
+    for r in early_found.chain(late) {
+        inventory.insert(r);
+    }
+    Ok(())
 }
 
 /// The live tags of what the resources of providers with `protect_tags`
