@@ -11,14 +11,16 @@
 //!   bounds requests), so an unthrottled API costs nothing.
 //! - The first throttle sets the pace to half of what AWS admitted over
 //!   the last second (a bucket's burst inflated it); admitted answers then
-//!   raise it fast (30% a second) while requests wait.
+//!   raise it fast (65% a second) while requests wait.
 //! - Two throttles with AWS's bucket drained at both say its refill
 //!   exactly: the requests admitted between them over the time between
-//!   them (fewer if the bucket filled up meanwhile, never more). At each
-//!   later throttle the pace is set a little below the best of the last
-//!   few such readings, then probes upward slowly (1% a second) while
-//!   requests wait, so the next throttle comes some seconds later and
-//!   gives a new reading. Tokens the bucket saves while the pace is under
+//!   them (fewer if the bucket filled up and spilled meanwhile, never
+//!   more). At each later throttle the pace is set a little below the best
+//!   of the last few such readings. If the pace began the interval near
+//!   the reading, the bucket did not spill: the reading is the refill, and
+//!   the pace probes upward slowly (1% a second) while requests wait, so
+//!   the next throttle comes some seconds later and gives a new reading;
+//!   else it goes on climbing fast. Tokens the bucket saves while the pace is under
 //!   its refill are spent while the pace is over it, so a saturated
 //!   bucket stays busy.
 //! - Throttles just after a cut answer requests sent before it and are
@@ -55,7 +57,11 @@ const SETTLE: Duration = Duration::from_millis(250);
 const BELOW_REFILL: f64 = 0.97;
 /// Until the refill is read, each admitted answer raises the rate by this
 /// many requests per second: a rate of r gains r x this each second.
-const SLOW_START: f64 = 0.3;
+const SLOW_START: f64 = 0.5;
+/// A reading is taken for the refill when the pace began its interval at
+/// least this share of it: a pace far under the refill lets the bucket
+/// fill up and spill, and reads low (the climb then goes on fast).
+const NEAR: f64 = 0.9;
 /// Once it is read, the same, slower: the probe for more. Fast enough
 /// that a reading a tenth low is made up before the bucket's savings
 /// overflow its burst (a second's worth).
@@ -88,11 +94,16 @@ struct Schedule {
     cut: Option<Instant>,
     /// Answers admitted since then.
     since_cut: u64,
+    /// The rate set then.
+    cut_rate: f64,
     /// When the recent admitted answers came, oldest first (for the first
     /// cut).
     admitted: VecDeque<Instant>,
     /// The refill read between the last throttles, newest last.
     readings: VecDeque<f64>,
+    /// Whether the last reading is taken for the refill (the pace then
+    /// probes slowly).
+    settled: bool,
     /// When a request last had to wait for its turn.
     waited: Option<Instant>,
 }
@@ -191,11 +202,7 @@ impl Schedule {
             self.admitted.push_back(now);
             self.since_cut += 1;
             let busy = self.waited.is_some_and(|t| now.duration_since(t) <= WINDOW);
-            let step = if self.readings.is_empty() {
-                SLOW_START
-            } else {
-                PROBE
-            };
+            let step = if self.settled { PROBE } else { SLOW_START };
             if let Some(rate) = self.rate.as_mut().filter(|_| busy) {
                 *rate += step;
             }
@@ -214,6 +221,7 @@ impl Schedule {
                 self.readings.pop_front();
             }
             self.readings.push_back(reading);
+            self.settled = self.cut_rate >= reading * NEAR;
         }
         let best = self.readings.iter().copied().reduce(f64::max);
         let rate = match best {
@@ -221,7 +229,9 @@ impl Schedule {
             // A bucket's burst inflated what was admitted.
             None => self.admitted.len() as f64 / WINDOW.as_secs_f64() / 2.0,
         };
-        self.rate = Some(rate.max(FLOOR));
+        let rate = rate.max(FLOOR);
+        self.rate = Some(rate);
+        self.cut_rate = rate;
         self.cut = Some(now);
         self.since_cut = 0;
         self.last = Some(now);
@@ -464,6 +474,22 @@ mod tests {
         admit_n(&mut s, t, 20, 10.0);
         let probed = s.rate.unwrap_or_default();
         assert!(probed > read && probed < read * 1.2, "{read} -> {probed}");
+    }
+
+    #[test]
+    fn a_reading_after_a_pace_far_below_it_keeps_the_climb_fast() {
+        let mut s = Schedule::default();
+        // Ten tokens left by an earlier run: the first cut is 5/s.
+        let t = admit_n(&mut s, Instant::now(), 10, 100.0);
+        s.answered(t, true);
+        // The bucket spilled while the pace climbed: it read 15 of 20.
+        let t = admit_n(&mut s, t, 60, 15.0);
+        s.answered(t, true);
+        assert!(!s.settled);
+        let read = s.rate.unwrap_or_default();
+        admit_n(&mut s, t, 20, 15.0);
+        let climbed = s.rate.unwrap_or_default();
+        assert!(climbed > read * 1.5, "{read} -> {climbed}");
     }
 
     #[test]
