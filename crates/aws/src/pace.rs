@@ -16,8 +16,8 @@
 //!   exactly: the requests admitted between them over the time between
 //!   them (fewer if the bucket filled up and spilled meanwhile, never
 //!   more). At each later throttle the pace is set a little below the best
-//!   of the last few such readings. If the pace began the interval near
-//!   the reading, the bucket did not spill: the reading is the refill, and
+//!   of the last few such readings. If, at the rate read, the bucket never
+//!   saved much over the interval, it did not spill: the reading is the refill, and
 //!   the pace probes upward slowly (1% a second) while requests wait, so
 //!   the next throttle comes some seconds later and gives a new reading;
 //!   else it goes on climbing fast. Tokens the bucket saves while the pace is under
@@ -58,10 +58,12 @@ const BELOW_REFILL: f64 = 0.97;
 /// Until the refill is read, each admitted answer raises the rate by this
 /// many requests per second: a rate of r gains r x this each second.
 const SLOW_START: f64 = 0.5;
-/// A reading is taken for the refill when the pace began its interval at
-/// least this share of it: a pace far under the refill lets the bucket
-/// fill up and spill, and reads low (the climb then goes on fast).
-const NEAR: f64 = 0.9;
+/// A reading is taken for the refill when, at that refill, the bucket
+/// never saved more than this many seconds' worth over its interval (a
+/// quota's burst holds at least that): a pace long under the refill lets
+/// the bucket fill up and spill, and reads low (the climb then goes on
+/// fast).
+const UNSPILLED: f64 = 0.5;
 /// Once it is read, the same, slower: the probe for more. Fast enough
 /// that a reading a tenth low is made up before the bucket's savings
 /// overflow its burst (a second's worth).
@@ -92,10 +94,8 @@ struct Schedule {
     last: Option<Instant>,
     /// When the last counted throttle came.
     cut: Option<Instant>,
-    /// Answers admitted since then.
-    since_cut: u64,
-    /// The rate set then.
-    cut_rate: f64,
+    /// When the answers admitted since then came.
+    since_cut: Vec<Instant>,
     /// When the recent admitted answers came, oldest first (for the first
     /// cut).
     admitted: VecDeque<Instant>,
@@ -200,7 +200,9 @@ impl Schedule {
         }
         if !throttled {
             self.admitted.push_back(now);
-            self.since_cut += 1;
+            if self.cut.is_some() {
+                self.since_cut.push(now);
+            }
             let busy = self.waited.is_some_and(|t| now.duration_since(t) <= WINDOW);
             let step = if self.settled { PROBE } else { SLOW_START };
             if let Some(rate) = self.rate.as_mut().filter(|_| busy) {
@@ -216,12 +218,12 @@ impl Schedule {
             // between them is its refill (one less, for an answer to a
             // request it admitted before the first).
             let span = now.duration_since(cut).as_secs_f64();
-            let reading = self.since_cut.saturating_sub(1) as f64 / span;
+            let reading = self.since_cut.len().saturating_sub(1) as f64 / span;
             if self.readings.len() == READINGS {
                 self.readings.pop_front();
             }
             self.readings.push_back(reading);
-            self.settled = self.cut_rate >= reading * NEAR;
+            self.settled = self.most_saved(cut, reading) <= reading * UNSPILLED;
         }
         let best = self.readings.iter().copied().reduce(f64::max);
         let rate = match best {
@@ -229,12 +231,22 @@ impl Schedule {
             // A bucket's burst inflated what was admitted.
             None => self.admitted.len() as f64 / WINDOW.as_secs_f64() / 2.0,
         };
-        let rate = rate.max(FLOOR);
-        self.rate = Some(rate);
-        self.cut_rate = rate;
+        self.rate = Some(rate.max(FLOOR));
         self.cut = Some(now);
-        self.since_cut = 0;
+        self.since_cut.clear();
         self.last = Some(now);
+    }
+
+    /// The most a bucket refilling at `refill` from empty at `cut` saved
+    /// up over the answers admitted since.
+    fn most_saved(&self, cut: Instant, refill: f64) -> f64 {
+        let saved =
+            |(n, t): (usize, &Instant)| refill * t.duration_since(cut).as_secs_f64() - n as f64;
+        self.since_cut
+            .iter()
+            .enumerate()
+            .map(saved)
+            .fold(0.0, f64::max)
     }
 }
 
@@ -456,7 +468,11 @@ mod tests {
         let readings = s.readings.len();
         s.answered(t + Duration::from_millis(100), true);
         s.answered(t + Duration::from_millis(200), true);
-        assert_eq!(s.readings.len(), readings, "answers to requests sent before the cut");
+        assert_eq!(
+            s.readings.len(),
+            readings,
+            "answers to requests sent before the cut"
+        );
         assert_eq!(s.cut, Some(t));
     }
 
@@ -482,8 +498,9 @@ mod tests {
         // Ten tokens left by an earlier run: the first cut is 5/s.
         let t = admit_n(&mut s, Instant::now(), 10, 100.0);
         s.answered(t, true);
-        // The bucket spilled while the pace climbed: it read 15 of 20.
-        let t = admit_n(&mut s, t, 60, 15.0);
+        // Two seconds at 5/s let a bucket of 20/s spill; then 30/s.
+        let t = admit_n(&mut s, t, 10, 5.0);
+        let t = admit_n(&mut s, t, 50, 30.0);
         s.answered(t, true);
         assert!(!s.settled);
         let read = s.rate.unwrap_or_default();
@@ -542,6 +559,10 @@ mod tests {
         p.answered(false);
         assert_eq!(p.rate(), None, "not paced before a throttle");
         p.answered(true);
-        assert_eq!(p.rate(), Some(FLOOR), "half of one admitted answer: the floor");
+        assert_eq!(
+            p.rate(),
+            Some(FLOOR),
+            "half of one admitted answer: the floor"
+        );
     }
 }
