@@ -11,7 +11,7 @@
 //!   bounds requests), so an unthrottled API costs nothing.
 //! - The first throttle sets the pace to half of what AWS admitted over
 //!   the last second (a bucket's burst inflated it); admitted answers then
-//!   raise it fast (65% a second) while requests wait.
+//!   raise it fast (doubling each second) while requests wait.
 //! - Two throttles with AWS's bucket drained at both say its refill
 //!   exactly: the requests admitted between them over the time between
 //!   them (fewer if the bucket filled up and spilled meanwhile, never
@@ -57,7 +57,7 @@ const SETTLE: Duration = Duration::from_millis(250);
 const BELOW_REFILL: f64 = 0.97;
 /// Until the refill is read, each admitted answer raises the rate by this
 /// many requests per second: a rate of r gains r x this each second.
-const SLOW_START: f64 = 0.5;
+const SLOW_START: f64 = 0.7;
 /// A reading is taken for the refill when, at that refill, the bucket
 /// never saved more than this many seconds' worth over its interval (a
 /// quota's burst holds at least that): a pace long under the refill lets
