@@ -17,7 +17,7 @@
 //! namespace -> dataset) is followed one level at a time, a parent's
 //! children listed without waiting for every list of its level.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
@@ -28,7 +28,7 @@ use decom_plan::{Inventory, LiveResource, LiveState};
 use crate::connect::{AwsCloud, Target};
 use crate::error::CloudError;
 use crate::live_ids::Known;
-use crate::refresh;
+use crate::refresh::{self, STARTED_AT_ONCE};
 use crate::resources::api;
 
 /// One list of `child` resources under `parent` at `target`.
@@ -45,9 +45,10 @@ type Reached = (Target, ResourceType, String);
 /// Lists the children of every parent the plan needs, into `inventory`.
 /// `region_wide`: the (target, type) pairs already listed whole.
 ///
-/// Lists found needed go out together; when half of them are answered,
-/// what is known then says which lists the answered parents need next,
-/// and those queue behind the rest. A round of one target (one quota)
+/// Lists found needed go out taking turns by target (at most
+/// [`STARTED_AT_ONCE`] started at a time); when half of them are answered, what is known
+/// then says which lists the answered parents need next, and those queue
+/// behind the rest. A round of one target (one quota)
 /// does not wait for another target's round, and its quota stays busy
 /// while the tail of a round is answered. Recomputing at halves keeps the
 /// recomputations few (about the logarithm of a round's lists).
@@ -59,21 +60,27 @@ pub(crate) async fn list_children(
 ) -> Result<(), CloudError> {
     let mut started: BTreeSet<ParentList> = BTreeSet::new();
     let mut found_reached: BTreeSet<Reached> = BTreeSet::new();
+    let mut waiting: VecDeque<(ParentList, bool)> = VecDeque::new();
     let mut in_flight = FuturesUnordered::new();
     let mut recompute_at = 0;
     loop {
-        if in_flight.len() <= recompute_at {
+        if in_flight.len() + waiting.len() <= recompute_at {
             let wanted = needed(placed, inventory, &found_reached, region_wide);
-            for (list, reaches) in wanted {
-                if started.insert(list.clone()) {
-                    in_flight.push(async move {
-                        let parent = Some(list.parent.as_str());
-                        let children = refresh::list(cloud, &list.target, list.child, parent).await;
-                        (list, reaches, children)
-                    });
-                }
-            }
-            recompute_at = in_flight.len() / 2;
+            let new = wanted
+                .into_iter()
+                .filter(|(l, _)| started.insert(l.clone()));
+            waiting.extend(interleaved(new));
+            recompute_at = (in_flight.len() + waiting.len()) / 2;
+        }
+        while in_flight.len() < STARTED_AT_ONCE {
+            let Some((list, reaches)) = waiting.pop_front() else {
+                break;
+            };
+            in_flight.push(async move {
+                let parent = Some(list.parent.as_str());
+                let children = refresh::list(cloud, &list.target, list.child, parent).await;
+                (list, reaches, children)
+            });
         }
         let Some((list, reaches, children)) = in_flight.next().await else {
             return Ok(());
@@ -85,6 +92,25 @@ pub(crate) async fn list_children(
             inventory.insert(child);
         }
     }
+}
+
+/// `lists` taking turns by (target, child kind), so the lists started
+/// first keep every quota busy, not one target's.
+fn interleaved(lists: impl Iterator<Item = (ParentList, bool)>) -> Vec<(ParentList, bool)> {
+    let mut by_lane: BTreeMap<(Target, ResourceType), VecDeque<(ParentList, bool)>> =
+        BTreeMap::new();
+    for (list, reaches) in lists {
+        let lane = (list.target.clone(), list.child);
+        by_lane.entry(lane).or_default().push_back((list, reaches));
+    }
+    let mut out = Vec::new();
+    while !by_lane.is_empty() {
+        by_lane.retain(|_, lists| {
+            out.extend(lists.pop_front());
+            !lists.is_empty()
+        });
+    }
+    out
 }
 
 /// The lists the plan needs now, each with whether its parent is reached
@@ -165,4 +191,49 @@ fn matters_to_parent(child: ResourceType, rel: &Relation) -> bool {
 /// Whether `ty` is listed per parent.
 pub(crate) fn is_per_parent(ty: ResourceType) -> bool {
     api(ty).listed_per().is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(region: &str, parent: usize) -> (ParentList, bool) {
+        let target = Target {
+            region: region.into(),
+            profile: None,
+            role: None,
+            account: None,
+        };
+        let child = ResourceType::SupplyChainDataLakeDataset;
+        let parent = format!("parent-{parent}");
+        (
+            ParentList {
+                target,
+                child,
+                parent,
+            },
+            false,
+        )
+    }
+
+    #[test]
+    fn lists_take_turns_by_target() {
+        let lists = (0..3)
+            .map(|i| list("us-east-1", i))
+            .chain((0..2).map(|i| list("us-west-2", i)));
+        let regions: Vec<String> = interleaved(lists)
+            .into_iter()
+            .map(|(l, _)| l.target.region)
+            .collect();
+        assert_eq!(
+            regions,
+            [
+                "us-east-1",
+                "us-west-2",
+                "us-east-1",
+                "us-west-2",
+                "us-east-1"
+            ]
+        );
+    }
 }

@@ -37,6 +37,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use futures_util::future::{try_join, try_join_all};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use decom_kinds::{blocking_holders, blocking_targets};
 use decom_parser::{Manifest, ResourceInstance, ResourceType};
@@ -78,6 +79,11 @@ pub async fn refresh(
     Ok(inventory)
 }
 
+/// Requests started at once at most where a refresh step has thousands:
+/// each pending one holds an SDK request's future (kilobytes), and the
+/// lanes send only `--parallelism` per quota anyway.
+pub(crate) const STARTED_AT_ONCE: usize = 256;
+
 /// Lists per parent ([`per_parent`]) and describes ([`describe_scope`])
 /// into `inventory`. The describes the whole lists already call for go
 /// while the per-parent lists run: they are mostly another service's
@@ -91,12 +97,13 @@ async fn children_and_describes(
     lists: &BTreeSet<(Target, ResourceType)>,
 ) -> Result<(), CloudError> {
     let early = describe_scope(placed, inventory);
-    let early_reads = try_join_all(
-        early
-            .iter()
-            .cloned()
-            .map(|(target, ty, id)| describe(cloud, target, ty, id)),
-    );
+    let early_reads = stream::iter(early.iter().cloned())
+        .map(|key| async move {
+            let (target, ty, id) = key.clone();
+            Ok::<_, CloudError>((key, describe(cloud, target, ty, id).await?))
+        })
+        .buffer_unordered(STARTED_AT_ONCE)
+        .try_collect::<Vec<_>>();
     let children = per_parent::list_children(cloud, placed, inventory, lists);
     let (early_found, ()) = try_join(early_reads, children).await?;
     let scope = describe_scope(placed, inventory);
@@ -109,10 +116,9 @@ async fn children_and_describes(
     .await?;
     // Only what the whole scope calls for, as if described after the
     // children (it does not shrink as the inventory grows).
-    let early_found = early
-        .iter()
-        .zip(early_found)
-        .filter(|(key, _)| scope.contains(*key))
+    let early_found = early_found
+        .into_iter()
+        .filter(|(key, _)| scope.contains(key))
         .map(|(_, r)| r);
     for r in early_found.chain(late) {
         inventory.insert(r);
