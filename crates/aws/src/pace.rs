@@ -15,14 +15,14 @@
 //! - Two throttles with AWS's bucket drained at both say its refill
 //!   exactly: the requests admitted between them over the time between
 //!   them (fewer if the bucket filled up and spilled meanwhile, never
-//!   more). At each later throttle the pace is set a little below the best
-//!   of the last few such readings. If, at the rate read, the bucket never
-//!   saved much over the interval, it did not spill: the reading is the refill, and
-//!   the pace probes upward slowly (1% a second) while requests wait, so
-//!   the next throttle comes some seconds later and gives a new reading;
-//!   else it goes on climbing fast. Tokens the bucket saves while the pace is under
-//!   its refill are spent while the pace is over it, so a saturated
-//!   bucket stays busy.
+//!   more). At each later throttle the pace is set a little below the
+//!   best of the last few such readings. If, at the rate read, the bucket
+//!   never saved much over the interval, it did not spill: the reading is
+//!   the refill, and the pace probes upward slowly (1% a second) while
+//!   requests wait, so the next throttle comes some seconds later and
+//!   gives a new reading; else it goes on climbing fast. Tokens the bucket
+//!   saves while the pace is under its refill are spent while the pace is
+//!   over it, so a saturated bucket stays busy.
 //! - Throttles just after a cut answer requests sent before it and are
 //!   not counted again.
 //!

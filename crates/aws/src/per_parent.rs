@@ -28,7 +28,7 @@ use decom_plan::{Inventory, LiveResource, LiveState};
 use crate::connect::{AwsCloud, Target};
 use crate::error::CloudError;
 use crate::live_ids::Known;
-use crate::refresh::{self, STARTED_AT_ONCE};
+use crate::refresh::{self, take_turns, STARTED_AT_ONCE};
 use crate::resources::api;
 
 /// One list of `child` resources under `parent` at `target`.
@@ -45,13 +45,13 @@ type Reached = (Target, ResourceType, String);
 /// Lists the children of every parent the plan needs, into `inventory`.
 /// `region_wide`: the (target, type) pairs already listed whole.
 ///
-/// Lists found needed go out taking turns by target (at most
-/// [`STARTED_AT_ONCE`] started at a time); when half of them are answered, what is known
-/// then says which lists the answered parents need next, and those queue
-/// behind the rest. A round of one target (one quota)
-/// does not wait for another target's round, and its quota stays busy
-/// while the tail of a round is answered. Recomputing at halves keeps the
-/// recomputations few (about the logarithm of a round's lists).
+/// Lists found needed go out taking turns by target ([`take_turns`]), at
+/// most [`STARTED_AT_ONCE`] started at a time; when half of them are
+/// answered, what is known then says which lists the answered parents
+/// need next, and those queue behind the rest. A round of one target (one
+/// quota) does not wait for another target's round, and its quota stays
+/// busy while the tail of a round is answered. Recomputing at halves
+/// keeps the recomputations few (about the logarithm of a round's lists).
 pub(crate) async fn list_children(
     cloud: &AwsCloud,
     placed: &[(Target, &ResourceInstance)],
@@ -69,7 +69,7 @@ pub(crate) async fn list_children(
             let new = wanted
                 .into_iter()
                 .filter(|(l, _)| started.insert(l.clone()));
-            waiting.extend(interleaved(new));
+            waiting.extend(take_turns(new, |(l, _)| (l.target.clone(), l.child)));
             recompute_at = (in_flight.len() + waiting.len()) / 2;
         }
         while in_flight.len() < STARTED_AT_ONCE {
@@ -92,25 +92,6 @@ pub(crate) async fn list_children(
             inventory.insert(child);
         }
     }
-}
-
-/// `lists` taking turns by (target, child kind), so the lists started
-/// first keep every quota busy, not one target's.
-fn interleaved(lists: impl Iterator<Item = (ParentList, bool)>) -> Vec<(ParentList, bool)> {
-    let mut by_lane: BTreeMap<(Target, ResourceType), VecDeque<(ParentList, bool)>> =
-        BTreeMap::new();
-    for (list, reaches) in lists {
-        let lane = (list.target.clone(), list.child);
-        by_lane.entry(lane).or_default().push_back((list, reaches));
-    }
-    let mut out = Vec::new();
-    while !by_lane.is_empty() {
-        by_lane.retain(|_, lists| {
-            out.extend(lists.pop_front());
-            !lists.is_empty()
-        });
-    }
-    out
 }
 
 /// The lists the plan needs now, each with whether its parent is reached
@@ -191,49 +172,4 @@ fn matters_to_parent(child: ResourceType, rel: &Relation) -> bool {
 /// Whether `ty` is listed per parent.
 pub(crate) fn is_per_parent(ty: ResourceType) -> bool {
     api(ty).listed_per().is_some()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn list(region: &str, parent: usize) -> (ParentList, bool) {
-        let target = Target {
-            region: region.into(),
-            profile: None,
-            role: None,
-            account: None,
-        };
-        let child = ResourceType::SupplyChainDataLakeDataset;
-        let parent = format!("parent-{parent}");
-        (
-            ParentList {
-                target,
-                child,
-                parent,
-            },
-            false,
-        )
-    }
-
-    #[test]
-    fn lists_take_turns_by_target() {
-        let lists = (0..3)
-            .map(|i| list("us-east-1", i))
-            .chain((0..2).map(|i| list("us-west-2", i)));
-        let regions: Vec<String> = interleaved(lists)
-            .into_iter()
-            .map(|(l, _)| l.target.region)
-            .collect();
-        assert_eq!(
-            regions,
-            [
-                "us-east-1",
-                "us-west-2",
-                "us-east-1",
-                "us-west-2",
-                "us-east-1"
-            ]
-        );
-    }
 }

@@ -34,7 +34,7 @@
 //! lists (each service's quota is its own: under a throttle, one service's
 //! describes would otherwise wait for another's child lists).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use futures_util::future::{try_join, try_join_all};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
@@ -84,6 +84,26 @@ pub async fn refresh(
 /// lanes send only `--parallelism` per quota anyway.
 pub(crate) const STARTED_AT_ONCE: usize = 256;
 
+/// `items` taking turns by `lane` (a target, a kind), so those started
+/// first keep every quota busy, not one target's.
+pub(crate) fn take_turns<T, K: Ord>(
+    items: impl IntoIterator<Item = T>,
+    lane: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let mut by_lane: BTreeMap<K, VecDeque<T>> = BTreeMap::new();
+    for item in items {
+        by_lane.entry(lane(&item)).or_default().push_back(item);
+    }
+    let mut out = Vec::new();
+    while !by_lane.is_empty() {
+        by_lane.retain(|_, items| {
+            out.extend(items.pop_front());
+            !items.is_empty()
+        });
+    }
+    out
+}
+
 /// Lists per parent ([`per_parent`]) and describes ([`describe_scope`])
 /// into `inventory`. The describes the whole lists already call for go
 /// while the per-parent lists run: they are mostly another service's
@@ -97,7 +117,10 @@ async fn children_and_describes(
     lists: &BTreeSet<(Target, ResourceType)>,
 ) -> Result<(), CloudError> {
     let early = describe_scope(placed, inventory);
-    let early_reads = stream::iter(early.iter().cloned())
+    let turns = take_turns(early.iter().cloned(), |(target, ty, _)| {
+        (target.clone(), *ty)
+    });
+    let early_reads = stream::iter(turns)
         .map(|key| async move {
             let (target, ty, id) = key.clone();
             Ok::<_, CloudError>((key, describe(cloud, target, ty, id).await?))
@@ -331,4 +354,16 @@ pub(crate) async fn describe(
         state: LiveState::Gone,
         relations: Vec::new(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_take_turns_by_lane() {
+        let items = [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2)];
+        let turns = take_turns(items, |(lane, _)| *lane);
+        assert_eq!(turns, [("a", 1), ("b", 1), ("a", 2), ("b", 2), ("a", 3)]);
+    }
 }
