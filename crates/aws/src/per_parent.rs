@@ -13,12 +13,13 @@
 //!     reference to a manifest resource whose live id refresh knows by
 //!     then), unless refresh knows it is gone.
 //!
-//! Rounds repeat until no new list is needed, so a chain (instance ->
-//! namespace -> dataset) is followed one level per round.
+//! Lists repeat until no new list is needed, so a chain (instance ->
+//! namespace -> dataset) is followed one level at a time, a parent's
+//! children listed without waiting for every list of its level.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use futures_util::future::try_join_all;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use decom_kinds::{End, Relation};
 use decom_parser::{ResourceInstance, ResourceType};
@@ -27,7 +28,7 @@ use decom_plan::{Inventory, LiveResource, LiveState};
 use crate::connect::{AwsCloud, Target};
 use crate::error::CloudError;
 use crate::live_ids::Known;
-use crate::refresh;
+use crate::refresh::{self, take_turns, STARTED_AT_ONCE};
 use crate::resources::api;
 
 /// One list of `child` resources under `parent` at `target`.
@@ -43,39 +44,52 @@ type Reached = (Target, ResourceType, String);
 
 /// Lists the children of every parent the plan needs, into `inventory`.
 /// `region_wide`: the (target, type) pairs already listed whole.
+///
+/// Lists found needed go out taking turns by target ([`take_turns`]), at
+/// most [`STARTED_AT_ONCE`] started at a time; when half of them are
+/// answered, what is known then says which lists the answered parents
+/// need next, and those queue behind the rest. A round of one target (one
+/// quota) does not wait for another target's round, and its quota stays
+/// busy while the tail of a round is answered. Recomputing at halves
+/// keeps the recomputations few (about the logarithm of a round's lists).
 pub(crate) async fn list_children(
     cloud: &AwsCloud,
     placed: &[(Target, &ResourceInstance)],
     inventory: &mut Inventory,
     region_wide: &BTreeSet<(Target, ResourceType)>,
 ) -> Result<(), CloudError> {
-    let mut done: BTreeSet<ParentList> = BTreeSet::new();
+    let mut started: BTreeSet<ParentList> = BTreeSet::new();
     let mut found_reached: BTreeSet<Reached> = BTreeSet::new();
+    let mut waiting: VecDeque<(ParentList, bool)> = VecDeque::new();
+    let mut in_flight = FuturesUnordered::new();
+    let mut recompute_at = 0;
     loop {
-        let wanted = needed(placed, inventory, &found_reached, region_wide);
-        let wanted: Vec<(ParentList, bool)> = wanted
-            .into_iter()
-            .filter(|(l, _)| !done.contains(l))
-            .collect();
-        if wanted.is_empty() {
-            return Ok(());
+        if in_flight.len() + waiting.len() <= recompute_at {
+            let wanted = needed(placed, inventory, &found_reached, region_wide);
+            let new = wanted
+                .into_iter()
+                .filter(|(l, _)| started.insert(l.clone()));
+            waiting.extend(take_turns(new, |(l, _)| (l.target.clone(), l.child)));
+            recompute_at = (in_flight.len() + waiting.len()) / 2;
         }
-        let lists = wanted
-            .iter()
-            .map(|(l, _)| refresh::list(cloud, &l.target, l.child, Some(l.parent.as_str())));
-        let pages = try_join_all(lists).await?;
-        for ((list, reaches), children) in wanted.into_iter().zip(pages) {
-            for child in children {
-                if reaches && child.state != LiveState::Gone {
-                    found_reached.insert((
-                        list.target.clone(),
-                        child.resource_type,
-                        child.id.clone(),
-                    ));
-                }
-                inventory.insert(child);
+        while in_flight.len() < STARTED_AT_ONCE {
+            let Some((list, reaches)) = waiting.pop_front() else {
+                break;
+            };
+            in_flight.push(async move {
+                let parent = Some(list.parent.as_str());
+                let children = refresh::list(cloud, &list.target, list.child, parent).await;
+                (list, reaches, children)
+            });
+        }
+        let Some((list, reaches, children)) = in_flight.next().await else {
+            return Ok(());
+        };
+        for child in children? {
+            if reaches && child.state != LiveState::Gone {
+                found_reached.insert((list.target.clone(), child.resource_type, child.id.clone()));
             }
-            done.insert(list);
+            inventory.insert(child);
         }
     }
 }

@@ -29,11 +29,15 @@
 //! target carries its caller's account, and a resource another account
 //! owns is never read with this target's credentials.
 //!
-//! All calls run concurrently, bounded by the cloud's in-flight limit.
+//! All calls run concurrently, bounded by the cloud's in-flight limit;
+//! the describes the whole lists call for run alongside the per-parent
+//! lists (each service's quota is its own: under a throttle, one service's
+//! describes would otherwise wait for another's child lists).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
-use futures_util::future::try_join_all;
+use futures_util::future::{try_join, try_join_all};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use decom_kinds::{blocking_holders, blocking_targets};
 use decom_parser::{Manifest, ResourceInstance, ResourceType};
@@ -62,17 +66,7 @@ pub async fn refresh(
         .iter()
         .map(|(target, ty)| list(cloud, target, *ty, None));
     let mut inventory = Inventory::new(try_join_all(pages).await?.into_iter().flatten());
-    per_parent::list_children(cloud, &placed, &mut inventory, &lists).await?;
-
-    let described = try_join_all(
-        describe_scope(&placed, &inventory)
-            .into_iter()
-            .map(|(target, ty, id)| describe(cloud, target, ty, id)),
-    )
-    .await?;
-    for r in described {
-        inventory.insert(r);
-    }
+    children_and_describes(cloud, &placed, &mut inventory, &lists).await?;
     let more = target_scope(&placed, &inventory, &lists);
     let pages = more
         .iter()
@@ -83,6 +77,76 @@ pub async fn refresh(
     }
     read_protect_tags(cloud, manifest, &placed, &mut inventory).await?;
     Ok(inventory)
+}
+
+/// Requests started at once at most where a refresh step has thousands:
+/// each pending one holds an SDK request's future (kilobytes), and the
+/// lanes send only `--parallelism` per quota anyway.
+pub(crate) const STARTED_AT_ONCE: usize = 256;
+
+/// `items` taking turns by `lane` (a target, a kind), so those started
+/// first keep every quota busy, not one target's.
+pub(crate) fn take_turns<T, K: Ord>(
+    items: impl IntoIterator<Item = T>,
+    lane: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let mut by_lane: BTreeMap<K, VecDeque<T>> = BTreeMap::new();
+    for item in items {
+        by_lane.entry(lane(&item)).or_default().push_back(item);
+    }
+    let mut out = Vec::new();
+    while !by_lane.is_empty() {
+        by_lane.retain(|_, items| {
+            out.extend(items.pop_front());
+            !items.is_empty()
+        });
+    }
+    out
+}
+
+/// Lists per parent ([`per_parent`]) and describes ([`describe_scope`])
+/// into `inventory`. The describes the whole lists already call for go
+/// while the per-parent lists run: they are mostly another service's
+/// calls (App Runner describes, Supply Chain child lists), and each
+/// service has its own quota, so neither waits for the other. What the
+/// children add to the scope is described after.
+async fn children_and_describes(
+    cloud: &AwsCloud,
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &mut Inventory,
+    lists: &BTreeSet<(Target, ResourceType)>,
+) -> Result<(), CloudError> {
+    let early = describe_scope(placed, inventory);
+    let turns = take_turns(early.iter().cloned(), |(target, ty, _)| {
+        (target.clone(), *ty)
+    });
+    let early_reads = stream::iter(turns)
+        .map(|key| async move {
+            let (target, ty, id) = key.clone();
+            Ok::<_, CloudError>((key, describe(cloud, target, ty, id).await?))
+        })
+        .buffer_unordered(STARTED_AT_ONCE)
+        .try_collect::<Vec<_>>();
+    let children = per_parent::list_children(cloud, placed, inventory, lists);
+    let (early_found, ()) = try_join(early_reads, children).await?;
+    let scope = describe_scope(placed, inventory);
+    let late = try_join_all(
+        scope
+            .difference(&early)
+            .cloned()
+            .map(|(target, ty, id)| describe(cloud, target, ty, id)),
+    )
+    .await?;
+    // Only what the whole scope calls for, as if described after the
+    // children (it does not shrink as the inventory grows).
+    let early_found = early_found
+        .into_iter()
+        .filter(|(key, _)| scope.contains(key))
+        .map(|(_, r)| r);
+    for r in early_found.chain(late) {
+        inventory.insert(r);
+    }
+    Ok(())
 }
 
 /// The live tags of what the resources of providers with `protect_tags`
@@ -290,4 +354,16 @@ pub(crate) async fn describe(
         state: LiveState::Gone,
         relations: Vec::new(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_take_turns_by_lane() {
+        let items = [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2)];
+        let turns = take_turns(items, |(lane, _)| *lane);
+        assert_eq!(turns, [("a", 1), ("b", 1), ("a", 2), ("b", 2), ("a", 3)]);
+    }
 }
