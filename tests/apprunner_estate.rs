@@ -17,6 +17,17 @@ fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
     cmd.output().unwrap()
 }
 
+/// Asserts the run exited 0, showing its output if not.
+fn succeeded(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
 /// The position of the (only) accepted `operation` in the audit log.
 fn accepted(audit: &[AuditEntry], operation: &str) -> usize {
     let at: Vec<usize> = audit
@@ -38,7 +49,7 @@ fn the_estate_is_deleted_service_first_and_replans_to_no_changes() {
     let sim = TestSim::start(seeds);
     let p = Project::example("apprunner-estate");
     let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     // Refresh: who the caller is, one list per type (the domains: of the
     // one service the planned domain names), and only the describes the
     // APIs force: the services' DescribeService (which also tells every
@@ -62,13 +73,7 @@ fn the_estate_is_deleted_service_first_and_replans_to_no_changes() {
         ]
     );
     let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     assert!(
         stdout(&out).contains("Apply complete: 7 deleted, 0 failed, 0 skipped."),
         "{}",
@@ -107,7 +112,7 @@ fn the_estate_is_deleted_service_first_and_replans_to_no_changes() {
     }
 
     let out = run(&sim, &p, &["plan"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     assert!(stdout(&out).contains("No changes"), "{}", stdout(&out));
 }
 
@@ -159,7 +164,7 @@ fn a_service_outside_the_manifest_using_a_planned_configuration_or_connection_bl
 fn the_example_plans_in_the_sandbox() {
     let p = Project::example("apprunner-estate");
     let out = p.decom(&["plan", "--sandbox"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let text = stdout(&out);
     assert!(
         text.contains("Plan: 7 to delete, 0 to wait for, 0 already gone."),
@@ -225,7 +230,7 @@ fn a_domain_outside_the_manifest_neither_blocks_nor_costs_a_call() {
     let end = start + text[start..].find("}\n").unwrap() + 2;
     p.write("main.hcl", &format!("{}{}", &text[..start], &text[end..]));
     let out = run(&sim, &p, &["plan"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let calls: Vec<String> = sim.audit().into_iter().map(|e| e.operation).collect();
     assert!(
         !calls.iter().any(|c| c == "DescribeCustomDomains"),
@@ -248,7 +253,7 @@ fn discover_writes_a_custom_domain_by_its_parts() {
         "--include-dependents",
     ];
     let out = run(&sim, &p, &[&["discover"][..], &types[..]].concat());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let hcl = stdout(&out);
     assert!(
         hcl.contains("resource \"aws_apprunner_custom_domain_association\""),
@@ -351,7 +356,7 @@ fn a_configuration_name_means_every_revision_each_deleted_by_its_arn() {
     let sim = TestSim::start(revisioned_estate(3));
     let p = revisioned_project();
     let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let text = stdout(&out);
     assert!(
         text.contains("Plan: 2 to delete, 2 deleted with their parent,"),
@@ -368,13 +373,7 @@ fn a_configuration_name_means_every_revision_each_deleted_by_its_arn() {
     }
 
     let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     assert!(
         stdout(&out).contains("2 deleted with their parent"),
         "{}",
@@ -408,7 +407,7 @@ fn a_configuration_name_means_every_revision_each_deleted_by_its_arn() {
     assert!(!active.contains(&"shop-scale"), "{active:?}");
 
     let out = run(&sim, &p, &["plan"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     assert!(stdout(&out).contains("No changes"), "{}", stdout(&out));
 }
 
@@ -419,7 +418,7 @@ fn a_revision_created_after_the_plan_makes_it_stale() {
     let p = revisioned_project();
     let planned = TestSim::start(revisioned_estate(2));
     let out = run(&planned, &p, &["plan", "--out", "plan.bin"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let now = TestSim::start(revisioned_estate(3));
     let out = run(&now, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -488,13 +487,7 @@ fn a_name_with_one_revision_deletes_it_by_its_arn() {
         &p,
         &["apply", "--auto-approve", "--poll-interval-ms=20"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     let audit = sim.audit();
     let delete = &audit[accepted(&audit, "DeleteAutoScalingConfiguration")];
     assert_eq!(delete.target, Some(scale_revision(1)));
@@ -542,7 +535,7 @@ fn revisions_elsewhere_stay_and_every_delete_names_what_was_approved() {
     let sim = TestSim::start(seeds);
     let p = revisioned_project();
     let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     assert!(
         stdout(&out).contains("Plan: 2 to delete, 2 deleted with their parent,"),
         "{}",
@@ -552,13 +545,7 @@ fn revisions_elsewhere_stay_and_every_delete_names_what_was_approved() {
         assert!(!stdout(&out).contains(elsewhere), "{}", stdout(&out));
     }
     let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     for request in sim.mutating_requests() {
         let target = request.target.as_deref().unwrap_or_default();
         let approved = [SERVICE.to_string()]
@@ -611,18 +598,12 @@ fn an_older_revision_deleted_since_the_plan_is_fine() {
     let p = revisioned_project();
     let planned = TestSim::start(revisioned_estate(3));
     let out = run(&planned, &p, &["plan", "--out", "plan.bin"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let mut seeds = revisioned_estate(3);
     seeds.retain(|s| s.arn.as_deref() != Some(scale_revision(2).as_str()));
     let now = TestSim::start(seeds);
     let out = run(&now, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     assert_eq!(
         config_deletes(&now.audit()),
         [scale_revision(1), scale_revision(3)]
@@ -639,7 +620,7 @@ fn the_latest_revision_deleted_since_the_plan_makes_it_stale() {
     let p = revisioned_project();
     let planned = TestSim::start(revisioned_estate(3));
     let out = run(&planned, &p, &["plan", "--out", "plan.bin"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let now = TestSim::start(revisioned_estate(2));
     let out = run(&now, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -736,7 +717,7 @@ fn discovered_revisions_plan_and_apply() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let hcl = stdout(&out);
     for n in 1..=3 {
         assert!(hcl.contains(&scale_revision(n)), "{hcl}");
@@ -763,16 +744,10 @@ fn discovered_revisions_plan_and_apply() {
         .args(["discover", "--include-dependents", "--name-regex", "^shop"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let p = Project::with_main(&stdout(&out));
     let out = run(&sim, &p, &["plan"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     assert!(
         stdout(&out).contains("Plan: 4 to delete"),
         "{}",
@@ -783,13 +758,7 @@ fn discovered_revisions_plan_and_apply() {
         &p,
         &["apply", "--auto-approve", "--poll-interval-ms=20"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     for request in sim.mutating_requests() {
         assert_ne!(
             request.target.as_deref(),
@@ -814,7 +783,7 @@ fn an_inactive_latest_revision_leaves_the_active_older_ones_meant() {
     let sim = TestSim::start(seeds);
     let p = revisioned_project();
     let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    succeeded(&out);
     let text = stdout(&out);
     assert!(
         text.contains("Plan: 2 to delete, 1 deleted with their parent,"),
@@ -823,13 +792,7 @@ fn an_inactive_latest_revision_leaves_the_active_older_ones_meant() {
     assert!(text.contains(&scale_revision(2)), "{text}");
     assert!(!text.contains(&scale_revision(3)), "{text}");
     let out = run(&sim, &p, &["apply", "plan.bin", "--poll-interval-ms=20"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     assert_eq!(
         config_deletes(&sim.audit()),
         [scale_revision(1), scale_revision(2)]
@@ -857,13 +820,7 @@ fn a_name_extending_the_planned_name_is_left_alone() {
         &p,
         &["apply", "--auto-approve", "--poll-interval-ms=20"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     assert!(!stdout(&out).contains("shop-scale-old"), "{}", stdout(&out));
     assert!(active_revisions(&sim, "shop-scale").is_empty());
     assert_eq!(active_revisions(&sim, "shop-scale-old").len(), 2);
