@@ -8,7 +8,7 @@ use decom_kinds::composite;
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
 
-use super::{all_pages, arn, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, children, id_parts, send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -33,14 +33,14 @@ fn live(region: &str, service_arn: &str, domain: &str, status: &str) -> LiveReso
     }
 }
 
-/// Every domain of the service `service_arn`; none if it is not found.
+/// Every domain of the service `service_arn` (an error if AWS does not know it).
 async fn list(at: At<'_>, service_arn: &str) -> Result<Vec<LiveResource>, CloudError> {
     let At {
         cloud,
         clients: c,
         region,
     } = at;
-    let pages = all_pages(|token| async move {
+    all_pages(|token| async move {
         let page = send!(
             cloud,
             "DescribeCustomDomains",
@@ -57,24 +57,7 @@ async fn list(at: At<'_>, service_arn: &str) -> Result<Vec<LiveResource>, CloudE
             .collect();
         Ok((items, page.next_token().map(str::to_string)))
     })
-    .await;
-    Ok(CloudError::absent_if_not_found(pages)?.unwrap_or_default())
-}
-
-/// The service ARN and domain of a composite id, for `operation`.
-fn parts<'i>(
-    id: &'i str,
-    operation: &'static str,
-    region: &str,
-) -> Result<(&'i str, &'i str), CloudError> {
-    match TYPE.split_id(id).as_deref() {
-        Some(&[(_, service_arn), (_, domain)]) => Ok((service_arn, domain)),
-        _ => Err(CloudError::new(
-            operation,
-            region,
-            format!("\"{id}\" is not a {TYPE} id (SERVICE_ARN,DOMAIN_NAME)"),
-        )),
-    }
+    .await
 }
 
 /// The kind's AWS calls.
@@ -102,18 +85,12 @@ impl KindApi for Api {
     }
 
     fn list<'a>(&'a self, at: At<'a>, parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
-        Box::pin(async move {
-            match parent {
-                Some(service_arn) => list(at, service_arn).await,
-                // Never listed whole (refresh and discover name a service).
-                None => Ok(Vec::new()),
-            }
-        })
+        children(parent, move |parent| list(at, parent))
     }
 
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
         Box::pin(async move {
-            let (service_arn, _) = parts(id, "DescribeCustomDomains", at.region)?;
+            let [service_arn, _] = id_parts(TYPE, id, "DescribeCustomDomains", at.region)?;
             super::from_list(self, at, Some(service_arn), id).await
         })
     }
@@ -121,7 +98,7 @@ impl KindApi for Api {
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
         let c = at.clients;
         Box::pin(async move {
-            let (service_arn, domain) = parts(id, "DisassociateCustomDomain", at.region)?;
+            let [service_arn, domain] = id_parts(TYPE, id, "DisassociateCustomDomain", at.region)?;
             send!(
                 at.cloud,
                 "DisassociateCustomDomain",

@@ -8,7 +8,7 @@ use decom_plan::{LiveRelation, LiveResource};
 
 use aws_sdk_directconnect::types::DirectConnectGatewayAssociation;
 
-use super::{all_pages, send, Answer, At, KindApi, Listed};
+use super::{all_pages, children, send, Answer, At, KindApi, Listed};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -43,14 +43,14 @@ fn live(region: &str, a: &DirectConnectGatewayAssociation) -> Option<LiveResourc
     })
 }
 
-/// The associations of `gateway`; none when AWS does not know it.
+/// The associations of `gateway` (an error if AWS does not know it).
 async fn list(at: At<'_>, gateway: &str) -> Result<Vec<LiveResource>, CloudError> {
     let At {
         cloud,
         clients: c,
         region,
     } = at;
-    let pages = all_pages(|token| async move {
+    all_pages(|token| async move {
         let out = send!(
             cloud,
             "DescribeDirectConnectGatewayAssociations",
@@ -67,8 +67,7 @@ async fn list(at: At<'_>, gateway: &str) -> Result<Vec<LiveResource>, CloudError
             .collect();
         Ok((items, out.next_token().map(str::to_string)))
     })
-    .await;
-    Ok(CloudError::absent_if_not_found(pages)?.unwrap_or_default())
+    .await
 }
 
 async fn describe(at: At<'_>, id: &str) -> Result<Option<LiveResource>, CloudError> {
@@ -119,12 +118,7 @@ impl KindApi for Api {
 
     /// Never unscoped: AWS refuses a list that names no gateway.
     fn list<'a>(&'a self, at: At<'a>, parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
-        Box::pin(async move {
-            match parent {
-                Some(gateway) => list(at, gateway).await,
-                None => Ok(Vec::new()),
-            }
-        })
+        children(parent, move |parent| list(at, parent))
     }
 
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {

@@ -106,6 +106,49 @@ pub(crate) trait KindApi: Send + Sync {
     fn tag_arn(&self, r: &LiveResource) -> Option<String>;
 }
 
+/// [`KindApi::list`] of a kind listed per parent: what `list` reads under
+/// `parent`; nothing without a parent (such a kind is never listed whole)
+/// or when AWS no longer knows the parent.
+fn children<'a, Fut>(
+    parent: Option<&'a str>,
+    list: impl FnOnce(&'a str) -> Fut + Send + 'a,
+) -> Answer<'a, Vec<LiveResource>>
+where
+    Fut: std::future::Future<Output = Result<Vec<LiveResource>, CloudError>> + Send + 'a,
+{
+    Box::pin(async move {
+        let Some(parent) = parent else {
+            return Ok(Vec::new());
+        };
+        Ok(CloudError::absent_if_not_found(list(parent).await)?.unwrap_or_default())
+    })
+}
+
+/// The `N` parts of `id`, a composite id of `ty`; else `operation`'s error
+/// naming the parts (`SERVICE_ARN,DOMAIN_NAME`).
+fn id_parts<'i, const N: usize>(
+    ty: ResourceType,
+    id: &'i str,
+    operation: &'static str,
+    region: &str,
+) -> Result<[&'i str; N], CloudError> {
+    decom_kinds::composite::split_array(id).ok_or_else(|| {
+        let parts: Vec<String> = ty
+            .identity()
+            .parts()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.to_uppercase())
+            .collect();
+        let parts = parts.join(",");
+        CloudError::new(
+            operation,
+            region,
+            format!("\"{id}\" is not a {ty} id ({parts})"),
+        )
+    })
+}
+
 /// [`KindApi::describe`] for kinds without a cheaper read than their
 /// describe-all (Direct Connect), or than the list of the resource's
 /// parent (`parent`: its id, for a kind listed per parent).

@@ -8,7 +8,9 @@ use decom_kinds::composite;
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::LiveResource;
 
-use super::{all_pages, described, scn_child, send, Answer, At, KindApi, Listed};
+use super::{
+    all_pages, children, described, id_parts, scn_child, send, Answer, At, KindApi, Listed,
+};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -34,7 +36,7 @@ fn live(region: &str, ds: &aws_sdk_supplychain::types::DataLakeDataset) -> LiveR
 }
 
 /// The datasets of the namespace `namespace_id` (`INSTANCE_ID,NAME`);
-/// none if it (or its instance) is not found.
+/// an error if AWS does not know it (or its instance).
 async fn list(at: At<'_>, namespace_id: &str) -> Result<Vec<LiveResource>, CloudError> {
     let At {
         cloud,
@@ -44,7 +46,7 @@ async fn list(at: At<'_>, namespace_id: &str) -> Result<Vec<LiveResource>, Cloud
     let Some([instance, namespace]) = composite::split_array(namespace_id) else {
         return Ok(Vec::new());
     };
-    let pages = all_pages(|token| async move {
+    all_pages(|token| async move {
         let page = send!(
             cloud,
             "ListDataLakeDatasets",
@@ -58,8 +60,7 @@ async fn list(at: At<'_>, namespace_id: &str) -> Result<Vec<LiveResource>, Cloud
         let items = page.datasets().iter().map(|d| live(region, d)).collect();
         Ok((items, page.next_token().map(str::to_string)))
     })
-    .await;
-    Ok(CloudError::absent_if_not_found(pages)?.unwrap_or_default())
+    .await
 }
 
 /// The dataset `id`; `None` if not found.
@@ -111,12 +112,7 @@ impl KindApi for Api {
     }
 
     fn list<'a>(&'a self, at: At<'a>, parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
-        Box::pin(async move {
-            match parent {
-                Some(namespace_id) => list(at, namespace_id).await,
-                None => Ok(Vec::new()),
-            }
-        })
+        children(parent, move |parent| list(at, parent))
     }
 
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
@@ -126,13 +122,8 @@ impl KindApi for Api {
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
         let c = at.clients;
         Box::pin(async move {
-            let [instance, namespace, name] = composite::split_array(id).ok_or_else(|| {
-                CloudError::new(
-                    "DeleteDataLakeDataset",
-                    at.region,
-                    format!("{id} is not INSTANCE_ID,NAMESPACE,NAME"),
-                )
-            })?;
+            let [instance, namespace, name] =
+                id_parts(TYPE, id, "DeleteDataLakeDataset", at.region)?;
             send!(
                 at.cloud,
                 "DeleteDataLakeDataset",

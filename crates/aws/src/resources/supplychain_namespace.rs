@@ -9,7 +9,9 @@ use decom_kinds::composite;
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::LiveResource;
 
-use super::{all_pages, described, scn_child, send, Answer, At, KindApi, Listed};
+use super::{
+    all_pages, children, described, id_parts, scn_child, send, Answer, At, KindApi, Listed,
+};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -28,14 +30,14 @@ fn live(region: &str, ns: &aws_sdk_supplychain::types::DataLakeNamespace) -> Liv
     )
 }
 
-/// The namespaces of `instance_id`; none if the instance is not found.
+/// The namespaces of `instance_id` (an error if AWS does not know it).
 async fn list(at: At<'_>, instance_id: &str) -> Result<Vec<LiveResource>, CloudError> {
     let At {
         cloud,
         clients: c,
         region,
     } = at;
-    let pages = all_pages(|token| async move {
+    all_pages(|token| async move {
         let page = send!(
             cloud,
             "ListDataLakeNamespaces",
@@ -48,8 +50,7 @@ async fn list(at: At<'_>, instance_id: &str) -> Result<Vec<LiveResource>, CloudE
         let items = page.namespaces().iter().map(|n| live(region, n)).collect();
         Ok((items, page.next_token().map(str::to_string)))
     })
-    .await;
-    Ok(CloudError::absent_if_not_found(pages)?.unwrap_or_default())
+    .await
 }
 
 /// The namespace `id` (`INSTANCE_ID,NAME`); `None` if not found.
@@ -100,12 +101,7 @@ impl KindApi for Api {
     }
 
     fn list<'a>(&'a self, at: At<'a>, parent: Option<&'a str>) -> Answer<'a, Vec<LiveResource>> {
-        Box::pin(async move {
-            match parent {
-                Some(instance_id) => list(at, instance_id).await,
-                None => Ok(Vec::new()),
-            }
-        })
+        children(parent, move |parent| list(at, parent))
     }
 
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>> {
@@ -115,13 +111,7 @@ impl KindApi for Api {
     fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
         let c = at.clients;
         Box::pin(async move {
-            let [instance, name] = composite::split_array(id).ok_or_else(|| {
-                CloudError::new(
-                    "DeleteDataLakeNamespace",
-                    at.region,
-                    format!("{id} is not INSTANCE_ID,NAME"),
-                )
-            })?;
+            let [instance, name] = id_parts(TYPE, id, "DeleteDataLakeNamespace", at.region)?;
             send!(
                 at.cloud,
                 "DeleteDataLakeNamespace",
