@@ -742,14 +742,17 @@ fn credentials_never_reach_output_plan_files_or_the_journal() {
 
 #[test]
 fn a_few_resources_are_watched_with_single_reads_not_paged_lists() {
-    // 151 connectors (2 ListVpcConnectors pages) and 31 instances (2
-    // ListInstances pages): watching one of each costs less by describe.
+    // 41 services (3 ListServices pages) and 31 instances (2 ListInstances
+    // pages): watching one of each costs less by describe. A connector's
+    // delete answer shows it INACTIVE: that is AWS's confirmation, no
+    // status check follows.
     let mut seed = vec![
-        SeedResource::new(Sim::AppRunnerVpcConnector, "target-connector"),
+        SeedResource::new(Sim::AppRunnerService, "target-service"),
         SeedResource::new(Sim::SupplyChainInstance, "target-instance"),
+        SeedResource::new(Sim::AppRunnerVpcConnector, "target-connector"),
     ];
     seed.extend(
-        (0..150).map(|i| SeedResource::new(Sim::AppRunnerVpcConnector, format!("bystander-{i}"))),
+        (0..40).map(|i| SeedResource::new(Sim::AppRunnerService, format!("bystander-{i}"))),
     );
     seed.extend(
         (0..30).map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("bystander-{i}"))),
@@ -760,11 +763,14 @@ fn a_few_resources_are_watched_with_single_reads_not_paged_lists() {
 provider "aws" {
   region = "us-east-1"
 }
-resource "aws_apprunner_vpc_connector" "gone" {
-  name = "target-connector"
+resource "aws_apprunner_service" "gone" {
+  name = "target-service"
 }
 resource "aws_supplychain_instance" "gone" {
   name = "target-instance"
+}
+resource "aws_apprunner_vpc_connector" "gone" {
+  name = "target-connector"
 }
 "#,
     );
@@ -776,6 +782,11 @@ resource "aws_supplychain_instance" "gone" {
         stdout(&out),
         stderr(&out)
     );
+    assert!(
+        stdout(&out).contains("Apply complete: 3 deleted, 2 deleted with their parent, 0 failed"),
+        "{}",
+        stdout(&out)
+    );
     let audit = sim.audit();
     let first_delete = audit
         .iter()
@@ -786,12 +797,19 @@ resource "aws_supplychain_instance" "gone" {
         .map(|e| e.operation.as_str())
         .filter(|op| !op.starts_with("Delete"))
         .collect();
-    assert!(watching.contains(&"DescribeVpcConnector"), "{watching:?}");
+    assert!(watching.contains(&"DescribeService"), "{watching:?}");
     assert!(watching.contains(&"GetInstance"), "{watching:?}");
     assert!(
         !watching.iter().any(|op| op.starts_with("List")),
         "{watching:?}"
     );
+    assert!(
+        !watching.iter().any(|op| op.ends_with("VpcConnector")),
+        "{watching:?}"
+    );
+    assert!(still_live(&sim)
+        .iter()
+        .all(|r| r.name.starts_with("bystander-")));
 }
 
 #[test]

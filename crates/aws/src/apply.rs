@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use decom_executor::{
-    ApprovedDelete, Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError,
+    Accepted, ApprovedDelete, Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError,
     ObserveErrorKind, WatchGroup, Watched,
 };
 use decom_plan::{LiveResource, LiveState};
@@ -17,7 +17,7 @@ use crate::refresh;
 use crate::resources::{api, At};
 
 impl Cloud for AwsCloud {
-    async fn delete(&self, order: &ApprovedDelete) -> Result<(), DeleteError> {
+    async fn delete(&self, order: &ApprovedDelete) -> Result<Accepted, DeleteError> {
         let live = order.live();
         let target = order.placement();
         let clients = self.clients(target).await;
@@ -44,7 +44,10 @@ impl Cloud for AwsCloud {
                 }
             }
         }
-        kind.delete(at, &live.id).await.map_err(failed)
+        match kind.delete(at, &live.id).await.map_err(failed)? {
+            Some(LiveState::Gone) => Ok(Accepted::Gone),
+            _ => Ok(Accepted::Deleting),
+        }
     }
 
     async fn observe(&self, watched: &[Watched]) -> Vec<(String, Observation)> {

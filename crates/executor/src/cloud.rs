@@ -8,6 +8,16 @@ use decom_plan::{LiveResource, LiveState, Placement};
 
 use crate::approved::ApprovedDelete;
 
+/// What AWS's answer to an accepted delete said of the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepted {
+    /// The deletion is under way: a status check must see it gone.
+    Deleting,
+    /// The answer itself shows the resource gone (a VPC connector
+    /// `INACTIVE`): AWS confirmed the deletion, no status check is needed.
+    Gone,
+}
+
 /// Why a delete request did not go through.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -71,7 +81,7 @@ pub trait Cloud: Send + Sync + 'static {
     fn delete(
         &self,
         order: &ApprovedDelete,
-    ) -> impl Future<Output = Result<(), DeleteError>> + Send;
+    ) -> impl Future<Output = Result<Accepted, DeleteError>> + Send;
 
     /// The current state of each of `watched` (all of one type in one
     /// region), by id, with as few calls as the API allows (one list call

@@ -19,8 +19,8 @@ mod scheduler;
 
 pub use approved::{ApprovedDelete, ApprovedPlan};
 pub use cloud::{
-    Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError, ObserveErrorKind, WatchGroup,
-    Watched,
+    Accepted, Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError, ObserveErrorKind,
+    WatchGroup, Watched,
 };
 pub use events::{human, Event, EventKind, Subject};
 pub use poller::PollSchedule;

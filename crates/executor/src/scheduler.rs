@@ -16,7 +16,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::approved::{ApprovedDelete, ApprovedPlan, Work};
-use crate::cloud::{Cloud, DeleteErrorKind, Watched};
+use crate::cloud::{Accepted, Cloud, DeleteErrorKind, Watched};
 use crate::events::{human, Event, EventKind, Subject};
 use crate::poller::{PollSchedule, PollUpdate, Poller};
 
@@ -442,10 +442,15 @@ impl<C: Cloud> TaskContext<C> {
             // the network does (a request that never gets an answer).
             let sent = tokio::time::timeout_at(deadline, self.cloud.delete(order)).await;
             let err = match sent {
-                Ok(Ok(())) => {
+                Ok(Ok(answer)) => {
                     let accepted = EventKind::DeleteAccepted;
                     self.emit(address, Some(&id), accepted, started, String::new());
-                    return None;
+                    return match answer {
+                        Accepted::Deleting => None,
+                        Accepted::Gone => {
+                            Some(self.finish(address, &id, started, Outcome::Deleted))
+                        }
+                    };
                 }
                 Ok(Err(e)) => e,
                 Err(_) => {

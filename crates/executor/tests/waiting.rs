@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::fake_cloud::{check_fails, present, FakeCloud, CHECK_FAILURE};
+use common::fake_cloud::{check_fails, present, DeleteAnswer, FakeCloud, CHECK_FAILURE};
 use common::{address, approved, counts, id, live, resource, run, run_watching};
 use decom_executor::{EventKind, Observation};
 use decom_plan::LiveState;
@@ -48,6 +48,33 @@ async fn a_long_wait_holds_no_request_slot() {
     assert!(run.position(EventKind::Deleted, "quick") < run.position(EventKind::Deleted, "slow"));
     assert!(cloud.observations_of(&id("slow")) >= 2);
     assert_eq!(cloud.max_in_flight(), 1);
+}
+
+#[tokio::test]
+async fn a_delete_whose_answer_shows_it_gone_needs_no_status_check() {
+    // `connector` must go after `service`; the cloud would say `service`
+    // is still there if asked, but its delete answer already shows it gone.
+    let plan = approved(
+        &[
+            resource("service", &["connector"], LONG),
+            resource("connector", &[], LONG),
+        ],
+        ["service", "connector"]
+            .map(|n| live(n, LiveState::Deletable))
+            .to_vec(),
+    );
+    let cloud = FakeCloud::new()
+        .on_delete(&id("service"), [DeleteAnswer::AcceptGone])
+        .on_observe(&id("service"), [present()])
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (2, 0, 0), "{:?}", run.summary);
+    assert_eq!(cloud.observations_of(&id("service")), 0);
+    assert!(
+        run.position(EventKind::Deleted, "service")
+            < run.position(EventKind::Deleting, "connector")
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
 
-use super::{all_pages, arn, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -96,7 +96,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -104,7 +104,10 @@ impl KindApi for Api {
                 "DeleteConnection",
                 c.apprunner.delete_connection().connection_arn(id)
             )
-            .map(drop)
+            .map(|out| {
+                let status = out.connection().and_then(|c| c.status())?;
+                Some(TYPE.state_of(status.as_str()))
+            })
         })
     }
 

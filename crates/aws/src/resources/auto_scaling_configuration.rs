@@ -7,7 +7,7 @@
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
 
-use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -66,7 +66,7 @@ async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
 /// Deletes exactly the revision `config_arn`, never the others of its
 /// name: a name's older revisions are deleted each by its own ARN, as the
 /// plan approved them (DeleteAllRevisions would take unapproved ones too).
-async fn delete(at: At<'_>, config_arn: &str) -> Result<(), CloudError> {
+async fn delete(at: At<'_>, config_arn: &str) -> Result<Shown, CloudError> {
     let c = at.clients;
     send!(
         at.cloud,
@@ -76,7 +76,10 @@ async fn delete(at: At<'_>, config_arn: &str) -> Result<(), CloudError> {
             .auto_scaling_configuration_arn(config_arn)
             .delete_all_revisions(false)
     )
-    .map(drop)
+    .map(|out| {
+        let status = out.auto_scaling_configuration().and_then(|a| a.status())?;
+        Some(TYPE.state_of(status.as_str()))
+    })
 }
 
 async fn describe(at: At<'_>, config_arn: &str) -> Result<Option<LiveResource>, CloudError> {
@@ -132,7 +135,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         Box::pin(delete(at, id))
     }
 

@@ -8,7 +8,7 @@ use decom_kinds::composite;
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
 
-use super::{all_pages, arn, children, id_parts, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, children, id_parts, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -95,7 +95,7 @@ impl KindApi for Api {
         })
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             let [service_arn, domain] = id_parts(TYPE, id, "DisassociateCustomDomain", at.region)?;
@@ -107,7 +107,7 @@ impl KindApi for Api {
                     .service_arn(service_arn)
                     .domain_name(domain)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

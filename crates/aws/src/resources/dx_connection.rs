@@ -5,7 +5,7 @@
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
 
-use super::{send, Answer, At, KindApi, Listed};
+use super::{send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -73,7 +73,7 @@ impl KindApi for Api {
         Box::pin(super::from_list(self, at, None, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -81,7 +81,7 @@ impl KindApi for Api {
                 "DeleteConnection",
                 c.directconnect.delete_connection().connection_id(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

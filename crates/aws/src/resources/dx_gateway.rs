@@ -5,7 +5,7 @@
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
 
-use super::{all_pages, arn, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -79,7 +79,7 @@ impl KindApi for Api {
         Box::pin(super::from_list(self, at, None, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -89,7 +89,7 @@ impl KindApi for Api {
                     .delete_direct_connect_gateway()
                     .direct_connect_gateway_id(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

@@ -8,7 +8,7 @@ use decom_plan::{LiveRelation, LiveResource};
 
 use aws_sdk_directconnect::types::DirectConnectGatewayAssociation;
 
-use super::{all_pages, children, send, Answer, At, KindApi, Listed};
+use super::{all_pages, children, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -125,7 +125,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -135,7 +135,7 @@ impl KindApi for Api {
                     .delete_direct_connect_gateway_association()
                     .association_id(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

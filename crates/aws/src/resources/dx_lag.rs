@@ -4,7 +4,7 @@
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
 
-use super::{all_pages, send, Answer, At, KindApi, Listed};
+use super::{all_pages, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -70,7 +70,7 @@ impl KindApi for Api {
         Box::pin(super::from_list(self, at, None, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -78,7 +78,7 @@ impl KindApi for Api {
                 "DeleteLag",
                 c.directconnect.delete_lag().lag_id(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

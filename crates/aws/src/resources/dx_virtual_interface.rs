@@ -5,7 +5,7 @@
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
 
-use super::{send, Answer, At, KindApi, Listed};
+use super::{send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -83,7 +83,7 @@ impl KindApi for Api {
         Box::pin(super::from_list(self, at, None, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -93,7 +93,7 @@ impl KindApi for Api {
                     .delete_virtual_interface()
                     .virtual_interface_id(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

@@ -26,7 +26,7 @@ mod vpc_ingress_connection;
 use futures_util::future::BoxFuture;
 
 use decom_parser::{RelationAttr, ResourceType};
-use decom_plan::LiveResource;
+use decom_plan::{LiveResource, LiveState};
 
 use crate::connect::{AwsCloud, Clients};
 use crate::error::CloudError;
@@ -66,6 +66,12 @@ pub(crate) struct At<'a> {
 /// The answer of a kind's call.
 pub(crate) type Answer<'a, T> = BoxFuture<'a, Result<T, CloudError>>;
 
+/// What a Delete call's answer shows of the resource: the state its
+/// status there means (`Gone` for a connector or configuration deleted at
+/// once), or `None` where the answer carries no status decom reads (the
+/// deletion is then watched until a status check sees it gone).
+pub(crate) type Shown = Option<LiveState>;
+
 /// What a list answer tells about each resource besides id and name.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Listed {
@@ -99,7 +105,7 @@ pub(crate) trait KindApi: Send + Sync {
     /// and relations); `None` if AWS says it is not found.
     fn describe<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Option<LiveResource>>;
     /// The Delete call for `id` (ARN or id).
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()>;
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown>;
     /// How its tags are read.
     fn tags(&self) -> TagReader;
     /// The ARN tag APIs take for `r`; `None` when it cannot be built.

@@ -6,7 +6,7 @@
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
 
-use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -121,7 +121,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -131,7 +131,10 @@ impl KindApi for Api {
                     .delete_observability_configuration()
                     .observability_configuration_arn(id)
             )
-            .map(drop)
+            .map(|out| {
+                let status = out.observability_configuration().and_then(|o| o.status())?;
+                Some(TYPE.state_of(status.as_str()))
+            })
         })
     }
 

@@ -5,7 +5,7 @@
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
 
-use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -132,7 +132,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -140,7 +140,7 @@ impl KindApi for Api {
                 "DeleteService",
                 c.apprunner.delete_service().service_arn(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

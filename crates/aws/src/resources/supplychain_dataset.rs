@@ -9,7 +9,7 @@ use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::LiveResource;
 
 use super::{
-    all_pages, children, described, id_parts, scn_child, send, Answer, At, KindApi, Listed,
+    all_pages, children, described, id_parts, scn_child, send, Answer, At, KindApi, Listed, Shown,
 };
 use crate::error::CloudError;
 use crate::tags::TagReader;
@@ -119,7 +119,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             let [instance, namespace, name] =
@@ -133,7 +133,7 @@ impl KindApi for Api {
                     .namespace(namespace)
                     .name(name)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

@@ -5,7 +5,7 @@
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
 
-use super::{all_pages, described, send, Answer, At, KindApi, Listed};
+use super::{all_pages, described, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -92,7 +92,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -100,7 +100,7 @@ impl KindApi for Api {
                 "DeleteInstance",
                 c.supplychain.delete_instance().instance_id(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

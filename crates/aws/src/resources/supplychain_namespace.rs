@@ -10,7 +10,7 @@ use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::LiveResource;
 
 use super::{
-    all_pages, children, described, id_parts, scn_child, send, Answer, At, KindApi, Listed,
+    all_pages, children, described, id_parts, scn_child, send, Answer, At, KindApi, Listed, Shown,
 };
 use crate::error::CloudError;
 use crate::tags::TagReader;
@@ -108,7 +108,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             let [instance, name] = id_parts(TYPE, id, "DeleteDataLakeNamespace", at.region)?;
@@ -120,7 +120,7 @@ impl KindApi for Api {
                     .instance_id(instance)
                     .name(name)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

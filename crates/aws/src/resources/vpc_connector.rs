@@ -5,7 +5,7 @@
 use decom_parser::ResourceType;
 use decom_plan::LiveResource;
 
-use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -99,7 +99,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -107,7 +107,10 @@ impl KindApi for Api {
                 "DeleteVpcConnector",
                 c.apprunner.delete_vpc_connector().vpc_connector_arn(id)
             )
-            .map(drop)
+            .map(|out| {
+                let status = out.vpc_connector().and_then(|v| v.status())?;
+                Some(ResourceType::AppRunnerVpcConnector.state_of(status.as_str()))
+            })
         })
     }
 

@@ -5,7 +5,7 @@
 use decom_parser::{RelationAttr, ResourceType};
 use decom_plan::{LiveRelation, LiveResource};
 
-use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed};
+use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
 use crate::tags::TagReader;
 
@@ -124,7 +124,7 @@ impl KindApi for Api {
         Box::pin(describe(at, id))
     }
 
-    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, ()> {
+    fn delete<'a>(&'a self, at: At<'a>, id: &'a str) -> Answer<'a, Shown> {
         let c = at.clients;
         Box::pin(async move {
             send!(
@@ -134,7 +134,7 @@ impl KindApi for Api {
                     .delete_vpc_ingress_connection()
                     .vpc_ingress_connection_arn(id)
             )
-            .map(drop)
+            .map(|_| None)
         })
     }
 

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use decom_executor::{
-    ApprovedDelete, Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError,
+    Accepted, ApprovedDelete, Cloud, DeleteError, DeleteErrorKind, Observation, ObserveError,
     ObserveErrorKind, WatchGroup, Watched,
 };
 use decom_plan::LiveState;
@@ -24,6 +24,8 @@ use tokio::sync::Semaphore;
 pub enum DeleteAnswer {
     /// AWS accepted the delete.
     Accept,
+    /// AWS accepted the delete and its answer shows the resource gone.
+    AcceptGone,
     Retryable,
     AlreadyDeleting,
     NotFound,
@@ -232,7 +234,7 @@ impl Drop for InFlight<'_> {
 }
 
 impl Cloud for FakeCloud {
-    async fn delete(&self, order: &ApprovedDelete) -> Result<(), DeleteError> {
+    async fn delete(&self, order: &ApprovedDelete) -> Result<Accepted, DeleteError> {
         let _in_flight = self.request().await;
         let refused = |kind| {
             Err(DeleteError {
@@ -241,7 +243,8 @@ impl Cloud for FakeCloud {
             })
         };
         match self.next_delete_answer(&order.live().id) {
-            DeleteAnswer::Accept => Ok(()),
+            DeleteAnswer::Accept => Ok(Accepted::Deleting),
+            DeleteAnswer::AcceptGone => Ok(Accepted::Gone),
             DeleteAnswer::Retryable => refused(DeleteErrorKind::Retryable),
             DeleteAnswer::AlreadyDeleting => refused(DeleteErrorKind::AlreadyDeleting),
             DeleteAnswer::NotFound => refused(DeleteErrorKind::NotFound),
