@@ -164,6 +164,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         None => confirmed_fresh_plan(args, style, &fresh)?,
     };
     drop(review);
+    tracing::info!(target: "decom::phase", "approved");
     match approved {
         Approval::Go => execute(args, &manifest_args, &state, &manifest, &session, fresh),
         Approval::Stop(outcome) => Ok(outcome),

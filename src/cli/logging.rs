@@ -1,7 +1,9 @@
 //! Diagnostic logs: `DECOM_LOG` (else `RUST_LOG`) set to a filter such as
 //! `debug` turns on tracing to stderr; unset, nothing is logged. Each AWS
 //! request attempt is one `decom::request` line (operation, region,
-//! status, attempt, duration). The SDK's and HTTP stack's own logs are
+//! status, attempt, duration); `decom::phase` lines mark where a run is
+//! (refreshed, planned, approved, deleting), for finding where time goes
+//! (`DECOM_LOG=decom::phase=info`). The SDK's and HTTP stack's own logs are
 //! held at warnings whatever the filter says: at debug and trace they
 //! show headers, and headers carry signatures and session tokens. Every
 //! line passes the sensitive-value redaction of all other output.

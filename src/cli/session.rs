@@ -120,12 +120,15 @@ impl Session {
             let inventory = decom_aws::refresh(&self.cloud, manifest, &self.placements)
                 .await
                 .map_err(|e| Failure::Other(format!("refresh failed: {e}")))?;
+            tracing::info!(target: "decom::phase", "refreshed");
             let request = PlanRequest {
                 placements: self.placements.clone(),
                 targets: targets.to_vec(),
                 memory,
             };
-            planning::plan(manifest, &inventory, &request).map_err(Failure::Manifest)
+            let plan = planning::plan(manifest, &inventory, &request).map_err(Failure::Manifest);
+            tracing::info!(target: "decom::phase", "planned");
+            plan
         })
     }
 
@@ -146,6 +149,7 @@ impl Session {
         };
         stop_if_output_closed();
         let level = interrupt::level();
+        tracing::info!(target: "decom::phase", "deleting");
         let summary = self.rt.block_on(decom_executor::apply(
             self.cloud.clone(),
             approved,
