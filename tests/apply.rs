@@ -312,6 +312,55 @@ fn throttling_and_faults_do_not_stop_the_apply_or_widen_it() {
 }
 
 #[test]
+fn a_saved_plan_hands_the_quota_rates_it_read_to_its_apply() {
+    // 80 instances: 2 ListInstances pages and 4 cascade lists each, 322
+    // calls through one Supply Chain quota of 40 req/s: throttled enough
+    // for the plan to read the refill.
+    let seed: Vec<SeedResource> = (0..80)
+        .map(|i| SeedResource::new(Sim::SupplyChainInstance, format!("i-{i}")))
+        .collect();
+    let blocks: String = (0..80)
+        .map(|i| {
+            format!("resource \"aws_supplychain_instance\" \"i{i}\" {{\n  name = \"i-{i}\"\n}}\n")
+        })
+        .collect();
+    let p = Project::with_main(&format!(
+        "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n{blocks}"
+    ));
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        throttle_rps: Some(40.0),
+        initial_state: Some(SimState { resources: seed }),
+        ..SimConfig::default()
+    });
+    let out = run(&sim, &p, &["plan", "--out", "plan.bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let file = std::fs::read_to_string(p.path().join("plan.bin")).unwrap();
+    let body: serde_json::Value = serde_json::from_str(file.split_once('\n').unwrap().1).unwrap();
+    let rates = body["quota_rates"]
+        .as_array()
+        .expect("the plan was throttled");
+    assert_eq!(rates.len(), 1, "{rates:?}");
+    assert_eq!(rates[0]["service"], "supplychain");
+    assert_eq!(rates[0]["region"], "us-east-1");
+    assert!(rates[0]["refill"].as_f64().unwrap() > 0.0, "{rates:?}");
+
+    let out = run(&sim, &p, &["apply", "plan.bin", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("Apply complete: 80 deleted"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn without_a_terminal_apply_refuses_to_proceed_unconfirmed() {
     let sim = TestSim::start(quickstart_seed());
     let p = quickstart_project();

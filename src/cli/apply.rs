@@ -147,6 +147,13 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         .check_journal(&manifest, plan_path)
         .map_err(Failure::Other)?;
     let session = Session::open(&manifest, &args.cloud, args.json)?;
+    if let Some(file) = &saved {
+        // The plan's last requests drained the quotas it was throttled
+        // on: pace them from the first request rather than be throttled
+        // on every request in flight when they run dry.
+        let idle = file.age(time::OffsetDateTime::now_utc());
+        session.resume_quotas(file.quota_rates(), idle);
+    }
     let mut memory = state.recall();
     let (targets, review) = match (&saved, body) {
         (Some(file), Some(body)) => {

@@ -43,7 +43,7 @@ pub fn run(args: GraphArgs, style: Style) -> Outcome {
     }
     // The DOT goes to stdout, so the sandbox banner goes to stderr.
     match make_plan(&manifest, &args.manifest, &args.cloud, &[], None, true) {
-        Ok(plan) => {
+        Ok((plan, _)) => {
             out!("{}", plan.graph().to_dot());
             Outcome::Success
         }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use decom_parser::{Address, Manifest};
-use decom_plan::{self as planning, PlanFile};
+use decom_plan::{self as planning, PlanFile, QuotaRate};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, err, errln, out, outln};
@@ -67,7 +67,7 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
             return Outcome::Failure;
         }
     }
-    let plan = match make_plan(
+    let (plan, quota_rates) = match make_plan(
         &manifest,
         &args.manifest,
         &args.cloud,
@@ -75,7 +75,7 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         args.journal.as_deref(),
         args.json,
     ) {
-        Ok(p) => p.with_git(super::git::state(&args.manifest.path)),
+        Ok((p, rates)) => (p.with_git(super::git::state(&args.manifest.path)), rates),
         Err(failure) => {
             failure.print(style);
             return Outcome::Failure;
@@ -91,7 +91,8 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
             .with_manifest_location(super::portable::location(&args.manifest.path, out))
             .with_sandbox(args.cloud.sandbox)
             .with_journal(args.journal.as_deref())
-            .with_warnings(console::unhidden_value_warnings());
+            .with_warnings(console::unhidden_value_warnings())
+            .with_quota_rates(quota_rates);
         if let Err(e) = file.write(out, console::redaction()) {
             errln!("error: {e}");
             return Outcome::Failure;
@@ -126,7 +127,8 @@ fn check_out(out: &Path, manifest: &Manifest) -> Result<(), String> {
 
 /// Refresh and plan in a session of its own (`plan`, `graph --live`),
 /// resuming from what earlier applies of this manifest remember (in
-/// `journal`, else the default journal).
+/// `journal`, else the default journal); with what the refresh's
+/// throttles read of the API quotas, for a saved plan.
 pub fn make_plan(
     manifest: &Manifest,
     manifest_args: &ManifestArgs,
@@ -134,7 +136,9 @@ pub fn make_plan(
     targets: &[Address],
     journal: Option<&Path>,
     quiet_stdout: bool,
-) -> Result<planning::Plan, Failure> {
+) -> Result<(planning::Plan, Vec<QuotaRate>), Failure> {
     let memory = manifest_args.state(journal, cloud_args.endpoint()).recall();
-    Session::open(manifest, cloud_args, quiet_stdout)?.plan(manifest, targets, memory)
+    let session = Session::open(manifest, cloud_args, quiet_stdout)?;
+    let plan = session.plan(manifest, targets, memory)?;
+    Ok((plan, session.quota_rates()))
 }

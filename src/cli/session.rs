@@ -4,11 +4,12 @@
 //! through one.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use decom_aws::AwsCloud;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, Interrupt, Summary};
 use decom_parser::{Address, Diagnostics, Manifest};
-use decom_plan::{self as planning, Defaults, Memory, Placements, PlanRequest};
+use decom_plan::{self as planning, Defaults, Memory, Placements, PlanRequest, QuotaRate};
 use decom_sim::SimHandle;
 use tokio::runtime::Runtime;
 
@@ -102,6 +103,17 @@ impl Session {
             sandbox,
             placements,
         })
+    }
+
+    /// What this run's throttles read of each API quota.
+    pub fn quota_rates(&self) -> Vec<QuotaRate> {
+        self.cloud.quota_rates()
+    }
+
+    /// Paces from the first request the quotas a saved plan read, left
+    /// `idle` ago (before any request of this session).
+    pub fn resume_quotas(&self, rates: &[QuotaRate], idle: Duration) {
+        self.cloud.resume_quotas(rates, idle);
     }
 
     pub fn sandboxed(&self) -> bool {

@@ -14,7 +14,7 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use tokio::sync::{OnceCell, Semaphore};
 
 use decom_parser::{AssumeRole, ResourceType};
-use decom_plan::Principal;
+use decom_plan::{Principal, QuotaRate};
 
 use crate::attempts::AttemptWatch;
 use crate::endpoint::{check_endpoints, Origin, Timeouts};
@@ -96,6 +96,9 @@ pub(crate) struct Lanes {
     pub(crate) directconnect: Lane,
     pub(crate) supplychain: Lane,
 }
+
+/// The services whose quotas decom paces (the names of their lanes).
+const SERVICES: [&str; 3] = ["apprunner", "directconnect", "supplychain"];
 
 /// Whose quota a request draws on: AWS keeps API quotas per account,
 /// region and service. Before the caller's account is known, the
@@ -407,6 +410,45 @@ impl AwsCloud {
             supplychain: lane("supplychain"),
         };
         sdk_clients(&config, &target.region, origins, lanes, None)
+    }
+
+    /// The refill of each quota of a known account that throttles read
+    /// in this run, for a saved plan to hand to its apply.
+    pub fn quota_rates(&self) -> Vec<QuotaRate> {
+        let pacers = self.pacers.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rates: Vec<QuotaRate> = pacers
+            .iter()
+            .filter_map(|(key, pacer)| {
+                Some(QuotaRate {
+                    account: key.who.clone().ok()?,
+                    region: key.region.clone(),
+                    service: key.service.to_string(),
+                    refill: pacer.refill()?,
+                })
+            })
+            .collect();
+        rates.sort_by(|a, b| {
+            (&a.account, &a.region, &a.service).cmp(&(&b.account, &b.region, &b.service))
+        });
+        rates
+    }
+
+    /// Paces the quotas an earlier run read (`rates`, left `idle` ago)
+    /// from this run's first request ([`Pacer::resuming`]). Call before
+    /// any request; a service decom does not call is ignored.
+    pub fn resume_quotas(&self, rates: &[QuotaRate], idle: std::time::Duration) {
+        let mut pacers = self.pacers.lock().unwrap_or_else(|e| e.into_inner());
+        for rate in rates {
+            let Some(service) = SERVICES.into_iter().find(|s| *s == rate.service) else {
+                continue;
+            };
+            let key = QuotaKey {
+                who: Ok(rate.account.clone()),
+                region: rate.region.clone(),
+                service,
+            };
+            pacers.insert(key, Arc::new(Pacer::resuming(rate.refill, idle)));
+        }
     }
 
     /// The pace of `service` requests at `target`'s account and region.

@@ -106,9 +106,39 @@ struct Schedule {
     settled: bool,
     /// When a request last had to wait for its turn.
     waited: Option<Instant>,
+    /// Requests that may go unpaced first: what the bucket of a quota a
+    /// recent run read refilled since ([`Pacer::resuming`]).
+    credit: f64,
 }
 
 impl Pacer {
+    /// The pace of a quota an earlier run read (`refill`, requests a
+    /// second) and left `idle` ago: its bucket has refilled about
+    /// `refill x idle` requests since (at most a second's worth, the least
+    /// burst a quota has), which go first; the rest go paced as after a
+    /// reading, from the first request. A run that starts unpaced on a
+    /// bucket its plan just drained is throttled on every request it has
+    /// in flight when the bucket runs dry.
+    pub(crate) fn resuming(refill: f64, idle: Duration) -> Pacer {
+        let refill = refill.max(FLOOR);
+        let schedule = Schedule {
+            rate: Some(refill * BELOW_REFILL),
+            readings: VecDeque::from([refill]),
+            settled: true,
+            credit: refill * idle.as_secs_f64().min(WINDOW.as_secs_f64()),
+            ..Schedule::default()
+        };
+        Pacer {
+            state: Mutex::new(schedule),
+            queue: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The refill this pacer read of its quota, if throttles read one.
+    pub(crate) fn refill(&self) -> Option<f64> {
+        self.schedule().readings.iter().copied().reduce(f64::max)
+    }
+
     /// Waits for this request's turn: after the requests before it, and
     /// 1/rate after the last one went.
     pub(crate) async fn admit(&self) {
@@ -166,6 +196,11 @@ impl Schedule {
         let (Some(next), Some(rate)) = (self.next(now), self.rate) else {
             return Duration::ZERO;
         };
+        if self.credit >= 1.0 {
+            self.credit -= 1.0;
+            self.last = Some(now);
+            return Duration::ZERO;
+        }
         if next > now {
             self.waited = Some(now);
             return next - now;
@@ -412,6 +447,30 @@ mod tests {
         let after = s.take(t);
         assert!(after > waiting, "{waiting:?} -> {after:?}");
         assert!(after >= Duration::from_secs_f64(1.0 / 3.0), "{after:?}");
+    }
+
+    #[test]
+    fn a_resumed_pace_lets_what_the_bucket_refilled_go_then_paces() {
+        // Read at 20/s by a run that ended 300 ms ago: 6 requests go at
+        // once, the 7th waits its turn at 3% under 20/s.
+        let pacer = Pacer::resuming(20.0, Duration::from_millis(300));
+        assert_eq!(pacer.refill(), Some(20.0));
+        let mut s = pacer.schedule();
+        let now = Instant::now();
+        for _ in 0..6 {
+            assert_eq!(s.take(now), Duration::ZERO);
+        }
+        let wait = s.take(now);
+        let interval = Duration::from_secs_f64(1.0 / (20.0 * BELOW_REFILL));
+        assert!(wait > Duration::ZERO && wait <= interval, "{wait:?}");
+        // A bucket left long ago saved at most a second's worth.
+        drop(s);
+        let long_ago = Pacer::resuming(20.0, Duration::from_secs(3600));
+        let mut s = long_ago.schedule();
+        assert!((0..20).all(|_| s.take(now).is_zero()));
+        assert!(s.take(now) > Duration::ZERO);
+        // A rate of nothing still moves.
+        assert!(Pacer::resuming(0.0, Duration::ZERO).schedule().rate >= Some(FLOOR * BELOW_REFILL));
     }
 
     #[test]

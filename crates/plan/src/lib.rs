@@ -46,7 +46,7 @@ pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
 #[doc(hidden)]
 pub use file::frame;
 pub use file::{
-    files_digest, manifest_digest, ManifestLocation, PlanFile, PlanFileError, SavedBody,
+    files_digest, manifest_digest, ManifestLocation, PlanFile, PlanFileError, QuotaRate, SavedBody,
     PLAN_FILE_VERSION,
 };
 pub use json::{to_json, FORMAT_VERSION};

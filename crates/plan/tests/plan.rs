@@ -860,6 +860,35 @@ mod plan_file {
     }
 
     #[test]
+    fn quota_rates_round_trip_and_a_rate_that_is_no_rate_is_refused() {
+        let (_dir, path, file) = saved();
+        assert!(file.quota_rates().is_empty());
+        let rate = decom_plan::QuotaRate {
+            account: "123456789012".into(),
+            region: REGION.into(),
+            service: "supplychain".into(),
+            refill: 19.5,
+        };
+        let file = file.with_quota_rates(vec![rate.clone()]);
+        file.write(&path, &Redaction::default()).unwrap();
+        assert_eq!(PlanFile::read(&path).unwrap().quota_rates(), [rate]);
+        for hostile in [
+            serde_json::json!(-1.0),
+            serde_json::json!(0.0),
+            serde_json::json!("fast"),
+        ] {
+            let err = reframed(|b| {
+                b["quota_rates"] = serde_json::json!([{
+                    "account": "123456789012", "region": REGION,
+                    "service": "supplychain", "refill": hostile,
+                }]);
+            })
+            .unwrap_err();
+            assert!(matches!(err, PlanFileError::Invalid { .. }), "{err}");
+        }
+    }
+
+    #[test]
     fn a_file_with_a_valid_checksum_cannot_list_an_address_twice() {
         // Found reviewing the plan_file fuzz target: a second entry for one
         // address, with another id, would be approved alongside the first.

@@ -88,6 +88,19 @@ pub struct PlanFile {
     /// Children deleted with a planned parent (empty in files written
     /// before cascades).
     pub(crate) cascades: Vec<Cascade>,
+    /// What the plan's requests read of each API quota that throttled
+    /// them, for the apply to pace by from its first request.
+    pub(crate) quota_rates: Vec<QuotaRate>,
+}
+
+/// What AWS's throttling said of one (account, region, service) quota:
+/// it refills `refill` requests a second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotaRate {
+    pub account: String,
+    pub region: String,
+    pub service: String,
+    pub refill: f64,
 }
 
 /// What [`PlanFile::take_body`] keeps of a saved plan's resources.
@@ -195,7 +208,19 @@ impl PlanFile {
                 .collect(),
             warnings: plan.warnings.clone(),
             cascades: plan.cascades.clone(),
+            quota_rates: Vec::new(),
         }
+    }
+
+    /// Records what the plan's requests read of the API quotas.
+    pub fn with_quota_rates(mut self, rates: Vec<QuotaRate>) -> PlanFile {
+        self.quota_rates = rates;
+        self
+    }
+
+    /// What the plan's requests read of the API quotas.
+    pub fn quota_rates(&self) -> &[QuotaRate] {
+        &self.quota_rates
     }
 
     /// Records where the manifest is relative to the plan file and the

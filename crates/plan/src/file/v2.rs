@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use decom_graph::{EdgeReason, Site};
 use decom_parser::{Address, FileId, Location, RelationAttr, ResourceType, Span};
 
-use super::{ManifestLocation, PlanFile, SavedEdge};
+use super::{ManifestLocation, PlanFile, QuotaRate, SavedEdge};
 use crate::{
     Action, Cascade, GitState, LiveRelation, LiveResource, LiveState, Placement, PlannedResource,
     PlannedVariable, Provenance,
@@ -54,6 +54,20 @@ pub(super) struct Body {
     /// write as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     cascades: Vec<FileCascade>,
+    /// The refill rates the plan read of the quotas that throttled it:
+    /// absent when none did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    quota_rates: Vec<FileQuotaRate>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileQuotaRate {
+    account: String,
+    region: String,
+    service: String,
+    /// Requests per second.
+    refill: f64,
 }
 
 /// A child deleted with its parent: the parent's address and the child's
@@ -208,6 +222,16 @@ impl From<PlanFile> for Body {
                     live: Live::from(c.live),
                 })
                 .collect(),
+            quota_rates: f
+                .quota_rates
+                .into_iter()
+                .map(|q| FileQuotaRate {
+                    account: q.account,
+                    region: q.region,
+                    service: q.service,
+                    refill: q.refill,
+                })
+                .collect(),
         }
     }
 }
@@ -269,8 +293,29 @@ impl TryFrom<Body> for PlanFile {
                     })
                 })
                 .collect::<Result<_, String>>()?,
+            quota_rates: b
+                .quota_rates
+                .into_iter()
+                .map(quota_rate)
+                .collect::<Result<_, String>>()?,
         })
     }
+}
+
+/// A saved quota rate, if it is a rate: a positive, finite number.
+fn quota_rate(q: FileQuotaRate) -> Result<QuotaRate, String> {
+    if !(q.refill.is_finite() && q.refill > 0.0) {
+        return Err(format!(
+            "the quota rate of {} in {} is not a positive number",
+            q.service, q.region
+        ));
+    }
+    Ok(QuotaRate {
+        account: q.account,
+        region: q.region,
+        service: q.service,
+        refill: q.refill,
+    })
 }
 
 impl From<PlannedResource> for Resource {
