@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::process::{signal, wait_for_lines};
 use common::quickstart::{quickstart_seed, CONNECTOR_ARN, SERVICE_ARN};
 use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
-use common::{repo_root, stderr, stdout, Project};
+use common::{repo_root, stderr, stdout, succeeded, Project};
 use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -345,19 +345,8 @@ fn a_saved_plan_hands_the_quota_rates_it_read_to_its_apply() {
     assert_eq!(rates[0]["region"], "us-east-1");
     assert!(rates[0]["refill"].as_f64().unwrap() > 0.0, "{rates:?}");
 
-    let out = run(&sim, &p, &["apply", "plan.bin", FAST]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(
-        stdout(&out).contains("Apply complete: 80 deleted"),
-        "{}",
-        stdout(&out)
-    );
+    let text = succeeded(&run(&sim, &p, &["apply", "plan.bin", FAST]));
+    assert!(text.contains("Apply complete: 80 deleted"), "{text}");
 }
 
 #[test]
@@ -823,18 +812,10 @@ resource "aws_apprunner_vpc_connector" "gone" {
 }
 "#,
     );
-    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let text = succeeded(&run(&sim, &p, &["apply", ".", "--auto-approve", FAST]));
     assert!(
-        stdout(&out).contains("Apply complete: 3 deleted, 2 deleted with their parent, 0 failed"),
-        "{}",
-        stdout(&out)
+        text.contains("Apply complete: 3 deleted, 2 deleted with their parent, 0 failed"),
+        "{text}"
     );
     let audit = sim.audit();
     let first_delete = audit

@@ -8,7 +8,7 @@ mod common;
 
 use common::apprunner_estate::*;
 use common::sim::TestSim;
-use common::{stderr, stdout, Project};
+use common::{stderr, stdout, succeeded, Project};
 use decom_sim::{AuditEntry, ResourceType as Sim, SeedResource};
 
 fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
@@ -18,16 +18,6 @@ fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
 }
 
 /// Asserts the run exited 0, showing its output if not.
-fn succeeded(out: &std::process::Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(out),
-        stderr(out)
-    );
-}
-
 /// The position of the (only) accepted `operation` in the audit log.
 fn accepted(audit: &[AuditEntry], operation: &str) -> usize {
     let at: Vec<usize> = audit
