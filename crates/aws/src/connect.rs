@@ -97,6 +97,11 @@ pub(crate) struct Lanes {
     pub(crate) supplychain: Lane,
 }
 
+/// How recent a saved plan's quota rates must be for its apply to pace
+/// by them: by then the buckets it drained are full again, and a quota
+/// may have changed.
+const RESUMED_WITHIN: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
 /// The services whose quotas decom paces (the names of their lanes).
 const SERVICES: [&str; 3] = ["apprunner", "directconnect", "supplychain"];
 
@@ -437,6 +442,9 @@ impl AwsCloud {
     /// from this run's first request ([`Pacer::resuming`]). Call before
     /// any request; a service decom does not call is ignored.
     pub fn resume_quotas(&self, rates: &[QuotaRate], idle: std::time::Duration) {
+        if idle > RESUMED_WITHIN {
+            return;
+        }
         let mut pacers = self.pacers.lock().unwrap_or_else(|e| e.into_inner());
         for rate in rates {
             let Some(service) = SERVICES.into_iter().find(|s| *s == rate.service) else {
@@ -551,6 +559,23 @@ async fn assume_role_provider(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_plans_quota_rates_are_resumed_only_while_recent() {
+        let rate = |service: &str| QuotaRate {
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            service: service.into(),
+            refill: 20.0,
+        };
+        let rates = [rate("supplychain"), rate("not-a-service")];
+        let cloud = AwsCloud::new(ConnectOptions::default());
+        cloud.resume_quotas(&rates, std::time::Duration::from_secs(1));
+        assert_eq!(cloud.quota_rates(), [rate("supplychain")]);
+        let cloud = AwsCloud::new(ConnectOptions::default());
+        cloud.resume_quotas(&rates, RESUMED_WITHIN * 2);
+        assert!(cloud.quota_rates().is_empty());
+    }
 
     /// Every request awaits `clients`: thousands of deletes in flight each
     /// hold one such future, so it must not carry the SDK config loader.

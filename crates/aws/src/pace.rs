@@ -115,16 +115,17 @@ impl Pacer {
     /// The pace of a quota an earlier run read (`refill`, requests a
     /// second) and left `idle` ago: its bucket has refilled about
     /// `refill x idle` requests since (at most a second's worth, the least
-    /// burst a quota has), which go first; the rest go paced as after a
-    /// reading, from the first request. A run that starts unpaced on a
-    /// bucket its plan just drained is throttled on every request it has
-    /// in flight when the bucket runs dry.
+    /// burst a quota has), which go first; the rest go paced from the
+    /// first request, a little under `refill`. A run that starts unpaced
+    /// on a bucket its plan just drained is throttled on every request it
+    /// has in flight when the bucket runs dry. The pace still climbs fast
+    /// until a throttle: a quota raised since (or a reading that was low)
+    /// costs seconds, not minutes of probing.
     pub(crate) fn resuming(refill: f64, idle: Duration) -> Pacer {
         let refill = refill.max(FLOOR);
         let schedule = Schedule {
             rate: Some(refill * BELOW_REFILL),
             readings: VecDeque::from([refill]),
-            settled: true,
             credit: refill * idle.as_secs_f64().min(WINDOW.as_secs_f64()),
             ..Schedule::default()
         };
@@ -471,6 +472,19 @@ mod tests {
         assert!(s.take(now) > Duration::ZERO);
         // A rate of nothing still moves.
         assert!(Pacer::resuming(0.0, Duration::ZERO).schedule().rate >= Some(FLOOR * BELOW_REFILL));
+    }
+
+    #[test]
+    fn a_resumed_pace_under_the_quota_climbs_fast_and_a_throttle_brings_it_back() {
+        // Read at 10/s, but the quota is 40/s now: a second of answers
+        // admitted while requests wait more than doubles the pace.
+        let pacer = Pacer::resuming(10.0, Duration::ZERO);
+        let mut s = pacer.schedule();
+        let t = admit_n(&mut s, Instant::now(), 20, 20.0);
+        assert!(s.rate > Some(20.0), "{:?}", s.rate);
+        // A throttle: back to a little under the best reading.
+        s.answered(t, true);
+        assert_eq!(s.rate, Some(10.0 * BELOW_REFILL));
     }
 
     #[test]
