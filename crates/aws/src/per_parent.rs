@@ -101,7 +101,7 @@ pub(crate) async fn list_children(
             let new = needed(placed, &targets, inventory, &seen);
             started.extend(new.keys().cloned());
             waiting.extend(take_turns(new, |(l, _)| (l.target, l.child)));
-            recompute_at = (in_flight.len() + waiting.len()) / 2;
+            recompute_at = next_recompute(in_flight.len() + waiting.len());
         }
         while in_flight.len() < STARTED_AT_ONCE {
             let Some((list, reaches)) = waiting.pop_front() else {
@@ -123,6 +123,24 @@ pub(crate) async fn list_children(
             }
             inventory.insert(child);
         }
+    }
+}
+
+/// Below this many lists outstanding, the next recomputation waits for
+/// all of them: each one walks every placed resource and parent found
+/// (tens of milliseconds at 10,000 resources), and halving down to one
+/// list made a handful of them run back to back, on one thread, while the
+/// last few lists were answered in a millisecond each.
+const RECOMPUTE_FLOOR: usize = 32;
+
+/// How many lists may still be outstanding when the needed lists are next
+/// recomputed, with `outstanding` now.
+fn next_recompute(outstanding: usize) -> usize {
+    let half = outstanding / 2;
+    if half < RECOMPUTE_FLOOR {
+        0
+    } else {
+        half
     }
 }
 

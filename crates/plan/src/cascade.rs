@@ -134,7 +134,8 @@ pub fn find(
         })
         .chain(revisions)
         .collect();
-    out.sort_by_key(Cascade::address);
+    // Cached: the address is formatted once per cascade, not per comparison.
+    out.sort_by_cached_key(Cascade::address);
     out
 }
 
