@@ -24,6 +24,7 @@ pub mod endpoint;
 pub mod error;
 pub mod identity;
 mod live_ids;
+mod on_worker;
 mod pace;
 mod per_parent;
 mod refresh;

@@ -18,7 +18,7 @@
 //!
 //! [`NameMeans::AllRevisions`]: decom_kinds::NameMeans::AllRevisions
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use decom_kinds::NameMeans;
 use decom_parser::Address;
@@ -33,6 +33,15 @@ pub struct Cascade {
     pub parent: Address,
     /// The child as refresh saw it.
     pub live: LiveResource,
+}
+
+/// The positions of each parent's cascades in `cascades`, in order.
+pub(crate) fn by_parent(cascades: &[Cascade]) -> HashMap<Address, Vec<usize>> {
+    let mut out: HashMap<Address, Vec<usize>> = HashMap::new();
+    for (i, c) in cascades.iter().enumerate() {
+        out.entry(c.parent.clone()).or_default().push(i);
+    }
+    out
 }
 
 impl Cascade {
@@ -125,7 +134,8 @@ pub fn find(
         })
         .chain(revisions)
         .collect();
-    out.sort_by_key(Cascade::address);
+    // Cached: the address is formatted once per cascade, not per comparison.
+    out.sort_by_cached_key(Cascade::address);
     out
 }
 

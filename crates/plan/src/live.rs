@@ -62,7 +62,9 @@ impl LiveResource {
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     resources: Vec<LiveResource>,
-    by_id: HashMap<(ResourceType, String), usize>,
+    /// By type, then id: a lookup by `&str` needs no key of its own
+    /// (refresh looks ids up tens of thousands of times).
+    by_id: HashMap<ResourceType, HashMap<String, usize>>,
     by_name: HashMap<(ResourceType, String, String), Vec<usize>>,
     by_relation: HashMap<(RelationAttr, String), Vec<usize>>,
     /// Live tags, read only for resources a `protect_tags` guards.
@@ -84,16 +86,15 @@ impl Inventory {
     /// Adds a resource; a later entry for the same id replaces the earlier
     /// one (a describe refines a list summary).
     pub fn insert(&mut self, resource: LiveResource) {
-        let key = (resource.resource_type, resource.id.clone());
-        if let Some(&i) = self.by_id.get(&key) {
+        let ids = self.by_id.entry(resource.resource_type).or_default();
+        if let Some(&i) = ids.get(&resource.id) {
             self.unindex(i);
             self.resources[i] = resource;
             self.index(i);
         } else {
+            ids.insert(resource.id.clone(), self.resources.len());
             self.resources.push(resource);
-            let i = self.resources.len() - 1;
-            self.by_id.insert(key, i);
-            self.index(i);
+            self.index(self.resources.len() - 1);
         }
     }
 
@@ -134,7 +135,8 @@ impl Inventory {
 
     pub fn get(&self, resource_type: ResourceType, id: &str) -> Option<&LiveResource> {
         self.by_id
-            .get(&(resource_type, id.to_string()))
+            .get(&resource_type)?
+            .get(id)
             .map(|&i| &self.resources[i])
     }
 

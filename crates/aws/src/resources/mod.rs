@@ -224,12 +224,13 @@ macro_rules! send {
     ($cloud:expr, $op:literal, $clients:ident . $service:ident . $($request:tt)+) => {
         $cloud
             .call(&$clients.lanes.$service, &$clients.origins.$service, $op, || async {
-                $clients
-                    .$service
-                    .$($request)+
-                    .send()
-                    .await
-                    .map_err(|e| $crate::sdk_error::from_sdk($op, &$clients.origins.$service, e))
+                let origin = &$clients.origins.$service;
+                // A task of its own: see `on_worker`.
+                let request = $clients.$service.$($request)+.send();
+                match $crate::on_worker::on_worker(request).await {
+                    Ok(answer) => answer.map_err(|e| $crate::sdk_error::from_sdk($op, origin, e)),
+                    Err(e) => Err($crate::error::CloudError::new($op, &origin.region, e.to_string())),
+                }
             })
             .await
     };

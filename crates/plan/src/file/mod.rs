@@ -297,6 +297,7 @@ impl PlanFile {
             targets: self.targets.clone(),
             provenance: self.provenance.clone(),
             cascades: self.cascades.clone(),
+            cascades_by_parent: crate::cascade::by_parent(&self.cascades),
         })
     }
 
