@@ -56,7 +56,7 @@ pub use placement::{Defaults, Placement, Placements, Principal};
 pub use provenance::{json_value, GitState, PlannedVariable, Provenance};
 pub use render::{attribute_text, render};
 pub use resolve::Resolution;
-pub use stale::{staleness, Baseline, Staleness};
+pub use stale::{staleness, Baseline, SavedLines, Staleness};
 
 /// What a plan does to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
