@@ -15,7 +15,9 @@ use decom_executor::journal::{Journal, Whereabouts};
 use decom_executor::lock::Lock;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule, Summary};
 use decom_parser::{Address, Manifest};
-use decom_plan::{self as planning, manifest_digest, Baseline, PlanFile, PlanFileError};
+use decom_plan::{
+    self as planning, manifest_digest, Baseline, PlanFile, PlanFileError, SavedLines,
+};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, errln, out, outln};
@@ -97,10 +99,11 @@ pub fn run(args: ApplyArgs, style: Style) -> Outcome {
 
 fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let mut saved = read_plan_file(&args.manifest.path)?;
-    // Of the saved plan's resources only the comparison lines and the
-    // remembered ids are kept, and the rest is freed before anything else
-    // is loaded: holding the file (tens of MB at 10,000 resources) through
-    // the refresh and the deletions made apply's peak memory exceed plan's.
+    // Of the saved plan's resources only the comparison lines' digests
+    // and the remembered ids are kept, and the rest is freed before
+    // anything else is loaded: holding the file (tens of MB at 10,000
+    // resources) through the refresh and the deletions made apply's peak
+    // memory exceed plan's.
     let body = saved.as_mut().map(PlanFile::take_body);
     super::malloc::give_back();
     if saved.is_none() && args.json && !args.auto_approve {
@@ -173,7 +176,7 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     drop(review);
     tracing::info!(target: "decom::phase", "approved");
     match approved {
-        Approval::Go => execute(args, &manifest_args, &state, &manifest, &session, fresh),
+        Approval::Go => execute(args, &manifest_args, &state, manifest, &session, fresh),
         Approval::Stop(outcome) => Ok(outcome),
     }
 }
@@ -211,15 +214,16 @@ fn saved_plan_still_holds(
     manifest: &Manifest,
     fresh: &planning::Plan,
 ) -> Approval {
-    let stale = review
+    let digest = manifest_digest(manifest);
+    if review
         .baseline
-        .staleness(&manifest_digest(manifest), fresh, console::redaction());
-    if let Some(stale) = stale {
+        .is_stale(&digest, fresh, console::redaction())
+    {
         errln!(
             "error: saved plan is stale: the manifest or live state changed since it was made. \
              Run `decom plan --out` again and review the new plan.{}\n\n{}",
             review.changed_variables,
-            stale.diff
+            what_changed(&args.manifest.path, &review.baseline, &digest, fresh)
         );
         return Approval::Stop(Outcome::Failure);
     }
@@ -227,6 +231,32 @@ fn saved_plan_still_holds(
         outln!("{}", review.banner);
     }
     Approval::Go
+}
+
+/// The stale plan's diff, from the saved plan's lines read again from
+/// `plan_file`: apply held only their digests through the refresh. Lines
+/// of a file replaced or edited since apply read it are not shown as the
+/// approved plan's (the plan is refused either way).
+fn what_changed(
+    plan_file: &Path,
+    baseline: &Baseline,
+    fresh_digest: &str,
+    fresh: &planning::Plan,
+) -> String {
+    let lines = match PlanFile::read(plan_file) {
+        Ok(file) => SavedLines::of(&file),
+        Err(e) => return format!("(what changed cannot be shown: {e})"),
+    };
+    if !baseline.made_from(&lines) {
+        return format!(
+            "(what changed cannot be shown: {} changed since this apply read it)",
+            plan_file.display()
+        );
+    }
+    match lines.staleness(fresh_digest, fresh, console::redaction()) {
+        Some(stale) => stale.diff,
+        None => "(no line differs once hidden values are hidden)".into(),
+    }
 }
 
 /// Which saved plan is applied: where and from what it was made.
@@ -292,7 +322,7 @@ fn execute(
     args: &ApplyArgs,
     manifest_args: &ManifestArgs,
     state: &StateFiles,
-    manifest: &Manifest,
+    manifest: Manifest,
     session: &Session,
     fresh: planning::Plan,
 ) -> Result<Outcome, Failure> {
@@ -311,7 +341,10 @@ fn execute(
         errln!("note: took over the lock of a previous apply that is no longer running ({dead})");
     }
     let journal_path = &state.journal;
-    let whereabouts = Whereabouts::of_plan(&fresh, manifest);
+    let whereabouts = Whereabouts::of_plan(&fresh, &manifest);
+    // Nothing after this reads the manifest: at 10,000 resources it is
+    // megabytes the deletion phase's peak need not carry.
+    drop(manifest);
     let mut journal = Journal::open(
         journal_path,
         console::redaction().clone(),
@@ -332,11 +365,11 @@ fn execute(
         .map_err(|e| Failure::Other(format!("cannot write journal: {e}")))?;
 
     let approved = ApprovedPlan::new(fresh);
-    let progress = Progress::new(
-        args.json,
-        std::io::stdout().is_terminal(),
-        approved.plan().resources().len(),
-    );
+    // The refresh's and the plan's transient buffers are free now, their
+    // pages still resident: given back, the deletion phase's peak is its
+    // own, not on top of theirs.
+    super::malloc::give_back();
+    let progress = Progress::new(args.json, std::io::stdout().is_terminal(), approved.len());
     let mut journal_error = None;
     let options = options(args.poll_interval_ms, session.sandboxed());
     let (summary, interrupted) = session.apply(&approved, options, |e: &Event| {
@@ -512,5 +545,93 @@ fn options(poll_interval_ms: u64, sandboxed: bool) -> ApplyOptions {
         },
         retry_initial: initial,
         ..ApplyOptions::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use decom_parser::{Redaction, ResourceType, VariableInputs};
+    use decom_plan::{Defaults, Inventory, LiveResource, LiveState, PlanRequest};
+
+    const MANIFEST: &str = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\
+        resource \"aws_supplychain_instance\" \"main\" {\n  id = \"inst-1\"\n}\n";
+
+    fn manifest() -> Manifest {
+        decom_parser::load_source(
+            Path::new("main.hcl"),
+            MANIFEST.as_bytes(),
+            &VariableInputs::default(),
+        )
+        .expect("a valid manifest")
+    }
+
+    /// The plan with the instance live, or gone.
+    fn planned(m: &Manifest, live: bool) -> planning::Plan {
+        let instance = LiveResource {
+            resource_type: ResourceType::SupplyChainInstance,
+            region: "us-east-1".into(),
+            id: "inst-1".into(),
+            name: "main".into(),
+            account_id: None,
+            status: "ACTIVE".into(),
+            state: LiveState::Deletable,
+            relations: Vec::new(),
+        };
+        let inventory = Inventory::new(if live { vec![instance] } else { vec![] });
+        let request = PlanRequest::new(m, Defaults::default());
+        planning::plan(m, &inventory, &request).expect("a plan")
+    }
+
+    /// Writes `plan` to `path` and returns the baseline apply would hold.
+    fn save(plan: &planning::Plan, m: &Manifest, path: &Path) -> Baseline {
+        let file = PlanFile::new(plan, m, Path::new("main.hcl"));
+        file.write(path, &Redaction::default()).expect("written");
+        let mut read = PlanFile::read(path).expect("read back");
+        read.take_body().baseline
+    }
+
+    #[test]
+    fn a_stale_plans_diff_is_read_again_from_its_file() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("plan.bin");
+        let m = manifest();
+        let fresh = planned(&m, true);
+        let baseline = save(&fresh, &m, &path);
+        let diff = what_changed(&path, &baseline, "sha256:edited", &fresh);
+        assert!(
+            diff.contains("-manifest sha256:") && diff.contains("+manifest sha256:edited"),
+            "{diff}"
+        );
+    }
+
+    #[test]
+    fn a_plan_file_replaced_since_it_was_read_is_not_shown_as_the_approved_plan() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("plan.bin");
+        let m = manifest();
+        let fresh = planned(&m, true);
+        let baseline = save(&fresh, &m, &path);
+        // Another (valid) plan written over it while apply refreshed.
+        save(&planned(&m, false), &m, &path);
+        let said = what_changed(&path, &baseline, "sha256:edited", &fresh);
+        assert!(said.contains("changed since this apply read it"), "{said}");
+        assert!(!said.contains("+++ now"), "{said}");
+    }
+
+    #[test]
+    fn a_plan_file_removed_since_it_was_read_shows_no_diff() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("plan.bin");
+        let m = manifest();
+        let fresh = planned(&m, true);
+        let baseline = save(&fresh, &m, &path);
+        std::fs::remove_file(&path).expect("removed");
+        let said = what_changed(&path, &baseline, "sha256:edited", &fresh);
+        assert!(
+            said.starts_with("(what changed cannot be shown: "),
+            "{said}"
+        );
+        assert!(!said.contains("+++ now"), "{said}");
     }
 }

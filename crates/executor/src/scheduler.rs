@@ -148,16 +148,16 @@ pub async fn apply<C: Cloud>(
     interrupt: watch::Receiver<Interrupt>,
     mut on_event: impl FnMut(&Event),
 ) -> Summary {
-    let graph = plan.plan.graph();
+    let graph = &plan.graph;
     let poller = Poller::start(cloud.clone(), options.poll);
     let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
     let mut waiting_on: HashMap<&Address, usize> = HashMap::new();
     let mut ready: Vec<&Address> = Vec::new();
-    for r in plan.plan.resources() {
-        let n = graph.must_go_before(&r.address).len();
-        waiting_on.insert(&r.address, n);
+    for address in &plan.order {
+        let n = graph.must_go_before(address).len();
+        waiting_on.insert(address, n);
         if n == 0 {
-            ready.push(&r.address);
+            ready.push(address);
         }
     }
     let mut summary = Summary::default();
@@ -212,7 +212,7 @@ pub async fn apply<C: Cloud>(
                             Outcome::Deleted => summary.deleted += 1,
                             _ => summary.already_gone += 1,
                         }
-                        for c in plan.plan.cascades_of(&address) {
+                        for c in plan.cascades_of(&address) {
                             summary.deleted_with_parent += 1;
                             on_event(&cascade_event(c));
                         }
@@ -244,7 +244,7 @@ pub async fn apply<C: Cloud>(
             Ok(()) = interrupt.changed(), if !stopping => {}
         }
     }
-    summary.not_started = plan.plan.resources().len().saturating_sub(settled.len());
+    summary.not_started = plan.len().saturating_sub(settled.len());
     summary
 }
 
@@ -288,7 +288,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 
 /// Everything that must go after `address`, transitively.
 fn descendants<'p>(plan: &'p ApprovedPlan, address: &Address) -> Vec<&'p Address> {
-    let graph = plan.plan.graph();
+    let graph = &plan.graph;
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut stack: Vec<&Address> = graph.must_go_after(address);
@@ -386,6 +386,9 @@ impl<C: Cloud> TaskContext<C> {
             .send(event(address, id, kind, started.elapsed(), detail));
     }
 
+    /// Each step's future is boxed, so a task holds only the step it is
+    /// in: thousands of tasks wait at once (sending, or waiting for AWS to
+    /// confirm), and inline steps made each task as big as its largest.
     async fn work(&mut self, address: &Address, work: &Work, started: Instant) -> Outcome {
         let emit = |kind, id: Option<&str>| self.emit(address, id, kind, started, String::new());
         match work {
@@ -397,22 +400,21 @@ impl<C: Cloud> TaskContext<C> {
                 emit(EventKind::Waiting, Some(&live.id));
                 let deadline = started + *timeout;
                 let (live, placement) = (live.clone(), placement.clone());
-                self.until_gone(address, live, placement, deadline, started, *timeout)
+                Box::pin(self.until_gone(address, live, placement, deadline, started, *timeout))
                     .await
             }
             Work::Delete(order, timeout) => {
                 let (timeout, deadline) = (*timeout, started + *timeout);
                 emit(EventKind::Deleting, Some(&order.live().id));
-                match self
-                    .send_delete(address, order, deadline, started, timeout)
-                    .await
-                {
+                match Box::pin(self.send_delete(address, order, deadline, started, timeout)).await {
                     Some(outcome) => outcome,
                     None => {
                         let live = order.live().clone();
                         let placement = order.placement().clone();
-                        self.until_gone(address, live, placement, deadline, started, timeout)
-                            .await
+                        Box::pin(
+                            self.until_gone(address, live, placement, deadline, started, timeout),
+                        )
+                        .await
                     }
                 }
             }

@@ -34,7 +34,8 @@ async fn children_are_reported_deleted_after_their_parent_and_sent_nothing() {
             flow("main", "b"),
         ],
     );
-    assert_eq!(plan.plan().cascades().len(), 2);
+    let main: decom_parser::Address = address("main").parse().expect("an address");
+    assert_eq!(plan.cascades_of(&main).len(), 2);
     let cloud = FakeCloud::new().into_arc();
     let run = run(cloud.clone(), &plan).await;
 

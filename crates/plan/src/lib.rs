@@ -39,7 +39,7 @@ use std::time::Duration;
 use decom_parser::{Address, Diagnostic, Diagnostics, Manifest};
 
 pub use cascade::Cascade;
-use decom_graph::DeletionGraph;
+pub use decom_graph::DeletionGraph;
 pub use guards::check_caller_accounts;
 pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
 
@@ -56,7 +56,7 @@ pub use placement::{Defaults, Placement, Placements, Principal};
 pub use provenance::{json_value, GitState, PlannedVariable, Provenance};
 pub use render::{attribute_text, render};
 pub use resolve::Resolution;
-pub use stale::{staleness, Baseline, Staleness};
+pub use stale::{staleness, Baseline, SavedLines, Staleness};
 
 /// What a plan does to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -221,6 +221,27 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         self.resources.iter().any(|r| r.action != Action::NoOp)
     }
+
+    /// The plan taken apart for the executor, which moves each live
+    /// resource into its work instead of copying it: at 10,000 resources
+    /// a copy is megabytes held through the whole deletion phase.
+    pub fn into_parts(self) -> PlanParts {
+        PlanParts {
+            resources: self.resources,
+            graph: self.graph,
+            cascades: self.cascades,
+        }
+    }
+}
+
+/// What [`Plan::into_parts`] gives: what deleting a plan works from.
+#[derive(Debug)]
+pub struct PlanParts {
+    /// In deletion order: by wave, then address.
+    pub resources: Vec<PlannedResource>,
+    pub graph: DeletionGraph,
+    /// Children AWS deletes with a planned parent.
+    pub cascades: Vec<Cascade>,
 }
 
 /// Builds the plan, or every problem that stops it.

@@ -5,8 +5,8 @@
 
 use decom_parser::{Manifest, Redaction, RelationAttr, ResourceType, VariableInputs};
 use decom_plan::{
-    manifest_digest, plan, staleness, to_json, to_markdown, Defaults, Inventory, LiveRelation,
-    LiveResource, LiveState, Plan, PlanFile, PlanRequest,
+    manifest_digest, plan, staleness, to_json, to_markdown, Baseline, Defaults, Inventory,
+    LiveRelation, LiveResource, LiveState, Plan, PlanFile, PlanRequest, SavedLines,
 };
 
 const REGION: &str = "us-east-1";
@@ -110,6 +110,21 @@ fn estate(instance_state: LiveState) -> Vec<LiveResource> {
 fn planned(m: &Manifest, inventory: Vec<LiveResource>) -> Plan {
     let request = PlanRequest::new(m, Defaults::default());
     plan(m, &Inventory::new(inventory), &request).unwrap_or_else(|d| panic!("{d:?}"))
+}
+
+/// The stale plan's diff, after checking that the digests `apply
+/// PLANFILE` holds ([`Baseline`]) judge as the lines do.
+fn judged(file: &PlanFile, fresh: &Plan, m: &Manifest) -> Option<String> {
+    let digest = manifest_digest(m);
+    let redaction = Redaction::default();
+    let diff = staleness(file, &digest, fresh, &redaction).map(|s| s.diff);
+    let by_digests = Baseline::of(file).is_stale(&digest, fresh, &redaction);
+    assert_eq!(
+        by_digests,
+        diff.is_some(),
+        "digests and lines disagree: {diff:?}"
+    );
+    diff
 }
 
 fn cascade_addresses(p: &Plan) -> Vec<String> {
@@ -352,7 +367,7 @@ mod plan_file {
             std::path::Path::new("main.hcl"),
         );
         let fresh = planned(&m, now);
-        staleness(&file, &manifest_digest(&m), &fresh, &Redaction::default()).map(|s| s.diff)
+        judged(&file, &fresh, &m)
     }
 
     #[test]
@@ -368,8 +383,9 @@ mod plan_file {
         );
     }
 
-    /// `apply PLANFILE` keeps only the body's comparison lines and ids
-    /// through its refresh: they must judge as the whole file does.
+    /// `apply PLANFILE` keeps only the digests of the body's comparison
+    /// lines, and ids, through its refresh: they must judge as the whole
+    /// file does, and take back the lines of that file only.
     #[test]
     fn the_body_taken_out_of_a_read_plan_compares_as_the_whole_file() {
         let m = manifest(ONLY_THE_INSTANCE);
@@ -381,9 +397,23 @@ mod plan_file {
         let redaction = Redaction::default();
         let whole = staleness(&read, &digest, &fresh, &redaction).map(|s| s.diff);
         assert!(whole.is_some());
+        let lines = SavedLines::of(&read);
         let body = read.take_body();
-        let taken = body.baseline.staleness(&digest, &fresh, &redaction);
-        assert_eq!(taken.map(|s| s.diff), whole);
+        assert!(body.baseline.is_stale(&digest, &fresh, &redaction));
+        assert!(!body.baseline.is_stale(
+            &digest,
+            &planned(&m, estate(LiveState::Deletable)),
+            &redaction
+        ));
+        assert!(body.baseline.is_stale(
+            "sha256:other",
+            &planned(&m, estate(LiveState::Deletable)),
+            &redaction
+        ));
+        assert!(body.baseline.made_from(&lines));
+        // A plan file replaced since: its lines are not the approved ones.
+        let (_other_dir, other) = saved(&fresh, &m);
+        assert!(!body.baseline.made_from(&SavedLines::of(&other)));
         let ids: Vec<&str> = body.remembered.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["inst-1"]);
         assert_eq!(read.approved_deletions().count(), 0, "the header is left");
@@ -767,7 +797,7 @@ resource "aws_apprunner_auto_scaling_configuration_version" "web" {{
             let m = manifest(BY_NAME);
             let file = PlanFile::new(&planned(&m, saved), &m, std::path::Path::new("main.hcl"));
             let fresh = planned(&m, now);
-            staleness(&file, &manifest_digest(&m), &fresh, &Redaction::default()).map(|s| s.diff)
+            judged(&file, &fresh, &m)
         }
 
         #[test]
