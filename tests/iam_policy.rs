@@ -48,6 +48,16 @@ fn documented_actions() -> BTreeSet<String> {
     actions
 }
 
+/// Status checks of kinds whose delete answer shows them gone (a VPC
+/// connector or configuration `INACTIVE`): decom reads them only when
+/// that answer says otherwise, which the simulator (as AWS) never does.
+/// The policy must still allow them, or such a wait would fail.
+const WATCHED_ONLY_IF_THE_DELETE_ANSWER_SAYS_SO: [&str; 3] = [
+    "apprunner:DescribeAutoScalingConfiguration",
+    "apprunner:DescribeObservabilityConfiguration",
+    "apprunner:DescribeVpcConnector",
+];
+
 #[test]
 fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     let mut seed = quickstart_seed();
@@ -55,7 +65,7 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     tagged.tags.insert("team".into(), "shop".into());
     seed.push(tagged);
     // Enough bystanders that the lists take two pages: apply then watches
-    // its one connector and one instance with single reads.
+    // its one instance with a single read.
     seed.extend(
         (0..100).map(|i| SeedResource::new(Sim::AppRunnerVpcConnector, format!("bystander-{i}"))),
     );
@@ -65,18 +75,6 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
     seed.extend(estate());
     seed.extend(directconnect_estate::estate());
     seed.extend(common::supplychain_estate::estate());
-    // More than a page of configurations: apply watches its one by Describe*.
-    for i in 0..101 {
-        let name = format!("bystander-{i}");
-        seed.push(SeedResource::new(
-            Sim::AppRunnerAutoScalingConfiguration,
-            &name,
-        ));
-        seed.push(SeedResource::new(
-            Sim::AppRunnerObservabilityConfiguration,
-            &name,
-        ));
-    }
     let sim = TestSim::start(seed);
 
     let run = |p: &Project, args: &[&str]| {
@@ -122,7 +120,16 @@ fn the_documented_iam_policy_lists_exactly_the_actions_decom_calls() {
         .collect();
     let documented = documented_actions();
     let missing: Vec<_> = called.difference(&documented).collect();
-    let extra: Vec<_> = documented.difference(&called).collect();
+    let extra: Vec<_> = documented
+        .difference(&called)
+        .filter(|a| !WATCHED_ONLY_IF_THE_DELETE_ANSWER_SAYS_SO.contains(&a.as_str()))
+        .collect();
+    for action in WATCHED_ONLY_IF_THE_DELETE_ANSWER_SAYS_SO {
+        assert!(
+            documented.contains(action),
+            "{action} is not in docs/ci.md's policy"
+        );
+    }
     assert!(
         missing.is_empty() && extra.is_empty(),
         "docs/ci.md's policy differs from what decom calls\n  called but not in the policy: {missing:?}\n  in the policy but never called: {extra:?}"
