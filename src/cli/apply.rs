@@ -591,13 +591,20 @@ mod tests {
         read.take_body().baseline
     }
 
-    #[test]
-    fn a_stale_plans_diff_is_read_again_from_its_file() {
+    /// A plan of the live instance saved as `plan.bin` in a temp dir, the
+    /// manifest, the same plan made fresh, and the baseline apply holds.
+    fn saved_and_fresh() -> (tempfile::TempDir, Manifest, planning::Plan, Baseline) {
         let dir = tempfile::tempdir().expect("a temp dir");
-        let path = dir.path().join("plan.bin");
         let m = manifest();
         let fresh = planned(&m, true);
-        let baseline = save(&fresh, &m, &path);
+        let baseline = save(&fresh, &m, &dir.path().join("plan.bin"));
+        (dir, m, fresh, baseline)
+    }
+
+    #[test]
+    fn a_stale_plans_diff_is_read_again_from_its_file() {
+        let (dir, _, fresh, baseline) = saved_and_fresh();
+        let path = dir.path().join("plan.bin");
         let diff = what_changed(&path, &baseline, "sha256:edited", &fresh);
         assert!(
             diff.contains("-manifest sha256:") && diff.contains("+manifest sha256:edited"),
@@ -607,11 +614,8 @@ mod tests {
 
     #[test]
     fn a_plan_file_replaced_since_it_was_read_is_not_shown_as_the_approved_plan() {
-        let dir = tempfile::tempdir().expect("a temp dir");
+        let (dir, m, fresh, baseline) = saved_and_fresh();
         let path = dir.path().join("plan.bin");
-        let m = manifest();
-        let fresh = planned(&m, true);
-        let baseline = save(&fresh, &m, &path);
         // Another (valid) plan written over it while apply refreshed.
         save(&planned(&m, false), &m, &path);
         let said = what_changed(&path, &baseline, "sha256:edited", &fresh);
@@ -621,11 +625,8 @@ mod tests {
 
     #[test]
     fn a_plan_file_removed_since_it_was_read_shows_no_diff() {
-        let dir = tempfile::tempdir().expect("a temp dir");
+        let (dir, _, fresh, baseline) = saved_and_fresh();
         let path = dir.path().join("plan.bin");
-        let m = manifest();
-        let fresh = planned(&m, true);
-        let baseline = save(&fresh, &m, &path);
         std::fs::remove_file(&path).expect("removed");
         let said = what_changed(&path, &baseline, "sha256:edited", &fresh);
         assert!(

@@ -131,13 +131,13 @@ impl Pacer {
         };
         Pacer {
             state: Mutex::new(schedule),
-            queue: tokio::sync::Mutex::new(()),
+            ..Pacer::default()
         }
     }
 
     /// The refill this pacer read of its quota, if throttles read one.
     pub(crate) fn refill(&self) -> Option<f64> {
-        self.schedule().readings.iter().copied().reduce(f64::max)
+        self.schedule().best_reading()
     }
 
     /// Waits for this request's turn: after the requests before it, and
@@ -185,6 +185,12 @@ impl Pacer {
 }
 
 impl Schedule {
+    /// The best of the refill readings kept (a bucket that filled up
+    /// between two throttles reads low).
+    fn best_reading(&self) -> Option<f64> {
+        self.readings.iter().copied().reduce(f64::max)
+    }
+
     /// When the next request may go, if paced.
     fn next(&self, now: Instant) -> Option<Instant> {
         let interval = Duration::from_secs_f64(1.0 / self.rate?);
@@ -261,7 +267,7 @@ impl Schedule {
             self.readings.push_back(reading);
             self.settled = self.most_saved(cut, reading) <= reading * UNSPILLED;
         }
-        let best = self.readings.iter().copied().reduce(f64::max);
+        let best = self.best_reading();
         let rate = match best {
             Some(refill) => refill * BELOW_REFILL,
             // A bucket's burst inflated what was admitted.

@@ -76,12 +76,8 @@ impl ApprovedPlan {
         let PlanParts {
             resources,
             graph,
-            cascades: all_cascades,
+            cascades,
         } = plan.into_parts();
-        let mut cascades: HashMap<Address, Vec<Cascade>> = HashMap::new();
-        for c in all_cascades {
-            cascades.entry(c.parent.clone()).or_default().push(c);
-        }
         let mut order = Vec::with_capacity(resources.len());
         let mut work = HashMap::with_capacity(resources.len());
         for r in resources {

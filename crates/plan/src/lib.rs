@@ -226,10 +226,15 @@ impl Plan {
     /// resource into its work instead of copying it: at 10,000 resources
     /// a copy is megabytes held through the whole deletion phase.
     pub fn into_parts(self) -> PlanParts {
+        let mut cascades: HashMap<Address, Vec<Cascade>> =
+            HashMap::with_capacity(self.cascades_by_parent.len());
+        for c in self.cascades {
+            cascades.entry(c.parent.clone()).or_default().push(c);
+        }
         PlanParts {
             resources: self.resources,
             graph: self.graph,
-            cascades: self.cascades,
+            cascades,
         }
     }
 }
@@ -240,8 +245,8 @@ pub struct PlanParts {
     /// In deletion order: by wave, then address.
     pub resources: Vec<PlannedResource>,
     pub graph: DeletionGraph,
-    /// Children AWS deletes with a planned parent.
-    pub cascades: Vec<Cascade>,
+    /// Children AWS deletes with a planned parent, by parent.
+    pub cascades: HashMap<Address, Vec<Cascade>>,
 }
 
 /// Builds the plan, or every problem that stops it.

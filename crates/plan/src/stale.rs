@@ -91,16 +91,10 @@ impl SavedLines {
         let mut fresh_lines: BTreeMap<String, String> = BTreeMap::new();
         for r in &fresh.resources {
             let address = r.address.to_string();
-            let saved_line = saved_lines.get(&address);
-            let gone = r.live.as_ref().is_none_or(|l| l.state == LiveState::Gone);
             let saved_delete = self.deletes.contains(&address);
-            let normalised = match saved_line {
-                // Gone since, or being deleted by someone else: both fine.
+            let normalised = match saved_lines.get(&address) {
                 Some(s)
-                    if gone
-                        || (r.action == Action::Wait
-                            && saved_delete
-                            && same_identity(s, &fresh_line(r))) =>
+                    if saved_still_holds(r, saved_delete, || same_identity(s, &fresh_line(r))) =>
                 {
                     s.clone()
                 }
@@ -229,14 +223,11 @@ impl Baseline {
         for r in &fresh.resources {
             let address = digest(&r.address.to_string());
             let line = redaction.text(&line(r)).into_owned();
-            let gone = r.live.as_ref().is_none_or(|l| l.state == LiveState::Gone);
             let normalised = match self.lines.get(&address) {
-                // Gone since, or being deleted by someone else: both fine.
                 Some(s)
-                    if gone
-                        || (r.action == Action::Wait
-                            && s.delete
-                            && s.identity == identity(&line).map(digest)) =>
+                    if saved_still_holds(r, s.delete, || {
+                        s.identity == identity(&line).map(digest)
+                    }) =>
                 {
                     s.line
                 }
@@ -254,6 +245,19 @@ impl Baseline {
         }
         saved != now
     }
+}
+
+/// Whether a saved resource's line stands for fresh `r` (the one rule of
+/// [`SavedLines::staleness`] and [`Baseline::is_stale`]): it is gone
+/// since, or someone else is deleting what the plan deletes (`saved_delete`,
+/// with the same id and relations: `same_identity`). Both are fine.
+fn saved_still_holds(
+    r: &PlannedResource,
+    saved_delete: bool,
+    same_identity: impl FnOnce() -> bool,
+) -> bool {
+    let gone = r.live.as_ref().is_none_or(|l| l.state == LiveState::Gone);
+    gone || (r.action == Action::Wait && saved_delete && same_identity())
 }
 
 /// `ADDRESS: ACTION ID rel=VALUE...`
