@@ -69,7 +69,7 @@ enum Command {
 }
 
 pub fn run() -> ExitCode {
-    malloc::one_arena();
+    malloc::configure();
     logging::init();
     if let Some(spelling) = single_dash_flag(std::env::args_os().skip(1)) {
         errln!("error: {spelling}");

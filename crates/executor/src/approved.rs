@@ -67,6 +67,18 @@ pub(crate) enum Work {
     Nothing,
 }
 
+impl Work {
+    /// What is waited for once AWS deletes it: the live resource, where
+    /// it is read, and how long it may take in all. `None`: nothing to do.
+    pub(crate) fn awaited(&self) -> Option<(&LiveResource, &Placement, Duration)> {
+        match self {
+            Work::Delete(order, timeout) => Some((&order.live, &order.placement, *timeout)),
+            Work::Wait(live, placement, timeout) => Some((live, placement, *timeout)),
+            Work::Nothing => None,
+        }
+    }
+}
+
 impl ApprovedPlan {
     /// The work of an approved plan: one [`ApprovedDelete`] per `delete`
     /// action, placed where the plan placed it. The plan's live resources

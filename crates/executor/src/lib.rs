@@ -16,6 +16,7 @@ pub mod journal;
 pub mod lock;
 mod poller;
 mod scheduler;
+mod waits;
 
 pub use approved::{ApprovedDelete, ApprovedPlan};
 pub use cloud::{

@@ -6,16 +6,23 @@
 //!
 //! Every resource gets its own answer from a round: a failed status check
 //! of one never discards what the round learned about the others. A failed
-//! check is reported to the resource's task (which records an event) and
-//! asked again on the resource's schedule.
+//! check is reported to the scheduler (which records an event) and asked
+//! again on the resource's schedule.
+//!
+//! What the poller finds goes to the scheduler on one channel, by address:
+//! a resource being waited for has no task and no channel of its own
+//! (thousands wait at once at 10,000 resources; each task and channel
+//! cost kilobytes, docs/benchmarks.md "Memory at 10,000").
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use decom_parser::Address;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use crate::approved::Work;
 use crate::cloud::{Cloud, Observation, ObserveError, ObserveErrorKind, WatchGroup, Watched};
 
 /// Poll intervals: the first check after `initial`, then ×1.5 up to `max`.
@@ -25,12 +32,14 @@ pub struct PollSchedule {
     pub max: Duration,
 }
 
-struct Registration {
-    watched: Watched,
-    updates: mpsc::UnboundedSender<PollUpdate>,
+/// A watch names the plan's work for the resource: its live resource and
+/// placement are the plan's, not a copy per wait.
+enum Command {
+    Watch { waiter: Address, work: Arc<Work> },
+    Unwatch { waiter: Address, work: Arc<Work> },
 }
 
-/// What the poller tells a resource's task.
+/// What the poller tells the scheduler about a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PollUpdate {
     /// Observed gone: the wait is over.
@@ -41,32 +50,40 @@ pub enum PollUpdate {
     CheckFailed { attempt: u32, error: ObserveError },
 }
 
-/// A handle to the poller task.
-#[derive(Clone)]
+/// Updates for the resource at an address.
+pub type Updates = mpsc::UnboundedReceiver<(Address, PollUpdate)>;
+
+/// A handle to the poller task; the task ends when the handle is dropped.
 pub struct Poller {
-    register: mpsc::UnboundedSender<Registration>,
+    commands: mpsc::UnboundedSender<Command>,
 }
 
 impl Poller {
-    pub fn start<C: Cloud>(cloud: Arc<C>, schedule: PollSchedule) -> Poller {
-        let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(cloud, schedule, rx));
-        Poller { register: tx }
+    /// Starts the poller; what it finds comes on the returned receiver.
+    pub fn start<C: Cloud>(cloud: Arc<C>, schedule: PollSchedule) -> (Poller, Updates) {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let (updates, updates_rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(cloud, schedule, rx, updates));
+        (Poller { commands }, updates_rx)
     }
 
-    /// Starts watching `watched`: the receiver gets [`PollUpdate`]s until
-    /// it is gone (nothing ever, if the poller stopped; callers bound the
-    /// wait with their timeout). Dropping the receiver stops the watch.
-    pub fn watch(&self, watched: Watched) -> mpsc::UnboundedReceiver<PollUpdate> {
-        let (updates, rx) = mpsc::unbounded_channel();
-        let _ = self.register.send(Registration { watched, updates });
-        rx
+    /// Starts watching what `work` deletes, for the resource at `waiter`:
+    /// updates come until it is seen gone or the watch is given up.
+    pub fn watch(&self, waiter: Address, work: Arc<Work>) {
+        let _ = self.commands.send(Command::Watch { waiter, work });
+    }
+
+    /// Gives up the watch of `waiter` (its timeout): nothing more is asked
+    /// about it for this waiter.
+    pub fn unwatch(&self, waiter: Address, work: Arc<Work>) {
+        let _ = self.commands.send(Command::Unwatch { waiter, work });
     }
 }
 
 struct Entry {
-    watched: Watched,
-    waiters: Vec<mpsc::UnboundedSender<PollUpdate>>,
+    work: Arc<Work>,
+    /// The addresses waiting for it (two addresses may name one resource).
+    waiters: Vec<Address>,
     due: Instant,
     interval: Duration,
     /// Status checks asked so far.
@@ -75,10 +92,10 @@ struct Entry {
 }
 
 impl Entry {
-    /// Tells every waiter; false once none is left listening.
-    fn tell(&mut self, update: &PollUpdate) -> bool {
-        self.waiters.retain(|w| w.send(update.clone()).is_ok());
-        !self.waiters.is_empty()
+    fn tell(&self, update: &PollUpdate, to: &mpsc::UnboundedSender<(Address, PollUpdate)>) {
+        for waiter in &self.waiters {
+            let _ = to.send((waiter.clone(), update.clone()));
+        }
     }
 }
 
@@ -100,36 +117,57 @@ impl Group {
         self.next_due.filter(|_| !self.in_flight)
     }
 
-    fn add(&mut self, r: Registration, schedule: PollSchedule) {
+    fn add(&mut self, waiter: Address, id: &str, work: Arc<Work>, schedule: PollSchedule) {
         let due = Instant::now() + schedule.initial;
-        let entry = self
-            .waiting
-            .entry(r.watched.live.id.clone())
-            .or_insert_with(|| Entry {
-                watched: r.watched,
-                waiters: Vec::new(),
-                due,
-                interval: schedule.initial,
-                checks: 0,
-                failures_in_a_row: 0,
-            });
-        entry.waiters.push(r.updates);
+        let entry = self.waiting.entry(id.to_string()).or_insert_with(|| Entry {
+            work,
+            waiters: Vec::new(),
+            due,
+            interval: schedule.initial,
+            checks: 0,
+            failures_in_a_row: 0,
+        });
+        entry.waiters.push(waiter);
         self.next_due = Some(self.next_due.map_or(entry.due, |d| d.min(entry.due)));
     }
 
+    /// `next_due` may stay earlier than needed: a round then finds nothing
+    /// due and recomputes it.
+    fn remove(&mut self, waiter: &Address, id: &str) {
+        let Some(e) = self.waiting.get_mut(id) else {
+            return;
+        };
+        e.waiters.retain(|w| w != waiter);
+        if e.waiters.is_empty() {
+            self.waiting.remove(id);
+        }
+    }
+
     /// Starts a round: everything waiting if `together`, else what is due.
+    /// Empty when nothing is due (the watches due were given up).
     fn start_round(&mut self, now: Instant, together: bool) -> Vec<Watched> {
-        self.in_flight = true;
-        self.waiting
+        let batch: Vec<Watched> = self
+            .waiting
             .values()
             .filter(|e| together || e.due <= now)
-            .map(|e| e.watched.clone())
-            .collect()
+            .filter_map(|e| watched(&e.work))
+            .collect();
+        if batch.is_empty() {
+            self.next_due = self.waiting.values().map(|e| e.due).min();
+        } else {
+            self.in_flight = true;
+        }
+        batch
     }
 
     /// A round's answer: the gone are released; failed checks are
     /// reported; everything still waiting that was asked backs off.
-    fn answered(&mut self, answers: Vec<(String, Observation)>, schedule: PollSchedule) {
+    fn answered(
+        &mut self,
+        answers: Vec<(String, Observation)>,
+        schedule: PollSchedule,
+        updates: &mpsc::UnboundedSender<(Address, PollUpdate)>,
+    ) {
         self.in_flight = false;
         let now = Instant::now();
         for (id, observed) in answers {
@@ -137,30 +175,20 @@ impl Group {
                 continue;
             };
             e.checks += 1;
-            let listening = match observed {
+            match observed {
                 Observation::Gone => {
-                    e.tell(&PollUpdate::Gone);
-                    false
+                    e.tell(&PollUpdate::Gone, updates);
+                    self.waiting.remove(&id);
+                    continue;
                 }
-                Observation::Present { .. } => {
-                    e.failures_in_a_row = 0;
-                    e.waiters.retain(|w| !w.is_closed());
-                    !e.waiters.is_empty()
-                }
+                Observation::Present { .. } => e.failures_in_a_row = 0,
                 Observation::Failed(error) => {
                     e.failures_in_a_row += 1;
                     if e.failures_in_a_row.is_power_of_two() {
                         let attempt = e.checks;
-                        e.tell(&PollUpdate::CheckFailed { attempt, error })
-                    } else {
-                        e.waiters.retain(|w| !w.is_closed());
-                        !e.waiters.is_empty()
+                        e.tell(&PollUpdate::CheckFailed { attempt, error }, updates);
                     }
                 }
-            };
-            if !listening {
-                self.waiting.remove(&id);
-                continue;
             }
             e.interval = e.interval.mul_f64(1.5).min(schedule.max);
             e.due = now + e.interval;
@@ -175,20 +203,32 @@ type Answer = (WatchGroup, Vec<(String, Observation)>);
 async fn run<C: Cloud>(
     cloud: Arc<C>,
     schedule: PollSchedule,
-    mut rx: mpsc::UnboundedReceiver<Registration>,
+    mut rx: mpsc::UnboundedReceiver<Command>,
+    updates: mpsc::UnboundedSender<(Address, PollUpdate)>,
 ) {
     let mut groups: HashMap<WatchGroup, Group> = HashMap::new();
     let (results_tx, mut results) = mpsc::unbounded_channel::<Answer>();
     loop {
         let next_wake = groups.values().filter_map(Group::wake).min();
         tokio::select! {
-            reg = rx.recv() => match reg {
-                Some(r) => groups.entry(r.watched.group()).or_default().add(r, schedule),
+            command = rx.recv() => match command {
+                Some(Command::Watch { waiter, work }) => {
+                    if let Some((id, group)) = key(&work) {
+                        groups.entry(group).or_default().add(waiter, &id, work, schedule);
+                    }
+                }
+                Some(Command::Unwatch { waiter, work }) => {
+                    if let Some((id, group)) = key(&work) {
+                        if let Some(g) = groups.get_mut(&group) {
+                            g.remove(&waiter, &id);
+                        }
+                    }
+                }
                 None => return,
             },
             Some((key, answers)) = results.recv() => {
                 if let Some(group) = groups.get_mut(&key) {
-                    group.answered(answers, schedule);
+                    group.answered(answers, schedule, &updates);
                 }
             },
             _ = sleep_until(next_wake) => {
@@ -199,7 +239,9 @@ async fn run<C: Cloud>(
                     }
                     let together = cloud.observes_together(key, group.waiting.len());
                     let batch = group.start_round(now, together);
-                    tokio::spawn(round(cloud.clone(), key.clone(), batch, results_tx.clone()));
+                    if !batch.is_empty() {
+                        tokio::spawn(round(cloud.clone(), key.clone(), batch, results_tx.clone()));
+                    }
                 }
             }
         }
@@ -231,6 +273,25 @@ async fn round<C: Cloud>(
         })
         .collect();
     let _ = results.send((key, answers));
+}
+
+/// The id and group of what `work` waits for.
+fn key(work: &Work) -> Option<(String, WatchGroup)> {
+    let (live, placement, _) = work.awaited()?;
+    let group = WatchGroup {
+        resource_type: live.resource_type,
+        placement: placement.clone(),
+    };
+    Some((live.id.clone(), group))
+}
+
+/// What a round asks the cloud about, for `work`.
+fn watched(work: &Work) -> Option<Watched> {
+    let (live, placement, _) = work.awaited()?;
+    Some(Watched {
+        live: live.clone(),
+        placement: placement.clone(),
+    })
 }
 
 async fn sleep_until(at: Option<Instant>) {

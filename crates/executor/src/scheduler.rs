@@ -9,16 +9,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use decom_parser::Address;
-use decom_plan::{Cascade, LiveResource, Placement};
+use decom_plan::Cascade;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::approved::{ApprovedDelete, ApprovedPlan, Work};
-use crate::cloud::{Accepted, Cloud, DeleteErrorKind, Watched};
+use crate::cloud::{Accepted, Cloud, DeleteErrorKind};
 use crate::events::{human, Event, EventKind, Subject};
 use crate::poller::{PollSchedule, PollUpdate, Poller};
+use crate::waits::{Due, Wait, Waits};
 
 /// Timing of an apply. Real AWS wants the defaults; tests and benchmarks
 /// against a time-scaled simulator shrink them.
@@ -139,6 +140,15 @@ enum Outcome {
     Interrupted,
 }
 
+/// Where a resource's task left it.
+enum Step {
+    Done(Outcome),
+    /// AWS accepted the delete (or was deleting it already): the scheduler
+    /// waits for the poller to see it gone, from the work's start (this
+    /// instant) until the resource's timeout.
+    Watch(Instant),
+}
+
 /// Applies `plan`. `interrupt` rises on SIGINT and the like; `on_event`
 /// sees every event in order (progress, journal).
 pub async fn apply<C: Cloud>(
@@ -148,35 +158,25 @@ pub async fn apply<C: Cloud>(
     interrupt: watch::Receiver<Interrupt>,
     mut on_event: impl FnMut(&Event),
 ) -> Summary {
-    let graph = &plan.graph;
-    let poller = Poller::start(cloud.clone(), options.poll);
+    let (poller, mut poll_updates) = Poller::start(cloud.clone(), options.poll);
+    let mut run = Run::new(plan, poller, options.still_every);
     let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
-    let mut waiting_on: HashMap<&Address, usize> = HashMap::new();
-    let mut ready: Vec<&Address> = Vec::new();
-    for address in &plan.order {
-        let n = graph.must_go_before(address).len();
-        waiting_on.insert(address, n);
-        if n == 0 {
-            ready.push(address);
-        }
-    }
-    let mut summary = Summary::default();
-    let mut tasks: JoinSet<(Address, Outcome)> = JoinSet::new();
+    let mut tasks: JoinSet<(Address, Step)> = JoinSet::new();
     // Which resource each task works on: a task that panics returns no
     // address, but its resource must still fail and its dependents skip.
     let mut task_address: HashMap<tokio::task::Id, Address> = HashMap::new();
-    let mut settled: HashSet<Address> = HashSet::new();
     let mut interrupt = interrupt;
     loop {
         let stopping = interrupt.borrow().stops();
-        if !stopping {
-            for address in ready.drain(..) {
+        if stopping {
+            run.end_waits(&mut on_event);
+        } else {
+            for address in run.ready.drain(..) {
                 let Some(work) = plan.work.get(address) else {
                     continue;
                 };
                 let ctx = TaskContext {
                     cloud: cloud.clone(),
-                    poller: poller.clone(),
                     events: events_tx.clone(),
                     interrupt: interrupt.clone(),
                     options,
@@ -185,13 +185,13 @@ pub async fn apply<C: Cloud>(
                 let work = work.clone();
                 let task_of = address.clone();
                 let task = tasks.spawn(async move {
-                    let outcome = ctx.run(&address, work).await;
-                    (address, outcome)
+                    let step = ctx.run(&address, work).await;
+                    (address, step)
                 });
                 task_address.insert(task.id(), task_of);
             }
         }
-        if tasks.is_empty() {
+        if tasks.is_empty() && run.waits.is_empty() {
             // Drain remaining events, then stop.
             while let Ok(e) = events.try_recv() {
                 on_event(&e);
@@ -204,58 +204,220 @@ pub async fn apply<C: Cloud>(
                 while let Ok(e) = events.try_recv() {
                     on_event(&e);
                 }
-                let Some((address, outcome)) = settled_task(joined, &mut task_address, &mut on_event) else { continue };
-                settled.insert(address.clone());
-                match outcome {
-                    Outcome::Deleted | Outcome::AlreadyGone => {
-                        match outcome {
-                            Outcome::Deleted => summary.deleted += 1,
-                            _ => summary.already_gone += 1,
-                        }
-                        for c in plan.cascades_of(&address) {
-                            summary.deleted_with_parent += 1;
-                            on_event(&cascade_event(c));
-                        }
-                        for next in graph.must_go_after(&address) {
-                            if let Some(n) = waiting_on.get_mut(next) {
-                                *n -= 1;
-                                if *n == 0 {
-                                    ready.push(next);
-                                }
-                            }
-                        }
-                    }
-                    Outcome::Failed(why) => {
-                        summary.failed += 1;
-                        summary.failures.push((address.clone(), why));
-                        for skipped in descendants(plan, &address) {
-                            if settled.insert(skipped.clone()) {
-                                summary.skipped += 1;
-                                summary.skipped_after.push((skipped.clone(), address.clone()));
-                                waiting_on.remove(skipped);
-                                let why = format!("upstream failed: {address}");
-                                on_event(&event(skipped, None, EventKind::Skipped, Duration::ZERO, why));
-                            }
-                        }
-                    }
-                    Outcome::Interrupted => summary.interrupted += 1,
+                if let Some((address, step)) = settled_task(joined, &mut task_address, &mut on_event) {
+                    run.task_done(address, step, &mut on_event);
                 }
             }
+            Some((address, update)) = poll_updates.recv() => run.poll_update(&address, update, &mut on_event),
+            _ = sleep_until(run.waits.next_due()) => run.due(Instant::now(), &mut on_event),
             Ok(()) = interrupt.changed(), if !stopping => {}
         }
     }
-    summary.not_started = plan.len().saturating_sub(settled.len());
-    summary
+    run.summary.not_started = plan.len().saturating_sub(run.settled.len());
+    run.summary
+}
+
+/// Where the apply stands: what each resource still waits for, what may
+/// start, what waits for AWS to confirm its deletion, what is settled,
+/// and the counts so far.
+struct Run<'p> {
+    plan: &'p ApprovedPlan,
+    waiting_on: HashMap<&'p Address, usize>,
+    ready: Vec<&'p Address>,
+    waits: Waits,
+    /// Dropped (its task ends) once an interrupt ends the waits.
+    poller: Option<Poller>,
+    still_every: Duration,
+    settled: HashSet<Address>,
+    summary: Summary,
+}
+
+impl<'p> Run<'p> {
+    fn new(plan: &'p ApprovedPlan, poller: Poller, still_every: Duration) -> Run<'p> {
+        let mut waiting_on = HashMap::new();
+        let mut ready = Vec::new();
+        for address in &plan.order {
+            let n = plan.graph.must_go_before(address).len();
+            waiting_on.insert(address, n);
+            if n == 0 {
+                ready.push(address);
+            }
+        }
+        Run {
+            plan,
+            waiting_on,
+            ready,
+            waits: Waits::new(still_every),
+            poller: Some(poller),
+            still_every,
+            settled: HashSet::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// A task ended: its resource is settled, or AWS accepted its delete
+    /// and it waits (unless an interrupt ended the waits).
+    fn task_done(&mut self, address: Address, step: Step, on_event: &mut impl FnMut(&Event)) {
+        let started = match step {
+            Step::Done(outcome) => return self.settle(&address, outcome, on_event),
+            Step::Watch(started) => started,
+        };
+        let work = self.plan.work.get(&address);
+        let awaited = work.and_then(|w| Some((w, w.awaited()?)));
+        match (&self.poller, awaited) {
+            (Some(poller), Some((work, (_, _, timeout)))) => {
+                poller.watch(address.clone(), work.clone());
+                let wait = Wait::new(started, timeout, self.still_every);
+                self.waits.add(address, wait);
+            }
+            _ => {
+                let id = id_of(self.plan, &address);
+                let kind = EventKind::Interrupted;
+                on_event(&event(&address, id, kind, started.elapsed(), String::new()));
+                self.settle(&address, Outcome::Interrupted, on_event);
+            }
+        }
+    }
+
+    /// What the poller found about a waiting resource.
+    fn poll_update(
+        &mut self,
+        address: &Address,
+        update: PollUpdate,
+        on_event: &mut impl FnMut(&Event),
+    ) {
+        match update {
+            PollUpdate::Gone => {
+                if let Some(wait) = self.waits.remove(address) {
+                    on_event(&self.waited(address, &wait, EventKind::Deleted, String::new()));
+                    self.settle(address, Outcome::Deleted, on_event);
+                }
+            }
+            PollUpdate::CheckFailed { attempt, error } => {
+                if let Some(wait) = self.waits.get(address) {
+                    let detail = format!("attempt {attempt}: {error}");
+                    let kind = EventKind::StatusCheckFailed;
+                    on_event(&self.waited(address, wait, kind, detail));
+                }
+            }
+        }
+    }
+
+    /// Says "still deleting" of those due, and fails those whose timeout
+    /// passed (AWS never confirmed them gone).
+    fn due(&mut self, now: Instant, on_event: &mut impl FnMut(&Event)) {
+        for (address, due) in self.waits.due(now) {
+            match due {
+                Due::StillDeleting => {
+                    if let Some(wait) = self.waits.get(&address) {
+                        let kind = EventKind::StillDeleting;
+                        on_event(&self.waited(&address, wait, kind, String::new()));
+                    }
+                }
+                Due::TimedOut(wait) => {
+                    if let (Some(poller), Some(work)) = (&self.poller, self.plan.work.get(&address))
+                    {
+                        poller.unwatch(address.clone(), work.clone());
+                    }
+                    let why = format!(
+                        "timed out after {} waiting for AWS to confirm the deletion (raise timeouts {{ delete = ... }})",
+                        human(wait.timeout)
+                    );
+                    on_event(&self.waited(&address, &wait, EventKind::Failed, why.clone()));
+                    self.settle(&address, Outcome::Failed(why), on_event);
+                }
+            }
+        }
+    }
+
+    /// An interrupt ends every wait (no request of theirs is in flight):
+    /// each is interrupted, and the poller stops.
+    fn end_waits(&mut self, on_event: &mut impl FnMut(&Event)) {
+        self.poller = None;
+        for (address, wait) in self.waits.drain() {
+            on_event(&self.waited(&address, &wait, EventKind::Interrupted, String::new()));
+            self.settle(&address, Outcome::Interrupted, on_event);
+        }
+    }
+
+    /// A resource's work is over: a deleted one releases what must go
+    /// after it (safety invariant 2: only now may they start); a failed
+    /// one skips everything after it.
+    fn settle(&mut self, address: &Address, outcome: Outcome, on_event: &mut impl FnMut(&Event)) {
+        self.settled.insert(address.clone());
+        let summary = &mut self.summary;
+        match outcome {
+            Outcome::Deleted | Outcome::AlreadyGone => {
+                match outcome {
+                    Outcome::Deleted => summary.deleted += 1,
+                    _ => summary.already_gone += 1,
+                }
+                for c in self.plan.cascades_of(address) {
+                    summary.deleted_with_parent += 1;
+                    on_event(&cascade_event(c));
+                }
+                for next in self.plan.graph.must_go_after(address) {
+                    if let Some(n) = self.waiting_on.get_mut(next) {
+                        *n -= 1;
+                        if *n == 0 {
+                            self.ready.push(next);
+                        }
+                    }
+                }
+            }
+            Outcome::Failed(why) => {
+                summary.failed += 1;
+                summary.failures.push((address.clone(), why));
+                for skipped in descendants(self.plan, address) {
+                    if self.settled.insert(skipped.clone()) {
+                        summary.skipped += 1;
+                        summary
+                            .skipped_after
+                            .push((skipped.clone(), address.clone()));
+                        self.waiting_on.remove(skipped);
+                        let why = format!("upstream failed: {address}");
+                        on_event(&event(
+                            skipped,
+                            None,
+                            EventKind::Skipped,
+                            Duration::ZERO,
+                            why,
+                        ));
+                    }
+                }
+            }
+            Outcome::Interrupted => summary.interrupted += 1,
+        }
+    }
+
+    /// An event of a waiting resource.
+    fn waited(&self, address: &Address, wait: &Wait, kind: EventKind, detail: String) -> Event {
+        let id = id_of(self.plan, address);
+        event(address, id, kind, wait.started.elapsed(), detail)
+    }
+}
+
+/// The id of the resource the plan deletes or waits for at `address`.
+fn id_of<'p>(plan: &'p ApprovedPlan, address: &Address) -> Option<&'p str> {
+    let (live, ..) = plan.work.get(address)?.awaited()?;
+    Some(&live.id)
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The resource and outcome of a finished task. A panicked task is a
 /// failed resource ("internal error"), with the event its task could not
 /// send; a cancelled one (never done by the scheduler) is skipped.
 fn settled_task(
-    joined: Result<(tokio::task::Id, (Address, Outcome)), tokio::task::JoinError>,
+    joined: Result<(tokio::task::Id, (Address, Step)), tokio::task::JoinError>,
     task_address: &mut HashMap<tokio::task::Id, Address>,
     on_event: &mut impl FnMut(&Event),
-) -> Option<(Address, Outcome)> {
+) -> Option<(Address, Step)> {
     let err = match joined {
         Ok((id, done)) => {
             task_address.remove(&id);
@@ -275,7 +437,7 @@ fn settled_task(
         Duration::ZERO,
         why.clone(),
     ));
-    Some((address, Outcome::Failed(why)))
+    Some((address, Step::Done(Outcome::Failed(why))))
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
@@ -338,7 +500,6 @@ fn event(
 /// What one resource's task needs.
 struct TaskContext<C> {
     cloud: Arc<C>,
-    poller: Poller,
     events: mpsc::UnboundedSender<Event>,
     interrupt: watch::Receiver<Interrupt>,
     options: ApplyOptions,
@@ -347,7 +508,7 @@ struct TaskContext<C> {
 impl<C: Cloud> TaskContext<C> {
     /// Does `work` unless an abort comes first: then whatever request is
     /// in flight is dropped (cancelled) and the resource is interrupted.
-    async fn run(mut self, address: &Address, work: Arc<Work>) -> Outcome {
+    async fn run(mut self, address: &Address, work: Arc<Work>) -> Step {
         let started = Instant::now();
         let id = match &*work {
             Work::Nothing => None,
@@ -356,7 +517,7 @@ impl<C: Cloud> TaskContext<C> {
         };
         let mut abort = self.interrupt.clone();
         let finished = tokio::select! {
-            outcome = self.work(address, &work, started) => Some(outcome),
+            step = self.work(address, &work, started) => Some(step),
             _ = abort.wait_for(|i| *i == Interrupt::Abort) => None,
         };
         finished.unwrap_or_else(|| {
@@ -368,7 +529,7 @@ impl<C: Cloud> TaskContext<C> {
                 started,
                 why.into(),
             );
-            Outcome::Interrupted
+            Step::Done(Outcome::Interrupted)
         })
     }
 
@@ -386,36 +547,26 @@ impl<C: Cloud> TaskContext<C> {
             .send(event(address, id, kind, started.elapsed(), detail));
     }
 
-    /// Each step's future is boxed, so a task holds only the step it is
-    /// in: thousands of tasks wait at once (sending, or waiting for AWS to
-    /// confirm), and inline steps made each task as big as its largest.
-    async fn work(&mut self, address: &Address, work: &Work, started: Instant) -> Outcome {
+    /// Ends when the delete is accepted: the wait for AWS to confirm it is
+    /// the scheduler's ([`crate::waits`]). The send's future is boxed, so
+    /// the thousands of tasks waiting for a request slot stay small.
+    async fn work(&mut self, address: &Address, work: &Work, started: Instant) -> Step {
         let emit = |kind, id: Option<&str>| self.emit(address, id, kind, started, String::new());
         match work {
             Work::Nothing => {
                 emit(EventKind::AlreadyGone, None);
-                Outcome::AlreadyGone
+                Step::Done(Outcome::AlreadyGone)
             }
-            Work::Wait(live, placement, timeout) => {
+            Work::Wait(live, ..) => {
                 emit(EventKind::Waiting, Some(&live.id));
-                let deadline = started + *timeout;
-                let (live, placement) = (live.clone(), placement.clone());
-                Box::pin(self.until_gone(address, live, placement, deadline, started, *timeout))
-                    .await
+                Step::Watch(started)
             }
             Work::Delete(order, timeout) => {
                 let (timeout, deadline) = (*timeout, started + *timeout);
                 emit(EventKind::Deleting, Some(&order.live().id));
                 match Box::pin(self.send_delete(address, order, deadline, started, timeout)).await {
-                    Some(outcome) => outcome,
-                    None => {
-                        let live = order.live().clone();
-                        let placement = order.placement().clone();
-                        Box::pin(
-                            self.until_gone(address, live, placement, deadline, started, timeout),
-                        )
-                        .await
-                    }
+                    Some(outcome) => Step::Done(outcome),
+                    None => Step::Watch(started),
                 }
             }
         }
@@ -502,46 +653,6 @@ impl<C: Cloud> TaskContext<C> {
                         _ = self.interrupt.changed() => {}
                     }
                     backoff = (backoff * 2).min(self.options.poll.max);
-                }
-            }
-        }
-    }
-
-    /// Waits until the poller sees it gone, saying "Still deleting..."
-    /// now and then, until the deadline or an interrupt.
-    async fn until_gone(
-        &mut self,
-        address: &Address,
-        live: LiveResource,
-        placement: Placement,
-        deadline: Instant,
-        started: Instant,
-        timeout: Duration,
-    ) -> Outcome {
-        let id = live.id.clone();
-        let mut updates = self.poller.watch(Watched { live, placement });
-        let mut still =
-            tokio::time::interval_at(started + self.options.still_every, self.options.still_every);
-        loop {
-            tokio::select! {
-                Some(update) = updates.recv() => match update {
-                    PollUpdate::Gone => return self.finish(address, &id, started, Outcome::Deleted),
-                    PollUpdate::CheckFailed { attempt, error } => {
-                        let detail = format!("attempt {attempt}: {error}");
-                        self.emit(address, Some(&id), EventKind::StatusCheckFailed, started, detail);
-                    }
-                },
-                _ = tokio::time::sleep_until(deadline) => {
-                    let why = format!("timed out after {} waiting for AWS to confirm the deletion (raise timeouts {{ delete = ... }})", human(timeout));
-                    return self.finish(address, &id, started, Outcome::Failed(why));
-                }
-                _ = still.tick() => {
-                    self.emit(address, Some(&id), EventKind::StillDeleting, started, String::new());
-                }
-                Ok(()) = self.interrupt.changed() => {
-                    if self.interrupt.borrow().stops() {
-                        return self.finish(address, &id, started, Outcome::Interrupted);
-                    }
                 }
             }
         }

@@ -3,10 +3,13 @@
 
 mod common;
 
-use common::fake_cloud::{refusal, DeleteAnswer, FakeCloud};
-use common::{approved, counts, id, live, resource, run};
-use decom_executor::{DeleteErrorKind, EventKind};
+use std::time::Duration;
+
+use common::fake_cloud::{present, refusal, DeleteAnswer, FakeCloud};
+use common::{address, approved, counts, fast, id, live, resource, run};
+use decom_executor::{apply, DeleteErrorKind, EventKind, Interrupt};
 use decom_plan::LiveState;
+use tokio::sync::watch;
 
 const LONG: &str = "10m";
 
@@ -201,4 +204,43 @@ async fn deletes_name_only_the_delete_actions_of_the_approved_plan() {
     );
     assert_eq!(run.names_with(EventKind::Deleting), ["doomed"]);
     assert_eq!(run.names_with(EventKind::Waiting), ["going"]);
+}
+
+#[tokio::test]
+async fn an_interrupt_ends_the_waits_at_once_and_starts_nothing_after_them() {
+    // `stuck` is never seen gone within its 10 minutes; an interrupt comes
+    // once its delete is accepted.
+    let plan = approved(
+        &[
+            resource("stuck", &["after"], LONG),
+            resource("after", &[], LONG),
+        ],
+        ["stuck", "after"]
+            .map(|n| live(n, LiveState::Deletable))
+            .to_vec(),
+    );
+    let cloud = FakeCloud::new()
+        .on_observe(&id("stuck"), [present()])
+        .into_arc();
+    let (interrupt, interrupted) = watch::channel(Interrupt::Continue);
+    let mut events = Vec::new();
+    let applying = apply(cloud.clone(), &plan, fast(), interrupted, |e| {
+        if e.event == EventKind::DeleteAccepted {
+            let _ = interrupt.send(Interrupt::Stop);
+        }
+        events.push(e.clone());
+    });
+    let summary = tokio::time::timeout(Duration::from_secs(30), applying)
+        .await
+        .expect("the interrupted apply ends without waiting out the 10 minutes");
+
+    assert_eq!(
+        (summary.interrupted, summary.not_started),
+        (1, 1),
+        "{summary:?}"
+    );
+    assert_eq!(counts(&summary), (0, 0, 0));
+    let last = events.last().map(|e| (e.event, e.address.to_string()));
+    assert_eq!(last, Some((EventKind::Interrupted, address("stuck"))));
+    assert_eq!(cloud.deletes_of(&id("after")), 0);
 }

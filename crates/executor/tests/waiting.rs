@@ -4,6 +4,10 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
 use common::fake_cloud::{check_fails, present, DeleteAnswer, FakeCloud, CHECK_FAILURE};
 use common::{address, approved, counts, id, live, resource, run, run_watching};
 use decom_executor::{EventKind, Observation};
@@ -162,5 +166,48 @@ async fn a_resource_never_seen_gone_fails_at_its_timeout_and_skips_what_follows(
     assert_eq!(
         run.details(EventKind::Skipped, "after"),
         ["upstream failed: aws_supplychain_instance.stuck"]
+    );
+}
+
+#[tokio::test]
+async fn a_wait_that_timed_out_is_asked_about_no_more() {
+    // `stuck` times out while `slow`, independent of it, is still waited
+    // for: from then on only `slow` is asked about.
+    let plan = approved(
+        &[resource("stuck", &[], "1s"), resource("slow", &[], LONG)],
+        ["stuck", "slow"]
+            .map(|n| live(n, LiveState::Deletable))
+            .to_vec(),
+    );
+    let cloud = FakeCloud::new()
+        .on_observe(&id("stuck"), [present()])
+        .present_until_released(&id("slow"))
+        .into_arc();
+    let asked_by_the_timeout = Arc::new(AtomicUsize::new(0));
+    let (asked, releases) = (asked_by_the_timeout.clone(), cloud.clone());
+    let run = run_watching(cloud.clone(), &plan, move |e| {
+        if e.event == EventKind::Failed && e.address.to_string() == address("stuck") {
+            asked.store(releases.observations_of(&id("stuck")), Ordering::SeqCst);
+            let releases = releases.clone();
+            tokio::spawn(async move {
+                // Dozens of `slow`'s status checks (every 1-5 ms) first.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                releases.release(&id("slow"));
+            });
+        }
+    })
+    .await;
+
+    assert_eq!(counts(&run.summary), (1, 1, 0), "{:?}", run.summary);
+    let asked = asked_by_the_timeout.load(Ordering::SeqCst);
+    assert!(
+        asked >= 2,
+        "stuck was asked about while it waited ({asked})"
+    );
+    // A round already in flight at the timeout may still count once.
+    assert!(
+        cloud.observations_of(&id("stuck")) <= asked + 1,
+        "stuck asked about {} times, {asked} by its timeout",
+        cloud.observations_of(&id("stuck"))
     );
 }
