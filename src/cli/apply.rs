@@ -371,7 +371,7 @@ fn execute(
     super::malloc::give_back();
     let progress = Progress::new(args.json, std::io::stdout().is_terminal(), approved.len());
     let mut journal_error = None;
-    let options = options(args.poll_interval_ms, session.sandboxed());
+    let options = options(args, session.sandboxed());
     let (summary, interrupted) = session.apply(&approved, options, |e: &Event| {
         progress.event(e);
         if let Err(err) = journal.record(e) {
@@ -532,19 +532,25 @@ fn confirmed() -> Result<bool, Failure> {
 }
 
 /// Timing: the sandbox simulator runs 1000x faster than AWS.
-fn options(poll_interval_ms: u64, sandboxed: bool) -> ApplyOptions {
+fn options(args: &ApplyArgs, sandboxed: bool) -> ApplyOptions {
     let initial = if sandboxed {
         Duration::from_millis(20)
     } else {
-        Duration::from_millis(poll_interval_ms.max(1))
+        Duration::from_millis(args.poll_interval_ms.max(1))
     };
+    let defaults = ApplyOptions::default();
     ApplyOptions {
         poll: PollSchedule {
             initial,
             max: initial * 15,
         },
         retry_initial: initial,
-        ..ApplyOptions::default()
+        // A few times what a lane sends at once, so none waits for a
+        // started delete.
+        started_per_group: defaults
+            .started_per_group
+            .max(4 * usize::from(args.cloud.parallelism)),
+        ..defaults
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::fake_cloud::{present, refusal, DeleteAnswer, FakeCloud};
 use common::{address, approved, counts, fast, id, live, resource, run};
-use decom_executor::{apply, DeleteErrorKind, EventKind, Interrupt};
+use decom_executor::{apply, ApplyOptions, DeleteErrorKind, EventKind, Interrupt};
 use decom_plan::LiveState;
 use tokio::sync::watch;
 
@@ -243,4 +243,50 @@ async fn an_interrupt_ends_the_waits_at_once_and_starts_nothing_after_them() {
     let last = events.last().map(|e| (e.event, e.address.to_string()));
     assert_eq!(last, Some((EventKind::Interrupted, address("stuck"))));
     assert_eq!(cloud.deletes_of(&id("after")), 0);
+}
+
+#[tokio::test]
+async fn deletes_start_a_few_at_a_time_per_group_and_all_finish() {
+    // 100 instances ready at once, each refused (worth retrying) until
+    // the first refusal is seen: a started delete stays started while it
+    // retries, so without a limit all 100 would be.
+    let names: Vec<String> = (0..100).map(|i| format!("r{i}")).collect();
+    let plan = approved(
+        &names
+            .iter()
+            .map(|n| resource(n, &[], LONG))
+            .collect::<Vec<_>>(),
+        names
+            .iter()
+            .map(|n| live(n, LiveState::Deletable))
+            .collect(),
+    );
+    let mut cloud = FakeCloud::new();
+    for n in &names {
+        cloud = cloud.refuse_until_released(&id(n));
+    }
+    let cloud = cloud.into_arc();
+    let releases = cloud.clone();
+    let options = ApplyOptions {
+        started_per_group: 8,
+        ..fast()
+    };
+    let (_continue, interrupt) = watch::channel(Interrupt::Continue);
+    let (mut started, mut most_started) = (0usize, 0usize);
+    let summary = apply(cloud.clone(), &plan, options, interrupt, |e| {
+        match e.event {
+            EventKind::Deleting => started += 1,
+            EventKind::DeleteAccepted => started -= 1,
+            EventKind::Retrying => names.iter().for_each(|n| releases.release(&id(n))),
+            _ => {}
+        }
+        most_started = most_started.max(started);
+    })
+    .await;
+
+    assert_eq!(counts(&summary), (100, 0, 0), "{summary:?}");
+    assert!(
+        (1..=8).contains(&most_started),
+        "{most_started} deletes started at once"
+    );
 }

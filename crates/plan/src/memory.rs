@@ -46,7 +46,9 @@ impl Memory {
             entry.region.clone(),
             entry.name.clone(),
         );
-        let same = self.names.entry(key).or_default();
+        // Almost every name has one resolution: a Vec's first push would
+        // reserve four (a saved plan's 10,000 names: 3 MB unused).
+        let same = self.names.entry(key).or_insert_with(|| Vec::with_capacity(1));
         if !same.contains(&entry) {
             same.push(entry);
         }

@@ -82,6 +82,7 @@ pub fn fast() -> ApplyOptions {
         },
         retry_initial: Duration::from_millis(1),
         still_every: Duration::from_secs(3600),
+        started_per_group: 64,
     }
 }
 
