@@ -239,7 +239,6 @@ struct Run<'p> {
     waits: Waits,
     /// Dropped (its task ends) once an interrupt ends the waits.
     poller: Option<Poller>,
-    still_every: Duration,
     settled: HashSet<Address>,
     summary: Summary,
 }
@@ -264,7 +263,6 @@ impl<'p> Run<'p> {
             started_per_group: options.started_per_group.max(1),
             waits: Waits::new(options.still_every),
             poller: Some(poller),
-            still_every: options.still_every,
             settled: HashSet::new(),
             summary: Summary::default(),
         }
@@ -317,8 +315,7 @@ impl<'p> Run<'p> {
         match (&self.poller, awaited) {
             (Some(poller), Some((work, (_, _, timeout)))) => {
                 poller.watch(address.clone(), work.clone());
-                let wait = Wait::new(started, timeout, self.still_every);
-                self.waits.add(address, wait);
+                self.waits.add(address, started, timeout);
             }
             _ => {
                 let id = id_of(self.plan, &address);

@@ -22,7 +22,7 @@ pub(crate) struct Wait {
 impl Wait {
     /// A wait for work that started at `started` and has until
     /// `started + timeout` in all.
-    pub fn new(started: Instant, timeout: Duration, still: Duration) -> Wait {
+    fn new(started: Instant, timeout: Duration, still: Duration) -> Wait {
         Wait {
             started,
             timeout,
@@ -70,7 +70,10 @@ impl Waits {
         self.waiting.is_empty()
     }
 
-    pub fn add(&mut self, address: Address, wait: Wait) {
+    /// Waits for `address`, whose work started at `started`, until
+    /// `started + timeout`.
+    pub fn add(&mut self, address: Address, started: Instant, timeout: Duration) {
+        let wait = Wait::new(started, timeout, self.still_every);
         self.timers.push(Reverse((wait.next(), address.clone())));
         self.waiting.insert(address, wait);
     }
@@ -153,7 +156,7 @@ mod tests {
         let t0 = Instant::now();
         let s = Duration::from_secs;
         let mut waits = Waits::new(s(10));
-        waits.add(address("a"), Wait::new(t0, s(35), s(10)));
+        waits.add(address("a"), t0, s(35));
 
         assert!(kinds(&waits.due(t0 + s(5))).is_empty());
         assert_eq!(kinds(&waits.due(t0 + s(10))), ["a still"]);
@@ -169,8 +172,8 @@ mod tests {
         let t0 = Instant::now();
         let s = Duration::from_secs;
         let mut waits = Waits::new(s(10));
-        waits.add(address("a"), Wait::new(t0, s(35), s(10)));
-        waits.add(address("b"), Wait::new(t0, s(15), s(10)));
+        waits.add(address("a"), t0, s(35));
+        waits.add(address("b"), t0, s(15));
 
         assert!(waits.remove(&address("a")).is_some());
         assert_eq!(kinds(&waits.due(t0 + s(60))), ["b still", "b timed out"]);

@@ -48,7 +48,10 @@ impl Memory {
         );
         // Almost every name has one resolution: a Vec's first push would
         // reserve four (a saved plan's 10,000 names: 3 MB unused).
-        let same = self.names.entry(key).or_insert_with(|| Vec::with_capacity(1));
+        let same = self
+            .names
+            .entry(key)
+            .or_insert_with(|| Vec::with_capacity(1));
         if !same.contains(&entry) {
             same.push(entry);
         }
