@@ -176,6 +176,10 @@ pub async fn apply<C: Cloud>(
     loop {
         let stopping = interrupt.borrow().stops();
         if stopping {
+            // What the poller found before the interrupt still counts.
+            while let Ok((address, update)) = poll_updates.try_recv() {
+                run.poll_update(&address, update, &mut on_event);
+            }
             run.end_waits(&mut on_event);
         } else {
             for address in run.starting_now() {

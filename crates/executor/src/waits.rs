@@ -16,6 +16,7 @@ pub(crate) struct Wait {
     /// When its work started (events report the time since).
     pub started: Instant,
     pub timeout: Duration,
+    deadline: Instant,
     next_still: Instant,
 }
 
@@ -23,21 +24,26 @@ impl Wait {
     /// A wait for work that started at `started` and has until
     /// `started + timeout` in all.
     fn new(started: Instant, timeout: Duration, still: Duration) -> Wait {
+        let deadline = later(started, timeout);
         Wait {
             started,
             timeout,
-            next_still: started + still,
+            deadline,
+            next_still: later(started, still).min(deadline),
         }
-    }
-
-    fn deadline(&self) -> Instant {
-        self.started + self.timeout
     }
 
     /// When something is next due for it.
     fn next(&self) -> Instant {
-        self.next_still.min(self.deadline())
+        self.next_still.min(self.deadline)
     }
+}
+
+/// `at + by`, or a year after `at` where that is out of the clock's
+/// range (a timeout of centuries is a timeout never reached).
+fn later(at: Instant, by: Duration) -> Instant {
+    const A_YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+    at.checked_add(by).unwrap_or(at + A_YEAR)
 }
 
 /// What came due for a waiting resource.
@@ -58,11 +64,13 @@ pub(crate) struct Waits {
 }
 
 impl Waits {
+    /// `still_every`: how often a waiting resource is said to be still
+    /// being deleted (at least a millisecond).
     pub fn new(still_every: Duration) -> Waits {
         Waits {
             waiting: HashMap::new(),
             timers: BinaryHeap::new(),
-            still_every,
+            still_every: still_every.max(Duration::from_millis(1)),
         }
     }
 
@@ -115,13 +123,14 @@ impl Waits {
             if wait.next() != at {
                 continue;
             }
-            if wait.deadline() <= at {
+            if wait.deadline <= at {
                 if let Some(wait) = self.waiting.remove(&address) {
                     out.push((address, Due::TimedOut(wait)));
                 }
                 continue;
             }
-            wait.next_still += self.still_every;
+            // Once per call, however many periods a busy loop missed.
+            wait.next_still = later(now, self.still_every).min(wait.deadline);
             self.timers.push(Reverse((wait.next(), address.clone())));
             out.push((address, Due::StillDeleting));
         }
@@ -160,11 +169,30 @@ mod tests {
 
         assert!(kinds(&waits.due(t0 + s(5))).is_empty());
         assert_eq!(kinds(&waits.due(t0 + s(10))), ["a still"]);
+        // Late by 5 s: the next reminder is a period after this one.
         assert_eq!(kinds(&waits.due(t0 + s(25))), ["a still"]);
-        assert_eq!(kinds(&waits.due(t0 + s(40))), ["a still", "a timed out"]);
+        assert!(kinds(&waits.due(t0 + s(34))).is_empty());
+        assert_eq!(kinds(&waits.due(t0 + s(40))), ["a timed out"]);
         assert!(waits.is_empty());
         assert!(kinds(&waits.due(t0 + s(100))).is_empty());
         assert_eq!(waits.next_due(), None);
+    }
+
+    #[test]
+    fn a_zero_or_endless_period_neither_spins_nor_overflows() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let mut zero = Waits::new(Duration::ZERO);
+        zero.add(address("a"), t0, s(1));
+        // One reminder per call however many periods passed, then the timeout.
+        let ms = Duration::from_millis;
+        assert_eq!(kinds(&zero.due(t0 + ms(500))), ["a still"]);
+        assert_eq!(kinds(&zero.due(t0 + s(2))), ["a still", "a timed out"]);
+
+        let mut endless = Waits::new(Duration::MAX);
+        endless.add(address("b"), t0, Duration::MAX);
+        assert!(kinds(&endless.due(t0 + s(3600))).is_empty());
+        assert!(endless.next_due().is_some());
     }
 
     #[test]
