@@ -294,7 +294,8 @@ fn watched(work: &Work) -> Option<Watched> {
     })
 }
 
-async fn sleep_until(at: Option<Instant>) {
+/// Sleeps until `at`; forever if `None` (nothing is due).
+pub(crate) async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,

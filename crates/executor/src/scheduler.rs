@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use crate::approved::{ApprovedDelete, ApprovedPlan, Work};
 use crate::cloud::{Accepted, Cloud, DeleteErrorKind};
 use crate::events::{human, Event, EventKind, Subject};
-use crate::poller::{PollSchedule, PollUpdate, Poller};
+use crate::poller::{sleep_until, PollSchedule, PollUpdate, Poller};
 use crate::waits::{Due, Wait, Waits};
 
 /// Timing of an apply. Real AWS wants the defaults; tests and benchmarks
@@ -465,13 +465,6 @@ fn id_of<'p>(plan: &'p ApprovedPlan, address: &Address) -> Option<&'p str> {
     Some(&live.id)
 }
 
-async fn sleep_until(at: Option<Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
-}
-
 /// The resource and outcome of a finished task. A panicked task is a
 /// failed resource ("internal error"), with the event its task could not
 /// send; a cancelled one (never done by the scheduler) is skipped.
@@ -572,11 +565,7 @@ impl<C: Cloud> TaskContext<C> {
     /// in flight is dropped (cancelled) and the resource is interrupted.
     async fn run(mut self, address: &Address, work: Arc<Work>) -> Step {
         let started = Instant::now();
-        let id = match &*work {
-            Work::Nothing => None,
-            Work::Wait(live, ..) => Some(live.id.clone()),
-            Work::Delete(order, _) => Some(order.live().id.clone()),
-        };
+        let id = work.awaited().map(|(live, ..)| live.id.clone());
         let mut abort = self.interrupt.clone();
         let finished = tokio::select! {
             step = self.work(address, &work, started) => Some(step),
