@@ -586,7 +586,7 @@ mod tests {
         };
         let inventory = Inventory::new(if live { vec![instance] } else { vec![] });
         let request = PlanRequest::new(m, Defaults::default());
-        planning::plan(m, &inventory, &request).expect("a plan")
+        planning::plan(m, &inventory, request).expect("a plan")
     }
 
     /// Writes `plan` to `path` and returns the baseline apply would hold.

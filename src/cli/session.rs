@@ -138,7 +138,7 @@ impl Session {
                 targets: targets.to_vec(),
                 memory,
             };
-            let plan = planning::plan(manifest, &inventory, &request).map_err(Failure::Manifest);
+            let plan = planning::plan(manifest, &inventory, request).map_err(Failure::Manifest);
             tracing::info!(target: "decom::phase", "planned");
             plan
         })

@@ -15,6 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use decom_parser::ResourceType;
+use sha2::{Digest as _, Sha256};
 
 use crate::live::{Inventory, LiveState};
 
@@ -31,30 +32,64 @@ pub struct Remembered {
     pub id: String,
 }
 
+/// The id a remembered name was resolved to, and in which account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RememberedId {
+    pub account: Option<Box<str>>,
+    pub id: Box<str>,
+}
+
 /// Everything a plan may learn from earlier runs.
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
-    /// By type, region and name value.
-    names: HashMap<(ResourceType, String, String), Vec<Remembered>>,
+    /// By type, region and name value. Keyed by a digest of the three: a
+    /// saved plan's 10,000 names are held through the whole refresh, and
+    /// their strings were most of what apply held beyond plan.
+    names: HashMap<NameKey, Vec<RememberedId>>,
     accepted: HashSet<(ResourceType, String)>,
+}
+
+/// The first 128 bits of the SHA-256 of a type, region and name: names
+/// that differ must never share a key (a remembered id would vouch for
+/// another name), so a hash made for collisions to be found only by
+/// chance.
+type NameKey = [u8; 16];
+
+fn name_key(resource_type: ResourceType, region: &str, name: &str) -> NameKey {
+    let mut hasher = Sha256::new();
+    hasher.update(resource_type.name().as_bytes());
+    // Each part's length first: ("ab", "c") and ("a", "bc") differ.
+    for part in [region, name] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let mut key = [0; 16];
+    key.copy_from_slice(&hasher.finalize()[..16]);
+    key
 }
 
 impl Memory {
     pub fn remember(&mut self, entry: Remembered) {
-        let key = (
-            entry.resource_type,
-            entry.region.clone(),
-            entry.name.clone(),
-        );
+        let key = name_key(entry.resource_type, &entry.region, &entry.name);
+        let id = RememberedId {
+            account: entry.account.map(String::into_boxed_str),
+            id: entry.id.into_boxed_str(),
+        };
         // Almost every name has one resolution: a Vec's first push would
         // reserve four (a saved plan's 10,000 names: 3 MB unused).
         let same = self
             .names
             .entry(key)
             .or_insert_with(|| Vec::with_capacity(1));
-        if !same.contains(&entry) {
-            same.push(entry);
+        if !same.contains(&id) {
+            same.push(id);
         }
+    }
+
+    /// Lets go of the remembered names once every name is resolved: the
+    /// rest of planning asks only [`Self::delete_accepted`].
+    pub fn forget_names(&mut self) {
+        self.names = HashMap::new();
     }
 
     /// AWS accepted a delete request for `id`.
@@ -75,8 +110,8 @@ impl Memory {
         resource_type: ResourceType,
         region: &str,
         name: &str,
-    ) -> impl Iterator<Item = &'m Remembered> {
-        let key = (resource_type, region.to_string(), name.to_string());
+    ) -> impl Iterator<Item = &'m RememberedId> {
+        let key = name_key(resource_type, region, name);
         self.names.get(&key).into_iter().flatten()
     }
 
@@ -94,7 +129,7 @@ impl Memory {
         name: &str,
         accounts: &AccountScope<'_>,
         inventory: &Inventory,
-    ) -> Option<&'m Remembered> {
+    ) -> Option<&'m RememberedId> {
         self.remembered(resource_type, region, name).find(|m| {
             m.account.as_deref().is_some_and(|a| accounts.admits(a))
                 && inventory
@@ -165,6 +200,27 @@ mod tests {
         memory
             .gone_by_name(ty, "us-east-1", name, &scope, inventory)
             .is_some()
+    }
+
+    #[test]
+    fn names_whose_parts_split_differently_are_different_names() {
+        let ty = ResourceType::SupplyChainInstance;
+        assert_ne!(name_key(ty, "ab", "c"), name_key(ty, "a", "bc"));
+        assert_ne!(
+            name_key(ty, "r", "n"),
+            name_key(ResourceType::DxConnection, "r", "n")
+        );
+        let memory = memory_of_alpha(Some("111111111111"));
+        assert_eq!(memory.remembered(ty, "us-east-1", "alpha").count(), 1);
+        assert_eq!(memory.remembered(ty, "us-east-", "1alpha").count(), 0);
+    }
+
+    #[test]
+    fn forgotten_names_vouch_for_nothing() {
+        let mut memory = memory_of_alpha(Some("111111111111"));
+        memory.forget_names();
+        let other = Inventory::new([live("id-x", "x", "111111111111", LiveState::Deletable)]);
+        assert!(!gone(&memory, "alpha", &other, &[]));
     }
 
     #[test]

@@ -58,6 +58,12 @@ impl Resolution {
         self.entries.get(address)?.live.as_ref()
     }
 
+    /// Takes out the live resource `address` means: after this,
+    /// [`Self::live`] says `None` for it.
+    pub fn take_live(&mut self, address: &Address) -> Option<LiveResource> {
+        self.entries.get_mut(address)?.live.take()
+    }
+
     /// The manifest resource that means the live resource `id`.
     pub fn address_of(&self, resource_type: ResourceType, id: &str) -> Option<&Address> {
         self.by_live_id.get(&(resource_type, id.to_string()))

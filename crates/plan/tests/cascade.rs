@@ -109,7 +109,7 @@ fn estate(instance_state: LiveState) -> Vec<LiveResource> {
 
 fn planned(m: &Manifest, inventory: Vec<LiveResource>) -> Plan {
     let request = PlanRequest::new(m, Defaults::default());
-    plan(m, &Inventory::new(inventory), &request).unwrap_or_else(|d| panic!("{d:?}"))
+    plan(m, &Inventory::new(inventory), request).unwrap_or_else(|d| panic!("{d:?}"))
 }
 
 /// The stale plan's diff, after checking that the digests `apply
@@ -301,7 +301,7 @@ resource "aws_supplychain_instance" "other" {
         "other",
         LiveState::Deletable,
     ));
-    let p = plan(&m, &Inventory::new(inventory), &request).unwrap_or_else(|d| panic!("{d:?}"));
+    let p = plan(&m, &Inventory::new(inventory), request).unwrap_or_else(|d| panic!("{d:?}"));
     assert!(p.cascades().is_empty());
 }
 
@@ -522,7 +522,7 @@ resource "aws_apprunner_auto_scaling_configuration_version" "web" {
             // A higher revision number of the same name, another account.
             revision("web-scale", 9, REGION, OTHER_ACCOUNT),
         ]);
-        let p = plan(&m, &inventory, &request).unwrap_or_else(|d| panic!("{d:?}"));
+        let p = plan(&m, &inventory, request).unwrap_or_else(|d| panic!("{d:?}"));
         assert_eq!(resolved_id(&p), Some(web(2).id));
         assert_eq!(cascade_ids(&p), [web(1).id]);
     }
@@ -539,7 +539,7 @@ resource "aws_apprunner_auto_scaling_configuration_version" "web" {
             web(2),
             revision("web-scale", 9, REGION, OTHER_ACCOUNT),
         ]);
-        let err = plan(&m, &inventory, &request).expect_err("ambiguous");
+        let err = plan(&m, &inventory, request).expect_err("ambiguous");
         let text = format!("{err:?}");
         assert!(text.contains("web-scale"), "{text}");
     }
@@ -591,7 +591,7 @@ resource "aws_apprunner_auto_scaling_configuration_version" "other" {
             revision("other-scale", 1, REGION, ACCOUNT),
             revision("other-scale", 2, REGION, ACCOUNT),
         ];
-        plan(&m, &Inventory::new(inventory), &request).unwrap_or_else(|d| panic!("{d:?}"))
+        plan(&m, &Inventory::new(inventory), request).unwrap_or_else(|d| panic!("{d:?}"))
     }
 
     /// Targeting the name takes the service using its older revision
@@ -707,7 +707,7 @@ resource "aws_apprunner_auto_scaling_configuration_version" "web" {{
         let m = service_declaring(&format!("{BLOCK}.arn"));
         let request = PlanRequest::new(&m, Defaults::default());
         let inventory = Inventory::new(vec![service_using(&web(1)), web(1), web(2)]);
-        let err = format!("{:?}", plan(&m, &inventory, &request).expect_err("refused"));
+        let err = format!("{:?}", plan(&m, &inventory, request).expect_err("refused"));
         assert!(err.contains("does not match live state"), "{err}");
         assert!(
             err.contains(&web(1).id) && err.contains(&web(2).id),

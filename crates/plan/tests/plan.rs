@@ -56,7 +56,7 @@ fn request(m: &Manifest) -> PlanRequest {
 }
 
 fn plan_errors(m: &Manifest, inv: &Inventory) -> String {
-    let d: Diagnostics = plan(m, inv, &request(m)).unwrap_err();
+    let d: Diagnostics = plan(m, inv, request(m)).unwrap_err();
     d.render(false)
 }
 
@@ -118,7 +118,7 @@ fn names_resolve_and_the_stack_is_deleted_in_three_waves() {
     let p = plan(
         &m,
         &Inventory::new(stack_inventory(LiveState::Deletable)),
-        &request(&m),
+        request(&m),
     )
     .unwrap();
     let order: Vec<(String, Action, usize)> = p
@@ -159,7 +159,7 @@ fn each_live_state_maps_to_its_action() {
     let mut inv = stack_inventory(LiveState::Deleting);
     inv[0].state = LiveState::Gone;
     inv[2].state = LiveState::Busy;
-    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let p = plan(&m, &Inventory::new(inv), request(&m)).unwrap();
     let actions: Vec<Action> = p.resources().iter().map(|r| r.action).collect();
     assert_eq!(actions, [Action::NoOp, Action::Wait, Action::Delete]);
     assert_eq!(
@@ -173,7 +173,7 @@ fn a_resource_given_by_id_that_is_not_found_is_already_gone() {
     let m = manifest(
         "resource \"aws_dx_connection\" \"c\" {\n  id = \"dxcon-fg123456\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n",
     );
-    let p = plan(&m, &Inventory::default(), &request(&m)).unwrap();
+    let p = plan(&m, &Inventory::default(), request(&m)).unwrap();
     assert_eq!(p.resources()[0].action, Action::NoOp);
     assert!(p.resources()[0].live.is_none());
     assert!(!p.has_changes());
@@ -246,7 +246,7 @@ resource "aws_apprunner_vpc_connector" "shared" {{
         arn("vpcconnector", "shared")
     ));
     let inv = Inventory::new(stack_inventory(LiveState::Deletable).into_iter().skip(1));
-    let p = plan(&m, &inv, &request(&m)).unwrap();
+    let p = plan(&m, &inv, request(&m)).unwrap();
     let edges = p.graph().edges();
     assert_eq!(edges.len(), 1);
     assert_eq!(edges[0].0, &addr("aws_apprunner_service.web"));
@@ -395,7 +395,7 @@ resource "aws_dx_connection" "nyc" {
             "dxcon-fg123456",
         ),
     ]);
-    let d = plan(&m, &inv, &request(&m)).unwrap_err();
+    let d = plan(&m, &inv, request(&m)).unwrap_err();
     assert_eq!(d.items.len(), 1, "{}", d.render(false));
     assert!(
         d.items[0]
@@ -461,7 +461,7 @@ provider "aws" {
         "{text}"
     );
     assert!(text.contains("main.hcl:2:1"), "{text}");
-    assert!(plan(&m, &Inventory::default(), &request(&m)).is_ok());
+    assert!(plan(&m, &Inventory::default(), request(&m)).is_ok());
 }
 
 #[test]
@@ -502,7 +502,7 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
     let p = plan(
         &m,
         &Inventory::new(stack_inventory(LiveState::Deletable)),
-        &request,
+        request,
     )
     .unwrap();
     let kept: Vec<String> = p
@@ -526,7 +526,7 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
     let err = plan(
         &m,
         &Inventory::new(stack_inventory(LiveState::Deletable)),
-        &bad,
+        bad,
     )
     .unwrap_err();
     assert!(err
@@ -560,7 +560,7 @@ resource "aws_dx_connection" "main" {
         targets: vec![addr("aws_dx_connection.spare")],
         ..request(&m)
     };
-    let p = plan(&m, &inv, &whole).unwrap();
+    let p = plan(&m, &inv, whole).unwrap();
     let kept: Vec<String> = p
         .resources()
         .iter()
@@ -575,7 +575,7 @@ resource "aws_dx_connection" "main" {
         targets: vec![addr("aws_dx_connection.spaer")],
         ..request(&m)
     };
-    let text = plan(&m, &inv, &typo).unwrap_err().render(false);
+    let text = plan(&m, &inv, typo).unwrap_err().render(false);
     assert!(
         text.contains("--target aws_dx_connection.spaer: no such resource"),
         "{text}"
@@ -589,7 +589,7 @@ resource "aws_dx_connection" "main" {
         targets: vec![addr("aws_supplychain_instance.x")],
         ..request(&m)
     };
-    let text = plan(&m, &inv, &far).unwrap_err().render(false);
+    let text = plan(&m, &inv, far).unwrap_err().render(false);
     assert!(text.contains("the manifest's resources are: "), "{text}");
     assert!(text.contains("aws_dx_connection.main"), "{text}");
 }
@@ -625,7 +625,7 @@ resource "aws_dx_connection" "b" {
 #[test]
 fn a_resource_without_any_region_is_an_error() {
     let m = manifest("resource \"aws_dx_connection\" \"a\" {\n  name = \"nyc\"\n}\n");
-    let err = plan(&m, &Inventory::default(), &request(&m)).unwrap_err();
+    let err = plan(&m, &Inventory::default(), request(&m)).unwrap_err();
     assert!(err
         .render(false)
         .contains("no region for aws_dx_connection.a"));
@@ -641,7 +641,7 @@ fn a_resource_without_any_region_is_an_error() {
         LiveState::Deletable,
     )]);
     assert_eq!(
-        plan(&m, &inv, &with_default).unwrap().resources()[0]
+        plan(&m, &inv, with_default).unwrap().resources()[0]
             .placement
             .region,
         REGION
@@ -653,7 +653,7 @@ fn the_rendered_plan_shows_each_block_as_a_removal_in_deletion_order() {
     let m = manifest(STACK);
     let mut inv = stack_inventory(LiveState::Deletable);
     inv[2].state = LiveState::Gone;
-    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let p = plan(&m, &Inventory::new(inv), request(&m)).unwrap();
     let text = decom_plan::render(&p, false);
     let expected_block = format!(
         r#"  # aws_apprunner_vpc_ingress_connection.web will be deleted (wave 1)
@@ -691,7 +691,7 @@ fn json_follows_terraforms_plan_shape_plus_waves_and_edges() {
     let p = plan(
         &m,
         &Inventory::new(stack_inventory(LiveState::Deleting)),
-        &request(&m),
+        request(&m),
     )
     .unwrap();
     let j = decom_plan::to_json(&p, &decom_parser::Redaction::default());
@@ -731,7 +731,7 @@ mod plan_file {
         let p = plan(
             &m,
             &Inventory::new(stack_inventory(LiveState::Deletable)),
-            &request(&m),
+            request(&m),
         )
         .unwrap();
         let file = PlanFile::new(&p, &m, std::path::Path::new("main.hcl"));
@@ -968,7 +968,7 @@ resource "aws_apprunner_vpc_connector" "conn" {
                 ),
             ]
         });
-        let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+        let p = plan(&m, &Inventory::new(inv), request(&m)).unwrap();
         assert_eq!(p.resources().len(), 10_000);
 
         let md = to_markdown(&p);
@@ -1038,7 +1038,7 @@ resource "aws_supplychain_instance" "sc" {
                 ),
             ]
         });
-        let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+        let p = plan(&m, &Inventory::new(inv), request(&m)).unwrap();
         assert_eq!(p.resources().len(), 3000);
 
         let md = to_markdown(&p);
@@ -1072,7 +1072,7 @@ resource "aws_supplychain_instance" "sc" {
         let p = plan(
             &m,
             &Inventory::new(stack_inventory(LiveState::Deletable)),
-            &request(&m),
+            request(&m),
         )
         .unwrap();
         let md = to_markdown(&p);
@@ -1158,7 +1158,7 @@ fn an_arn_of_another_account_than_the_callers_is_an_error_not_already_gone() {
     let d = plan(
         &m,
         &Inventory::default(),
-        &request_as(&m, &|_| ACCOUNT.into()),
+        request_as(&m, &|_| ACCOUNT.into()),
     )
     .unwrap_err();
     let text = d.render(false);
@@ -1167,7 +1167,7 @@ fn an_arn_of_another_account_than_the_callers_is_an_error_not_already_gone() {
         "{text}"
     );
     // Without caller identity (no STS answer recorded) it stays "gone".
-    assert!(plan(&m, &Inventory::default(), &request(&m)).is_ok());
+    assert!(plan(&m, &Inventory::default(), request(&m)).is_ok());
 }
 
 #[test]
@@ -1185,7 +1185,7 @@ fn a_name_resolves_only_among_the_callers_account() {
     bystander.id = bystander.id.replace(ACCOUNT, OTHER_ACCOUNT);
     bystander.account_id = Some(OTHER_ACCOUNT.into());
     let inv = Inventory::new([mine.clone(), bystander]);
-    let p = plan(&m, &inv, &request_as(&m, &|_| ACCOUNT.into())).unwrap();
+    let p = plan(&m, &inv, request_as(&m, &|_| ACCOUNT.into())).unwrap();
     let planned = p.resources()[0].live.as_ref().map(|l| l.id.clone());
     assert_eq!(planned, Some(mine.id));
 }
@@ -1284,7 +1284,7 @@ fn a_composite_identity_resolves_by_its_composed_id_once_its_parts_are_known() {
         "www.example.com",
         LiveState::Deletable,
     ));
-    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let p = plan(&m, &Inventory::new(inv), request(&m)).unwrap();
     let ingress = &p.resources()[0];
     assert_eq!(ingress.action, Action::Delete);
     assert_eq!(
@@ -1306,7 +1306,7 @@ fn a_composite_whose_part_names_a_gone_resource_is_already_gone() {
         .into_iter()
         .filter(|r| r.resource_type == ResourceType::AppRunnerVpcConnector)
         .collect();
-    let p = plan(&m, &Inventory::new(inv), &request(&m)).unwrap();
+    let p = plan(&m, &Inventory::new(inv), request(&m)).unwrap();
     let actions: Vec<(String, Action)> = p
         .resources()
         .iter()

@@ -67,7 +67,7 @@ pub fn approved(resources: &[String], inventory: Vec<LiveResource>) -> ApprovedP
     )
     .unwrap_or_else(|d| panic!("test manifest: {d:?}"));
     let request = PlanRequest::new(&manifest, Defaults::default());
-    let planned = plan(&manifest, &Inventory::new(inventory), &request)
+    let planned = plan(&manifest, &Inventory::new(inventory), request)
         .unwrap_or_else(|e| panic!("test plan: {e:?}"));
     ApprovedPlan::new(planned)
 }
