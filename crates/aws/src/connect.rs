@@ -491,7 +491,9 @@ impl AwsCloud {
             lane.in_flight.acquire().await.map_err(|_| {
                 CloudError::new(operation, &origin.region, "request limiter closed")
             })?;
-        lane.pacer.admit().await;
+        // Held until the answer: a place in flight while the quota is
+        // unknown.
+        let _cold_start = lane.pacer.admit().await;
         *self
             .calls
             .lock()

@@ -7,8 +7,12 @@
 //! reserved at an earlier rate, so a change of rate applies at once to
 //! every request waiting.
 //!
-//! - Until the first throttle nothing is paced (only `--parallelism`
-//!   bounds requests), so an unthrottled API costs nothing.
+//! - Until the first throttle nothing is paced, so an unthrottled API
+//!   costs nothing; but a quota nothing is known of gets only a few
+//!   requests in flight at first ([`COLD_IN_FLIGHT`], doubling every
+//!   [`COLD_DOUBLING`] up to `--parallelism`): when its burst runs out,
+//!   every request in flight is throttled, and a bucket's burst runs out
+//!   within the first moments.
 //! - The first throttle sets the pace to half of what AWS admitted over
 //!   the last second (a bucket's burst inflated it); admitted answers then
 //!   raise it fast (doubling each second) while requests wait.
@@ -76,13 +80,33 @@ const READINGS: usize = 3;
 const RECHECK: Duration = Duration::from_millis(50);
 /// Never slower than this (a quota of 1 request per 2 s still progresses).
 const FLOOR: f64 = 0.5;
+/// Requests in flight at once on a quota nothing is known of (no rate read
+/// by a throttle, none resumed from a plan)...
+const COLD_IN_FLIGHT: usize = 2;
+/// ... twice as many after each such spell without a throttle.
+const COLD_DOUBLING: Duration = Duration::from_millis(100);
+/// Beyond `--parallelism`'s largest value, the cold start bounds nothing.
+const COLD_WIDEST: usize = 256;
 
 /// The dispenser of one (account, region, service).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Pacer {
     state: Mutex<Schedule>,
     /// Requests wait for their turn here, in order; only the head sleeps.
     queue: tokio::sync::Mutex<()>,
+    /// Places in flight before the first throttle, given out by
+    /// [`Schedule::widen_cold_start`].
+    cold: tokio::sync::Semaphore,
+}
+
+impl Default for Pacer {
+    fn default() -> Pacer {
+        Pacer {
+            state: Mutex::default(),
+            queue: tokio::sync::Mutex::default(),
+            cold: tokio::sync::Semaphore::new(0),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -109,6 +133,10 @@ struct Schedule {
     /// Requests that may go unpaced first: what the bucket of a quota a
     /// recent run read refilled since ([`Pacer::resuming`]).
     credit: f64,
+    /// When a request first found every cold-start place taken, and how
+    /// many places the cold start has given so far.
+    cold_since: Option<Instant>,
+    cold_places: usize,
 }
 
 impl Pacer {
@@ -141,18 +169,40 @@ impl Pacer {
     }
 
     /// Waits for this request's turn: after the requests before it, and
-    /// 1/rate after the last one went.
-    pub(crate) async fn admit(&self) {
+    /// 1/rate after the last one went; before the first throttle, for a
+    /// place in flight, which the caller holds until the answer.
+    pub(crate) async fn admit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
         if self.schedule().rate.is_none() {
-            return;
+            if let Some(place) = self.cold_start().await {
+                return Some(place);
+            }
         }
         let _turn = self.queue.lock().await;
         loop {
             let wait = self.schedule().take(Instant::now());
             if wait.is_zero() {
-                return;
+                return None;
             }
             tokio::time::sleep(wait.min(RECHECK)).await;
+        }
+    }
+
+    /// A place in flight while nothing is known of the quota; `None` once
+    /// a throttle set a rate (the pace decides from then on).
+    async fn cold_start(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        loop {
+            let more = self.schedule().widen_cold_start(Instant::now());
+            self.cold.add_permits(more);
+            if let Ok(place) = self.cold.try_acquire() {
+                return Some(place);
+            }
+            self.schedule().cold_start_saturated(Instant::now());
+            if let Ok(place) = tokio::time::timeout(RECHECK, self.cold.acquire()).await {
+                return place.ok();
+            }
+            if self.schedule().rate.is_some() {
+                return None;
+            }
         }
     }
 
@@ -189,6 +239,26 @@ impl Schedule {
     /// between two throttles reads low).
     fn best_reading(&self) -> Option<f64> {
         self.readings.iter().copied().reduce(f64::max)
+    }
+
+    /// How many more places in flight the cold start gives by `now`:
+    /// [`COLD_IN_FLIGHT`], twice as many each [`COLD_DOUBLING`] since
+    /// they were first all taken. Counted from then, not from the first
+    /// request: a quota asked twice while planning and a thousand times
+    /// when deleting starts cold at the deletes.
+    fn widen_cold_start(&mut self, now: Instant) -> usize {
+        let doublings = self.cold_since.map_or(0, |since| {
+            now.duration_since(since).as_millis() / COLD_DOUBLING.as_millis()
+        });
+        // 2 << 7 is already the widest: no shift overflows.
+        let places = (COLD_IN_FLIGHT << doublings.min(7)).min(COLD_WIDEST);
+        let more = places.saturating_sub(self.cold_places);
+        self.cold_places += more;
+        more
+    }
+
+    fn cold_start_saturated(&mut self, now: Instant) {
+        self.cold_since.get_or_insert(now);
     }
 
     /// When the next request may go, if paced.
@@ -626,6 +696,49 @@ mod tests {
             "{}"
         )));
         assert!(!is_throttle(&response(500, None, "")));
+    }
+
+    #[test]
+    fn a_cold_start_gives_two_places_then_twice_as_many_each_spell_they_are_all_taken() {
+        let mut s = Schedule::default();
+        let t = Instant::now();
+        assert_eq!(s.widen_cold_start(t), COLD_IN_FLIGHT);
+        let busy = t + Duration::from_secs(30);
+        assert_eq!(s.widen_cold_start(busy), 0, "not widened before all were taken");
+        s.cold_start_saturated(busy);
+        s.cold_start_saturated(busy + COLD_DOUBLING * 2);
+        assert_eq!(s.widen_cold_start(busy + COLD_DOUBLING / 2), 0);
+        assert_eq!(s.widen_cold_start(busy + COLD_DOUBLING), COLD_IN_FLIGHT);
+        assert_eq!(
+            s.widen_cold_start(busy + COLD_DOUBLING * 3),
+            (COLD_IN_FLIGHT << 3) - 2 * COLD_IN_FLIGHT,
+            "counted from the first time all were taken"
+        );
+        let hour = Duration::from_secs(3600);
+        assert_eq!(
+            s.widen_cold_start(busy + hour),
+            COLD_WIDEST - (COLD_IN_FLIGHT << 3)
+        );
+        assert_eq!(s.widen_cold_start(busy + hour * 24 * 365), 0);
+        assert_eq!(s.cold_places, COLD_WIDEST);
+    }
+
+    #[tokio::test]
+    async fn before_the_first_throttle_few_are_in_flight_and_after_it_the_pace_decides() {
+        let p = Pacer::default();
+        let first = p.admit().await;
+        let second = p.admit().await;
+        assert!(first.is_some() && second.is_some(), "two cold places");
+        assert_eq!(p.cold.available_permits(), 0, "a third would wait");
+        for _ in 0..40 {
+            p.answered(false);
+        }
+        p.answered(true);
+        assert!(
+            p.admit().await.is_none(),
+            "once throttled, paced without a cold place though both are held"
+        );
+        drop((first, second));
     }
 
     #[tokio::test]
