@@ -704,7 +704,11 @@ mod tests {
         let t = Instant::now();
         assert_eq!(s.widen_cold_start(t), COLD_IN_FLIGHT);
         let busy = t + Duration::from_secs(30);
-        assert_eq!(s.widen_cold_start(busy), 0, "not widened before all were taken");
+        assert_eq!(
+            s.widen_cold_start(busy),
+            0,
+            "not widened before all were taken"
+        );
         s.cold_start_saturated(busy);
         s.cold_start_saturated(busy + COLD_DOUBLING * 2);
         assert_eq!(s.widen_cold_start(busy + COLD_DOUBLING / 2), 0);
