@@ -228,7 +228,7 @@ pub struct AwsCloud {
 impl AwsCloud {
     pub fn new(options: ConnectOptions) -> AwsCloud {
         AwsCloud {
-            sts_lane: Lane::new(options.parallelism, Arc::default()),
+            sts_lane: Lane::new(options.parallelism, Arc::new(Pacer::unwatched())),
             pacers: Mutex::new(HashMap::new()),
             options,
             configs: Mutex::new(HashMap::new()),

@@ -8,11 +8,12 @@
 //! every request waiting.
 //!
 //! - Until the first throttle nothing is paced, so an unthrottled API
-//!   costs nothing; but a quota nothing is known of gets only a few
-//!   requests in flight at first ([`COLD_IN_FLIGHT`], doubling every
-//!   [`COLD_DOUBLING`] up to `--parallelism`): when its burst runs out,
-//!   every request in flight is throttled, and a bucket's burst runs out
-//!   within the first moments.
+//!   costs little; but a quota nothing is known of gets only a few
+//!   requests in flight at first ([`COLD_IN_FLIGHT`], twice as many after
+//!   each [`COLD_DOUBLING`] that all were taken, up to [`COLD_WIDEST`];
+//!   `--parallelism` bounds them first): when its burst runs out, every
+//!   request in flight is throttled, and a bucket's burst runs out within
+//!   the first moments.
 //! - The first throttle sets the pace to half of what AWS admitted over
 //!   the last second (a bucket's burst inflated it); admitted answers then
 //!   raise it fast (doubling each second) while requests wait.
@@ -83,9 +84,10 @@ const FLOOR: f64 = 0.5;
 /// Requests in flight at once on a quota nothing is known of (no rate read
 /// by a throttle, none resumed from a plan)...
 const COLD_IN_FLIGHT: usize = 2;
-/// ... twice as many after each such spell without a throttle.
+/// ... twice as many after each spell this long in which all were taken.
 const COLD_DOUBLING: Duration = Duration::from_millis(100);
-/// Beyond `--parallelism`'s largest value, the cold start bounds nothing.
+/// `--parallelism`'s largest value: wider, the cold start would bound
+/// nothing the lanes do not.
 const COLD_WIDEST: usize = 256;
 
 /// The dispenser of one (account, region, service).
@@ -95,7 +97,8 @@ pub(crate) struct Pacer {
     /// Requests wait for their turn here, in order; only the head sleeps.
     queue: tokio::sync::Mutex<()>,
     /// Places in flight before the first throttle, given out by
-    /// [`Schedule::widen_cold_start`].
+    /// [`Schedule::widen_cold_start`]; closed by the first throttle, which
+    /// sends every request waiting for a place to the pace.
     cold: tokio::sync::Semaphore,
 }
 
@@ -133,10 +136,12 @@ struct Schedule {
     /// Requests that may go unpaced first: what the bucket of a quota a
     /// recent run read refilled since ([`Pacer::resuming`]).
     credit: f64,
-    /// When a request first found every cold-start place taken, and how
-    /// many places the cold start has given so far.
-    cold_since: Option<Instant>,
+    /// The places in flight the cold start has given so far, when the
+    /// current spell of all of them taken began (or last doubled), and
+    /// when a request last found them all taken.
     cold_places: usize,
+    cold_spell: Option<Instant>,
+    cold_full: Option<Instant>,
 }
 
 impl Pacer {
@@ -163,6 +168,14 @@ impl Pacer {
         }
     }
 
+    /// The pacer of a client whose answers no [`PaceWatch`] sees (STS's):
+    /// it can learn no rate, so it neither paces nor starts cold.
+    pub(crate) fn unwatched() -> Pacer {
+        let pacer = Pacer::default();
+        pacer.cold.close();
+        pacer
+    }
+
     /// The refill this pacer read of its quota, if throttles read one.
     pub(crate) fn refill(&self) -> Option<f64> {
         self.schedule().best_reading()
@@ -173,8 +186,11 @@ impl Pacer {
     /// place in flight, which the caller holds until the answer.
     pub(crate) async fn admit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
         if self.schedule().rate.is_none() {
-            if let Some(place) = self.cold_start().await {
-                return Some(place);
+            // No place once closed: by the first throttle (paced below),
+            // or from the start (unwatched: never paced).
+            let place = self.cold_start().await;
+            if place.is_some() || self.schedule().rate.is_none() {
+                return place;
             }
         }
         let _turn = self.queue.lock().await;
@@ -188,20 +204,21 @@ impl Pacer {
     }
 
     /// A place in flight while nothing is known of the quota; `None` once
-    /// a throttle set a rate (the pace decides from then on).
+    /// a throttle closed the places (the pace decides from then on).
     async fn cold_start(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
         loop {
             let more = self.schedule().widen_cold_start(Instant::now());
             self.cold.add_permits(more);
-            if let Ok(place) = self.cold.try_acquire() {
-                return Some(place);
+            match self.cold.try_acquire() {
+                Ok(place) => return Some(place),
+                Err(tokio::sync::TryAcquireError::Closed) => return None,
+                Err(tokio::sync::TryAcquireError::NoPermits) => {}
             }
-            self.schedule().cold_start_saturated(Instant::now());
+            self.schedule().cold_start_full(Instant::now());
+            // Woken by a place given back, by the first throttle (closed),
+            // or to see whether the spell has earned more places.
             if let Ok(place) = tokio::time::timeout(RECHECK, self.cold.acquire()).await {
                 return place.ok();
-            }
-            if self.schedule().rate.is_some() {
-                return None;
             }
         }
     }
@@ -221,6 +238,9 @@ impl Pacer {
     /// Learns from one attempt's answer.
     pub(crate) fn answered(&self, throttled: bool) {
         self.schedule().answered(Instant::now(), throttled);
+        if throttled {
+            self.cold.close();
+        }
     }
 
     /// The current rate, once anything was answered.
@@ -241,24 +261,38 @@ impl Schedule {
         self.readings.iter().copied().reduce(f64::max)
     }
 
-    /// How many more places in flight the cold start gives by `now`:
-    /// [`COLD_IN_FLIGHT`], twice as many each [`COLD_DOUBLING`] since
-    /// they were first all taken. Counted from then, not from the first
-    /// request: a quota asked twice while planning and a thousand times
-    /// when deleting starts cold at the deletes.
+    /// How many more places in flight the cold start gives at `now`:
+    /// [`COLD_IN_FLIGHT`] first, then as many again once all have been
+    /// taken for a spell of [`COLD_DOUBLING`]. Only spells count, not
+    /// time: a quota asked twice while planning and a thousand times when
+    /// deleting starts cold at the deletes. Places given are not taken
+    /// back: a quota that took them without a throttle is known to.
     fn widen_cold_start(&mut self, now: Instant) -> usize {
-        let doublings = self.cold_since.map_or(0, |since| {
-            now.duration_since(since).as_millis() / COLD_DOUBLING.as_millis()
-        });
-        // 2 << 7 is already the widest: no shift overflows.
-        let places = (COLD_IN_FLIGHT << doublings.min(7)).min(COLD_WIDEST);
-        let more = places.saturating_sub(self.cold_places);
+        if self.cold_places == 0 {
+            self.cold_places = COLD_IN_FLIGHT;
+            return COLD_IN_FLIGHT;
+        }
+        let spell_long = self.cold_spell.is_some_and(|t| now - t >= COLD_DOUBLING);
+        if !(self.cold_spell_going_on(now) && spell_long) {
+            return 0;
+        }
+        let more = self.cold_places.min(COLD_WIDEST - self.cold_places);
         self.cold_places += more;
+        self.cold_spell = Some(now);
         more
     }
 
-    fn cold_start_saturated(&mut self, now: Instant) {
-        self.cold_since.get_or_insert(now);
+    /// A request found every cold-start place taken: a spell goes on while
+    /// such findings come less than [`COLD_DOUBLING`] apart.
+    fn cold_start_full(&mut self, now: Instant) {
+        if !self.cold_spell_going_on(now) {
+            self.cold_spell = Some(now);
+        }
+        self.cold_full = Some(now);
+    }
+
+    fn cold_spell_going_on(&self, now: Instant) -> bool {
+        self.cold_full.is_some_and(|t| now - t < COLD_DOUBLING)
     }
 
     /// When the next request may go, if paced.
@@ -701,52 +735,94 @@ mod tests {
     #[test]
     fn a_cold_start_gives_two_places_then_twice_as_many_each_spell_they_are_all_taken() {
         let mut s = Schedule::default();
+        let ms = Duration::from_millis;
         let t = Instant::now();
         assert_eq!(s.widen_cold_start(t), COLD_IN_FLIGHT);
-        let busy = t + Duration::from_secs(30);
         assert_eq!(
-            s.widen_cold_start(busy),
+            s.widen_cold_start(t + ms(30_000)),
             0,
-            "not widened before all were taken"
+            "never all taken: no more"
         );
-        s.cold_start_saturated(busy);
-        s.cold_start_saturated(busy + COLD_DOUBLING * 2);
-        assert_eq!(s.widen_cold_start(busy + COLD_DOUBLING / 2), 0);
-        assert_eq!(s.widen_cold_start(busy + COLD_DOUBLING), COLD_IN_FLIGHT);
+        let busy = t + ms(30_000);
+        s.cold_start_full(busy);
+        assert_eq!(s.widen_cold_start(busy + ms(50)), 0, "a spell too short");
+        s.cold_start_full(busy + ms(50));
+        assert_eq!(s.widen_cold_start(busy + ms(100)), 2, "2 -> 4");
+        s.cold_start_full(busy + ms(150));
+        assert_eq!(s.widen_cold_start(busy + ms(150)), 0, "a new spell");
+        s.cold_start_full(busy + ms(200));
+        assert_eq!(s.widen_cold_start(busy + ms(250)), 4, "4 -> 8");
+        let later = busy + ms(10_000);
+        assert_eq!(s.widen_cold_start(later), 0, "not all taken since");
+        s.cold_start_full(later);
         assert_eq!(
-            s.widen_cold_start(busy + COLD_DOUBLING * 3),
-            (COLD_IN_FLIGHT << 3) - 2 * COLD_IN_FLIGHT,
-            "counted from the first time all were taken"
+            s.widen_cold_start(later + ms(99)),
+            0,
+            "a pause ends a spell"
         );
-        let hour = Duration::from_secs(3600);
-        assert_eq!(
-            s.widen_cold_start(busy + hour),
-            COLD_WIDEST - (COLD_IN_FLIGHT << 3)
-        );
-        assert_eq!(s.widen_cold_start(busy + hour * 24 * 365), 0);
+        // Waiting requests look every RECHECK (50 ms).
+        for step in 1..100 {
+            let now = later + ms(50 * step);
+            s.cold_start_full(now);
+            s.widen_cold_start(now);
+        }
         assert_eq!(s.cold_places, COLD_WIDEST);
     }
 
+    /// Runs `f` and fails rather than hangs if it never ends.
+    async fn within_a_minute<T>(f: impl std::future::Future<Output = T>) -> T {
+        match tokio::time::timeout(Duration::from_secs(60), f).await {
+            Ok(out) => out,
+            Err(_) => panic!("did not end"),
+        }
+    }
+
     #[tokio::test]
-    async fn before_the_first_throttle_few_are_in_flight_and_after_it_the_pace_decides() {
+    async fn a_request_finding_every_cold_place_taken_gets_one_when_they_double() {
         let p = Pacer::default();
         let first = p.admit().await;
         let second = p.admit().await;
         assert!(first.is_some() && second.is_some(), "two cold places");
-        assert_eq!(p.cold.available_permits(), 0, "a third would wait");
-        for _ in 0..40 {
-            p.answered(false);
-        }
-        p.answered(true);
-        assert!(
-            p.admit().await.is_none(),
-            "once throttled, paced without a cold place though both are held"
-        );
-        drop((first, second));
+        assert_eq!(p.cold.available_permits(), 0, "a third waits");
+        let third = within_a_minute(p.admit()).await;
+        assert!(third.is_some(), "a cold place of the next spell");
+        drop((first, second, third));
     }
 
     #[tokio::test]
-    async fn a_pacer_admits_at_once_until_throttled_and_learns_from_answers() {
+    async fn after_the_first_throttle_requests_waiting_for_a_cold_place_are_paced() {
+        let p = Pacer::default();
+        let first = p.admit().await;
+        let second = p.admit().await;
+        let waiting = async { p.admit().await.is_some() };
+        let throttled_then_one_answered = async {
+            tokio::task::yield_now().await;
+            for _ in 0..40 {
+                p.answered(false);
+            }
+            p.answered(true);
+            drop(first);
+        };
+        let (got_a_cold_place, ()) =
+            within_a_minute(async { tokio::join!(waiting, throttled_then_one_answered) }).await;
+        assert!(
+            !got_a_cold_place,
+            "a place given back after the throttle must not let a request skip the pace"
+        );
+        assert!(p.rate().is_some());
+        drop(second);
+    }
+
+    #[tokio::test]
+    async fn an_unwatched_pacer_neither_paces_nor_starts_cold() {
+        let p = Pacer::unwatched();
+        for _ in 0..10 {
+            assert!(within_a_minute(p.admit()).await.is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pacer_is_unpaced_until_throttled_and_learns_from_answers() {
         let p = Pacer::default();
         for _ in 0..100 {
             p.admit().await;

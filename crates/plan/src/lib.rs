@@ -292,7 +292,9 @@ pub fn plan(
                 continue;
             };
             // Moved, not copied: at 10,000 resources a second copy of
-            // every live resource was MBs at planning's peak.
+            // every live resource was MBs at planning's peak. Nothing
+            // below reads `resolution.live` (cascades ask only
+            // `address_of` and `revisions`).
             let live = resolution.take_live(address);
             resources.push(PlannedResource {
                 address: address.clone(),

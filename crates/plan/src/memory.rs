@@ -57,9 +57,8 @@ type NameKey = [u8; 16];
 
 fn name_key(resource_type: ResourceType, region: &str, name: &str) -> NameKey {
     let mut hasher = Sha256::new();
-    hasher.update(resource_type.name().as_bytes());
     // Each part's length first: ("ab", "c") and ("a", "bc") differ.
-    for part in [region, name] {
+    for part in [resource_type.name(), region, name] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     }
