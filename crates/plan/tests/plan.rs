@@ -806,6 +806,40 @@ mod plan_file {
     }
 
     #[test]
+    fn a_damaged_body_is_refused_as_damaged_though_it_no_longer_parses() {
+        // The body is parsed as it is hashed: the checksum must still
+        // decide first, whatever the parse made of the damage.
+        let (_dir, path, _) = saved();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut cut = bytes[..bytes.len() - 40].to_vec();
+        cut.extend_from_slice(b"\"not json");
+        let damaged = PlanFile::parse(&cut, "plan.bin").unwrap_err();
+        assert!(matches!(damaged, PlanFileError::Checksum { .. }), "{damaged}");
+        let body_start = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        let mut trailing = bytes[body_start..].to_vec();
+        trailing.extend_from_slice(b" {}");
+        let framed = decom_plan::frame(&trailing);
+        let invalid = PlanFile::parse(&framed, "plan.bin").unwrap_err();
+        assert!(matches!(invalid, PlanFileError::Invalid { .. }), "{invalid}");
+    }
+
+    #[test]
+    fn a_header_line_that_does_not_end_is_not_read_whole() {
+        let endless = |start: &str| {
+            let mut text = start.to_string();
+            text.push_str(&"a".repeat(100_000));
+            PlanFile::parse(text.as_bytes(), "plan.bin").unwrap_err()
+        };
+        let damaged = endless("decom-plan 2 sha256:");
+        assert!(matches!(damaged, PlanFileError::Checksum { .. }), "{damaged}");
+        let foreign = endless("resource ");
+        assert!(matches!(foreign, PlanFileError::NotAPlan { .. }), "{foreign}");
+        // A short file without a line break is no plan, as before.
+        let short = PlanFile::parse(b"decom-plan 2 sha256:00", "plan.bin").unwrap_err();
+        assert!(matches!(short, PlanFileError::NotAPlan { .. }), "{short}");
+    }
+
+    #[test]
     fn a_file_with_a_valid_checksum_cannot_smuggle_in_a_cycle() {
         let err = reframed(|b| {
             let mut back = b["edges"][0].clone();

@@ -8,7 +8,7 @@
 //! is written with sensitive variable values hidden (an id with one hidden
 //! in it can be compared, see [`super::staleness`], but not used).
 
-use std::io::{Read as _, Seek as _, Write as _};
+use std::io::{Read, Seek as _, Write as _};
 use std::path::Path;
 
 use decom_parser::{Address, Manifest, Redaction};
@@ -20,7 +20,9 @@ mod v2;
 use decom_graph::{from_parts, EdgeReason, ProposedEdge};
 
 use crate::live::LiveResource;
-use crate::{Action, Baseline, Cascade, Memory, Plan, PlannedResource, Provenance, Remembered};
+use crate::{
+    Action, Baseline, Cascade, DeletionGraph, Memory, Plan, PlannedResource, Provenance, Remembered,
+};
 
 /// The plan file format this decom writes and reads.
 pub const PLAN_FILE_VERSION: u32 = 2;
@@ -268,9 +270,23 @@ impl PlanFile {
             .unwrap_or_default()
     }
 
-    /// The plan as it was reviewed (graph checked again: a file cannot
-    /// smuggle in a cycle, nor a second entry for one address).
+    /// The plan as it was reviewed.
     pub fn to_plan(&self) -> Result<Plan, String> {
+        Ok(Plan {
+            graph: self.checked_graph()?,
+            resources: self.resources.clone(),
+            warnings: self.warnings.clone(),
+            targets: self.targets.clone(),
+            provenance: self.provenance.clone(),
+            cascades: self.cascades.clone(),
+            cascades_by_parent: crate::cascade::by_parent(&self.cascades),
+        })
+    }
+
+    /// The saved graph, checked again: a file cannot smuggle in a cycle,
+    /// a second entry for one address, nor a cascade no planned parent
+    /// takes. Every read checks it, without copying the resources.
+    fn checked_graph(&self) -> Result<DeletionGraph, String> {
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = self
             .resources
@@ -290,31 +306,25 @@ impl PlanFile {
         });
         let graph = from_parts(nodes, edges).map_err(|e| e.to_string())?;
         self.check_cascades()?;
-        Ok(Plan {
-            resources: self.resources.clone(),
-            graph,
-            warnings: self.warnings.clone(),
-            targets: self.targets.clone(),
-            provenance: self.provenance.clone(),
-            cascades: self.cascades.clone(),
-            cascades_by_parent: crate::cascade::by_parent(&self.cascades),
-        })
+        Ok(graph)
     }
 
     /// Each cascade goes with a planned resource of the file that its
     /// live relations name, and appears once.
     fn check_cascades(&self) -> Result<(), String> {
+        let parents: std::collections::HashMap<&Address, &LiveResource> = self
+            .resources
+            .iter()
+            .filter(|r| r.action != Action::NoOp)
+            .filter_map(|r| Some((&r.address, r.live.as_ref()?)))
+            .collect();
         let mut seen = std::collections::HashSet::new();
         for c in &self.cascades {
             let address = c.address();
             if !seen.insert(address.clone()) {
                 return Err(format!("{address} appears twice in the plan"));
             }
-            let parent = self
-                .resources
-                .iter()
-                .find(|r| r.address == c.parent && r.action != Action::NoOp)
-                .and_then(|r| r.live.as_ref());
+            let parent = parents.get(&c.parent);
             if !parent.is_some_and(|p| Cascade::goes_with(&c.live, p)) {
                 return Err(format!(
                     "{address} is not deleted with a planned {}",
@@ -404,7 +414,7 @@ impl PlanFile {
         }
         .map_err(|e| err(e.into()))?;
         let hashed = out.into_inner().map_err(|e| err(e.into_error()))?;
-        let digest = format!("sha256:{}", hex::encode(hashed.hasher.finalize()));
+        let digest = hashed.checksum();
         let mut file = &file;
         file.seek(std::io::SeekFrom::Start(0)).map_err(err)?;
         file.write_all(header(&digest).as_bytes()).map_err(err)?;
@@ -433,45 +443,88 @@ impl PlanFile {
         }
         // Bounded even if the file grows while it is read.
         let file = std::fs::File::open(path).map_err(read_error)?;
-        let mut bytes = Vec::new();
-        file.take(MAX_PLAN_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(read_error)?;
-        if bytes.len() as u64 > MAX_PLAN_FILE_BYTES {
-            return Err(PlanFileError::TooLarge { path: shown });
-        }
-        Self::parse(&bytes, &shown)
+        Self::parse_from(file.take(MAX_PLAN_FILE_BYTES + 1), &shown)
     }
 
     /// Checks header, version and checksum, then parses the body.
     pub fn parse(bytes: &[u8], path: &str) -> Result<PlanFile, PlanFileError> {
+        Self::parse_from(bytes, path)
+    }
+
+    /// [`PlanFile::parse`] of what `reader` gives, without holding its
+    /// bytes (13 MB at 10,000 resources, beside the parsed plan). The
+    /// body is hashed as it is parsed, and a checksum that does not match
+    /// wins over whatever the parse found: a damaged file is refused as
+    /// damaged. (Parsing before the checksum is known exposes nothing a
+    /// file with a matching checksum could not: anyone can compute one.)
+    fn parse_from(mut reader: impl Read, path: &str) -> Result<PlanFile, PlanFileError> {
         let path = path.to_string();
-        let newline = bytes.iter().position(|&b| b == b'\n');
-        let header = newline
-            .and_then(|i| std::str::from_utf8(&bytes[..i]).ok())
-            .unwrap_or_default();
-        let mut fields = header.split(' ');
-        if fields.next() != Some(MAGIC) {
-            return Err(PlanFileError::NotAPlan { path });
+        let read_error = |source| PlanFileError::Read {
+            path: path.clone(),
+            source,
+        };
+        let mut start = Vec::new();
+        (&mut reader)
+            .take(HEADER_READ_BYTES)
+            .read_to_end(&mut start)
+            .map_err(read_error)?;
+        let (claimed, body_start) = split_header(&start, &path)?;
+        let mut body = std::io::BufReader::with_capacity(
+            1 << 16,
+            Hashing::new(std::io::Cursor::new(body_start).chain(reader)),
+        );
+        let parsed: Result<PlanFile, _> = serde_json::from_reader(&mut body);
+        // The rest of a body the parse gave up on still counts.
+        std::io::copy(&mut body, &mut std::io::sink()).map_err(read_error)?;
+        let hashed = body.into_inner();
+        if (start.len() - body_start.len()) as u64 + hashed.bytes > MAX_PLAN_FILE_BYTES {
+            return Err(PlanFileError::TooLarge { path });
         }
-        let version = fields.next().unwrap_or_default();
-        if version != PLAN_FILE_VERSION.to_string() {
-            return Err(PlanFileError::Version {
-                path,
-                found: version.to_string(),
-            });
-        }
-        let body = &bytes[newline.map_or(bytes.len(), |i| i + 1)..];
-        if fields.next() != Some(checksum(body).as_str()) {
+        if claimed != hashed.checksum() {
             return Err(PlanFileError::Checksum { path });
         }
-        let file: PlanFile = serde_json::from_slice(body).map_err(|e| PlanFileError::Invalid {
-            path: path.clone(),
-            detail: e.to_string(),
+        let file = parsed.map_err(|e| match e.io_error_kind() {
+            Some(_) => read_error(e.into()),
+            None => PlanFileError::Invalid {
+                path: path.clone(),
+                detail: e.to_string(),
+            },
         })?;
-        file.to_plan()
+        file.checked_graph()
             .map_err(|detail| PlanFileError::Invalid { path, detail })?;
         Ok(file)
+    }
+}
+
+/// How much of a file is looked at for its header line, which is 85
+/// bytes.
+const HEADER_READ_BYTES: u64 = 4096;
+
+/// The checksum a file's header line claims, and what follows the line
+/// in `start` (the file's first bytes), once magic and version are right.
+/// A file without a line break there is not a plan, unless it starts as
+/// one: then its header is damaged.
+fn split_header<'a>(start: &'a [u8], path: &str) -> Result<(&'a str, &'a [u8]), PlanFileError> {
+    let path = path.to_string();
+    let (line, rest) = match start.iter().position(|&b| b == b'\n') {
+        Some(i) => (&start[..i], &start[i + 1..]),
+        None if (start.len() as u64) < HEADER_READ_BYTES => (&start[..0], &start[..0]),
+        None => (start, &start[..0]),
+    };
+    let mut fields = std::str::from_utf8(line).unwrap_or_default().split(' ');
+    if fields.next() != Some(MAGIC) {
+        return Err(PlanFileError::NotAPlan { path });
+    }
+    let version = fields.next().unwrap_or_default();
+    if version != PLAN_FILE_VERSION.to_string() {
+        return Err(PlanFileError::Version {
+            path,
+            found: version.to_string(),
+        });
+    }
+    match fields.next() {
+        Some(claimed) if line.len() < start.len() => Ok((claimed, rest)),
+        _ => Err(PlanFileError::Checksum { path }),
     }
 }
 
@@ -512,18 +565,25 @@ fn header(checksum: &str) -> String {
     format!("{MAGIC} {PLAN_FILE_VERSION} {checksum}\n")
 }
 
-/// A writer that hashes what goes through it.
-struct Hashing<W> {
-    inner: W,
+/// A writer or reader that hashes what goes through it.
+struct Hashing<T> {
+    inner: T,
     hasher: Sha256,
+    bytes: u64,
 }
 
-impl<W: std::io::Write> Hashing<W> {
-    fn new(inner: W) -> Self {
+impl<T> Hashing<T> {
+    fn new(inner: T) -> Self {
         Hashing {
             inner,
             hasher: Sha256::new(),
+            bytes: 0,
         }
+    }
+
+    /// What [`checksum`] says of everything that went through.
+    fn checksum(self) -> String {
+        format!("sha256:{}", hex::encode(self.hasher.finalize()))
     }
 }
 
@@ -531,6 +591,7 @@ impl<W: std::io::Write> std::io::Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
         Ok(n)
     }
 
@@ -539,6 +600,16 @@ impl<W: std::io::Write> std::io::Write for Hashing<W> {
     }
 }
 
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// `sha256:HEX` of a plan file's body, as its header line says it.
 fn checksum(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
