@@ -7,7 +7,8 @@ mod common;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use common::process::{signal, wait_for_lines};
+use common::fake_servers::HoldingProxy;
+use common::process::{finish_within, signal, wait_for_lines, wait_until};
 use common::quickstart::{quickstart_seed, CONNECTOR_ARN, SERVICE_ARN};
 use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
 use common::{repo_root, stderr, stdout, succeeded, Project};
@@ -866,6 +867,46 @@ fn a_plan_file_with_a_swapped_id_is_refused_before_any_request() {
         stderr(&out)
     );
     assert_eq!(sim.audit().len(), requests_before, "{:?}", sim.audit());
+}
+
+/// A plan file replaced while its apply refreshes (another `decom plan
+/// --out` to the same path, here of the same manifest: the same lines in
+/// another file). The apply reads what it compares the fresh plan with
+/// again once that plan is made; a file that is no longer the one it read
+/// is refused before any delete.
+#[test]
+fn a_plan_file_replaced_while_its_apply_refreshes_is_refused_before_any_delete() {
+    let sim = TestSim::start(quickstart_seed());
+    let p = quickstart_project();
+    for file in ["plan.bin", "other.bin"] {
+        let out = run(&sim, &p, &["plan", "--out", file]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let proxy = HoldingProxy::start(&sim.endpoint_url(), |_| true);
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
+        .current_dir(p.path())
+        .args(["apply", "plan.bin", FAST])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .env("AWS_ENDPOINT_URL", proxy.url())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its first request (who am I?) comes after it read the plan file.
+    wait_until("the apply's first request held", || proxy.held() > 0);
+    std::fs::rename(p.path().join("other.bin"), p.path().join("plan.bin")).unwrap();
+    proxy.release();
+
+    let out = finish_within(child, Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("plan.bin changed since this apply read it"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(deletes(&sim.audit()).is_empty(), "{:?}", sim.audit());
 }
 
 /// A recognisable sensitive value used in names: App Runner puts the name

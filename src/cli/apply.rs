@@ -16,7 +16,7 @@ use decom_executor::lock::Lock;
 use decom_executor::{ApplyOptions, ApprovedPlan, Event, PollSchedule, Summary};
 use decom_parser::{Address, Manifest};
 use decom_plan::{
-    self as planning, manifest_digest, Baseline, PlanFile, PlanFileError, SavedLines,
+    self as planning, manifest_digest, Baseline, PlanChecksum, PlanFile, PlanFileError, SavedLines,
 };
 
 use super::cloud_args::CloudArgs;
@@ -99,13 +99,14 @@ pub fn run(args: ApplyArgs, style: Style) -> Outcome {
 
 fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let mut saved = read_plan_file(&args.manifest.path)?;
-    // Of the saved plan's resources only the comparison lines' digests
-    // and the remembered ids are kept, and the rest is freed before
-    // anything else is loaded: holding the file (tens of MB at 10,000
-    // resources) through the refresh and the deletions made apply's peak
-    // memory exceed plan's.
-    let body = saved.as_mut().map(PlanFile::take_body);
+    // Of the saved plan's resources only the names they resolved are
+    // kept, and the rest is freed before anything else is loaded: holding
+    // the file (tens of MB at 10,000 resources) through the refresh and
+    // the deletions made apply's peak memory exceed plan's. What the
+    // fresh plan is compared with is read again once it is made.
+    let remembered = saved.as_mut().map(|(file, _)| file.take_body());
     super::malloc::give_back();
+    let (saved, checksum) = saved.unzip();
     if saved.is_none() && args.json && !args.auto_approve {
         // As Terraform: --json output cannot carry a plan for review and a
         // prompt, so the approval must be a saved plan or explicit.
@@ -158,12 +159,10 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         session.resume_quotas(file.quota_rates(), idle);
     }
     let mut memory = state.recall();
-    let (targets, review) = match (&saved, body) {
-        (Some(file), Some(body)) => {
-            for entry in body.remembered {
-                memory.remember(entry);
-            }
-            let review = Review::of(args, file, body.baseline, &manifest);
+    memory.absorb(remembered.unwrap_or_default());
+    let (targets, review) = match (&saved, checksum) {
+        (Some(file), Some(checksum)) => {
+            let review = Review::of(args, file, checksum, &manifest);
             (file.targets(), Some(review))
         }
         _ => (args.target.as_slice(), None),
@@ -189,7 +188,8 @@ enum Approval {
 
 /// What `apply PLANFILE` compares the fresh plan with, and says.
 struct Review {
-    baseline: Baseline,
+    /// Which plan file content was read (and approved).
+    checksum: PlanChecksum,
     /// Why the digest may differ though the files did not (a sensitive
     /// variable), for the staleness error; empty if that is not why.
     changed_variables: String,
@@ -198,9 +198,14 @@ struct Review {
 }
 
 impl Review {
-    fn of(args: &ApplyArgs, file: &PlanFile, baseline: Baseline, manifest: &Manifest) -> Review {
+    fn of(
+        args: &ApplyArgs,
+        file: &PlanFile,
+        checksum: PlanChecksum,
+        manifest: &Manifest,
+    ) -> Review {
         Review {
-            baseline,
+            checksum,
             changed_variables: changed_variables(file, manifest),
             banner: banner(args, file),
         }
@@ -214,16 +219,21 @@ fn saved_plan_still_holds(
     manifest: &Manifest,
     fresh: &planning::Plan,
 ) -> Approval {
+    let plan_file = &args.manifest.path;
+    let baseline = match PlanFile::read_baseline(plan_file, &review.checksum) {
+        Ok(baseline) => baseline,
+        Err(e) => {
+            errln!("error: {e}");
+            return Approval::Stop(Outcome::Failure);
+        }
+    };
     let digest = manifest_digest(manifest);
-    if review
-        .baseline
-        .is_stale(&digest, fresh, console::redaction())
-    {
+    if baseline.is_stale(&digest, fresh, console::redaction()) {
         errln!(
             "error: saved plan is stale: the manifest or live state changed since it was made. \
              Run `decom plan --out` again and review the new plan.{}\n\n{}",
             review.changed_variables,
-            what_changed(&args.manifest.path, &review.baseline, &digest, fresh)
+            what_changed(plan_file, &baseline, &digest, fresh)
         );
         return Approval::Stop(Outcome::Failure);
     }
@@ -234,7 +244,7 @@ fn saved_plan_still_holds(
 }
 
 /// The stale plan's diff, from the saved plan's lines read again from
-/// `plan_file`: apply held only their digests through the refresh. Lines
+/// `plan_file`: apply holds only their digests. Lines
 /// of a file replaced or edited since apply read it are not shown as the
 /// approved plan's (the plan is refused either way).
 fn what_changed(
@@ -442,13 +452,13 @@ fn summary_json(summary: &Summary, interrupted: bool, line: &str) -> serde_json:
 /// or a `.hcl` file (or another text file that is not a plan). Anything
 /// else at `path` must be a readable plan: an empty file, a device or a
 /// FIFO is an error, never a manifest without changes.
-fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, Failure> {
+fn read_plan_file(path: &Path) -> Result<Option<(PlanFile, PlanChecksum)>, Failure> {
     let is_manifest = path.is_dir() || path.extension().is_some_and(|e| e == "hcl");
     if is_manifest || !path.exists() {
         return Ok(None);
     }
-    match PlanFile::read(path) {
-        Ok(f) => Ok(Some(f)),
+    match PlanFile::read_identified(path) {
+        Ok(read) => Ok(Some(read)),
         Err(PlanFileError::NotAPlan { .. }) => Ok(None),
         Err(e) => Err(Failure::Other(e.to_string())),
     }
@@ -593,8 +603,8 @@ mod tests {
     fn save(plan: &planning::Plan, m: &Manifest, path: &Path) -> Baseline {
         let file = PlanFile::new(plan, m, Path::new("main.hcl"));
         file.write(path, &Redaction::default()).expect("written");
-        let mut read = PlanFile::read(path).expect("read back");
-        read.take_body().baseline
+        let (_, checksum) = PlanFile::read_identified(path).expect("read back");
+        PlanFile::read_baseline(path, &checksum).expect("read again")
     }
 
     /// A plan of the live instance saved as `plan.bin` in a temp dir, the

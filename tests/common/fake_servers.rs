@@ -3,7 +3,7 @@
 //! and a proxy in front of the simulator that holds some requests
 //! unanswered. Each stops (and drops its connections) when dropped.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -163,11 +163,12 @@ impl GarbageServer {
 }
 
 /// Forwards requests to `upstream`, except those `hold` picks: those are
-/// read and never answered (the connection stays open until the client
-/// gives up on it).
+/// read and not answered until [`HoldingProxy::release`] (the connection
+/// stays open until then, or until the client gives up on it).
 pub struct HoldingProxy {
     server: Server,
     held: Arc<AtomicUsize>,
+    released: Arc<AtomicBool>,
 }
 
 impl HoldingProxy {
@@ -179,16 +180,17 @@ impl HoldingProxy {
     pub fn start(upstream: &str, hold: fn(&Request) -> bool) -> HoldingProxy {
         let upstream = upstream.trim_start_matches("http://").to_string();
         let held = Arc::new(AtomicUsize::new(0));
-        let counter = held.clone();
+        let released = Arc::new(AtomicBool::new(false));
+        let (counter, gate) = (held.clone(), released.clone());
         let server = Server::start(move |mut client| {
             let Some(request) = Request::read(&mut client) else {
                 return;
             };
             if hold(&request) {
                 counter.fetch_add(1, Ordering::SeqCst);
-                let mut sink = [0u8; 4096];
-                while matches!(client.read(&mut sink), Ok(n) if n > 0) {}
-                return;
+                if !held_until_released(&mut client, &gate) {
+                    return;
+                }
             }
             // One request per connection: the answer is read to the
             // upstream's close, whatever its framing, then passed on.
@@ -197,7 +199,16 @@ impl HoldingProxy {
             }
             let _ = client.shutdown(Shutdown::Both);
         });
-        HoldingProxy { server, held }
+        HoldingProxy {
+            server,
+            held,
+            released,
+        }
+    }
+
+    /// Forwards the requests held and those to come.
+    pub fn release(&self) {
+        self.released.store(true, Ordering::SeqCst);
     }
 
     pub fn url(&self) -> String {
@@ -208,6 +219,26 @@ impl HoldingProxy {
     pub fn held(&self) -> usize {
         self.held.load(Ordering::SeqCst)
     }
+}
+
+/// Waits until `released`; false if the client gave up first.
+fn held_until_released(client: &mut TcpStream, released: &AtomicBool) -> bool {
+    if client
+        .set_read_timeout(Some(Duration::from_millis(20)))
+        .is_err()
+    {
+        return false;
+    }
+    let mut sink = [0u8; 4096];
+    while !released.load(Ordering::SeqCst) {
+        match client.read(&mut sink) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => return false,
+        }
+    }
+    client.set_read_timeout(None).is_ok()
 }
 
 /// Sends `request` upstream with `Connection: close`; the whole answer.

@@ -46,8 +46,8 @@ pub use live::{Inventory, LiveRelation, LiveResource, LiveState, Tags};
 #[doc(hidden)]
 pub use file::frame;
 pub use file::{
-    files_digest, manifest_digest, ManifestLocation, PlanFile, PlanFileError, QuotaRate, SavedBody,
-    PLAN_FILE_VERSION,
+    files_digest, manifest_digest, ManifestLocation, PlanChecksum, PlanFile, PlanFileError,
+    QuotaRate, PLAN_FILE_VERSION,
 };
 pub use json::{to_json, FORMAT_VERSION};
 pub use markdown::to_markdown;

@@ -74,6 +74,20 @@ impl Memory {
             account: entry.account.map(String::into_boxed_str),
             id: entry.id.into_boxed_str(),
         };
+        self.add(key, id);
+    }
+
+    /// Adds what `later` remembers after what this remembers.
+    pub fn absorb(&mut self, later: Memory) {
+        for (key, ids) in later.names {
+            for id in ids {
+                self.add(key, id);
+            }
+        }
+        self.accepted.extend(later.accepted);
+    }
+
+    fn add(&mut self, key: NameKey, id: RememberedId) {
         // Almost every name has one resolution: a Vec's first push would
         // reserve four (a saved plan's 10,000 names: 3 MB unused).
         let same = self

@@ -141,10 +141,12 @@ impl SavedLines {
 
 /// What `apply PLANFILE` compares a fresh plan with: the digest of each
 /// of the saved plan's lines ([`SavedLines`]), by the digest of its
-/// address. A tenth of the lines' size at 10,000 resources, and held
-/// through the whole refresh; the lines themselves are read again from
-/// the plan file only to show a stale plan's diff, and trusted only if
-/// they are the ones this was made from ([`Baseline::made_from`]).
+/// address. A tenth of the lines' size at 10,000 resources. `apply` reads
+/// it from the plan file once the fresh plan is made, so that it is not
+/// held through the planning step where memory peaks; the lines
+/// themselves are read again only to show a stale plan's diff, and
+/// trusted only if they are the ones this was made from
+/// ([`Baseline::made_from`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Baseline {
     manifest_digest: String,
@@ -174,32 +176,65 @@ fn digest(text: &str) -> LineDigest {
     out
 }
 
+/// A [`Baseline`]'s lines, added one saved resource or cascade at a time
+/// (as the plan file is read, none of them held).
+#[derive(Debug, Default)]
+pub(crate) struct BaselineLines {
+    lines: HashMap<LineDigest, Saved>,
+    cascades: HashMap<LineDigest, LineDigest>,
+}
+
+impl BaselineLines {
+    pub(crate) fn add_resource(&mut self, r: &PlannedResource) {
+        let delete = r.action == Action::Delete;
+        self.add_line(&r.address.to_string(), &line(r), delete);
+    }
+
+    pub(crate) fn add_cascade(&mut self, c: &Cascade) {
+        self.add_cascade_line(&c.address(), &cascade_line(c));
+    }
+
+    pub(crate) fn extend(&mut self, other: BaselineLines) {
+        self.lines.extend(other.lines);
+        self.cascades.extend(other.cascades);
+    }
+
+    pub(crate) fn finish(self, manifest_digest: String) -> Baseline {
+        Baseline {
+            manifest_digest,
+            lines: self.lines,
+            cascades: self.cascades,
+        }
+    }
+
+    fn add_line(&mut self, address: &str, line: &str, delete: bool) {
+        let saved = Saved {
+            line: digest(line),
+            identity: identity(line).map(digest),
+            delete,
+        };
+        self.lines.insert(digest(address), saved);
+    }
+
+    fn add_cascade_line(&mut self, address: &str, line: &str) {
+        self.cascades.insert(digest(address), digest(line));
+    }
+}
+
 impl Baseline {
     pub fn of(saved: &PlanFile) -> Baseline {
         Baseline::of_lines(&SavedLines::of(saved))
     }
 
     fn of_lines(saved: &SavedLines) -> Baseline {
-        Baseline {
-            manifest_digest: saved.manifest_digest.clone(),
-            lines: saved
-                .lines
-                .iter()
-                .map(|(address, line)| {
-                    let saved = Saved {
-                        line: digest(line),
-                        identity: identity(line).map(digest),
-                        delete: saved.deletes.contains(address),
-                    };
-                    (digest(address), saved)
-                })
-                .collect(),
-            cascades: saved
-                .cascades
-                .iter()
-                .map(|(address, line)| (digest(address), digest(line)))
-                .collect(),
+        let mut lines = BaselineLines::default();
+        for (address, line) in &saved.lines {
+            lines.add_line(address, line, saved.deletes.contains(address));
         }
+        for (address, line) in &saved.cascades {
+            lines.add_cascade_line(address, line);
+        }
+        lines.finish(saved.manifest_digest.clone())
     }
 
     /// Whether `lines` (read again from the plan file) are the lines this

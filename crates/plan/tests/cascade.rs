@@ -6,7 +6,7 @@
 use decom_parser::{Manifest, Redaction, RelationAttr, ResourceType, VariableInputs};
 use decom_plan::{
     manifest_digest, plan, staleness, to_json, to_markdown, Baseline, Defaults, Inventory,
-    LiveRelation, LiveResource, LiveState, Plan, PlanFile, PlanRequest, SavedLines,
+    LiveRelation, LiveResource, LiveState, Plan, PlanFile, PlanFileError, PlanRequest, SavedLines,
 };
 
 const REGION: &str = "us-east-1";
@@ -383,38 +383,55 @@ mod plan_file {
         );
     }
 
-    /// `apply PLANFILE` keeps only the digests of the body's comparison
-    /// lines, and ids, through its refresh: they must judge as the whole
-    /// file does, and take back the lines of that file only.
+    /// `apply PLANFILE` keeps only the names the body resolved through
+    /// its refresh, and reads the digests of the body's comparison lines
+    /// again, one line at a time, once the fresh plan is made: they must
+    /// judge as the whole file does, and take back the lines of that file
+    /// only.
     #[test]
-    fn the_body_taken_out_of_a_read_plan_compares_as_the_whole_file() {
+    fn the_baseline_read_again_compares_as_the_whole_file() {
         let m = manifest(ONLY_THE_INSTANCE);
-        let (_dir, mut read) = saved(&planned(&m, estate(LiveState::Deletable)), &m);
+        let (dir, _) = saved(&planned(&m, estate(LiveState::Deletable)), &m);
+        let path = dir.path().join("plan.bin");
+        let (mut read, checksum) = PlanFile::read_identified(&path).expect("read");
         let mut now = estate(LiveState::Deletable);
         now.push(flow("new"));
         let fresh = planned(&m, now);
         let digest = manifest_digest(&m);
         let redaction = Redaction::default();
-        let whole = staleness(&read, &digest, &fresh, &redaction).map(|s| s.diff);
-        assert!(whole.is_some());
+        assert!(staleness(&read, &digest, &fresh, &redaction).is_some());
         let lines = SavedLines::of(&read);
-        let body = read.take_body();
-        assert!(body.baseline.is_stale(&digest, &fresh, &redaction));
-        assert!(!body.baseline.is_stale(
+        let baseline = PlanFile::read_baseline(&path, &checksum).expect("read again");
+        assert_eq!(baseline, Baseline::of(&read), "read a line at a time");
+        assert!(baseline.is_stale(&digest, &fresh, &redaction));
+        assert!(!baseline.is_stale(
             &digest,
             &planned(&m, estate(LiveState::Deletable)),
             &redaction
         ));
-        assert!(body.baseline.is_stale(
+        assert!(baseline.is_stale(
             "sha256:other",
             &planned(&m, estate(LiveState::Deletable)),
             &redaction
         ));
-        assert!(body.baseline.made_from(&lines));
-        // A plan file replaced since: its lines are not the approved ones.
+        assert!(baseline.made_from(&lines));
+        // A plan file replaced since: its lines are not the approved ones,
+        // and it is not read again as them.
         let (_other_dir, other) = saved(&fresh, &m);
-        assert!(!body.baseline.made_from(&SavedLines::of(&other)));
-        let ids: Vec<&str> = body.remembered.iter().map(|r| r.id.as_str()).collect();
+        assert!(!baseline.made_from(&SavedLines::of(&other)));
+        other
+            .write(&path, &Redaction::default())
+            .expect("written over");
+        let changed = PlanFile::read_baseline(&path, &checksum).unwrap_err();
+        assert!(
+            matches!(changed, PlanFileError::Changed { .. }),
+            "{changed}"
+        );
+        let memory = read.take_body();
+        let ids: Vec<&str> = memory
+            .remembered(ResourceType::SupplyChainInstance, REGION, "main")
+            .map(|r| &*r.id)
+            .collect();
         assert_eq!(ids, ["inst-1"]);
         assert_eq!(read.approved_deletions().count(), 0, "the header is left");
     }

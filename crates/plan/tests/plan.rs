@@ -814,13 +814,19 @@ mod plan_file {
         let mut cut = bytes[..bytes.len() - 40].to_vec();
         cut.extend_from_slice(b"\"not json");
         let damaged = PlanFile::parse(&cut, "plan.bin").unwrap_err();
-        assert!(matches!(damaged, PlanFileError::Checksum { .. }), "{damaged}");
+        assert!(
+            matches!(damaged, PlanFileError::Checksum { .. }),
+            "{damaged}"
+        );
         let body_start = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
         let mut trailing = bytes[body_start..].to_vec();
         trailing.extend_from_slice(b" {}");
         let framed = decom_plan::frame(&trailing);
         let invalid = PlanFile::parse(&framed, "plan.bin").unwrap_err();
-        assert!(matches!(invalid, PlanFileError::Invalid { .. }), "{invalid}");
+        assert!(
+            matches!(invalid, PlanFileError::Invalid { .. }),
+            "{invalid}"
+        );
     }
 
     #[test]
@@ -831,9 +837,15 @@ mod plan_file {
             PlanFile::parse(text.as_bytes(), "plan.bin").unwrap_err()
         };
         let damaged = endless("decom-plan 2 sha256:");
-        assert!(matches!(damaged, PlanFileError::Checksum { .. }), "{damaged}");
+        assert!(
+            matches!(damaged, PlanFileError::Checksum { .. }),
+            "{damaged}"
+        );
         let foreign = endless("resource ");
-        assert!(matches!(foreign, PlanFileError::NotAPlan { .. }), "{foreign}");
+        assert!(
+            matches!(foreign, PlanFileError::NotAPlan { .. }),
+            "{foreign}"
+        );
         // A short file without a line break is no plan, as before.
         let short = PlanFile::parse(b"decom-plan 2 sha256:00", "plan.bin").unwrap_err();
         assert!(matches!(short, PlanFileError::NotAPlan { .. }), "{short}");

@@ -56,6 +56,10 @@ pub enum PlanFileError {
     Version { path: String, found: String },
     #[error("{path} is corrupted or was edited after it was written (checksum mismatch): run `decom plan --out` again")]
     Checksum { path: String },
+    #[error(
+        "{path} changed since this apply read it: run `decom apply` again to apply it as it is now"
+    )]
+    Changed { path: String },
     #[error("{path} is not a valid plan: {detail}")]
     Invalid { path: String, detail: String },
 }
@@ -103,15 +107,6 @@ pub struct QuotaRate {
     pub region: String,
     pub service: String,
     pub refill: f64,
-}
-
-/// What [`PlanFile::take_body`] keeps of a saved plan's resources.
-#[derive(Debug, Clone)]
-pub struct SavedBody {
-    /// What a fresh plan is compared with.
-    pub baseline: Baseline,
-    /// The ids the plan resolved, for [`Memory`].
-    pub remembered: Vec<Remembered>,
 }
 
 /// The manifest's path relative to the plan file's directory and to the
@@ -335,17 +330,10 @@ impl PlanFile {
         Ok(())
     }
 
-    /// Adds the names this plan resolved to `memory`, so that applying it
+    /// The names this plan resolved, for [`Memory`], so that applying it
     /// after AWS forgot a deleted resource still finds it gone (only
-    /// under the same name, account and region; see [`Memory`]). Values
-    /// with a sensitive value hidden in them can pin nothing.
-    pub fn remember_into(&self, memory: &mut Memory) {
-        for entry in self.remembered() {
-            memory.remember(entry);
-        }
-    }
-
-    /// What [`PlanFile::remember_into`] remembers.
+    /// under the same name, account and region). Values with a sensitive
+    /// value hidden in them can pin nothing.
     fn remembered(&self) -> impl Iterator<Item = Remembered> + '_ {
         let resolved = self.resources.iter().filter_map(|r| r.live.as_ref());
         resolved
@@ -362,19 +350,21 @@ impl PlanFile {
     }
 
     /// Takes out the resources, edges and cascades, leaving the header
-    /// (provenance, digests, targets...), and returns what `apply` needs
-    /// of them. At 10,000 resources they are tens of MB; `apply PLANFILE`
-    /// lets go of them before it loads the manifest and refreshes, so the
-    /// room is reused and its peak memory stays at a plan's.
-    pub fn take_body(&mut self) -> SavedBody {
-        let body = SavedBody {
-            baseline: Baseline::of(self),
-            remembered: self.remembered().collect(),
-        };
+    /// (provenance, digests, targets...), and returns the names they
+    /// resolved. At 10,000 resources they are tens of MB; `apply
+    /// PLANFILE` lets go of them before it loads the manifest and
+    /// refreshes, and reads what it compares the fresh plan with again
+    /// afterwards ([`PlanFile::read_baseline`]), so that its peak memory
+    /// is a plan's.
+    pub fn take_body(&mut self) -> Memory {
+        let mut memory = Memory::default();
+        for entry in self.remembered() {
+            memory.remember(entry);
+        }
         self.resources = Vec::new();
         self.edges = Vec::new();
         self.cascades = Vec::new();
-        body
+        memory
     }
 
     /// Ids the plan may delete: the `delete` actions, nothing else.
@@ -425,75 +415,119 @@ impl PlanFile {
     /// file (a FIFO would block, /dev/zero never ends), an empty file and
     /// one over [`MAX_PLAN_FILE_BYTES`] are refused before reading.
     pub fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
+        Self::read_identified(path).map(|(file, _)| file)
+    }
+
+    /// [`PlanFile::read`], and the checksum that identifies what was read.
+    pub fn read_identified(path: &Path) -> Result<(PlanFile, PlanChecksum), PlanFileError> {
         let shown = path.display().to_string();
-        let read_error = |source| PlanFileError::Read {
-            path: shown.clone(),
-            source,
-        };
-        // Looked at before it is opened: opening a FIFO blocks.
-        let meta = std::fs::metadata(path).map_err(read_error)?;
-        if !meta.is_file() {
-            return Err(PlanFileError::NotAFile { path: shown });
+        let (file, checksum) = read_body::<PlanFile>(open(path)?, &shown)?;
+        file.checked_graph()
+            .map_err(|detail| PlanFileError::Invalid {
+                path: shown,
+                detail,
+            })?;
+        Ok((file, checksum))
+    }
+
+    /// What a fresh plan is compared with, read again from the plan file
+    /// at `path` that [`PlanFile::read_identified`] read as `checksum`:
+    /// each line is digested as it is parsed. A file changed since is
+    /// refused.
+    pub fn read_baseline(path: &Path, checksum: &PlanChecksum) -> Result<Baseline, PlanFileError> {
+        let shown = path.display().to_string();
+        let (body, now) = read_body::<v2::BaselineBody>(open(path)?, &shown)?;
+        if now != *checksum {
+            return Err(PlanFileError::Changed { path: shown });
         }
-        if meta.len() == 0 {
-            return Err(PlanFileError::Empty { path: shown });
-        }
-        if meta.len() > MAX_PLAN_FILE_BYTES {
-            return Err(PlanFileError::TooLarge { path: shown });
-        }
-        // Bounded even if the file grows while it is read.
-        let file = std::fs::File::open(path).map_err(read_error)?;
-        Self::parse_from(file.take(MAX_PLAN_FILE_BYTES + 1), &shown)
+        Ok(body.into_baseline())
     }
 
     /// Checks header, version and checksum, then parses the body.
     pub fn parse(bytes: &[u8], path: &str) -> Result<PlanFile, PlanFileError> {
-        Self::parse_from(bytes, path)
-    }
-
-    /// [`PlanFile::parse`] of what `reader` gives, without holding its
-    /// bytes (13 MB at 10,000 resources, beside the parsed plan). The
-    /// body is hashed as it is parsed, and a checksum that does not match
-    /// wins over whatever the parse found: a damaged file is refused as
-    /// damaged. (Parsing before the checksum is known exposes nothing a
-    /// file with a matching checksum could not: anyone can compute one.)
-    fn parse_from(mut reader: impl Read, path: &str) -> Result<PlanFile, PlanFileError> {
-        let path = path.to_string();
-        let read_error = |source| PlanFileError::Read {
-            path: path.clone(),
-            source,
-        };
-        let mut start = Vec::new();
-        (&mut reader)
-            .take(HEADER_READ_BYTES)
-            .read_to_end(&mut start)
-            .map_err(read_error)?;
-        let (claimed, body_start) = split_header(&start, &path)?;
-        let mut body = std::io::BufReader::with_capacity(
-            1 << 16,
-            Hashing::new(std::io::Cursor::new(body_start).chain(reader)),
-        );
-        let parsed: Result<PlanFile, _> = serde_json::from_reader(&mut body);
-        // The rest of a body the parse gave up on still counts.
-        std::io::copy(&mut body, &mut std::io::sink()).map_err(read_error)?;
-        let hashed = body.into_inner();
-        if (start.len() - body_start.len()) as u64 + hashed.bytes > MAX_PLAN_FILE_BYTES {
-            return Err(PlanFileError::TooLarge { path });
-        }
-        if claimed != hashed.checksum() {
-            return Err(PlanFileError::Checksum { path });
-        }
-        let file = parsed.map_err(|e| match e.io_error_kind() {
-            Some(_) => read_error(e.into()),
-            None => PlanFileError::Invalid {
-                path: path.clone(),
-                detail: e.to_string(),
-            },
-        })?;
+        let (file, _) = read_body::<PlanFile>(bytes, path)?;
         file.checked_graph()
-            .map_err(|detail| PlanFileError::Invalid { path, detail })?;
+            .map_err(|detail| PlanFileError::Invalid {
+                path: path.to_string(),
+                detail,
+            })?;
         Ok(file)
     }
+}
+
+/// What identifies a plan file's content: its body's checksum, as its
+/// header states and a read verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanChecksum(String);
+
+/// The plan file at `path`, opened for reading if it is one that may be
+/// read (see [`PlanFile::read`]).
+fn open(path: &Path) -> Result<impl Read, PlanFileError> {
+    let shown = || path.display().to_string();
+    let read_error = |source| PlanFileError::Read {
+        path: shown(),
+        source,
+    };
+    // Looked at before it is opened: opening a FIFO blocks.
+    let meta = std::fs::metadata(path).map_err(read_error)?;
+    if !meta.is_file() {
+        return Err(PlanFileError::NotAFile { path: shown() });
+    }
+    if meta.len() == 0 {
+        return Err(PlanFileError::Empty { path: shown() });
+    }
+    if meta.len() > MAX_PLAN_FILE_BYTES {
+        return Err(PlanFileError::TooLarge { path: shown() });
+    }
+    // Bounded even if the file grows while it is read.
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    Ok(file.take(MAX_PLAN_FILE_BYTES + 1))
+}
+
+/// The body `reader` gives, parsed as `T`, and its checksum, without
+/// holding its bytes (13 MB at 10,000 resources, beside the parsed plan).
+/// The body is hashed as it is parsed, and a checksum that does not match
+/// the header wins over whatever the parse found: a damaged file is
+/// refused as damaged. (Parsing before the checksum is known exposes
+/// nothing a file with a matching checksum could not: anyone can
+/// compute one.)
+fn read_body<T: serde::de::DeserializeOwned>(
+    mut reader: impl Read,
+    path: &str,
+) -> Result<(T, PlanChecksum), PlanFileError> {
+    let path = path.to_string();
+    let read_error = |source| PlanFileError::Read {
+        path: path.clone(),
+        source,
+    };
+    let mut start = Vec::new();
+    (&mut reader)
+        .take(HEADER_READ_BYTES)
+        .read_to_end(&mut start)
+        .map_err(read_error)?;
+    let (claimed, body_start) = split_header(&start, &path)?;
+    let mut body = std::io::BufReader::with_capacity(
+        1 << 16,
+        Hashing::new(std::io::Cursor::new(body_start).chain(reader)),
+    );
+    let parsed: Result<T, _> = serde_json::from_reader(&mut body);
+    // The rest of a body the parse gave up on still counts.
+    std::io::copy(&mut body, &mut std::io::sink()).map_err(read_error)?;
+    let hashed = body.into_inner();
+    if (start.len() - body_start.len()) as u64 + hashed.bytes > MAX_PLAN_FILE_BYTES {
+        return Err(PlanFileError::TooLarge { path });
+    }
+    if claimed != hashed.checksum() {
+        return Err(PlanFileError::Checksum { path });
+    }
+    let parsed = parsed.map_err(|e| match e.io_error_kind() {
+        Some(_) => read_error(e.into()),
+        None => PlanFileError::Invalid {
+            path: path.clone(),
+            detail: e.to_string(),
+        },
+    })?;
+    Ok((parsed, PlanChecksum(claimed.to_string())))
 }
 
 /// How much of a file is looked at for its header line, which is 85

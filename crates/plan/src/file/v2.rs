@@ -14,6 +14,7 @@ use decom_graph::{EdgeReason, Site};
 use decom_parser::{Address, FileId, Location, RelationAttr, ResourceType, Span};
 
 use super::{ManifestLocation, PlanFile, QuotaRate, SavedEdge};
+use crate::stale::BaselineLines;
 use crate::{
     Action, Cascade, GitState, LiveRelation, LiveResource, LiveState, Placement, PlannedResource,
     PlannedVariable, Provenance,
@@ -518,5 +519,90 @@ impl From<FileSite> for Site {
                 column: s.column,
             },
         }
+    }
+}
+
+/// The body as [`super::PlanFile::read_baseline`] reads it: only what a
+/// [`Baseline`](crate::Baseline) is made of, each resource and cascade
+/// digested as it is parsed and then dropped. Other fields are skipped:
+/// the file is the one a full read checked (same checksum).
+#[derive(serde::Deserialize)]
+pub(super) struct BaselineBody {
+    manifest_digest: String,
+    resources: Digested<Resource>,
+    #[serde(default)]
+    cascades: Digested<FileCascade>,
+}
+
+impl BaselineBody {
+    pub(super) fn into_baseline(self) -> crate::Baseline {
+        let mut lines = self.resources.lines;
+        lines.extend(self.cascades.lines);
+        lines.finish(self.manifest_digest)
+    }
+}
+
+/// A JSON array of `T`, read into baseline lines one element at a time.
+struct Digested<T> {
+    lines: BaselineLines,
+    of: std::marker::PhantomData<T>,
+}
+
+impl<T> Default for Digested<T> {
+    fn default() -> Self {
+        Digested {
+            lines: BaselineLines::default(),
+            of: std::marker::PhantomData,
+        }
+    }
+}
+
+/// A saved entry that has a baseline line.
+trait Lined {
+    fn add_to(self, lines: &mut BaselineLines) -> Result<(), String>;
+}
+
+impl Lined for Resource {
+    fn add_to(self, lines: &mut BaselineLines) -> Result<(), String> {
+        lines.add_resource(&PlannedResource::try_from(self)?);
+        Ok(())
+    }
+}
+
+impl Lined for FileCascade {
+    fn add_to(self, lines: &mut BaselineLines) -> Result<(), String> {
+        let cascade = Cascade {
+            live: self.live.into_child_live()?,
+            parent: self.parent,
+        };
+        lines.add_cascade(&cascade);
+        Ok(())
+    }
+}
+
+impl<'de, T: Lined + serde::Deserialize<'de>> serde::Deserialize<'de> for Digested<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Elements<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Lined + serde::Deserialize<'de>> serde::de::Visitor<'de> for Elements<T> {
+            type Value = Digested<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Digested::default();
+                while let Some(entry) = seq.next_element::<T>()? {
+                    entry
+                        .add_to(&mut out.lines)
+                        .map_err(serde::de::Error::custom)?;
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Elements(std::marker::PhantomData))
     }
 }
