@@ -420,14 +420,7 @@ impl PlanFile {
 
     /// [`PlanFile::read`], and the checksum that identifies what was read.
     pub fn read_identified(path: &Path) -> Result<(PlanFile, PlanChecksum), PlanFileError> {
-        let shown = path.display().to_string();
-        let (file, checksum) = read_body::<PlanFile>(open(path)?, &shown)?;
-        file.checked_graph()
-            .map_err(|detail| PlanFileError::Invalid {
-                path: shown,
-                detail,
-            })?;
-        Ok((file, checksum))
+        read_checked(open(path)?, &path.display().to_string())
     }
 
     /// What a fresh plan is compared with, read again from the plan file
@@ -445,14 +438,19 @@ impl PlanFile {
 
     /// Checks header, version and checksum, then parses the body.
     pub fn parse(bytes: &[u8], path: &str) -> Result<PlanFile, PlanFileError> {
-        let (file, _) = read_body::<PlanFile>(bytes, path)?;
-        file.checked_graph()
-            .map_err(|detail| PlanFileError::Invalid {
-                path: path.to_string(),
-                detail,
-            })?;
-        Ok(file)
+        read_checked(bytes, path).map(|(file, _)| file)
     }
+}
+
+/// The plan file `reader` gives, its graph checked, and its checksum.
+fn read_checked(reader: impl Read, path: &str) -> Result<(PlanFile, PlanChecksum), PlanFileError> {
+    let (file, checksum) = read_body::<PlanFile>(reader, path)?;
+    file.checked_graph()
+        .map_err(|detail| PlanFileError::Invalid {
+            path: path.to_string(),
+            detail,
+        })?;
+    Ok((file, checksum))
 }
 
 /// What identifies a plan file's content: its body's checksum, as its
