@@ -23,6 +23,8 @@ const THROTTLE_RPS: f64 = 20.0;
 const TIME_SCALE: f64 = 0.001;
 
 fn main() -> Result<(), String> {
+    // decom is measured through a fresh copy of this binary: see measure.
+    decom_workload::measure::serve_as_intermediate();
     let decom = Path::new(env!("CARGO_BIN_EXE_decom"));
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let workload = Workload::design_mix(RESOURCES, false);

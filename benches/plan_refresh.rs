@@ -15,6 +15,8 @@ use decom_sim::SimConfig;
 use decom_workload::{apprunner_estate_minimum_refresh, AuditSummary, Stage, Workload};
 
 fn main() -> Result<(), String> {
+    // decom is measured through a fresh copy of this binary: see measure.
+    decom_workload::measure::serve_as_intermediate();
     let decom = Path::new(env!("CARGO_BIN_EXE_decom"));
     for n in [100usize, 1_000, 10_000] {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;

@@ -42,6 +42,8 @@ fn settings() -> Result<Settings, String> {
 }
 
 fn main() -> ExitCode {
+    // decom is measured through a fresh copy of this binary: see measure.
+    decom_workload::measure::serve_as_intermediate();
     match settings().and_then(|s| soak(&s)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
