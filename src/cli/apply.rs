@@ -98,15 +98,14 @@ pub fn run(args: ApplyArgs, style: Style) -> Outcome {
 }
 
 fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
-    let mut saved = read_plan_file(&args.manifest.path)?;
+    let (mut saved, checksum) = read_plan_file(&args.manifest.path)?.unzip();
     // Of the saved plan's resources only the names they resolved are
     // kept, and the rest is freed before anything else is loaded: holding
     // the file (tens of MB at 10,000 resources) through the refresh and
     // the deletions made apply's peak memory exceed plan's. What the
     // fresh plan is compared with is read again once it is made.
-    let remembered = saved.as_mut().map(|(file, _)| file.take_body());
+    let remembered = saved.as_mut().map(PlanFile::take_body);
     super::malloc::give_back();
-    let (saved, checksum) = saved.unzip();
     if saved.is_none() && args.json && !args.auto_approve {
         // As Terraform: --json output cannot carry a plan for review and a
         // prompt, so the approval must be a saved plan or explicit.
