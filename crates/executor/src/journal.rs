@@ -246,17 +246,17 @@ fn recall_line(line: &[u8], endpoint: Endpoint, memory: &mut Memory) {
         return;
     }
     let resource_type = address.resource_type;
-    if entry.event == "delete_accepted" {
-        memory.remember_delete_accepted(resource_type, id.clone());
-    }
     if let Some(name) = w.name.filter(|n| !Redaction::was_applied_to(n)) {
         memory.remember(Remembered {
             resource_type,
-            account: w.account,
-            region: w.region,
-            name,
-            id,
+            account: w.account.as_deref(),
+            region: &w.region,
+            name: &name,
+            id: &id,
         });
+    }
+    if entry.event == "delete_accepted" {
+        memory.remember_delete_accepted(resource_type, id);
     }
 }
 

@@ -20,33 +20,52 @@ use sha2::{Digest as _, Sha256};
 use crate::live::{Inventory, LiveState};
 
 /// One name an earlier run resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Remembered {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Remembered<'a> {
     pub resource_type: ResourceType,
     /// The account the resource was in; `None` if it was not known, and
     /// then the entry vouches for nothing.
-    pub account: Option<String>,
-    pub region: String,
+    pub account: Option<&'a str>,
+    pub region: &'a str,
     /// The name value the manifest gave.
-    pub name: String,
-    pub id: String,
+    pub name: &'a str,
+    pub id: &'a str,
 }
 
 /// The id a remembered name was resolved to, and in which account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RememberedId {
-    pub account: Option<Box<str>>,
-    pub id: Box<str>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RememberedId<'m> {
+    pub account: Option<&'m str>,
+    pub id: &'m str,
 }
 
 /// Everything a plan may learn from earlier runs.
+///
+/// A saved plan's 10,000 names are held from before the refresh until
+/// they are resolved, so they are held in three allocations, not three
+/// per name: as small strings they were about 2 MB, and what apply held
+/// beyond plan at its peak (DESIGN section 15).
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
-    /// By type, region and name value. Keyed by a digest of the three: a
-    /// saved plan's 10,000 names are held through the whole refresh, and
-    /// their strings were most of what apply held beyond plan.
-    names: HashMap<NameKey, Vec<RememberedId>>,
+    /// Each name's first resolution in `resolutions`, by type, region and
+    /// name value (digested: the names themselves are not needed).
+    names: HashMap<NameKey, u32>,
+    resolutions: Vec<Resolution>,
+    /// The accounts and ids of `resolutions`, end to end.
+    text: String,
     accepted: HashSet<(ResourceType, String)>,
+}
+
+/// Where one resolution's account and id are in [`Memory::text`], and
+/// the same name's next resolution (almost every name has one).
+#[derive(Debug, Clone, Copy)]
+struct Resolution {
+    start: u32,
+    /// `text[start..account_end]` is the account, if one was known.
+    account_end: Option<u32>,
+    /// The id is `text[account_end or start..end]`.
+    end: u32,
+    next: Option<u32>,
 }
 
 /// The first 128 bits of the SHA-256 of a type, region and name: names
@@ -68,41 +87,100 @@ fn name_key(resource_type: ResourceType, region: &str, name: &str) -> NameKey {
 }
 
 impl Memory {
-    pub fn remember(&mut self, entry: Remembered) {
-        let key = name_key(entry.resource_type, &entry.region, &entry.name);
-        let id = RememberedId {
-            account: entry.account.map(String::into_boxed_str),
-            id: entry.id.into_boxed_str(),
-        };
-        self.add(key, id);
+    /// Room for `names` resolutions of `text` bytes of accounts and ids,
+    /// when they are known beforehand (a saved plan's).
+    pub fn with_capacity(names: usize, text: usize) -> Memory {
+        Memory {
+            names: HashMap::with_capacity(names),
+            resolutions: Vec::with_capacity(names),
+            text: String::with_capacity(text),
+            accepted: HashSet::new(),
+        }
+    }
+
+    pub fn remember(&mut self, entry: Remembered<'_>) {
+        let key = name_key(entry.resource_type, entry.region, entry.name);
+        self.add(key, entry.account, entry.id);
     }
 
     /// Adds what `later` remembers after what this remembers.
     pub fn absorb(&mut self, later: Memory) {
-        for (key, ids) in later.names {
-            for id in ids {
-                self.add(key, id);
+        for (&key, &first) in &later.names {
+            for id in later.chain(Some(first)) {
+                self.add(key, id.account, id.id);
             }
         }
         self.accepted.extend(later.accepted);
     }
 
-    fn add(&mut self, key: NameKey, id: RememberedId) {
-        // Almost every name has one resolution: a Vec's first push would
-        // reserve four (a saved plan's 10,000 names: 3 MB unused).
-        let same = self
-            .names
-            .entry(key)
-            .or_insert_with(|| Vec::with_capacity(1));
-        if !same.contains(&id) {
-            same.push(id);
+    /// Adds a resolution of the name `key` unless it is already there.
+    /// Past 4 GiB of text nothing more is remembered: memory only ever
+    /// helps a re-run.
+    fn add(&mut self, key: NameKey, account: Option<&str>, id: &str) {
+        let first = self.names.get(&key).copied();
+        let mut last = None;
+        for (at, known) in self.indexed_chain(first) {
+            if known == (RememberedId { account, id }) {
+                return;
+            }
+            last = Some(at);
         }
+        let Some(resolution) = self.push_text(account, id) else {
+            return;
+        };
+        let Ok(at) = u32::try_from(self.resolutions.len()) else {
+            return;
+        };
+        self.resolutions.push(resolution);
+        match last.and_then(|last| self.resolutions.get_mut(last as usize)) {
+            Some(last) => last.next = Some(at),
+            None => {
+                self.names.insert(key, at);
+            }
+        }
+    }
+
+    fn push_text(&mut self, account: Option<&str>, id: &str) -> Option<Resolution> {
+        let start = self.text.len();
+        let account_end = account.map(|a| start + a.len());
+        let end = account_end.unwrap_or(start) + id.len();
+        let resolution = Resolution {
+            start: u32::try_from(start).ok()?,
+            account_end: account_end.map(u32::try_from).transpose().ok()?,
+            end: u32::try_from(end).ok()?,
+            next: None,
+        };
+        self.text.extend(account);
+        self.text.push_str(id);
+        Some(resolution)
+    }
+
+    fn id_of(&self, r: &Resolution) -> RememberedId<'_> {
+        let text = |from: u32, to: u32| self.text.get(from as usize..to as usize).unwrap_or("");
+        RememberedId {
+            account: r.account_end.map(|end| text(r.start, end)),
+            id: text(r.account_end.unwrap_or(r.start), r.end),
+        }
+    }
+
+    /// The resolutions from `first` on, in the order they were added.
+    fn indexed_chain(&self, first: Option<u32>) -> impl Iterator<Item = (u32, RememberedId<'_>)> {
+        std::iter::successors(first, |&at| {
+            self.resolutions.get(at as usize).and_then(|r| r.next)
+        })
+        .filter_map(|at| Some((at, self.id_of(self.resolutions.get(at as usize)?))))
+    }
+
+    fn chain(&self, first: Option<u32>) -> impl Iterator<Item = RememberedId<'_>> {
+        self.indexed_chain(first).map(|(_, id)| id)
     }
 
     /// Lets go of the remembered names once every name is resolved: the
     /// rest of planning asks only [`Self::delete_accepted`].
     pub fn forget_names(&mut self) {
         self.names = HashMap::new();
+        self.resolutions = Vec::new();
+        self.text = String::new();
     }
 
     /// AWS accepted a delete request for `id`.
@@ -123,9 +201,9 @@ impl Memory {
         resource_type: ResourceType,
         region: &str,
         name: &str,
-    ) -> impl Iterator<Item = &'m RememberedId> {
+    ) -> impl Iterator<Item = RememberedId<'m>> {
         let key = name_key(resource_type, region, name);
-        self.names.get(&key).into_iter().flatten()
+        self.chain(self.names.get(&key).copied())
     }
 
     /// An earlier resolution of `name` (of `resource_type` in `region`)
@@ -142,11 +220,11 @@ impl Memory {
         name: &str,
         accounts: &AccountScope<'_>,
         inventory: &Inventory,
-    ) -> Option<&'m RememberedId> {
+    ) -> Option<RememberedId<'m>> {
         self.remembered(resource_type, region, name).find(|m| {
-            m.account.as_deref().is_some_and(|a| accounts.admits(a))
+            m.account.is_some_and(|a| accounts.admits(a))
                 && inventory
-                    .get(resource_type, &m.id)
+                    .get(resource_type, m.id)
                     .is_none_or(|l| l.state == LiveState::Gone)
         })
     }
@@ -198,10 +276,10 @@ mod tests {
         let mut memory = Memory::default();
         memory.remember(Remembered {
             resource_type: ResourceType::SupplyChainInstance,
-            account: account.map(str::to_string),
-            region: "us-east-1".into(),
-            name: "alpha".into(),
-            id: "id-alpha".into(),
+            account,
+            region: "us-east-1",
+            name: "alpha",
+            id: "id-alpha",
         });
         memory
     }
@@ -226,6 +304,35 @@ mod tests {
         let memory = memory_of_alpha(Some("111111111111"));
         assert_eq!(memory.remembered(ty, "us-east-1", "alpha").count(), 1);
         assert_eq!(memory.remembered(ty, "us-east-", "1alpha").count(), 0);
+    }
+
+    #[test]
+    fn a_name_keeps_each_distinct_resolution_once_in_the_order_learned() {
+        let ty = ResourceType::SupplyChainInstance;
+        let of = |account, id| Remembered {
+            resource_type: ty,
+            account,
+            region: "us-east-1",
+            name: "alpha",
+            id,
+        };
+        let mut journal = Memory::default();
+        journal.remember(of(Some("111111111111"), "id-1"));
+        journal.remember(of(None, "id-1"));
+        journal.remember(of(Some("111111111111"), "id-1"));
+        let mut saved_plan = memory_of_alpha(Some("222222222222"));
+        saved_plan.remember(of(Some("111111111111"), "id-1"));
+        journal.absorb(saved_plan);
+        let seen: Vec<_> = journal.remembered(ty, "us-east-1", "alpha").collect();
+        let id = |account, id| RememberedId { account, id };
+        assert_eq!(
+            seen,
+            [
+                id(Some("111111111111"), "id-1"),
+                id(None, "id-1"),
+                id(Some("222222222222"), "id-alpha"),
+            ]
+        );
     }
 
     #[test]

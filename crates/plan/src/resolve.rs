@@ -462,7 +462,7 @@ fn find_live(
             names.dedup();
             let remembered = memory.remembered(ty, region, value).next();
             let help = if let Some(m) = remembered {
-                let account = m.account.as_deref().unwrap_or("unknown");
+                let account = m.account.unwrap_or("unknown");
                 format!(
                     "an earlier run resolved this name to {} in account {account}, but nothing live shows \
                      that these credentials are for that account, so the earlier deletion does not count \

@@ -430,7 +430,7 @@ mod plan_file {
         let memory = read.take_body();
         let ids: Vec<&str> = memory
             .remembered(ResourceType::SupplyChainInstance, REGION, "main")
-            .map(|r| &*r.id)
+            .map(|r| r.id)
             .collect();
         assert_eq!(ids, ["inst-1"]);
         assert_eq!(read.approved_deletions().count(), 0, "the header is left");

@@ -29,7 +29,7 @@ pub struct SimArgs {
     #[arg(long, value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
 
-    /// Allow this many requests per second per service (token bucket); excess gets ThrottlingException.
+    /// Allow this many requests per second per (account, region, service) (token bucket, burst N); excess gets ThrottlingException.
     #[arg(long, value_name = "N")]
     pub throttle_rps: Option<f64>,
 

@@ -334,7 +334,7 @@ impl PlanFile {
     /// after AWS forgot a deleted resource still finds it gone (only
     /// under the same name, account and region). Values with a sensitive
     /// value hidden in them can pin nothing.
-    fn remembered(&self) -> impl Iterator<Item = Remembered> + '_ {
+    fn remembered(&self) -> impl Iterator<Item = Remembered<'_>> + '_ {
         let resolved = self.resources.iter().filter_map(|r| r.live.as_ref());
         resolved
             .filter(|live| {
@@ -342,10 +342,10 @@ impl PlanFile {
             })
             .map(|live| Remembered {
                 resource_type: live.resource_type,
-                account: live.account_id.clone(),
-                region: live.region.clone(),
-                name: live.name.clone(),
-                id: live.id.clone(),
+                account: live.account_id.as_deref(),
+                region: &live.region,
+                name: &live.name,
+                id: &live.id,
             })
     }
 
@@ -357,7 +357,10 @@ impl PlanFile {
     /// afterwards ([`PlanFile::read_baseline`]), so that its peak memory
     /// is a plan's.
     pub fn take_body(&mut self) -> Memory {
-        let mut memory = Memory::default();
+        let (names, text) = self.remembered().fold((0, 0), |(names, text), r| {
+            (names + 1, text + r.account.map_or(0, str::len) + r.id.len())
+        });
+        let mut memory = Memory::with_capacity(names, text);
         for entry in self.remembered() {
             memory.remember(entry);
         }
