@@ -99,12 +99,15 @@ pub fn run(args: ApplyArgs, style: Style) -> Outcome {
 
 fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     let (mut saved, checksum) = read_plan_file(&args.manifest.path)?.unzip();
-    // Of the saved plan's resources only the names they resolved are
-    // kept, and the rest is freed before anything else is loaded: holding
-    // the file (tens of MB at 10,000 resources) through the refresh and
-    // the deletions made apply's peak memory exceed plan's. What the
-    // fresh plan is compared with is read again once it is made.
-    let remembered = saved.as_mut().map(PlanFile::take_body);
+    // The saved plan's resources are freed before anything else is
+    // loaded: holding the file (tens of MB at 10,000 resources), or even
+    // only the names they resolved, through the refresh and the deletions
+    // made apply's peak memory exceed plan's. The names are read again
+    // once the refresh is done, what the fresh plan is compared with once
+    // it is made.
+    if let Some(file) = saved.as_mut() {
+        file.drop_body();
+    }
     super::malloc::give_back();
     if saved.is_none() && args.json && !args.auto_approve {
         // As Terraform: --json output cannot carry a plan for review and a
@@ -157,8 +160,6 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         let idle = file.age(time::OffsetDateTime::now_utc());
         session.resume_quotas(file.quota_rates(), idle);
     }
-    let mut memory = state.recall();
-    memory.absorb(remembered.unwrap_or_default());
     let (targets, review) = match (&saved, checksum) {
         (Some(file), Some(checksum)) => {
             let review = Review::of(args, file, checksum, &manifest);
@@ -166,7 +167,17 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         }
         _ => (args.target.as_slice(), None),
     };
-    let fresh = session.plan(&manifest, targets, memory)?;
+    let recall = || {
+        let mut memory = state.recall();
+        if let Some(review) = &review {
+            let path = &args.manifest.path;
+            let names = PlanFile::read_names(path, &review.checksum)
+                .map_err(|e| Failure::Other(e.to_string()))?;
+            memory.absorb(names);
+        }
+        Ok(memory)
+    };
+    let fresh = session.plan(&manifest, targets, recall)?;
     let approved = match &review {
         Some(review) => saved_plan_still_holds(args, review, &manifest, &fresh),
         None => confirmed_fresh_plan(args, style, &fresh)?,

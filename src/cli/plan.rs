@@ -137,8 +137,8 @@ pub fn make_plan(
     journal: Option<&Path>,
     quiet_stdout: bool,
 ) -> Result<(planning::Plan, Vec<QuotaRate>), Failure> {
-    let memory = manifest_args.state(journal, cloud_args.endpoint()).recall();
+    let state = manifest_args.state(journal, cloud_args.endpoint());
     let session = Session::open(manifest, cloud_args, quiet_stdout)?;
-    let plan = session.plan(manifest, targets, memory)?;
+    let plan = session.plan(manifest, targets, || Ok(state.recall()))?;
     Ok((plan, session.quota_rates()))
 }

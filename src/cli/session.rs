@@ -120,13 +120,14 @@ impl Session {
         self.sandbox.is_some()
     }
 
-    /// Refreshes and plans; `memory` is what earlier runs remember (see
-    /// [`PlanRequest`]).
+    /// Refreshes and plans; `recall` gives what earlier runs remember
+    /// (see [`PlanRequest`]), once the refresh is done: at 10,000 names
+    /// it is MBs, which would count in the refresh's peak.
     pub fn plan(
         &self,
         manifest: &Manifest,
         targets: &[Address],
-        memory: Memory,
+        recall: impl FnOnce() -> Result<Memory, Failure>,
     ) -> Result<planning::Plan, Failure> {
         self.rt.block_on(async {
             let inventory = decom_aws::refresh(&self.cloud, manifest, &self.placements)
@@ -136,7 +137,7 @@ impl Session {
             let request = PlanRequest {
                 placements: self.placements.clone(),
                 targets: targets.to_vec(),
-                memory,
+                memory: recall()?,
             };
             let plan = planning::plan(manifest, &inventory, request).map_err(Failure::Manifest);
             tracing::info!(target: "decom::phase", "planned");

@@ -330,44 +330,16 @@ impl PlanFile {
         Ok(())
     }
 
-    /// The names this plan resolved, for [`Memory`], so that applying it
-    /// after AWS forgot a deleted resource still finds it gone (only
-    /// under the same name, account and region). Values with a sensitive
-    /// value hidden in them can pin nothing.
-    fn remembered(&self) -> impl Iterator<Item = Remembered<'_>> + '_ {
-        let resolved = self.resources.iter().filter_map(|r| r.live.as_ref());
-        resolved
-            .filter(|live| {
-                !Redaction::was_applied_to(&live.id) && !Redaction::was_applied_to(&live.name)
-            })
-            .map(|live| Remembered {
-                resource_type: live.resource_type,
-                account: live.account_id.as_deref(),
-                region: &live.region,
-                name: &live.name,
-                id: &live.id,
-            })
-    }
-
     /// Takes out the resources, edges and cascades, leaving the header
-    /// (provenance, digests, targets...), and returns the names they
-    /// resolved. At 10,000 resources they are tens of MB; `apply
-    /// PLANFILE` lets go of them before it loads the manifest and
-    /// refreshes, and reads what it compares the fresh plan with again
-    /// afterwards ([`PlanFile::read_baseline`]), so that its peak memory
-    /// is a plan's.
-    pub fn take_body(&mut self) -> Memory {
-        let (names, text) = self.remembered().fold((0, 0), |(names, text), r| {
-            (names + 1, text + r.account.map_or(0, str::len) + r.id.len())
-        });
-        let mut memory = Memory::with_capacity(names, text);
-        for entry in self.remembered() {
-            memory.remember(entry);
-        }
+    /// (provenance, digests, targets...). At 10,000 resources they are
+    /// tens of MB; `apply PLANFILE` lets go of them before it loads the
+    /// manifest and refreshes, and reads what it needs of them again when
+    /// it needs it ([`PlanFile::read_names`], [`PlanFile::read_baseline`]),
+    /// so that its peak memory is a plan's.
+    pub fn drop_body(&mut self) {
         self.resources = Vec::new();
         self.edges = Vec::new();
         self.cascades = Vec::new();
-        memory
     }
 
     /// Ids the plan may delete: the `delete` actions, nothing else.
@@ -431,18 +403,54 @@ impl PlanFile {
     /// each line is digested as it is parsed. A file changed since is
     /// refused.
     pub fn read_baseline(path: &Path, checksum: &PlanChecksum) -> Result<Baseline, PlanFileError> {
-        let shown = path.display().to_string();
-        let (body, now) = read_body::<v2::BaselineBody>(open(path)?, &shown)?;
-        if now != *checksum {
-            return Err(PlanFileError::Changed { path: shown });
-        }
-        Ok(body.into_baseline())
+        read_again::<v2::BaselineBody>(path, checksum).map(v2::BaselineBody::into_baseline)
+    }
+
+    /// The names the plan file at `path` (read as `checksum`) resolved,
+    /// for [`Memory`], so that applying it after AWS forgot a deleted
+    /// resource still finds it gone (only under the same name, account
+    /// and region). Read a resource at a time, when planning needs them:
+    /// held from the start, they counted in apply's peak. A file changed
+    /// since is refused.
+    pub fn read_names(path: &Path, checksum: &PlanChecksum) -> Result<Memory, PlanFileError> {
+        let mut memory = read_again::<v2::NamesBody>(path, checksum)?.into_memory();
+        memory.shrink_to_fit();
+        Ok(memory)
     }
 
     /// Checks header, version and checksum, then parses the body.
     pub fn parse(bytes: &[u8], path: &str) -> Result<PlanFile, PlanFileError> {
         read_checked(bytes, path).map(|(file, _)| file)
     }
+}
+
+/// What `T` reads of the body of the plan file at `path`, which must
+/// still be the one read as `checksum`.
+fn read_again<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    checksum: &PlanChecksum,
+) -> Result<T, PlanFileError> {
+    let shown = path.display().to_string();
+    let (body, now) = read_body::<T>(open(path)?, &shown)?;
+    if now != *checksum {
+        return Err(PlanFileError::Changed { path: shown });
+    }
+    Ok(body)
+}
+
+/// Adds what a saved plan's resolved resource pins to `memory`. Values
+/// with a sensitive value hidden in them can pin nothing.
+fn remember(memory: &mut Memory, live: &LiveResource) {
+    if Redaction::was_applied_to(&live.id) || Redaction::was_applied_to(&live.name) {
+        return;
+    }
+    memory.remember(Remembered {
+        resource_type: live.resource_type,
+        account: live.account_id.as_deref(),
+        region: &live.region,
+        name: &live.name,
+        id: &live.id,
+    });
 }
 
 /// The plan file `reader` gives, its graph checked, and its checksum.

@@ -16,8 +16,8 @@ use decom_parser::{Address, FileId, Location, RelationAttr, ResourceType, Span};
 use super::{ManifestLocation, PlanFile, QuotaRate, SavedEdge};
 use crate::stale::BaselineLines;
 use crate::{
-    Action, Cascade, GitState, LiveRelation, LiveResource, LiveState, Placement, PlannedResource,
-    PlannedVariable, Provenance,
+    Action, Cascade, GitState, LiveRelation, LiveResource, LiveState, Memory, Placement,
+    PlannedResource, PlannedVariable, Provenance,
 };
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -529,47 +529,60 @@ impl From<FileSite> for Site {
 #[derive(serde::Deserialize)]
 pub(super) struct BaselineBody {
     manifest_digest: String,
-    resources: Digested<Resource>,
+    resources: Each<Resource, BaselineLines>,
     #[serde(default)]
-    cascades: Digested<FileCascade>,
+    cascades: Each<FileCascade, BaselineLines>,
 }
 
 impl BaselineBody {
     pub(super) fn into_baseline(self) -> crate::Baseline {
-        let mut lines = self.resources.lines;
-        lines.extend(self.cascades.lines);
+        let mut lines = self.resources.into;
+        lines.extend(self.cascades.into);
         lines.finish(self.manifest_digest)
     }
 }
 
-/// A JSON array of `T`, read into baseline lines one element at a time.
-struct Digested<T> {
-    lines: BaselineLines,
+/// The body as [`super::PlanFile::read_names`] reads it: the names its
+/// resources resolved, each resource dropped once remembered.
+#[derive(serde::Deserialize)]
+pub(super) struct NamesBody {
+    resources: Each<Resource, Memory>,
+}
+
+impl NamesBody {
+    pub(super) fn into_memory(self) -> Memory {
+        self.resources.into
+    }
+}
+
+/// A JSON array of `T`, each element added to `into` as it is parsed.
+struct Each<T, Into> {
+    into: Into,
     of: std::marker::PhantomData<T>,
 }
 
-impl<T> Default for Digested<T> {
+impl<T, Into: Default> Default for Each<T, Into> {
     fn default() -> Self {
-        Digested {
-            lines: BaselineLines::default(),
+        Each {
+            into: Into::default(),
             of: std::marker::PhantomData,
         }
     }
 }
 
-/// A saved entry that has a baseline line.
-trait Lined {
-    fn add_to(self, lines: &mut BaselineLines) -> Result<(), String>;
+/// A saved entry that adds to what a streaming read makes.
+trait AddTo<Into> {
+    fn add_to(self, into: &mut Into) -> Result<(), String>;
 }
 
-impl Lined for Resource {
+impl AddTo<BaselineLines> for Resource {
     fn add_to(self, lines: &mut BaselineLines) -> Result<(), String> {
         lines.add_resource(&PlannedResource::try_from(self)?);
         Ok(())
     }
 }
 
-impl Lined for FileCascade {
+impl AddTo<BaselineLines> for FileCascade {
     fn add_to(self, lines: &mut BaselineLines) -> Result<(), String> {
         let cascade = Cascade {
             live: self.live.into_child_live()?,
@@ -580,11 +593,28 @@ impl Lined for FileCascade {
     }
 }
 
-impl<'de, T: Lined + serde::Deserialize<'de>> serde::Deserialize<'de> for Digested<T> {
+impl AddTo<Memory> for Resource {
+    fn add_to(self, memory: &mut Memory) -> Result<(), String> {
+        if let Some(live) = &PlannedResource::try_from(self)?.live {
+            super::remember(memory, live);
+        }
+        Ok(())
+    }
+}
+
+impl<'de, T, Into> serde::Deserialize<'de> for Each<T, Into>
+where
+    T: AddTo<Into> + serde::Deserialize<'de>,
+    Into: Default,
+{
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Elements<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Lined + serde::Deserialize<'de>> serde::de::Visitor<'de> for Elements<T> {
-            type Value = Digested<T>;
+        struct Elements<T, Into>(std::marker::PhantomData<(T, Into)>);
+        impl<'de, T, Into> serde::de::Visitor<'de> for Elements<T, Into>
+        where
+            T: AddTo<Into> + serde::Deserialize<'de>,
+            Into: Default,
+        {
+            type Value = Each<T, Into>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a list")
@@ -594,10 +624,10 @@ impl<'de, T: Lined + serde::Deserialize<'de>> serde::Deserialize<'de> for Digest
                 self,
                 mut seq: A,
             ) -> Result<Self::Value, A::Error> {
-                let mut out = Digested::default();
+                let mut out = Each::default();
                 while let Some(entry) = seq.next_element::<T>()? {
                     entry
-                        .add_to(&mut out.lines)
+                        .add_to(&mut out.into)
                         .map_err(serde::de::Error::custom)?;
                 }
                 Ok(out)
