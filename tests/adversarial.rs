@@ -6,9 +6,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Output, Stdio};
 use std::time::{Duration, SystemTime};
 
+use common::fake_servers::HoldingProxy;
+use common::process::{finish_within, wait_until};
 use common::sim::TestSim;
 use common::{stderr, stdout, Project};
 use decom_sim::{ResourceType as Sim, SeedResource, SimConfig, SimState};
@@ -120,6 +122,70 @@ fn a_journal_entry_of_another_account_never_makes_a_name_already_gone() {
             stderr(&out)
         );
     }
+}
+
+/// Another run journals a resolution while this plan refreshes (the lock
+/// is taken only to delete): a name resolved after the refresh listed its
+/// type may name a resource the refresh never saw, so it must not make the
+/// name "already gone". Memory is what was journalled before the refresh.
+#[test]
+fn a_resolution_journalled_during_the_refresh_never_makes_a_name_already_gone() {
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        tombstone_ttl: Duration::ZERO,
+        initial_state: Some(SimState {
+            // Something live, so that the account is known and memory
+            // can speak at all.
+            resources: vec![
+                SeedResource::new(Sim::DxConnection, "dc-1"),
+                SeedResource::new(Sim::DxConnection, "dc-other"),
+            ],
+        }),
+        ..SimConfig::default()
+    });
+    let earlier = Project::with_main(DC);
+    let first = run(&sim, &earlier, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let journal = std::fs::read(earlier.path().join(".decom/journal.jsonl")).unwrap();
+
+    let p = Project::with_main(DC);
+    let journal_path = p.path().join(".decom/journal.jsonl");
+    std::fs::create_dir_all(p.path().join(".decom")).unwrap();
+    let proxy = HoldingProxy::start(&sim.endpoint_url(), |r| {
+        r.head.contains("DescribeConnections")
+    });
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
+        .current_dir(p.path())
+        .args(["plan", "."])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .env("AWS_ENDPOINT_URL", proxy.url())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the refresh's list of connections held", || {
+        proxy.held() > 0
+    });
+    std::fs::write(&journal_path, &journal).unwrap();
+    proxy.release();
+    let out = finish_within(child, Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(r#"no aws_dx_connection named "dc-1""#),
+        "{}",
+        stderr(&out)
+    );
+
+    // The same journal, there before the plan began, speaks.
+    let again = run(&sim, &p, &["plan", "."]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("already gone"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 /// Writes `text` to `path` and dates it two hours back (older than the

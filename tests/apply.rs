@@ -871,9 +871,10 @@ fn a_plan_file_with_a_swapped_id_is_refused_before_any_request() {
 
 /// A plan file replaced while its apply refreshes (another `decom plan
 /// --out` to the same path, here of the same manifest: the same lines in
-/// another file). The apply reads what it compares the fresh plan with
-/// again once that plan is made; a file that is no longer the one it read
-/// is refused before any delete.
+/// another file). The apply reads the names the plan resolved again once
+/// the refresh is done, and what it compares the fresh plan with once
+/// that plan is made; a file that is no longer the one it read is refused
+/// before any delete.
 #[test]
 fn a_plan_file_replaced_while_its_apply_refreshes_is_refused_before_any_delete() {
     let sim = TestSim::start(quickstart_seed());

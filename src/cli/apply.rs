@@ -167,8 +167,9 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
         }
         _ => (args.target.as_slice(), None),
     };
+    let written = state.journal_written();
     let recall = || {
-        let mut memory = state.recall();
+        let mut memory = state.recall(written);
         if let Some(review) = &review {
             let path = &args.manifest.path;
             let names = PlanFile::read_names(path, &review.checksum)

@@ -125,11 +125,18 @@ pub struct StateFiles {
 }
 
 impl StateFiles {
-    /// What earlier runs against the same kind of endpoint remember. A
-    /// journal that is there but cannot be read is said, not skipped in
-    /// silence: a resume would otherwise fail with "no ... named".
-    pub fn recall(&self) -> Memory {
-        journal::recall(&self.journal, self.endpoint).unwrap_or_else(|e| {
+    /// How much of the journal is written now: taken before a refresh,
+    /// for [`Self::recall`] after it (see [`journal::Written`]).
+    pub fn journal_written(&self) -> journal::Written {
+        journal::written(&self.journal)
+    }
+
+    /// What earlier runs against the same kind of endpoint remember, in
+    /// the journal as far as it was `written`. A journal that is there
+    /// but cannot be read is said, not skipped in silence: a resume would
+    /// otherwise fail with "no ... named".
+    pub fn recall(&self, written: journal::Written) -> Memory {
+        journal::recall(&self.journal, self.endpoint, written).unwrap_or_else(|e| {
             super::console::errln!(
                 "warning: cannot read the journal {} ({e}): what earlier runs deleted is not known to this one",
                 self.journal.display()

@@ -139,6 +139,7 @@ pub fn make_plan(
 ) -> Result<(planning::Plan, Vec<QuotaRate>), Failure> {
     let state = manifest_args.state(journal, cloud_args.endpoint());
     let session = Session::open(manifest, cloud_args, quiet_stdout)?;
-    let plan = session.plan(manifest, targets, || Ok(state.recall()))?;
+    let written = state.journal_written();
+    let plan = session.plan(manifest, targets, || Ok(state.recall(written)))?;
     Ok((plan, session.quota_rates()))
 }

@@ -122,7 +122,10 @@ impl Session {
 
     /// Refreshes and plans; `recall` gives what earlier runs remember
     /// (see [`PlanRequest`]), once the refresh is done: at 10,000 names
-    /// it is MBs, which would count in the refresh's peak.
+    /// it is MBs, which would count in the refresh's peak. It must give
+    /// only what was known before the refresh began (a journal as far as
+    /// it was written then, a plan file read before): memory says a
+    /// resource is gone because the refresh did not see it.
     pub fn plan(
         &self,
         manifest: &Manifest,

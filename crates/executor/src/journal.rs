@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read as _, Write};
 use std::path::Path;
 
 use serde_json::json;
@@ -162,8 +162,22 @@ impl Journal {
     }
 }
 
-/// What earlier runs against `endpoint` left in the journal at `path`
-/// for a re-run: the names they resolved (with account, region and name
+/// How much of a journal was written at a moment: [`recall`] reads no
+/// further. Taken before a refresh, it keeps memory older than what the
+/// refresh saw: a name another run resolved, and journalled, after the
+/// refresh listed its type could name a resource the refresh never saw,
+/// and that resource would count as gone.
+#[derive(Debug, Clone, Copy)]
+pub struct Written(u64);
+
+/// How much of the journal at `path` is written now (nothing if there
+/// is none).
+pub fn written(path: &Path) -> Written {
+    Written(std::fs::metadata(path).map_or(0, |m| m.len()))
+}
+
+/// What earlier runs against `endpoint` left in the journal at `path`,
+/// up to `written`, for a re-run: the names they resolved (with account, region and name
 /// value, so that a name resolves to "already gone" only under the same
 /// ones) and the deletes AWS accepted. Empty if there is no journal.
 /// Entries of the other endpoint kind, from journals older than these
@@ -171,14 +185,14 @@ impl Journal {
 /// skipped: the journal only ever helps a re-run, never decides one.
 /// An error only for a journal that is there but cannot be opened (the
 /// caller says so: a resume would otherwise fail with "no ... named").
-pub fn recall(path: &Path, endpoint: Endpoint) -> std::io::Result<Memory> {
+pub fn recall(path: &Path, endpoint: Endpoint, written: Written) -> std::io::Result<Memory> {
     let mut memory = Memory::default();
     // A FIFO or device at the journal's place must not block or flood a
     // plan: looked at before it is opened.
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return Ok(memory);
     }
-    let file = File::open(path)?;
+    let file = File::open(path)?.take(written.0);
     for_each_short_line(BufReader::new(file), |line| {
         recall_line(line, endpoint, &mut memory)
     });
@@ -335,9 +349,24 @@ mod tests {
             assert_eq!(line["name"], "nyc");
             assert_eq!(line["endpoint"], "real");
         }
-        let memory = recall(&path, Endpoint::Real).unwrap();
+        let memory = recall(&path, Endpoint::Real, written(&path)).unwrap();
         assert!(recalled_name(&memory));
         assert!(memory.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
+    }
+
+    #[test]
+    fn what_is_journalled_after_the_mark_is_not_recalled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mark = written(&path);
+        journal_at(&path, Endpoint::Real)
+            .record(&event(EventKind::DeleteAccepted))
+            .unwrap();
+        let memory = recall(&path, Endpoint::Real, mark).unwrap();
+        assert!(!recalled_name(&memory), "a name resolved after the mark");
+        assert!(!memory.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
+        let memory = recall(&path, Endpoint::Real, written(&path)).unwrap();
+        assert!(recalled_name(&memory));
     }
 
     #[test]
@@ -360,7 +389,9 @@ mod tests {
         assert_eq!(line["region"], "us-east-1");
         assert_eq!(line["name"], serde_json::Value::Null);
         // Memory learns nothing from it: no name, no manifest address.
-        assert!(!recalled_name(&recall(&path, Endpoint::Real).unwrap()));
+        assert!(!recalled_name(
+            &recall(&path, Endpoint::Real, written(&path)).unwrap()
+        ));
     }
 
     #[test]
@@ -370,10 +401,12 @@ mod tests {
         journal_at(&path, Endpoint::Sandbox)
             .record(&event(EventKind::DeleteAccepted))
             .unwrap();
-        let real = recall(&path, Endpoint::Real).unwrap();
+        let real = recall(&path, Endpoint::Real, written(&path)).unwrap();
         assert!(!recalled_name(&real));
         assert!(!real.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
-        assert!(recalled_name(&recall(&path, Endpoint::Sandbox).unwrap()));
+        assert!(recalled_name(
+            &recall(&path, Endpoint::Sandbox, written(&path)).unwrap()
+        ));
     }
 
     #[test]
@@ -383,8 +416,10 @@ mod tests {
         let old = r#"{"time":"2026-01-01T00:00:00Z","address":"aws_dx_connection.nyc","id":"dxcon-fg123456","event":"deleted","detail":""}"#;
         let long = "x".repeat(MAX_LINE + 1);
         std::fs::write(&path, format!("{old}\nnot json\n{long}\n")).unwrap();
-        assert!(!recalled_name(&recall(&path, Endpoint::Real).unwrap()));
-        let device = recall(Path::new("/dev/zero"), Endpoint::Real).unwrap();
+        assert!(!recalled_name(
+            &recall(&path, Endpoint::Real, written(&path)).unwrap()
+        ));
+        let device = recall(Path::new("/dev/zero"), Endpoint::Real, Written(u64::MAX)).unwrap();
         assert!(!recalled_name(&device));
     }
 

@@ -99,14 +99,22 @@ impl Memory {
         self.text.shrink_to_fit();
     }
 
-    /// Adds what `later` remembers after what this remembers.
-    pub fn absorb(&mut self, later: Memory) {
+    /// Adds what `later` remembers after what this remembers. When this
+    /// remembers no name, `later`'s are taken as they are: copied, they
+    /// would grow by doubling where `later` may have been sized to fit.
+    pub fn absorb(&mut self, mut later: Memory) {
+        if self.names.is_empty() {
+            later.accepted.extend(std::mem::take(&mut self.accepted));
+            *self = later;
+            return;
+        }
         for (&key, &first) in &later.names {
             for id in later.chain(Some(first)) {
                 self.add(key, id.account, id.id);
             }
         }
         self.accepted.extend(later.accepted);
+        self.shrink_to_fit();
     }
 
     /// Adds a resolution of the name `key` unless it is already there.
@@ -151,12 +159,17 @@ impl Memory {
         Some(resolution)
     }
 
-    fn id_of(&self, r: &Resolution) -> RememberedId<'_> {
-        let text = |from: u32, to: u32| self.text.get(from as usize..to as usize).unwrap_or("");
-        RememberedId {
-            account: r.account_end.map(|end| text(r.start, end)),
-            id: text(r.account_end.unwrap_or(r.start), r.end),
-        }
+    /// `None` only if `r` does not lie in the text, which `push_text`
+    /// rules out: never an empty id, which no live resource has and which
+    /// would therefore count as gone.
+    fn id_of(&self, r: &Resolution) -> Option<RememberedId<'_>> {
+        let text = |from: u32, to: u32| self.text.get(from as usize..to as usize);
+        let account = match r.account_end {
+            Some(end) => Some(text(r.start, end)?),
+            None => None,
+        };
+        let id = text(r.account_end.unwrap_or(r.start), r.end)?;
+        Some(RememberedId { account, id })
     }
 
     /// The resolutions from `first` on, in the order they were added.
@@ -164,7 +177,7 @@ impl Memory {
         std::iter::successors(first, |&at| {
             self.resolutions.get(at as usize).and_then(|r| r.next)
         })
-        .filter_map(|at| Some((at, self.id_of(self.resolutions.get(at as usize)?))))
+        .filter_map(|at| Some((at, self.id_of(self.resolutions.get(at as usize)?)?)))
     }
 
     fn chain(&self, first: Option<u32>) -> impl Iterator<Item = RememberedId<'_>> {
@@ -318,6 +331,7 @@ mod tests {
         journal.remember(of(Some("111111111111"), "id-1"));
         let mut saved_plan = memory_of_alpha(Some("222222222222"));
         saved_plan.remember(of(Some("111111111111"), "id-1"));
+        saved_plan.remember(of(Some("111111111111"), "id-2"));
         journal.absorb(saved_plan);
         let seen: Vec<_> = journal.remembered(ty, "us-east-1", "alpha").collect();
         let id = |account, id| RememberedId { account, id };
@@ -327,7 +341,16 @@ mod tests {
                 id(Some("111111111111"), "id-1"),
                 id(None, "id-1"),
                 id(Some("222222222222"), "id-alpha"),
+                id(Some("111111111111"), "id-2"),
             ]
+        );
+        let mut empty = Memory::default();
+        empty.remember_delete_accepted(ty, "id-9".into());
+        empty.absorb(journal.clone());
+        assert!(empty.remembered(ty, "us-east-1", "alpha").eq(seen));
+        assert!(
+            empty.delete_accepted(ty, "id-9"),
+            "kept when taking the other's names"
         );
     }
 

@@ -415,14 +415,14 @@ mod plan_file {
             &redaction
         ));
         assert!(baseline.made_from(&lines));
-        // A plan file replaced since: its lines are not the approved ones,
-        // and it is not read again as them.
         let memory = PlanFile::read_names(&path, &checksum).expect("names read again");
         let ids: Vec<&str> = memory
             .remembered(ResourceType::SupplyChainInstance, REGION, "main")
             .map(|r| r.id)
             .collect();
         assert_eq!(ids, ["inst-1"]);
+        // A plan file replaced since: its lines are not the approved ones,
+        // and neither they nor its names are read again as them.
         let (_other_dir, other) = saved(&fresh, &m);
         assert!(!baseline.made_from(&SavedLines::of(&other)));
         other

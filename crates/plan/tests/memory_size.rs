@@ -1,6 +1,6 @@
-//! What `Memory` costs: a saved plan's names are held from before the
+//! What `Memory` costs: a saved plan's names are held from the end of the
 //! refresh until they are resolved, so at 10,000 resources they count in
-//! apply's peak against plan's (DESIGN section 15). Counted by an
+//! apply's memory against plan's (DESIGN section 15). Counted by an
 //! allocator that keeps the live bytes and allocations; this file has one
 //! test so that nothing else allocates meanwhile.
 

@@ -130,7 +130,8 @@ pub struct SimConfig {
     /// `DELETED`, `DeleteVpcConnector` on its connector still says the connector
     /// is in use (scaled by `time_scale`). Default 0.
     pub connector_in_use_lag: Duration,
-    /// Requests per second allowed per service (token bucket, burst = rate).
+    /// Requests per second allowed per (account, region, service) (token
+    /// bucket, burst = rate).
     /// `None` = unlimited.
     pub throttle_rps: Option<f64>,
     /// Share (0.0–1.0) of requests answered with a server fault.

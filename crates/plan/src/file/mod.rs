@@ -698,3 +698,34 @@ fn hash_files(manifest: &Manifest, hasher: &mut Sha256) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::LiveState;
+
+    fn live(name: &str, id: &str) -> LiveResource {
+        LiveResource {
+            resource_type: decom_parser::ResourceType::SupplyChainInstance,
+            region: "us-east-1".into(),
+            id: id.into(),
+            name: name.into(),
+            account_id: Some("111111111111".into()),
+            status: String::new(),
+            state: LiveState::Deletable,
+            relations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_name_or_id_with_a_hidden_value_pins_nothing() {
+        let hidden = format!("alpha-{}", Redaction::MARK);
+        let mut memory = Memory::default();
+        remember(&mut memory, &live(&hidden, "id-1"));
+        remember(&mut memory, &live("beta", &hidden));
+        remember(&mut memory, &live("gamma", "id-3"));
+        let ty = decom_parser::ResourceType::SupplyChainInstance;
+        let count = |name: &str| memory.remembered(ty, "us-east-1", name).count();
+        assert_eq!((count(&hidden), count("beta"), count("gamma")), (0, 0, 1));
+    }
+}

@@ -536,8 +536,8 @@ pub(super) struct BaselineBody {
 
 impl BaselineBody {
     pub(super) fn into_baseline(self) -> crate::Baseline {
-        let mut lines = self.resources.into;
-        lines.extend(self.cascades.into);
+        let mut lines = self.resources.made;
+        lines.extend(self.cascades.made);
         lines.finish(self.manifest_digest)
     }
 }
@@ -551,28 +551,28 @@ pub(super) struct NamesBody {
 
 impl NamesBody {
     pub(super) fn into_memory(self) -> Memory {
-        self.resources.into
+        self.resources.made
     }
 }
 
-/// A JSON array of `T`, each element added to `into` as it is parsed.
-struct Each<T, Into> {
-    into: Into,
+/// A JSON array of `T`, each element added to what it makes as it is parsed.
+struct Each<T, Made> {
+    made: Made,
     of: std::marker::PhantomData<T>,
 }
 
-impl<T, Into: Default> Default for Each<T, Into> {
+impl<T, Made: Default> Default for Each<T, Made> {
     fn default() -> Self {
         Each {
-            into: Into::default(),
+            made: Made::default(),
             of: std::marker::PhantomData,
         }
     }
 }
 
 /// A saved entry that adds to what a streaming read makes.
-trait AddTo<Into> {
-    fn add_to(self, into: &mut Into) -> Result<(), String>;
+trait AddTo<Made> {
+    fn add_to(self, made: &mut Made) -> Result<(), String>;
 }
 
 impl AddTo<BaselineLines> for Resource {
@@ -602,19 +602,19 @@ impl AddTo<Memory> for Resource {
     }
 }
 
-impl<'de, T, Into> serde::Deserialize<'de> for Each<T, Into>
+impl<'de, T, Made> serde::Deserialize<'de> for Each<T, Made>
 where
-    T: AddTo<Into> + serde::Deserialize<'de>,
-    Into: Default,
+    T: AddTo<Made> + serde::Deserialize<'de>,
+    Made: Default,
 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Elements<T, Into>(std::marker::PhantomData<(T, Into)>);
-        impl<'de, T, Into> serde::de::Visitor<'de> for Elements<T, Into>
+        struct Elements<T, Made>(std::marker::PhantomData<(T, Made)>);
+        impl<'de, T, Made> serde::de::Visitor<'de> for Elements<T, Made>
         where
-            T: AddTo<Into> + serde::Deserialize<'de>,
-            Into: Default,
+            T: AddTo<Made> + serde::Deserialize<'de>,
+            Made: Default,
         {
-            type Value = Each<T, Into>;
+            type Value = Each<T, Made>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a list")
@@ -627,7 +627,7 @@ where
                 let mut out = Each::default();
                 while let Some(entry) = seq.next_element::<T>()? {
                     entry
-                        .add_to(&mut out.into)
+                        .add_to(&mut out.made)
                         .map_err(serde::de::Error::custom)?;
                 }
                 Ok(out)
