@@ -33,6 +33,17 @@ fn account(account: &str, seed: Vec<SeedResource>) -> TestSim {
     })
 }
 
+/// An account holding `seed` whose AWS forgets a deleted resource at
+/// once (no tombstone): only memory can then say it is gone.
+fn forgetful(seed: Vec<SeedResource>) -> TestSim {
+    TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        tombstone_ttl: Duration::ZERO,
+        initial_state: Some(SimState { resources: seed }),
+        ..SimConfig::default()
+    })
+}
+
 fn deletes(sim: &TestSim) -> usize {
     sim.audit()
         .iter()
@@ -130,19 +141,11 @@ fn a_journal_entry_of_another_account_never_makes_a_name_already_gone() {
 /// name "already gone". Memory is what was journalled before the refresh.
 #[test]
 fn a_resolution_journalled_during_the_refresh_never_makes_a_name_already_gone() {
-    let sim = TestSim::with_config(SimConfig {
-        time_scale: 0.001,
-        tombstone_ttl: Duration::ZERO,
-        initial_state: Some(SimState {
-            // Something live, so that the account is known and memory
-            // can speak at all.
-            resources: vec![
-                SeedResource::new(Sim::DxConnection, "dc-1"),
-                SeedResource::new(Sim::DxConnection, "dc-other"),
-            ],
-        }),
-        ..SimConfig::default()
-    });
+    // Something live, so that the account is known and memory can speak.
+    let sim = forgetful(vec![
+        SeedResource::new(Sim::DxConnection, "dc-1"),
+        SeedResource::new(Sim::DxConnection, "dc-other"),
+    ]);
     let earlier = Project::with_main(DC);
     let first = run(&sim, &earlier, &["apply", ".", "--auto-approve", FAST]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
@@ -445,18 +448,10 @@ fn a_sensitive_value_that_fails_to_evaluate_is_not_shown_in_the_snippet() {
 /// the saved plan applies as shown, or the hint carries --journal.
 #[test]
 fn a_plan_made_with_a_journal_flag_applies_as_its_hint_says() {
-    // AWS forgets a deleted connection at once.
-    let sim = TestSim::with_config(SimConfig {
-        time_scale: 0.001,
-        tombstone_ttl: Duration::ZERO,
-        initial_state: Some(SimState {
-            resources: vec![
-                SeedResource::new(Sim::DxConnection, "dc-1"),
-                SeedResource::new(Sim::DxConnection, "dc-2"),
-            ],
-        }),
-        ..SimConfig::default()
-    });
+    let sim = forgetful(vec![
+        SeedResource::new(Sim::DxConnection, "dc-1"),
+        SeedResource::new(Sim::DxConnection, "dc-2"),
+    ]);
     let p = Project::with_main(DC);
     let first = run(
         &sim,
