@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, SystemTime};
 
 use common::fake_servers::HoldingProxy;
@@ -157,17 +157,9 @@ fn a_resolution_journalled_during_the_refresh_never_makes_a_name_already_gone() 
     let proxy = HoldingProxy::start(&sim.endpoint_url(), |r| {
         r.head.contains("DescribeConnections")
     });
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(["plan", "."])
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .env("AWS_ENDPOINT_URL", proxy.url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut env = sim.env_vars();
+    env.push(("AWS_ENDPOINT_URL", proxy.url()));
+    let child = p.spawn(&["plan", "."], &env);
     wait_until("the refresh's list of connections held", || {
         proxy.held() > 0
     });

@@ -884,17 +884,9 @@ fn a_plan_file_replaced_while_its_apply_refreshes_is_refused_before_any_delete()
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
     let proxy = HoldingProxy::start(&sim.endpoint_url(), |_| true);
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(["apply", "plan.bin", FAST])
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .env("AWS_ENDPOINT_URL", proxy.url())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut env = sim.env_vars();
+    env.push(("AWS_ENDPOINT_URL", proxy.url()));
+    let child = p.spawn(&["apply", "plan.bin", FAST], &env);
     // Its first request (who am I?) comes after it read the plan file.
     wait_until("the apply's first request held", || proxy.held() > 0);
     std::fs::rename(p.path().join("other.bin"), p.path().join("plan.bin")).unwrap();

@@ -59,6 +59,22 @@ impl Project {
         self.dir.path()
     }
 
+    /// `decom ARGS...` started inside the project directory with only
+    /// `env` (and no colour), its output piped: for a test that acts while
+    /// it runs (later entries of `env` win).
+    pub fn spawn(&self, args: &[&str], env: &[(&str, String)]) -> std::process::Child {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
+            .current_dir(self.path())
+            .args(args)
+            .env_clear()
+            .env("NO_COLOR", "1")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("decom starts")
+    }
+
     /// `decom ARGS...` run inside the project directory, with no colour and
     /// no inherited `DECOM_VAR_*` or AWS settings.
     pub fn decom(&self, args: &[&str]) -> Command {
