@@ -67,6 +67,15 @@ struct Resolution {
     next: Option<u32>,
 }
 
+/// The most resolutions one name keeps. Each new one is compared with
+/// those kept, so a journal of N lines naming one name with N ids (a
+/// hostile or runaway one) cost N^2 without a bound. A name resolved
+/// again and again keeps its first: the oldest ids are the likeliest to
+/// be gone, and one gone id is all [`Memory::gone_by_name`] needs.
+/// Dropping one only ever fails closed ("no X named", never a false
+/// "gone").
+const RESOLUTIONS_PER_NAME: usize = 16;
+
 /// The first 128 bits of the SHA-256 of a type, region and name: names
 /// that differ must never share a key (a remembered id would vouch for
 /// another name), so a hash made for collisions to be found only by
@@ -118,16 +127,19 @@ impl Memory {
     }
 
     /// Adds a resolution of the name `key` unless it is already there.
-    /// Past 4 GiB of text nothing more is remembered: memory only ever
-    /// helps a re-run.
+    /// Past [`RESOLUTIONS_PER_NAME`] resolutions of one name, or 4 GiB of
+    /// text, nothing more is remembered: memory only ever helps a re-run.
     fn add(&mut self, key: NameKey, account: Option<&str>, id: &str) {
         let first = self.names.get(&key).copied();
-        let mut last = None;
+        let (mut last, mut kept) = (None, 0);
         for (at, known) in self.indexed_chain(first) {
             if known == (RememberedId { account, id }) {
                 return;
             }
-            last = Some(at);
+            (last, kept) = (Some(at), kept + 1);
+        }
+        if kept >= RESOLUTIONS_PER_NAME {
+            return;
         }
         let Some(resolution) = self.push_text(account, id) else {
             return;
@@ -352,6 +364,36 @@ mod tests {
             empty.delete_accepted(ty, "id-9"),
             "kept when taking the other's names"
         );
+    }
+
+    #[test]
+    fn a_name_resolved_again_and_again_keeps_its_first_resolutions_only() {
+        let ty = ResourceType::SupplyChainInstance;
+        let mut memory = Memory::default();
+        let ids: Vec<String> = (0..1000).map(|i| format!("id-{i}")).collect();
+        for id in &ids {
+            memory.remember(Remembered {
+                resource_type: ty,
+                account: Some("111111111111"),
+                region: "us-east-1",
+                name: "alpha",
+                id,
+            });
+        }
+        let kept: Vec<&str> = memory
+            .remembered(ty, "us-east-1", "alpha")
+            .map(|m| m.id)
+            .collect();
+        let first: Vec<&str> = ids
+            .iter()
+            .take(RESOLUTIONS_PER_NAME)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(kept, first);
+        // The first, gone, still vouches; a later one live changes nothing.
+        let inventory =
+            Inventory::new([live("id-999", "beta", "111111111111", LiveState::Deletable)]);
+        assert!(gone(&memory, "alpha", &inventory, &[]));
     }
 
     #[test]
