@@ -534,16 +534,7 @@ fn plan_out_onto_a_fifo_neither_hangs_nor_ignores_sigterm() {
         .status()
         .unwrap();
     assert!(made.success());
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(["plan", ".", "--out", "plan.bin"])
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = p.spawn(&["plan", ".", "--out", "plan.bin"], &sim.env_vars());
     // Let it reach the write (refresh against the simulator is quick),
     // then cancel it as a CI runner would.
     let started = std::time::Instant::now();

@@ -542,15 +542,7 @@ resource "aws_supplychain_instance" "i" {{
 }
 
 fn spawn_apply(sim: &TestSim, p: &Project) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(["apply", ".", "--auto-approve", FAST])
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
+    p.spawn(&["apply", ".", "--auto-approve", FAST], &sim.env_vars())
 }
 
 fn wait_for_journal(p: &Project, needle: &str, n: usize) {

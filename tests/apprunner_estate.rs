@@ -873,15 +873,10 @@ fn a_revision_created_during_the_apply_is_not_deleted() {
         ..decom_sim::SimConfig::default()
     });
     let p = revisioned_project();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(["apply", "--auto-approve", "--poll-interval-ms=20"])
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = p.spawn(
+        &["apply", "--auto-approve", "--poll-interval-ms=20"],
+        &sim.env_vars(),
+    );
     wait_until("DeleteService accepted", || {
         sim.audit()
             .iter()

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::{Child, Output, Stdio};
+use std::process::{Child, Output};
 use std::time::Duration;
 
 use common::process::{finish_within, mkfifo, signal, wait_for_lines, wait_until, Lines};
@@ -22,16 +22,7 @@ fn run(sim: &TestSim, p: &Project, args: &[&str]) -> Output {
 }
 
 fn spawn(sim: &TestSim, p: &Project, args: &[&str]) -> Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    p.spawn(args, &sim.env_vars())
 }
 
 fn deletes(sim: &TestSim) -> Vec<AuditEntry> {

@@ -10,7 +10,7 @@ mod common;
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output};
 use std::time::Duration;
 
 use common::fake_servers::HoldingProxy;
@@ -80,17 +80,9 @@ fn deletes(sim: &TestSim) -> Vec<String> {
 
 /// `decom ARGS` in `p` against `endpoint`, stdout and stderr piped.
 fn spawn(p: &Project, sim: &TestSim, endpoint: &str, args: &[&str]) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(args)
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    let mut env = sim.env_vars();
+    env.push(("AWS_ENDPOINT_URL", endpoint.to_string()));
+    p.spawn(args, &env)
 }
 
 // ---------------------------------------------------------------------------
@@ -155,13 +147,7 @@ resource "aws_supplychain_instance" "i" {
         .unwrap();
     assert_eq!(planned.status.code(), Some(0), "{}", stderr(&planned));
 
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("decom"))
-        .current_dir(p.path())
-        .args(["show", "plan.bin", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = p.spawn(&["show", "plan.bin", "--json"], &[]);
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     reader.read_line(&mut first).unwrap();

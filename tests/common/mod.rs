@@ -60,8 +60,9 @@ impl Project {
     }
 
     /// `decom ARGS...` started inside the project directory with only
-    /// `env` (and no colour), its output piped: for a test that acts while
-    /// it runs (later entries of `env` win).
+    /// `env` (and no colour), no input and its output piped: for a test
+    /// that acts while it runs (later entries of `env` win). Nothing of
+    /// the host's environment reaches it (an `AWS_PROFILE` would).
     pub fn spawn(&self, args: &[&str], env: &[(&str, String)]) -> std::process::Child {
         std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
             .current_dir(self.path())
@@ -69,6 +70,7 @@ impl Project {
             .env_clear()
             .env("NO_COLOR", "1")
             .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
