@@ -429,6 +429,44 @@ fn lock_timeout_waits_for_a_held_lock_then_applies() {
     );
 }
 
+/// A saved plan whose apply waits for the lock is checked against live
+/// state as it is once the lock is held: a child created during the wait
+/// (here a namespace DeleteInstance would take with it) makes the plan
+/// stale, and nothing is deleted. Checked before the wait, the apply went
+/// on with a plan older than what it deleted.
+#[test]
+fn a_saved_plan_that_waited_for_the_lock_is_checked_against_state_read_under_it() {
+    const INSTANCE: &str = "0f0e0d0c-0b0a-4909-8807-060504030201";
+    let mut instance = SeedResource::new(Sim::SupplyChainInstance, "sc-a");
+    instance.id = Some(INSTANCE.into());
+    let sim = TestSim::start(vec![instance]);
+    let p = Project::with_main(
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\
+         resource \"aws_supplychain_instance\" \"a\" {\n  name = \"sc-a\"\n}\n",
+    );
+    let planned = run(&sim, &p, &["plan", ".", "--out", "plan.bin"]);
+    assert_eq!(planned.status.code(), Some(0), "{}", stderr(&planned));
+
+    let held = decom_executor::lock::Lock::acquire(&p.path().join(".decom")).unwrap();
+    let mut child = spawn(
+        &sim,
+        &p,
+        &["apply", "plan.bin", "--lock-timeout", "5m", FAST],
+    );
+    let mut err = Lines::of(child.stderr.take().unwrap());
+    err.wait_for("waiting up to 5m0s for it (--lock-timeout)");
+    let mut late = SeedResource::new(Sim::SupplyChainDataLakeNamespace, "late");
+    late.instance_id = Some(INSTANCE.into());
+    sim.seed(vec![late]);
+    drop(held);
+    let out = finish_within(child, Duration::from_secs(60));
+    let said = err.rest();
+    assert_eq!(out.status.code(), Some(1), "{said}\n{}", stdout(&out));
+    assert!(said.contains("saved plan is stale"), "{said}");
+    assert!(said.contains("late"), "the new child is named: {said}");
+    assert!(sim.mutating_requests().is_empty(), "{said}");
+}
+
 /// Case 6: what is not a plan file is an error, never "No changes", and
 /// never blocks or reads without end.
 #[cfg(unix)]

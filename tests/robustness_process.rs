@@ -317,7 +317,12 @@ fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
             "{}",
             stderr(&out)
         );
-        assert!(!p.path().join(".decom").exists(), "nothing is left behind");
+        // The lock, taken before the refresh, is released; no journal was begun.
+        assert!(
+            !p.path().join(".decom/lock").exists(),
+            "no lock is left behind"
+        );
+        assert!(!p.path().join(".decom/journal.jsonl").exists());
     }
 }
 

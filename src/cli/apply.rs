@@ -4,8 +4,10 @@
 //! manifest is re-read and live state refreshed first, and the plan is
 //! refused as stale if anything it was based on changed. `apply PATH`
 //! plans, shows the plan and asks for `yes` (never without a terminal
-//! unless `--auto-approve`). Either way nothing is deleted until the run
-//! holds the lock, and only the plan's `delete` actions are ever sent.
+//! unless `--auto-approve`). Either way the run takes the lock before
+//! its refresh and holds it to the end, so that the state it was approved
+//! on is the state it deletes from; only the plan's `delete` actions are
+//! ever sent.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -21,6 +23,7 @@ use decom_plan::{
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, errln, out, outln};
+use super::interrupt::HeldLock;
 use super::manifest_args::{ManifestArgs, StateFiles};
 use super::portable;
 use super::progress::Progress;
@@ -152,6 +155,11 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     state
         .check_journal(&manifest, plan_path)
         .map_err(Failure::Other)?;
+    // Taken before the refresh, held through the review and the
+    // deletions: what is approved and what is deleted are both read from
+    // live state under the lock, never from before a wait for it (another
+    // apply's deletions, a child created meanwhile).
+    let lock = take_lock(args, &state)?;
     let session = Session::open(&manifest, &args.cloud, args.json)?;
     if let Some(file) = &saved {
         // The plan's last requests drained the quotas it was throttled
@@ -186,7 +194,15 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     drop(review);
     tracing::info!(target: "decom::phase", "approved");
     match approved {
-        Approval::Go => execute(args, &manifest_args, &state, manifest, &session, fresh),
+        Approval::Go => execute(
+            args,
+            &manifest_args,
+            &state,
+            manifest,
+            &session,
+            fresh,
+            lock,
+        ),
         Approval::Stop(outcome) => Ok(outcome),
     }
 }
@@ -338,16 +354,9 @@ fn confirmed_fresh_plan(
     Ok(Approval::Go)
 }
 
-/// Deletes the approved plan under the lock, journaling every event.
-fn execute(
-    args: &ApplyArgs,
-    manifest_args: &ManifestArgs,
-    state: &StateFiles,
-    manifest: Manifest,
-    session: &Session,
-    fresh: planning::Plan,
-) -> Result<Outcome, Failure> {
-    super::interrupt::defer(); // from here a signal must release the lock
+/// Takes the apply's lock, waiting up to `--lock-timeout` for another
+/// apply to release it.
+fn take_lock(args: &ApplyArgs, state: &StateFiles) -> Result<HeldLock, Failure> {
     let lock_timeout = args.lock_timeout.unwrap_or_default();
     let waiting = |held: &decom_executor::lock::LockError| {
         errln!(
@@ -361,6 +370,20 @@ fn execute(
     if let Some(dead) = &lock.taken_over {
         errln!("note: took over the lock of a previous apply that is no longer running ({dead})");
     }
+    Ok(HeldLock::new(lock))
+}
+
+/// Deletes the approved plan under the lock, journaling every event.
+fn execute(
+    args: &ApplyArgs,
+    manifest_args: &ManifestArgs,
+    state: &StateFiles,
+    manifest: Manifest,
+    session: &Session,
+    fresh: planning::Plan,
+    lock: HeldLock,
+) -> Result<Outcome, Failure> {
+    super::interrupt::defer(); // from here a signal stops deletions cleanly
     let journal_path = &state.journal;
     let whereabouts = Whereabouts::of_plan(&fresh, &manifest);
     // Nothing after this reads the manifest: at 10,000 resources it is

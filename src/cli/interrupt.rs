@@ -3,8 +3,9 @@
 //! reader went away.
 //!
 //! Until deletions may begin ([`defer`]), a signal ends the process at
-//! once with 130 / 143: nothing has been changed and nothing is held, and
-//! a blocking read (the confirmation prompt) must not swallow it. From
+//! once with 130 / 143: nothing has been changed, the apply's lock (taken
+//! before its refresh, see [`HeldLock`]) is released, and a blocking read
+//! (the confirmation prompt) must not swallow it. From
 //! then on a signal raises the [`Interrupt`] level the scheduler watches:
 //! the first stops new deletions (requests in flight finish, the journal
 //! is closed, the lock released), a second aborts requests in flight.
@@ -12,9 +13,11 @@
 //! Signals are process-wide, so this state is too: the exit code of a
 //! signalled run is decided in one place (`cli::exit_code`).
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
+use decom_executor::lock::Lock;
 use decom_executor::Interrupt;
 use tokio::sync::watch;
 
@@ -53,6 +56,32 @@ static SIGNALS: AtomicUsize = AtomicUsize::new(0);
 static DEFERRED: AtomicBool = AtomicBool::new(false);
 static LEVEL: LazyLock<watch::Sender<Interrupt>> =
     LazyLock::new(|| watch::Sender::new(Interrupt::Continue));
+/// The lock file of the [`HeldLock`] held, if any.
+static HELD_LOCK: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// The apply's lock, released (its file removed) by a signal that ends
+/// the process before deletions begin, as its drop releases it
+/// otherwise: a run stopped during its refresh or prompt leaves no lock.
+pub struct HeldLock {
+    /// Released when dropped.
+    _lock: Lock,
+}
+
+impl HeldLock {
+    pub fn new(lock: Lock) -> HeldLock {
+        *HELD_LOCK.lock().unwrap_or_else(PoisonError::into_inner) = Some(lock.path().into());
+        HeldLock { _lock: lock }
+    }
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        // Forgotten before the lock's file is removed (the field drops
+        // after this): a signal now must never remove a file that another
+        // apply has since created at the same path.
+        *HELD_LOCK.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
 
 /// The first signal this process received, if any.
 pub fn received() -> Option<Signal> {
@@ -65,7 +94,7 @@ pub fn level() -> watch::Receiver<Interrupt> {
 }
 
 /// From now on a signal stops the work cleanly instead of ending the
-/// process: call before taking the apply's lock.
+/// process: call before the first deletion.
 pub fn defer() {
     DEFERRED.store(true, Ordering::SeqCst);
 }
@@ -136,6 +165,11 @@ fn on_signal(received: Signal) {
     let first = *FIRST_SIGNAL.get_or_init(|| received);
     let name = received.name();
     if !DEFERRED.load(Ordering::SeqCst) {
+        // Held until the process ends: the lock cannot be dropped meanwhile.
+        let held = HELD_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(path) = held.as_ref() {
+            let _ = std::fs::remove_file(path);
+        }
         errln!("\n{name} received: stopped; nothing was deleted.");
         std::process::exit(i32::from(first.exit_code()));
     }

@@ -100,6 +100,11 @@ impl Lock {
         }
     }
 
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Takes `dir/lock`.
     pub fn acquire(dir: &Path) -> Result<Lock, LockError> {
         let path = dir.join("lock");
