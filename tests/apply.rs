@@ -1061,3 +1061,92 @@ fn apply_json_on_a_manifest_needs_auto_approve_or_a_saved_plan() {
     let approved = run(&sim, &p, &["apply", ".", "--json", "--auto-approve", FAST]);
     assert_eq!(approved.status.code(), Some(0), "{}", stderr(&approved));
 }
+
+/// A connection and the virtual interface on it: the connection's delete
+/// starts only once the interface is confirmed gone.
+fn dx_chain() -> (Project, Vec<SeedResource>) {
+    let mut connection = SeedResource::new(Sim::DxConnection, "dx-0");
+    connection.id = Some("dxcon-00000000".into());
+    let mut vif = SeedResource::new(Sim::DxVirtualInterface, "vif-0");
+    vif.connection_id = connection.id.clone();
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_dx_connection" "x" {
+  name = "dx-0"
+}
+
+resource "aws_dx_virtual_interface" "v" {
+  name          = "vif-0"
+  connection_id = aws_dx_connection.x.id
+}
+"#,
+    );
+    (p, vec![connection, vif])
+}
+
+/// A journal that stops taking writes mid-apply (a full disk; here a
+/// file-size limit just past its first line) stops new deletions as a
+/// closed stdout does, and the apply fails: a teardown its audit trail
+/// misses is never reported done.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_journal_that_cannot_be_written_stops_new_deletions_and_fails_the_apply() {
+    let prlimit = std::path::Path::new("/usr/bin/prlimit");
+    if !prlimit.exists() {
+        eprintln!("skipping: prlimit (util-linux) is not installed");
+        return;
+    }
+    let journal_of = |p: &Project| std::fs::read_to_string(p.path().join(".decom/journal.jsonl"));
+    // The length of the first line (`apply_started`), from the same apply
+    // of the same estate run without a limit.
+    let (p, seed) = dx_chain();
+    let sim = TestSim::start(seed);
+    succeeded(&run(&sim, &p, &["apply", ".", "--auto-approve", FAST]));
+    let first_line = journal_of(&p).unwrap().lines().next().unwrap().len() + 1;
+
+    let (p, seed) = dx_chain();
+    let sim = TestSim::start(seed);
+    // Room for the first line and a little more (its time may be a few
+    // digits longer), not for an event's.
+    let limit = format!("--fsize={}", first_line + 40);
+    let child = std::process::Command::new("sh")
+        .current_dir(p.path())
+        // An ignored SIGXFSZ makes a write past the limit fail (EFBIG)
+        // instead of killing the process; exec keeps it ignored.
+        .args(["-c", r#"trap "" XFSZ; exec "$@""#, "sh"])
+        .arg(prlimit)
+        .arg(&limit)
+        .arg("--")
+        .arg(assert_cmd::cargo::cargo_bin("decom"))
+        .args(["apply", ".", "--auto-approve", FAST])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = finish_within(child, Duration::from_secs(60));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}\n{}", stdout(&out));
+    assert!(err.contains("cannot write the journal"), "{err}");
+    assert!(err.contains("no new deletions start"), "{err}");
+    let journal = journal_of(&p).unwrap();
+    assert!(
+        journal.starts_with('{') && journal.contains("apply_started"),
+        "{journal}"
+    );
+    let deletes: Vec<String> = sim
+        .mutating_requests()
+        .into_iter()
+        .map(|e| e.operation)
+        .collect();
+    assert!(
+        !deletes.iter().any(|op| op == "DeleteConnection"),
+        "the connection's delete began after the journal failed: {deletes:?}\n{err}"
+    );
+}

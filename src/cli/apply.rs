@@ -419,6 +419,12 @@ fn execute(
     let (summary, interrupted) = session.apply(&approved, options, |e: &Event| {
         progress.event(e);
         if let Err(err) = journal.record(e) {
+            if journal_error.is_none() {
+                let path = journal_path.display();
+                super::interrupt::journal_failed(&format!(
+                    "error: cannot write the journal {path}: {err}"
+                ));
+            }
             journal_error.get_or_insert(err);
         }
     });
@@ -429,7 +435,9 @@ fn execute(
     } else {
         "apply_finished"
     };
-    let _ = journal.note(closing, &line);
+    if let Err(err) = journal.note(closing, &line) {
+        journal_error.get_or_insert(err);
+    }
     if args.json {
         console::print_json(summary_json(&summary, interrupted, &line), false);
     } else {
@@ -442,9 +450,10 @@ fn execute(
     drop(lock);
     if let Some(err) = journal_error {
         errln!(
-            "warning: the journal {} could not be written: {err}",
+            "error: the journal {} could not be written ({err}): it misses events shown above",
             journal_path.display()
         );
+        return Ok(Outcome::Failure);
     }
     Ok(match (interrupted, summary.failed) {
         (true, _) => Outcome::Interrupted,

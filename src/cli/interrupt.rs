@@ -101,8 +101,20 @@ pub fn defer() {
 
 /// Stdout is closed: stop new deletions as on a first SIGINT.
 pub fn output_closed() {
+    stop("Output closed");
+}
+
+/// The journal cannot be written: stop new deletions as on a first
+/// SIGINT. A deletion the journal misses is one the audit trail and a
+/// re-run's memory miss: better a teardown stopped than unrecorded.
+pub fn journal_failed(why: &str) {
+    stop(why);
+}
+
+/// Stops new deletions as on a first SIGINT, saying `why` the first time.
+fn stop(why: &str) {
     if raise(Interrupt::Stop) {
-        errln!("\nOutput closed: no new deletions start; waiting for requests in flight...");
+        errln!("\n{why}: no new deletions start; waiting for requests in flight...");
     }
 }
 

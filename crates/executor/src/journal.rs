@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read as _, Write};
+use std::io::{BufRead, BufReader, Read as _, Seek as _, SeekFrom, Write};
 use std::path::Path;
 
 use serde_json::json;
@@ -97,14 +97,16 @@ impl Journal {
             return Err(std::io::Error::other("not a regular file"));
         }
         let mut options = OpenOptions::new();
-        options.create(true).append(true);
+        options.create(true).read(true).append(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
+        let mut file = options.open(path)?;
+        end_last_line(&mut file)?;
         Ok(Journal {
-            file: options.open(path)?,
+            file,
             redaction,
             endpoint,
             whereabouts,
@@ -160,6 +162,23 @@ impl Journal {
         self.file.write_all(format!("{line}\n").as_bytes())?;
         self.file.flush()
     }
+}
+
+/// Ends the last line of a journal that a failed write (a full disk) or
+/// a crash left without its newline: the next line would join it, and
+/// both would be one line no reader believes.
+fn end_last_line(file: &mut File) -> std::io::Result<()> {
+    if file.metadata()?.len() == 0 {
+        return Ok(());
+    }
+    let mut last = [0];
+    file.seek(SeekFrom::End(-1))?;
+    file.read_exact(&mut last)?;
+    if last != *b"\n" {
+        // Appended: the file is opened for appending whatever the position.
+        file.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// How much of a journal was written at a moment: [`recall`] reads no
@@ -367,6 +386,27 @@ mod tests {
         assert!(!memory.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
         let memory = recall(&path, Endpoint::Real, written(&path)).unwrap();
         assert!(recalled_name(&memory));
+    }
+
+    #[test]
+    fn a_line_left_unfinished_by_an_earlier_run_does_not_swallow_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        // A full disk stopped the last write mid-line.
+        std::fs::write(&path, r#"{"time":"2026-12-0"#).unwrap();
+        journal_at(&path, Endpoint::Real)
+            .record(&event(EventKind::DeleteAccepted))
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(recalled_name(
+            &recall(&path, Endpoint::Real, written(&path)).unwrap()
+        ));
+        // A journal that ends its lines is appended to as it is.
+        journal_at(&path, Endpoint::Real)
+            .note("apply_finished", "")
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 3);
     }
 
     #[test]
