@@ -326,6 +326,52 @@ fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
     }
 }
 
+/// A stdout that takes no more (a full disk; here /dev/full) fails the
+/// command, saying so: `decom plan --json > plan.json` on a full disk
+/// must not leave CI an empty file and exit 0. A sandbox apply still
+/// finishes its teardown (stopping halfway for lost output would do more
+/// harm; the journal is the record) and then fails the same way.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stdout_that_cannot_be_written_fails_the_command() {
+    let p = quickstart_project();
+    p.decom(&["plan", "--sandbox", "--out", "plan.bin"])
+        .assert()
+        .success();
+    for args in [
+        &["validate", "--json", "."][..],
+        &["graph", "."],
+        &["show", "plan.bin", "--json"],
+        &["plan", "--sandbox", "."],
+        &["apply", "--sandbox", "--auto-approve", "."],
+    ] {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("decom"))
+            .current_dir(p.path())
+            .args(args)
+            .env_clear()
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        no_panic(&out);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("cannot write to stdout"), "{args:?}: {err}");
+    }
+    let journal = std::fs::read_to_string(p.path().join(".decom/sandbox/journal.jsonl")).unwrap();
+    let last = journal.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("\"apply_finished\""),
+        "the teardown went on: {journal}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Exit codes
 

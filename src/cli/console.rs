@@ -103,6 +103,18 @@ pub fn stdout_closed() -> bool {
     STDOUT.closed.load(Ordering::Relaxed)
 }
 
+/// Why stdout lost text other than to a closed pipe (a full disk), if
+/// it did: the run's output is incomplete.
+pub fn stdout_failed() -> Option<&'static str> {
+    STDOUT.failure.get().map(String::as_str)
+}
+
+/// Writes out what stdout still buffers (a last line without its
+/// newline), noting a failure as a write's.
+pub fn flush_stdout() {
+    STDOUT.flush();
+}
+
 static STDOUT: Stream = Stream::new(Which::Stdout);
 static STDERR: Stream = Stream::new(Which::Stderr);
 
@@ -117,6 +129,8 @@ enum Which {
 struct Stream {
     which: Which,
     closed: AtomicBool,
+    /// The first failure other than a closed pipe.
+    failure: OnceLock<String>,
 }
 
 impl Stream {
@@ -124,13 +138,15 @@ impl Stream {
         Stream {
             which,
             closed: AtomicBool::new(false),
+            failure: OnceLock::new(),
         }
     }
 
     /// Writes `text` unless the stream is closed. A closed pipe closes it
     /// for good; any other failure (a full disk, a non-blocking terminal)
     /// loses only this text: it must not stop a teardown halfway, and the
-    /// journal is the record.
+    /// journal is the record. Either makes the run exit 1 at its end
+    /// (`cli::exit_code`): its output is incomplete.
     fn write(&self, text: &str) {
         if self.closed.load(Ordering::Relaxed) {
             return;
@@ -139,8 +155,29 @@ impl Stream {
             Which::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
             Which::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
         };
-        if written.is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
-            self.closed.store(true, Ordering::Relaxed);
+        self.note(written);
+    }
+
+    fn flush(&self) {
+        if self.closed.load(Ordering::Relaxed) {
+            return;
+        }
+        let flushed = match self.which {
+            Which::Stdout => std::io::stdout().lock().flush(),
+            Which::Stderr => std::io::stderr().lock().flush(),
+        };
+        self.note(flushed);
+    }
+
+    fn note(&self, written: std::io::Result<()>) {
+        match written {
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+                self.closed.store(true, Ordering::Relaxed)
+            }
+            Err(e) => {
+                let _ = self.failure.set(e.to_string());
+            }
+            Ok(()) => {}
         }
     }
 }

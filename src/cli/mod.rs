@@ -132,13 +132,19 @@ fn usage(e: &clap::Error) -> ExitCode {
 }
 
 /// The exit code: 130 / 143 for a run SIGINT / SIGTERM reached, 1 for one
-/// that could not write its output (stdout closed), else the outcome's.
+/// that could not write its output (stdout closed, or a full disk), else
+/// the outcome's.
 fn exit_code(outcome: Outcome) -> ExitCode {
     if let Some(signal) = interrupt::received() {
         return ExitCode::from(signal.exit_code());
     }
+    console::flush_stdout();
     if console::stdout_closed() {
         errln!("error: stdout was closed before decom finished writing to it");
+        return ExitCode::from(1);
+    }
+    if let Some(why) = console::stdout_failed() {
+        errln!("error: cannot write to stdout ({why}): the output is incomplete");
         return ExitCode::from(1);
     }
     match outcome {
