@@ -583,3 +583,40 @@ fn plan_out_never_overwrites_the_manifest_it_was_made_from() {
         "the manifest was overwritten"
     );
 }
+
+/// Names are anyone's free text: terminal escapes in a manifest value or
+/// label are shown escaped in every diagnostic, never acted on by the
+/// terminal (with no colour asked for, no control byte is printed at all:
+/// the value below would set the window title, clear the screen and fake
+/// a line).
+#[test]
+fn escapes_in_names_never_reach_the_terminal_raw() {
+    let sim = TestSim::start(vec![SeedResource::new(Sim::SupplyChainInstance, "other")]);
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_supplychain_instance" "a" {
+  name = "evil\u001b]0;pwned\u0007\u001b[2J\r\nfake: Apply complete"
+}
+"#,
+    );
+    let raw = |text: &str| text.chars().any(|c| c.is_control() && c != '\n');
+    let out = run(&sim, &p, &["plan", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no aws_supplychain_instance named"), "{err}");
+    assert!(err.contains(r"\u{1b}]0;pwned"), "shown escaped: {err}");
+    assert!(!raw(&err), "{err:?}");
+
+    // The same bytes raw in the source: its snippet shows them as `?`.
+    p.write(
+        "main.hcl",
+        "resource \"aws_supplychain_instance\" \"a\u{1b}[31mb\" {\n  name = \"x\u{7}\r\"\n}\n",
+    );
+    let out = run(&sim, &p, &["validate", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!raw(&err), "{err:?}");
+}

@@ -15,6 +15,7 @@ use miette::{
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::snippet::{ceil_boundary, floor_boundary, Window};
+use crate::writer::is_invisible;
 
 /// One diagnostic in the shape miette wants.
 #[derive(Debug)]
@@ -51,12 +52,27 @@ impl MietteDiagnostic for Rendered {
     }
 }
 
+/// `text` with every character a terminal would act on (an escape, a
+/// carriage return; not a newline or tab) written as `\u{1B}`: messages
+/// and help quote manifest values and live names, anyone's free text.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if is_invisible(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn to_rendered(diags: &Diagnostics, d: &Diagnostic) -> Rendered {
     let mut r = Rendered {
-        message: d.message.clone(),
+        message: printable(&d.message),
         source: None,
         label: None,
-        help: d.help.clone(),
+        help: d.help.as_deref().map(printable),
     };
     if let Some(span) = d.span {
         if let Some((_, file)) = diags.sources.files().find(|(id, _)| *id == span.file) {
@@ -65,10 +81,14 @@ fn to_rendered(diags: &Diagnostics, d: &Diagnostic) -> Rendered {
             let end = ceil_boundary(text, span.end.max(start));
             let window = Window::around(file.path.display().to_string(), text, start, end);
             r.label = Some(LabeledSpan::new_primary_with_span(
-                Some(d.label.clone().unwrap_or_else(|| "here".to_string())),
+                Some(
+                    d.label
+                        .as_deref()
+                        .map_or_else(|| "here".to_string(), printable),
+                ),
                 window.span(start, end),
             ));
-            r.source = Some(window);
+            r.source = Some(window.printable());
         }
     }
     r

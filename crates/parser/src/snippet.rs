@@ -68,6 +68,25 @@ impl Window {
         }
     }
 
+    /// The window with each character a terminal would act on (an
+    /// escape; a carriage return not ending a line) shown as `?`s of its
+    /// length in bytes, so that spans stay where they were: a source line
+    /// is printed as it is.
+    pub fn printable(mut self) -> Window {
+        let mut shown = String::with_capacity(self.text.len());
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let line_end = c == '\n' || (c == '\r' && chars.peek() == Some(&'\n'));
+            if crate::writer::is_invisible(c) && c != '\t' && !line_end {
+                shown.extend(std::iter::repeat_n('?', c.len_utf8()));
+            } else {
+                shown.push(c);
+            }
+        }
+        self.text = shown;
+        self
+    }
+
     /// `start..end` of the file as (offset, length) in the window, cut to
     /// the window.
     pub fn span(&self, start: usize, end: usize) -> (usize, usize) {

@@ -231,7 +231,7 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// Control characters (C0, DEL, C1) and the Unicode line and paragraph
 /// separators: they end a line, or are not seen on a terminal.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
