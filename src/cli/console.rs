@@ -37,10 +37,12 @@ pub fn hide_sensitive_values_of(manifest: &Manifest) {
     }
 }
 
-/// One warning per sensitive variable whose value is too short to hide
-/// (a saved plan keeps them, for `show` to repeat).
+/// One warning per sensitive variable whose value is too short to hide,
+/// and one if a value derived from them is (a saved plan keeps them, for
+/// `show` to repeat).
 pub fn unhidden_value_warnings() -> Vec<String> {
-    redaction()
+    let redaction = redaction();
+    let mut warnings: Vec<String> = redaction
         .too_short()
         .iter()
         .map(|name| {
@@ -50,7 +52,14 @@ pub fn unhidden_value_warnings() -> Vec<String> {
                  unrelated text too)."
             )
         })
-        .collect()
+        .collect();
+    if redaction.derived_too_short() {
+        warnings.push(format!(
+            "a value computed from a sensitive variable is shorter than {MIN_HIDDEN_LEN} \
+             characters: it is not hidden in output (hiding it would hide unrelated text too)."
+        ));
+    }
+    warnings
 }
 
 /// The redaction in force (nothing hidden before a manifest loads), also

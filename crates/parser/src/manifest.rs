@@ -17,9 +17,9 @@ pub struct Manifest {
     /// `count`/`for_each` expanded.
     pub resources: Vec<ResourceInstance>,
     /// Every string that a value derived from a `sensitive` variable
-    /// evaluated to (`upper(var.token)`, `"dx-${var.token}"`, ...), of at
-    /// least [`crate::MIN_HIDDEN_LEN`] characters: [`crate::Redaction`]
-    /// hides these as well as the variables' own values.
+    /// evaluated to (`upper(var.token)`, `"dx-${var.token}"`, ...):
+    /// [`crate::Redaction`] hides these as well as the variables' own
+    /// values, and warns about those shorter than [`crate::MIN_HIDDEN_LEN`].
     pub sensitive_values: Vec<String>,
 }
 

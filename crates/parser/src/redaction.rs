@@ -27,6 +27,8 @@ pub struct Redaction {
     /// Longest first, so a value containing another is hidden whole.
     secrets: Vec<String>,
     too_short: Vec<String>,
+    /// A value derived from a sensitive one is too short to hide.
+    derived_too_short: bool,
     /// Finds any secret, ignoring ASCII case (other letters: the secrets'
     /// upper- and lower-case forms are searched for too). `None`: no secrets.
     matcher: Option<AhoCorasick>,
@@ -34,7 +36,9 @@ pub struct Redaction {
 
 impl PartialEq for Redaction {
     fn eq(&self, other: &Self) -> bool {
-        self.secrets == other.secrets && self.too_short == other.too_short
+        self.secrets == other.secrets
+            && self.too_short == other.too_short
+            && self.derived_too_short == other.derived_too_short
     }
 }
 
@@ -56,8 +60,8 @@ impl Redaction {
     }
 
     /// Hides the leaves of each `(name, value)` of a sensitive variable
-    /// (warning about those too short to hide) and each `derived` string
-    /// long enough to hide.
+    /// and each `derived` string long enough to hide (warning about those
+    /// too short to hide).
     pub(crate) fn from_values<'v>(
         variables: impl Iterator<Item = (&'v str, &'v Value)>,
         derived: &[String],
@@ -75,18 +79,18 @@ impl Redaction {
             }
             secrets.extend(hidden);
         }
-        secrets.extend(
-            derived
-                .iter()
-                .filter(|d| d.chars().count() >= MIN_HIDDEN_LEN)
-                .cloned(),
-        );
+        let (long, short): (Vec<&String>, Vec<&String>) = derived
+            .iter()
+            .filter(|d| !d.is_empty())
+            .partition(|d| d.chars().count() >= MIN_HIDDEN_LEN);
+        secrets.extend(long.into_iter().cloned());
         secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         secrets.dedup();
         let matcher = matcher(&secrets);
         Redaction {
             secrets,
             too_short,
+            derived_too_short: !short.is_empty(),
             matcher,
         }
     }
@@ -100,6 +104,12 @@ impl Redaction {
     /// ([`MIN_HIDDEN_LEN`]): the caller warns about them.
     pub fn too_short(&self) -> &[String] {
         &self.too_short
+    }
+
+    /// Whether a value derived from a sensitive variable (`substr(var.token,
+    /// 0, 3)`, `length(var.keys)`) is too short to hide: the caller warns.
+    pub fn derived_too_short(&self) -> bool {
+        self.derived_too_short
     }
 
     /// `text` with every sensitive value (in any letter case) replaced by

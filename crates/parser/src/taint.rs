@@ -19,7 +19,6 @@ use hcl_edit::template::{Element, Template};
 use crate::eval::{format_number, Eval, Evaluator, Reported, Scope};
 use crate::fasthash::FastSet;
 use crate::limits::MAX_KEPT_BYTES;
-use crate::redaction::MIN_HIDDEN_LEN;
 use crate::value::Value;
 use crate::Diagnostic;
 
@@ -30,8 +29,9 @@ pub(crate) struct Taint<'a> {
     pub variables: FastSet<&'a str>,
     /// The expression being evaluated has read a sensitive value.
     active: bool,
-    /// Every string and number text (of at least [`MIN_HIDDEN_LEN`]
-    /// characters) that a value derived from a sensitive one held.
+    /// Every string and number text that a value derived from a sensitive
+    /// one held (those shorter than [`crate::MIN_HIDDEN_LEN`] are not hidden, and
+    /// warned about).
     pub strings: BTreeSet<String>,
     /// Bytes in `strings`, bounded like other kept values.
     bytes: usize,
@@ -69,7 +69,7 @@ impl Taint<'_> {
     }
 
     fn add(&mut self, text: &str) -> bool {
-        if text.chars().count() < MIN_HIDDEN_LEN || self.strings.contains(text) {
+        if text.is_empty() || self.strings.contains(text) {
             return true;
         }
         self.bytes = self.bytes.saturating_add(text.len());

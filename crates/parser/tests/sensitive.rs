@@ -162,6 +162,33 @@ fn literal_parts_of_a_template_stay_readable() {
     assert_eq!(Redaction::of(&m).text(&value), "(sensitive)-plan");
 }
 
+/// A value computed from a sensitive variable that is too short to hide
+/// (`format("%.3s", var.token)`; `element(split("", var.token), i)` would
+/// show all of it, one at a time) is warned about, as a short variable
+/// is; long derived values are hidden and warn of nothing.
+#[test]
+fn a_derived_value_too_short_to_hide_is_warned_about() {
+    let short = with_token(
+        "resource \"aws_supplychain_instance\" \"a\" {\n  name = format(\"%.3s\", var.token)\n}\n",
+    )
+    .unwrap();
+    let (value, sensitive) = identity(&short, "aws_supplychain_instance.a");
+    assert!(sensitive);
+    assert_eq!(value.chars().count(), 3);
+    let redaction = Redaction::of(&short);
+    assert!(redaction.derived_too_short());
+    assert!(
+        redaction.too_short().is_empty(),
+        "the variable itself is long"
+    );
+
+    let long = with_token(
+        "resource \"aws_supplychain_instance\" \"a\" {\n  name = \"${var.token}-plan\"\n}\n",
+    )
+    .unwrap();
+    assert!(!Redaction::of(&long).derived_too_short());
+}
+
 /// Expressions that transform `var.token`; `T` stands for it.
 const DERIVATIONS: [&str; 12] = [
     "upper(T)",
