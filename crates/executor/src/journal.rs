@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read as _, Seek as _, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Seek as _, SeekFrom, Write};
 use std::path::Path;
 
 use serde_json::json;
@@ -104,6 +104,12 @@ impl Journal {
             options.mode(0o600);
         }
         let mut file = options.open(path)?;
+        if !begins_as_a_journal(&mut file)? {
+            return Err(std::io::Error::other(
+                "it has content that is not a decom journal (its first line is no journal entry), \
+                 and decom appends only to its own journals",
+            ));
+        }
         end_last_line(&mut file)?;
         Ok(Journal {
             file,
@@ -162,6 +168,32 @@ impl Journal {
         self.file.write_all(format!("{line}\n").as_bytes())?;
         self.file.flush()
     }
+}
+
+/// How much of a journal's start is looked at for one of decom's lines:
+/// `apply_started` is a few hundred bytes (a manifest path at most 4 KiB).
+const START_LOOKED_AT: u64 = 64 * 1024;
+
+/// Whether `file` is empty or begins as a journal: one of its first lines
+/// is a line decom writes (a JSON object with an `event`; the one before
+/// may be one a failed write left unfinished), or its only line is the
+/// start of one. A `--journal` or a plan file's `journal` that names
+/// another file by mistake (or malice: `/etc/passwd`) is never appended
+/// to.
+fn begins_as_a_journal(file: &mut File) -> std::io::Result<bool> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut start = Vec::new();
+    Read::by_ref(file)
+        .take(START_LOOKED_AT)
+        .read_to_end(&mut start)?;
+    let is_entry = |line: &[u8]| {
+        serde_json::from_slice::<serde_json::Value>(line)
+            .is_ok_and(|e| e.get("event").is_some_and(serde_json::Value::is_string))
+    };
+    Ok(match start.iter().position(|&b| b == b'\n') {
+        None => start.is_empty() || start.starts_with(b"{\""),
+        Some(_) => start.split(|&b| b == b'\n').take(2).any(is_entry),
+    })
 }
 
 /// Ends the last line of a journal that a failed write (a full disk) or
@@ -386,6 +418,27 @@ mod tests {
         assert!(!memory.delete_accepted(ResourceType::DxConnection, "dxcon-fg123456"));
         let memory = recall(&path, Endpoint::Real, written(&path)).unwrap();
         assert!(recalled_name(&memory));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_journal_is_never_appended_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("passwd");
+        let text = "root:x:0:0:root:/root:/bin/bash\n";
+        std::fs::write(&path, text).unwrap();
+        let whereabouts = HashMap::new();
+        let refused = Journal::open(&path, Redaction::default(), Endpoint::Real, whereabouts);
+        assert!(refused.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // An empty file, and a journal, are.
+        std::fs::write(&path, "").unwrap();
+        journal_at(&path, Endpoint::Real)
+            .note("apply_started", "")
+            .unwrap();
+        journal_at(&path, Endpoint::Real)
+            .note("apply_started", "")
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
     }
 
     #[test]
