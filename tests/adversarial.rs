@@ -620,3 +620,28 @@ resource "aws_supplychain_instance" "a" {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(!raw(&err), "{err:?}");
 }
+
+/// A `--journal` naming a file that is not a decom journal (here a
+/// credentials file) is refused before any request, and left as it was:
+/// apply appends only to its own journals.
+#[test]
+fn a_journal_flag_naming_another_file_is_refused_before_any_request() {
+    let sim = TestSim::start(vec![SeedResource::new(Sim::DxConnection, "dc-1")]);
+    let p = Project::with_main(DC);
+    let text = "[default]\naws_access_key_id = AKIDEXAMPLE\n";
+    let other = p.write("credentials", text);
+    let other = other.to_string_lossy();
+    let out = run(
+        &sim,
+        &p,
+        &["apply", ".", "--auto-approve", "--journal", &other, FAST],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("not a decom journal"), "{err}");
+    assert!(sim.audit().is_empty(), "{:?}", sim.audit());
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("credentials")).unwrap(),
+        text
+    );
+}

@@ -296,7 +296,8 @@ fn a_second_sigterm_aborts_deletes_held_in_flight() {
 #[test]
 fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
     let sim = realistic_quickstart_sim();
-    let proxy = HoldingProxy::start(&sim.endpoint_url(), |_| true);
+    // The refresh's App Runner calls, made once the lock is held.
+    let proxy = HoldingProxy::start(&sim.endpoint_url(), |r| r.head.contains("AppRunner."));
     for (name, code) in [("INT", 130), ("TERM", 143)] {
         let p = quickstart_project();
         let before = proxy.held();

@@ -155,12 +155,13 @@ fn apply(args: &ApplyArgs, style: Style) -> Result<Outcome, Failure> {
     state
         .check_journal(&manifest, plan_path)
         .map_err(Failure::Other)?;
-    // Taken before the refresh, held through the review and the
-    // deletions: what is approved and what is deleted are both read from
-    // live state under the lock, never from before a wait for it (another
-    // apply's deletions, a child created meanwhile).
-    let lock = take_lock(args, &state)?;
     let session = Session::open(&manifest, &args.cloud, args.json)?;
+    // Taken before the refresh (once signals are handled, by the session),
+    // held through the review and the deletions: what is approved and
+    // what is deleted are both read from live state under the lock, never
+    // from before a wait for it (another apply's deletions, a child
+    // created meanwhile).
+    let lock = take_lock(args, &state)?;
     if let Some(file) = &saved {
         // The plan's last requests drained the quotas it was throttled
         // on: pace them from the first request rather than be throttled

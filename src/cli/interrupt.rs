@@ -14,8 +14,8 @@
 //! signalled run is decided in one place (`cli::exit_code`).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use decom_executor::lock::Lock;
 use decom_executor::Interrupt;
@@ -53,11 +53,25 @@ impl Signal {
 
 static FIRST_SIGNAL: OnceLock<Signal> = OnceLock::new();
 static SIGNALS: AtomicUsize = AtomicUsize::new(0);
-static DEFERRED: AtomicBool = AtomicBool::new(false);
 static LEVEL: LazyLock<watch::Sender<Interrupt>> =
     LazyLock::new(|| watch::Sender::new(Interrupt::Continue));
-/// The lock file of the [`HeldLock`] held, if any.
-static HELD_LOCK: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// What a signal decides by, read and acted on as one step: whether
+/// deletions may have begun ([`defer`] waits while a signal ends the
+/// process, so none begins meanwhile), and the lock to release if not.
+struct Gate {
+    deferred: bool,
+    /// The lock file of the [`HeldLock`] held, if any.
+    held_lock: Option<PathBuf>,
+}
+
+static GATE: Mutex<Gate> = Mutex::new(Gate {
+    deferred: false,
+    held_lock: None,
+});
+
+fn gate() -> MutexGuard<'static, Gate> {
+    GATE.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The apply's lock, released (its file removed) by a signal that ends
 /// the process before deletions begin, as its drop releases it
@@ -69,7 +83,7 @@ pub struct HeldLock {
 
 impl HeldLock {
     pub fn new(lock: Lock) -> HeldLock {
-        *HELD_LOCK.lock().unwrap_or_else(PoisonError::into_inner) = Some(lock.path().into());
+        gate().held_lock = Some(lock.path().into());
         HeldLock { _lock: lock }
     }
 }
@@ -79,7 +93,7 @@ impl Drop for HeldLock {
         // Forgotten before the lock's file is removed (the field drops
         // after this): a signal now must never remove a file that another
         // apply has since created at the same path.
-        *HELD_LOCK.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        gate().held_lock = None;
     }
 }
 
@@ -96,7 +110,7 @@ pub fn level() -> watch::Receiver<Interrupt> {
 /// From now on a signal stops the work cleanly instead of ending the
 /// process: call before the first deletion.
 pub fn defer() {
-    DEFERRED.store(true, Ordering::SeqCst);
+    gate().deferred = true;
 }
 
 /// Stdout is closed: stop new deletions as on a first SIGINT.
@@ -176,15 +190,17 @@ impl Signals {
 fn on_signal(received: Signal) {
     let first = *FIRST_SIGNAL.get_or_init(|| received);
     let name = received.name();
-    if !DEFERRED.load(Ordering::SeqCst) {
-        // Held until the process ends: the lock cannot be dropped meanwhile.
-        let held = HELD_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(path) = held.as_ref() {
+    let gate = gate();
+    if !gate.deferred {
+        // The gate is held until the process ends: no deletion begins and
+        // the lock is not dropped (nor taken by another run) meanwhile.
+        if let Some(path) = &gate.held_lock {
             let _ = std::fs::remove_file(path);
         }
         errln!("\n{name} received: stopped; nothing was deleted.");
         std::process::exit(i32::from(first.exit_code()));
     }
+    drop(gate);
     if SIGNALS.fetch_add(1, Ordering::SeqCst) == 0 {
         raise(Interrupt::Stop);
         errln!(

@@ -170,7 +170,8 @@ impl StateFiles {
                  choose another file",
                 self.journal.display()
             )),
-            None => refuse_special_file(&self.journal, "journal"),
+            None => refuse_special_file(&self.journal, "journal")
+                .and_then(|()| decom_executor::journal::check_is_journal(&self.journal)),
         }
     }
 }

@@ -104,11 +104,9 @@ impl Journal {
             options.mode(0o600);
         }
         let mut file = options.open(path)?;
+        file.seek(SeekFrom::Start(0))?;
         if !begins_as_a_journal(&mut file)? {
-            return Err(std::io::Error::other(
-                "it has content that is not a decom journal (its first line is no journal entry), \
-                 and decom appends only to its own journals",
-            ));
+            return Err(std::io::Error::other(NOT_A_JOURNAL));
         }
         end_last_line(&mut file)?;
         Ok(Journal {
@@ -174,26 +172,63 @@ impl Journal {
 /// `apply_started` is a few hundred bytes (a manifest path at most 4 KiB).
 const START_LOOKED_AT: u64 = 64 * 1024;
 
-/// Whether `file` is empty or begins as a journal: one of its first lines
-/// is a line decom writes (a JSON object with an `event`; the one before
-/// may be one a failed write left unfinished), or its only line is the
-/// start of one. A `--journal` or a plan file's `journal` that names
-/// another file by mistake (or malice: `/etc/passwd`) is never appended
-/// to.
-fn begins_as_a_journal(file: &mut File) -> std::io::Result<bool> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut start = Vec::new();
-    Read::by_ref(file)
-        .take(START_LOOKED_AT)
-        .read_to_end(&mut start)?;
-    let is_entry = |line: &[u8]| {
-        serde_json::from_slice::<serde_json::Value>(line)
-            .is_ok_and(|e| e.get("event").is_some_and(serde_json::Value::is_string))
+const NOT_A_JOURNAL: &str = "it has content that is not a decom journal, and apply appends \
+                             only to its own journals: give another --journal, or move the file away";
+
+/// Refuses, before any request, a `journal` (`--journal`, a plan file's)
+/// that names a file with content that is not a decom journal; apply
+/// checks again as it opens it.
+pub fn check_is_journal(path: &Path) -> Result<(), String> {
+    let journal = match File::open(path) {
+        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => file,
+        // Absent (it is created), or refused as not a regular file elsewhere.
+        _ => return Ok(()),
     };
-    Ok(match start.iter().position(|&b| b == b'\n') {
-        None => start.is_empty() || start.starts_with(b"{\""),
-        Some(_) => start.split(|&b| b == b'\n').take(2).any(is_entry),
-    })
+    match begins_as_a_journal(journal) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(format!("journal {}: {NOT_A_JOURNAL}", path.display())),
+        Err(e) => Err(format!("cannot read journal {}: {e}", path.display())),
+    }
+}
+
+/// Whether `journal`, read from its start, is empty or begins as a
+/// journal: its first whole JSON line is one decom writes (`time`,
+/// `event`, `address`), after only blank lines, NULs (a crash's
+/// zero-filled blocks) and lines a failed write left unfinished. A
+/// `--journal` or a plan file's `journal` that names another file by
+/// mistake (or malice: `/etc/passwd`, a JSON file) is never appended to.
+fn begins_as_a_journal(journal: impl Read) -> std::io::Result<bool> {
+    let mut start = Vec::new();
+    journal.take(START_LOOKED_AT).read_to_end(&mut start)?;
+    for line in start.split(|&b| b == b'\n') {
+        let line = trim_nuls(line.trim_ascii()).trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_slice::<serde_json::Value>(line) {
+            Ok(entry) => return Ok(is_entry(&entry)),
+            // Unfinished (or cut at the bound): the start of one of decom's lines.
+            Err(_) if line.starts_with(b"{\"") || line == b"{" => continue,
+            Err(_) => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
+fn trim_nuls(mut line: &[u8]) -> &[u8] {
+    while let [0, rest @ ..] = line {
+        line = rest;
+    }
+    while let [rest @ .., 0] = line {
+        line = rest;
+    }
+    line
+}
+
+/// A line decom writes: every version wrote these fields.
+fn is_entry(line: &serde_json::Value) -> bool {
+    let string = |key| line.get(key).is_some_and(serde_json::Value::is_string);
+    string("time") && string("event") && line.get("address").is_some()
 }
 
 /// Ends the last line of a journal that a failed write (a full disk) or
@@ -423,22 +458,45 @@ mod tests {
     #[test]
     fn a_file_that_is_not_a_journal_is_never_appended_to() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("passwd");
-        let text = "root:x:0:0:root:/root:/bin/bash\n";
-        std::fs::write(&path, text).unwrap();
-        let whereabouts = HashMap::new();
-        let refused = Journal::open(&path, Redaction::default(), Endpoint::Real, whereabouts);
-        assert!(refused.is_err());
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
-        // An empty file, and a journal, are.
-        std::fs::write(&path, "").unwrap();
-        journal_at(&path, Endpoint::Real)
-            .note("apply_started", "")
-            .unwrap();
-        journal_at(&path, Endpoint::Real)
-            .note("apply_started", "")
-            .unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+        let path = dir.path().join("other");
+        for text in [
+            "root:x:0:0:root:/root:/bin/bash\n",
+            r#"{"accessToken":"x","expiresAt":"2026-12-03T00:00:00Z"}"#,
+            "{\"level\":\"info\",\"event\":\"login\"}\n{\"event\":\"logout\"}\n",
+            "{\n  \"pretty\": true\n}\n",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            assert!(check_is_journal(&path).is_err(), "{text}");
+            let whereabouts = HashMap::new();
+            let refused = Journal::open(&path, Redaction::default(), Endpoint::Real, whereabouts);
+            assert!(refused.is_err(), "{text}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn a_journal_is_appended_to_whatever_a_crash_or_a_full_disk_left_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let line = r#"{"address":null,"detail":"","event":"apply_started","id":null,"time":"2026-12-03T00:00:00Z"}"#;
+        for left in [
+            String::new(),
+            "\n".to_string(),
+            "\0".repeat(4096),
+            r#"{"time":"20"#.to_string(),
+            "{".to_string(),
+            format!("{{\"time\":\"20\n{{\"add\n{line}\n"),
+            format!("\0\0\n{line}\n"),
+        ] {
+            std::fs::write(&path, &left).unwrap();
+            assert!(check_is_journal(&path).is_ok(), "{left:?}");
+            journal_at(&path, Endpoint::Real)
+                .note("apply_started", "")
+                .unwrap();
+            journal_at(&path, Endpoint::Real)
+                .note("apply_finished", "")
+                .unwrap();
+        }
     }
 
     #[test]

@@ -79,7 +79,12 @@ fn to_rendered(diags: &Diagnostics, d: &Diagnostic) -> Rendered {
             let text = &file.text;
             let start = floor_boundary(text, span.start);
             let end = ceil_boundary(text, span.end.max(start));
-            let window = Window::around(file.path.display().to_string(), text, start, end);
+            let window = Window::around(
+                printable(&file.path.display().to_string()),
+                text,
+                start,
+                end,
+            );
             r.label = Some(LabeledSpan::new_primary_with_span(
                 Some(
                     d.label
@@ -119,7 +124,7 @@ pub(crate) fn render(diags: &Diagnostics, color: bool) -> String {
         let r = to_rendered(diags, d);
         let mut one = String::new();
         if handler.render_report(&mut one, &r).is_err() {
-            one = format!("error: {}\n", d.message);
+            one = format!("error: {}\n", printable(&d.message));
         }
         out.push_str(&one);
         if !out.ends_with('\n') {
