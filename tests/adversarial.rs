@@ -135,8 +135,8 @@ fn a_journal_entry_of_another_account_never_makes_a_name_already_gone() {
     }
 }
 
-/// Another run journals a resolution while this plan refreshes (the lock
-/// is taken only to delete): a name resolved after the refresh listed its
+/// Another run journals a resolution while this plan refreshes (a plan
+/// takes no lock): a name resolved after the refresh listed its
 /// type may name a resource the refresh never saw, so it must not make the
 /// name "already gone". Memory is what was journalled before the refresh.
 #[test]

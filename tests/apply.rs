@@ -1140,13 +1140,10 @@ fn a_journal_that_cannot_be_written_stops_new_deletions_and_fails_the_apply() {
         journal.starts_with('{') && journal.contains("apply_started"),
         "{journal}"
     );
-    let deletes: Vec<String> = sim
-        .mutating_requests()
-        .into_iter()
-        .map(|e| e.operation)
-        .collect();
+    let audit = sim.audit();
+    let sent = deletes(&audit);
     assert!(
-        !deletes.iter().any(|op| op == "DeleteConnection"),
-        "the connection's delete began after the journal failed: {deletes:?}\n{err}"
+        !sent.iter().any(|e| e.operation == "DeleteConnection"),
+        "the connection's delete began after the journal failed: {sent:?}\n{err}"
     );
 }

@@ -356,7 +356,8 @@ fn confirmed_fresh_plan(
 }
 
 /// Takes the apply's lock, waiting up to `--lock-timeout` for another
-/// apply to release it.
+/// apply to release it (a signal meanwhile ends the process: deletions
+/// have not begun).
 fn take_lock(args: &ApplyArgs, state: &StateFiles) -> Result<HeldLock, Failure> {
     let lock_timeout = args.lock_timeout.unwrap_or_default();
     let waiting = |held: &decom_executor::lock::LockError| {
@@ -365,8 +366,7 @@ fn take_lock(args: &ApplyArgs, state: &StateFiles) -> Result<HeldLock, Failure> 
             decom_executor::human(lock_timeout)
         );
     };
-    let signalled = || super::interrupt::received().is_some();
-    let lock = Lock::acquire_within(&state.dir, lock_timeout, waiting, signalled)
+    let lock = Lock::acquire_within(&state.dir, lock_timeout, waiting)
         .map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
         errln!("note: took over the lock of a previous apply that is no longer running ({dead})");

@@ -157,29 +157,23 @@ impl Stream {
     /// journal is the record. Either makes the run exit 1 at its end
     /// (`cli::exit_code`): its output is incomplete.
     fn write(&self, text: &str) {
-        if self.closed.load(Ordering::Relaxed) {
-            return;
-        }
-        let written = match self.which {
-            Which::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
-            Which::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
-        };
-        self.note(written);
+        self.attempt(|stream| stream.write_all(text.as_bytes()));
     }
 
     fn flush(&self) {
+        self.attempt(|stream| stream.flush());
+    }
+
+    /// `op` on the stream unless it is closed, its failure noted.
+    fn attempt(&self, op: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
         if self.closed.load(Ordering::Relaxed) {
             return;
         }
-        let flushed = match self.which {
-            Which::Stdout => std::io::stdout().lock().flush(),
-            Which::Stderr => std::io::stderr().lock().flush(),
+        let done = match self.which {
+            Which::Stdout => op(&mut std::io::stdout().lock()),
+            Which::Stderr => op(&mut std::io::stderr().lock()),
         };
-        self.note(flushed);
-    }
-
-    fn note(&self, written: std::io::Result<()>) {
-        match written {
+        match done {
             Err(e) if e.kind() == ErrorKind::BrokenPipe => {
                 self.closed.store(true, Ordering::Relaxed)
             }

@@ -104,7 +104,6 @@ impl Journal {
             options.mode(0o600);
         }
         let mut file = options.open(path)?;
-        file.seek(SeekFrom::Start(0))?;
         if !begins_as_a_journal(&mut file)? {
             return Err(std::io::Error::other(NOT_A_JOURNAL));
         }

@@ -74,13 +74,11 @@ impl Drop for Lock {
 impl Lock {
     /// Takes `dir/lock`, waiting up to `timeout` while another apply holds
     /// it (Terraform's `-lock-timeout`), checking again every
-    /// `LOCK_RETRY`. `waiting` is told once, when the wait begins;
-    /// `give_up` is asked at every check (a signal arrived).
+    /// `LOCK_RETRY`. `waiting` is told once, when the wait begins.
     pub fn acquire_within(
         dir: &Path,
         timeout: Duration,
         waiting: impl FnOnce(&LockError),
-        give_up: impl Fn() -> bool,
     ) -> Result<Lock, LockError> {
         let deadline = Instant::now() + timeout;
         let mut waiting = Some(waiting);
@@ -90,7 +88,7 @@ impl Lock {
                 done => return done,
             };
             let now = Instant::now();
-            if now >= deadline || give_up() {
+            if now >= deadline {
                 return Err(err);
             }
             if let Some(tell) = waiting.take() {
