@@ -559,3 +559,29 @@ fn a_fifo_as_journal_never_blocks_and_stops_the_apply_before_any_delete() {
     assert!(sim.mutating_requests().is_empty());
     assert!(!p.path().join(".decom/lock").exists());
 }
+
+/// SIGTERM while an apply waits for another's lock (now before its
+/// refresh): it ends at once with 143, nothing sent, and the other apply's
+/// lock, which it never held, is left where it is.
+#[test]
+fn a_signal_while_waiting_for_the_lock_leaves_the_holders_lock() {
+    let (p, seed) = dx_project(1);
+    let sim = TestSim::start(seed);
+    let dir = p.path().join(".decom");
+    let held = decom_executor::lock::Lock::acquire(&dir).unwrap();
+    let mut child = spawn(
+        &sim,
+        &p,
+        &["apply", ".", "--auto-approve", "--lock-timeout", "5m", FAST],
+    );
+    let mut err = Lines::of(child.stderr.take().unwrap());
+    err.wait_for("waiting up to 5m0s for it (--lock-timeout)");
+    signal(&child, "TERM");
+    let out = finish_within(child, Duration::from_secs(60));
+    let said = err.rest();
+    assert_eq!(out.status.code(), Some(143), "{said}");
+    assert!(said.contains("stopped; nothing was deleted"), "{said}");
+    assert!(sim.mutating_requests().is_empty(), "{said}");
+    assert!(dir.join("lock").exists(), "the holder's lock is left");
+    drop(held);
+}
