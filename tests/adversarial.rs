@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use common::fake_servers::HoldingProxy;
 use common::process::{finish_within, wait_until};
 use common::sim::TestSim;
-use common::{stderr, stdout, Project};
+use common::{stderr, stdout, succeeded, Project};
 use decom_sim::{ResourceType as Sim, SeedResource, SimConfig, SimState};
 
 const FAST: &str = "--poll-interval-ms=20";
@@ -582,6 +582,69 @@ fn plan_out_never_overwrites_the_manifest_it_was_made_from() {
         DC,
         "the manifest was overwritten"
     );
+}
+
+/// `plan --out` onto a path an earlier hand (or a cloned repository)
+/// left: a link to a file elsewhere, or a file that is not a plan (a
+/// mistyped `--out notes.md`). Writing through the link overwrote and
+/// chmodded what it pointed at; the notes were truncated. Both are
+/// refused, before any request, and left as they were; a plan file, an
+/// empty file and a hard link are replaced by a new file (the other name
+/// of a hard link keeps the old text).
+#[cfg(unix)]
+#[test]
+fn plan_out_replaces_only_earlier_plans_and_never_writes_through_a_link() {
+    let sim = TestSim::start(vec![SeedResource::new(Sim::DxConnection, "dc-1")]);
+    let p = Project::with_main(DC);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("bashrc");
+    std::fs::write(&victim, "alias ls='ls -F'\n").unwrap();
+    std::os::unix::fs::symlink(&victim, p.path().join("link.bin")).unwrap();
+    std::fs::write(p.path().join("notes.md"), "# notes\n").unwrap();
+    for (out, says) in [
+        ("link.bin", "--out link.bin is a symbolic link"),
+        (
+            "notes.md",
+            "--out notes.md exists and is not a decom plan file",
+        ),
+    ] {
+        let before = sim.audit().len();
+        let refused = run(&sim, &p, &["plan", ".", "--out", out]);
+        assert_eq!(
+            refused.status.code(),
+            Some(1),
+            "{out}: {}",
+            stdout(&refused)
+        );
+        assert!(stderr(&refused).contains(says), "{}", stderr(&refused));
+        assert_eq!(sim.audit().len(), before, "{out}: requests were sent");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "alias ls='ls -F'\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("notes.md")).unwrap(),
+        "# notes\n"
+    );
+
+    std::fs::write(p.path().join("empty.bin"), "").unwrap();
+    succeeded(&run(&sim, &p, &["plan", ".", "--out", "empty.bin"]));
+    succeeded(&run(&sim, &p, &["plan", ".", "--out", "plan.bin"]));
+    std::fs::hard_link(p.path().join("plan.bin"), p.path().join("other.bin")).unwrap();
+    std::fs::write(p.path().join("other.bin"), "decom-plan, marked\n").unwrap();
+    succeeded(&run(&sim, &p, &["plan", ".", "--out", "plan.bin"]));
+    let other = std::fs::read_to_string(p.path().join("other.bin")).unwrap();
+    assert_eq!(other, "decom-plan, marked\n", "written through a hard link");
+    for plan in ["empty.bin", "plan.bin"] {
+        succeeded(&run(&sim, &p, &["show", plan]));
+    }
+    let litter: Vec<_> = std::fs::read_dir(p.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".decom-plan-"))
+        .collect();
+    assert!(litter.is_empty(), "temporary files left: {litter:?}");
 }
 
 /// Names are anyone's free text: terminal escapes in a manifest value or

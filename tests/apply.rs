@@ -1121,7 +1121,7 @@ fn a_journal_that_cannot_be_written_stops_new_deletions_and_fails_the_apply() {
         .arg(&limit)
         .arg("--")
         .arg(assert_cmd::cargo::cargo_bin("decom"))
-        .args(["apply", ".", "--auto-approve", FAST])
+        .args(["apply", ".", "--auto-approve", "--json", FAST])
         .env_clear()
         .env("NO_COLOR", "1")
         .envs(sim.env_vars())
@@ -1135,6 +1135,12 @@ fn a_journal_that_cannot_be_written_stops_new_deletions_and_fails_the_apply() {
     assert_eq!(out.status.code(), Some(1), "{err}\n{}", stdout(&out));
     assert!(err.contains("cannot write the journal"), "{err}");
     assert!(err.contains("no new deletions start"), "{err}");
+    // The machine-readable summary says so too, not only stderr.
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(summary["event"], "summary", "{summary}");
+    let why = summary["journal_error"].as_str().unwrap_or_default();
+    assert!(why.contains("too large"), "{summary}");
     let journal = journal_of(&p).unwrap();
     assert!(
         journal.starts_with('{') && journal.contains("apply_started"),

@@ -163,6 +163,27 @@ fn answers_that_do_not_parse_are_one_short_error_without_debug_dumps() {
     assert!(stderr(&out).contains("HTTP 502"), "{}", stderr(&out));
 }
 
+/// AWS's error code and message are free text from the answer (a
+/// message can quote a name anyone chose). An escape sequence in them
+/// could retitle the window or clear the screen, a line break forge a
+/// line: they are shown escaped, on one line.
+#[test]
+fn terminal_escapes_in_an_aws_error_are_never_printed_raw() {
+    let server = GarbageServer::start(
+        400,
+        "<ErrorResponse><Error><Type>Sender</Type><Code>Denied&#x1b;[2J</Code>\
+         <Message>no &#x1b;]0;owned&#x7;&#xd;&#xa;forged line</Message></Error>\
+         <RequestId>r-1</RequestId></ErrorResponse>",
+    );
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    let out = run_bounded(&p, &server.url(), &["plan"], Duration::from_secs(60));
+    assert_one_short_error(&out, 3);
+    let err = stderr(&out);
+    let shown = "Denied\\u{1b}[2J: no \\u{1b}]0;owned\\u{7} forged line";
+    assert!(err.contains(shown), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
+}
+
 #[test]
 fn unusable_endpoint_settings_are_one_line_errors_before_any_request() {
     let p = Project::with_main(ONE_DX_CONNECTION);

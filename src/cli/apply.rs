@@ -440,7 +440,9 @@ fn execute(
         journal_error.get_or_insert(err);
     }
     if args.json {
-        console::print_json(summary_json(&summary, interrupted, &line), false);
+        let journal_error = journal_error.as_ref().map(ToString::to_string);
+        let json = summary_json(&summary, interrupted, &line, journal_error);
+        console::print_json(json, false);
     } else {
         outln!("\n{line}");
         let problems = summary.problems();
@@ -463,8 +465,14 @@ fn execute(
     })
 }
 
-/// `apply --json`'s last line: the summary line and its counts as fields.
-fn summary_json(summary: &Summary, interrupted: bool, line: &str) -> serde_json::Value {
+/// `apply --json`'s last line: the summary line and its counts as fields,
+/// and why the journal could not be written, if it could not.
+fn summary_json(
+    summary: &Summary,
+    interrupted: bool,
+    line: &str,
+    journal_error: Option<String>,
+) -> serde_json::Value {
     let failures: Vec<serde_json::Value> = summary
         .failures
         .iter()
@@ -489,6 +497,7 @@ fn summary_json(summary: &Summary, interrupted: bool, line: &str) -> serde_json:
         "not_finished": summary.interrupted + summary.not_started,
         "failures": failures,
         "skipped_resources": skipped,
+        "journal_error": journal_error,
     })
 }
 

@@ -8,7 +8,7 @@ use decom_plan::{self as planning, PlanFile, QuotaRate};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, err, errln, out, outln};
-use super::manifest_args::{is_manifest_file, refuse_special_file, ManifestArgs};
+use super::manifest_args::{is_manifest_file, ManifestArgs};
 use super::session::{Failure, Session};
 use super::style::Style;
 use super::Outcome;
@@ -122,7 +122,7 @@ fn check_out(out: &Path, manifest: &Manifest) -> Result<(), String> {
             out.display()
         ));
     }
-    refuse_special_file(out, "--out")
+    PlanFile::check_replaceable(out).map_err(|why| format!("--out {why}"))
 }
 
 /// Refresh and plan in a session of its own (`plan`, `graph --live`),

@@ -34,12 +34,13 @@ fn request_note(id: &Option<String>) -> String {
 
 impl CloudError {
     /// An error decom itself found in an answer (no code, no request id).
+    /// The message may quote the answer: it is made printable.
     pub fn new(operation: &'static str, region: &str, message: impl Into<String>) -> CloudError {
         CloudError {
             operation,
             region: region.to_string(),
             code: None,
-            message: message.into(),
+            message: decom_parser::printable::printable(&message.into()),
             request_id: None,
         }
     }

@@ -11,6 +11,8 @@ use aws_sdk_apprunner::operation::RequestId;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::ConnectorError;
 
+use decom_parser::printable::printable;
+
 use crate::attempts::TimedOutAfterFailures;
 use crate::endpoint::Origin;
 use crate::error::CloudError;
@@ -49,12 +51,13 @@ where
             format!("request to {endpoint} failed: {}", innermost(&err)),
         ),
     };
+    // Whatever the answer carried is printed: never a terminal control.
     CloudError {
         operation,
         region: origin.region.clone(),
-        code,
-        message,
-        request_id,
+        code: code.as_deref().map(printable),
+        message: printable(&message),
+        request_id: request_id.as_deref().map(printable),
     }
 }
 

@@ -56,9 +56,8 @@ pub enum LockError {
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
-    /// Holds the `flock`; declared after `path` only for clarity: `drop`
-    /// removes the file while it is still held.
-    _file: File,
+    /// Holds the `flock`: `drop` removes the file while it is still held.
+    file: File,
     /// The holder whose lock was taken over (its process is gone).
     pub taken_over: Option<Holder>,
 }
@@ -66,8 +65,12 @@ pub struct Lock {
 impl Drop for Lock {
     fn drop(&mut self) {
         // Removed while still held: an apply that opened the old file
-        // meanwhile sees it unlinked and starts over on a new one.
-        let _ = std::fs::remove_file(&self.path);
+        // meanwhile sees it unlinked and starts over on a new one. Only
+        // if the path is still our file: if someone deleted it by hand
+        // and another apply took a new lock there, that lock is theirs.
+        if is_the_file_at(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -225,7 +228,7 @@ fn write_holder(
     write(&mut file).map_err(|e| io_error(path, e))?;
     Ok(Lock {
         path: path.to_path_buf(),
-        _file: file,
+        file,
         taken_over,
     })
 }
@@ -393,5 +396,22 @@ mod tests {
             });
             assert_eq!(locks.iter().flatten().count(), 1);
         }
+    }
+
+    /// A lock deleted by hand and taken by a second apply stays the
+    /// second's when the first ends: the first must not remove it, or a
+    /// third apply would run beside the second.
+    #[test]
+    fn releasing_a_lock_never_removes_another_applys_lock_at_the_same_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Lock::acquire(dir.path()).unwrap();
+        std::fs::remove_file(dir.path().join("lock")).unwrap();
+        let second = Lock::acquire(dir.path()).unwrap();
+        drop(first);
+        assert!(dir.path().join("lock").exists());
+        let err = Lock::acquire(dir.path()).unwrap_err();
+        assert!(matches!(err, LockError::Held { .. }), "{err}");
+        drop(second);
+        assert!(!dir.path().join("lock").exists());
     }
 }

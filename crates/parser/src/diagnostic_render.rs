@@ -14,8 +14,8 @@ use miette::{
 };
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::printable::printable;
 use crate::snippet::{ceil_boundary, floor_boundary, Window};
-use crate::writer::is_invisible;
 
 /// One diagnostic in the shape miette wants.
 #[derive(Debug)]
@@ -50,21 +50,6 @@ impl MietteDiagnostic for Rendered {
             .as_ref()
             .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
     }
-}
-
-/// `text` with every character a terminal would act on (an escape, a
-/// carriage return; not a newline or tab) written as `\u{1B}`: messages
-/// and help quote manifest values and live names, anyone's free text.
-fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            c if is_invisible(c) => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn to_rendered(diags: &Diagnostics, d: &Diagnostic) -> Rendered {

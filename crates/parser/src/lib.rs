@@ -17,6 +17,7 @@
 pub mod diagnostic;
 mod diagnostic_render;
 pub mod manifest;
+pub mod printable;
 pub mod source;
 pub mod value;
 pub mod writer;

@@ -77,7 +77,7 @@ impl Window {
         let mut chars = self.text.chars().peekable();
         while let Some(c) = chars.next() {
             let line_end = c == '\n' || (c == '\r' && chars.peek() == Some(&'\n'));
-            if crate::writer::is_invisible(c) && c != '\t' && !line_end {
+            if crate::printable::is_invisible(c) && c != '\t' && !line_end {
                 shown.extend(std::iter::repeat_n('?', c.len_utf8()));
             } else {
                 shown.push(c);

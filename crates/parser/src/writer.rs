@@ -19,6 +19,7 @@ use hcl::expr::{Expression, TemplateExpr, Traversal, Variable};
 use hcl::{Attribute, Identifier};
 
 use crate::manifest::{Address, InstanceKey};
+use crate::printable::is_invisible;
 
 /// The HCL string literal of `text`, quotes included.
 pub fn string(text: &str) -> String {
@@ -227,12 +228,6 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Control characters (C0, DEL, C1) and the Unicode line and paragraph
-/// separators: they end a line, or are not seen on a terminal.
-pub(crate) fn is_invisible(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]

@@ -355,18 +355,35 @@ impl PlanFile {
     /// The body is streamed to the file, hashed on the way, and the
     /// header (of fixed length) written over a placeholder at the end:
     /// at 10,000 resources a body in memory, and its framed copy, were
-    /// tens of MB on top of the plan. A write that fails midway leaves
-    /// the placeholder, which no read accepts.
+    /// tens of MB on top of the plan. It is written to a new file beside
+    /// `path`, then renamed over it: a write that fails midway, or a run
+    /// killed in it, leaves what was at `path`; and a link at `path` is
+    /// replaced, never written through.
     pub fn write(&self, path: &Path, redaction: &Redaction) -> Result<(), PlanFileError> {
         let err = |source| PlanFileError::Write {
             path: path.display().to_string(),
             source,
         };
-        let file = owner_only_file(path).map_err(err)?;
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        // Owner-only: tempfile creates its files 0600.
+        let new = tempfile::Builder::new()
+            .prefix(".decom-plan-")
+            .tempfile_in(dir)
+            .map_err(err)?;
+        self.write_to(new.as_file(), redaction).map_err(err)?;
+        new.persist(path).map_err(|e| err(e.error))?;
+        Ok(())
+    }
+
+    fn write_to(&self, file: &std::fs::File, redaction: &Redaction) -> std::io::Result<()> {
         let placeholder = header(&checksum(b""));
-        (&file).write_all(placeholder.as_bytes()).map_err(err)?;
+        let mut file = file;
+        file.write_all(placeholder.as_bytes())?;
         // Buffered before hashing: serde writes a few bytes at a time.
-        let mut out = std::io::BufWriter::new(Hashing::new(&file));
+        let mut out = std::io::BufWriter::new(Hashing::new(file));
         // Through a JSON value only when there is something to hide: at
         // 10,000 resources the value tree costs tens of MB.
         if redaction.is_empty() {
@@ -376,14 +393,12 @@ impl PlanFile {
                 redaction.json(&mut v);
                 serde_json::to_writer_pretty(&mut out, &v)
             })
-        }
-        .map_err(|e| err(e.into()))?;
-        let hashed = out.into_inner().map_err(|e| err(e.into_error()))?;
+        }?;
+        let hashed = out.into_inner().map_err(|e| e.into_error())?;
         let digest = hashed.checksum();
-        let mut file = &file;
-        file.seek(std::io::SeekFrom::Start(0)).map_err(err)?;
-        file.write_all(header(&digest).as_bytes()).map_err(err)?;
-        file.sync_all().map_err(err)
+        file.seek(std::io::SeekFrom::Start(0))?;
+        file.write_all(header(&digest).as_bytes())?;
+        file.sync_all()
     }
 
     /// Reads and checks the plan file at `path`. Anything but a regular
@@ -391,6 +406,38 @@ impl PlanFile {
     /// one over [`MAX_PLAN_FILE_BYTES`] are refused before reading.
     pub fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
         Self::read_identified(path).map(|(file, _)| file)
+    }
+
+    /// Whether [`PlanFile::write`] may replace what is at `path`: nothing,
+    /// an empty file, or an earlier plan file. Anything else (a manifest
+    /// or a notes file named by mistake, a link, a device) is refused.
+    pub fn check_replaceable(path: &Path) -> Result<(), String> {
+        let shown = path.display();
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(format!("cannot look at {shown}: {e}")),
+        };
+        if meta.file_type().is_symlink() {
+            return Err(format!(
+                "{shown} is a symbolic link: a plan file replaces it, never writes through it; remove the link or name the file itself"
+            ));
+        }
+        if !meta.is_file() {
+            return Err(format!("{shown} is not a regular file"));
+        }
+        let mut start = [0u8; MAGIC.len()];
+        let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start));
+        match read {
+            _ if meta.len() == 0 => Ok(()),
+            Ok(()) if start == *MAGIC.as_bytes() => Ok(()),
+            Err(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
+                Err(format!("cannot read {shown}: {e}"))
+            }
+            _ => Err(format!(
+                "{shown} exists and is not a decom plan file: it is left as it is; remove it or write the plan to another file"
+            )),
+        }
     }
 
     /// [`PlanFile::read`], and the checksum that identifies what was read.
@@ -569,24 +616,6 @@ fn split_header<'a>(start: &'a [u8], path: &str) -> Result<(&'a str, &'a [u8]), 
         Some(claimed) if line.len() < start.len() => Ok((claimed, rest)),
         _ => Err(PlanFileError::Checksum { path }),
     }
-}
-
-fn owner_only_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(path)?;
-    // An existing file keeps its old mode through open(): tighten it.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(file)
 }
 
 /// A plan file's bytes: the header line (magic, version, checksum of
