@@ -1087,6 +1087,43 @@ resource "aws_dx_virtual_interface" "v" {
     (p, vec![connection, vif])
 }
 
+/// A lock whose text cannot be written (a full disk) is removed, not
+/// left: an empty lock holds off every apply for a minute ("another apply
+/// may be starting").
+#[test]
+fn a_lock_that_cannot_be_written_is_not_left_behind() {
+    let prlimit = std::path::Path::new("/usr/bin/prlimit");
+    if !prlimit.exists() {
+        eprintln!("skipping: prlimit (util-linux) is not installed");
+        return;
+    }
+    let (p, seed) = dx_chain();
+    let sim = TestSim::start(seed);
+    let child = std::process::Command::new("sh")
+        .current_dir(p.path())
+        .args(["-c", r#"trap "" XFSZ; exec "$@""#, "sh"])
+        .arg(prlimit)
+        .arg("--fsize=10")
+        .arg("--")
+        .arg(assert_cmd::cargo::cargo_bin("decom"))
+        .args(["apply", ".", "--auto-approve", FAST])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = finish_within(child, Duration::from_secs(60));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot take the lock"), "{err}");
+    assert!(!p.path().join(".decom/lock").exists(), "the lock was left");
+    assert!(deletes(&sim.audit()).is_empty());
+    succeeded(&run(&sim, &p, &["apply", ".", "--auto-approve", FAST]));
+}
+
 /// A journal that stops taking writes mid-apply (a full disk; here a
 /// file-size limit just past its first line) stops new deletions as a
 /// closed stdout does, and the apply fails: a teardown its audit trail

@@ -184,12 +184,31 @@ fn terminal_escapes_in_an_aws_error_are_never_printed_raw() {
     assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
 }
 
+/// An error message of megabytes (a broken or hostile endpoint) is cut:
+/// it was printed, and would be journaled, whole.
+#[test]
+fn a_huge_aws_error_message_is_cut() {
+    let body = format!(
+        "<ErrorResponse><Error><Code>Denied</Code><Message>{}</Message></Error>\
+         <RequestId>r-1</RequestId></ErrorResponse>",
+        "very long ".repeat(500_000)
+    );
+    let server = GarbageServer::start(400, Box::leak(body.into_boxed_str()));
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    let out = run_bounded(&p, &server.url(), &["plan"], Duration::from_secs(60));
+    assert_one_short_error(&out, 3);
+    let err = stderr(&out);
+    assert!(err.len() < 2_000, "{} bytes on stderr", err.len());
+    assert!(err.contains("Denied: very long very long"), "{err}");
+    assert!(err.contains("(cut: the message is longer)"), "{err}");
+}
+
 #[test]
 fn unusable_endpoint_settings_are_one_line_errors_before_any_request() {
     let p = Project::with_main(ONE_DX_CONNECTION);
     // (arguments, environment, what the error names)
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
-    let cases: [Case; 4] = [
+    let cases: [Case; 6] = [
         (&["plan", "--endpoint-url", ""], &[], "--endpoint-url"),
         (
             &["plan", "--endpoint-url", "not a url"],
@@ -201,6 +220,17 @@ fn unusable_endpoint_settings_are_one_line_errors_before_any_request() {
             &["plan"],
             &[("AWS_ENDPOINT_URL", "ftp://x")],
             "AWS_ENDPOINT_URL",
+        ),
+        // Empty, it made the SDK's STS client panic ("URL was unset").
+        (
+            &["apply", "--auto-approve"],
+            &[("AWS_ENDPOINT_URL_STS", "")],
+            "AWS_ENDPOINT_URL_STS",
+        ),
+        (
+            &["plan"],
+            &[("AWS_ENDPOINT_URL_STS", "notaurl")],
+            "AWS_ENDPOINT_URL_STS",
         ),
     ];
     // A listener that must never see a request: every case fails first.

@@ -293,6 +293,35 @@ fn a_second_sigterm_aborts_deletes_held_in_flight() {
     assert!(deletes(&sim).is_empty(), "the proxy let a delete through");
 }
 
+/// A signal after the refresh, while plan prints to a reader that has
+/// stopped reading (a CI log pipe stalled, then the job cancelled), ends
+/// it with 143. The signal listener ended with the refresh's runtime, so
+/// the signal was swallowed and plan ran on, to exit 0 once the reader
+/// drained (or never, if it did not).
+#[test]
+fn a_signal_while_plan_prints_ends_it_with_the_signals_code() {
+    let p = Project::with_main(
+        "resource \"aws_dx_connection\" \"c\" {\n  count = 2000\n  name  = \"conn-${count.index}\"\n}\n",
+    );
+    let mut child = p.spawn(&["plan", "--sandbox", "."], &[]);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    // Read into the listing (past the refresh), then stop reading: the
+    // rest (hundreds of KB) fills the pipe and decom blocks writing.
+    let mut line = String::new();
+    while !line.contains("aws_dx_connection.c[") {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "the plan ended early"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "TERM");
+    let ended = wait_or_kill(child);
+    assert_eq!(ended.status.code(), Some(143), "{}", stderr(&ended));
+    drop(out);
+}
+
 #[test]
 fn a_signal_during_the_refresh_exits_at_once_without_a_lock() {
     let sim = realistic_quickstart_sim();

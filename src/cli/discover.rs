@@ -30,7 +30,7 @@ use super::Outcome;
     after_help = "Examples:\n  decom discover --name-regex '^shop-staging-' > teardown.hcl\n  decom discover --type aws_apprunner_vpc_connector --tag env=staging --include-dependents > teardown.hcl\n  decom discover --type aws_dx_connection --region us-east-1 --region us-west-2 --include-dependents"
 )]
 pub struct DiscoverArgs {
-    /// Only resources of this type (repeatable; default: all six types).
+    /// Only resources of this type (repeatable; default: every type).
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
     types: Vec<ResourceType>,
 

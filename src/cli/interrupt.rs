@@ -62,11 +62,17 @@ struct Gate {
     deferred: bool,
     /// The lock file of the [`HeldLock`] held, if any.
     held_lock: Option<PathBuf>,
+    /// A file is being written ([`finishing`]): a signal waits for it.
+    writing: bool,
+    /// The signal that came while it was.
+    held_off: Option<Signal>,
 }
 
 static GATE: Mutex<Gate> = Mutex::new(Gate {
     deferred: false,
     held_lock: None,
+    writing: false,
+    held_off: None,
 });
 
 fn gate() -> MutexGuard<'static, Gate> {
@@ -132,16 +138,56 @@ fn stop(why: &str) {
     }
 }
 
-/// Starts handling SIGINT, SIGTERM and SIGHUP on the current runtime, until the
-/// runtime ends.
+/// Starts handling SIGINT, SIGTERM and SIGHUP, for the rest of the
+/// process (on a thread of its own: a listener on a session's runtime
+/// ended with it, and a signal after the refresh, while the plan was
+/// printed or saved, was swallowed: exit 0). Once is enough.
 pub fn listen() -> std::io::Result<()> {
-    let mut signals = Signals::new()?;
-    tokio::spawn(async move {
-        while let Some(received) = signals.next().await {
-            on_signal(received);
-        }
-    });
+    static LISTENING: Mutex<bool> = Mutex::new(false);
+    let mut listening = LISTENING.lock().unwrap_or_else(PoisonError::into_inner);
+    if *listening {
+        return Ok(());
+    }
+    let (started, result) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            let listen = rt.and_then(|rt| Signals::new_in(&rt).map(|signals| (rt, signals)));
+            let (rt, mut signals) = match listen {
+                Ok(ready) => ready,
+                Err(e) => return drop(started.send(Err(e))),
+            };
+            let _ = started.send(Ok(()));
+            rt.block_on(async move {
+                while let Some(received) = signals.next().await {
+                    on_signal(received);
+                }
+            });
+        })?;
+    result.recv().map_err(std::io::Error::other)??;
+    *listening = true;
     Ok(())
+}
+
+/// Runs `write` (a file a signal must not leave half-written, nor its
+/// temporary file behind) with a signal before deletions held until it
+/// ends; the process then exits as that signal would have.
+pub fn finishing<T>(write: impl FnOnce() -> T) -> T {
+    gate().writing = true;
+    let done = write();
+    let mut gate = gate();
+    gate.writing = false;
+    if let Some(signal) = gate.held_off {
+        errln!(
+            "\n{} received: stopped once the file was written.",
+            signal.name()
+        );
+        std::process::exit(i32::from(signal.exit_code()));
+    }
+    done
 }
 
 #[cfg(unix)]
@@ -153,8 +199,9 @@ struct Signals {
 
 #[cfg(unix)]
 impl Signals {
-    fn new() -> std::io::Result<Signals> {
+    fn new_in(rt: &tokio::runtime::Runtime) -> std::io::Result<Signals> {
         use tokio::signal::unix::{signal, SignalKind};
+        let _in_runtime = rt.enter();
         Ok(Signals {
             int: signal(SignalKind::interrupt())?,
             term: signal(SignalKind::terminate())?,
@@ -178,7 +225,7 @@ struct Signals;
 
 #[cfg(not(unix))]
 impl Signals {
-    fn new() -> std::io::Result<Signals> {
+    fn new_in(_: &tokio::runtime::Runtime) -> std::io::Result<Signals> {
         Ok(Signals)
     }
 
@@ -190,7 +237,11 @@ impl Signals {
 fn on_signal(received: Signal) {
     let first = *FIRST_SIGNAL.get_or_init(|| received);
     let name = received.name();
-    let gate = gate();
+    let mut gate = gate();
+    if gate.writing {
+        gate.held_off.get_or_insert(first);
+        return;
+    }
     if !gate.deferred {
         // The gate is held until the process ends: no deletion begins and
         // the lock is not dropped (nor taken by another run) meanwhile.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use decom_parser::printable::printable_in_line;
 use decom_parser::{Address, Manifest};
 use decom_plan::{self as planning, PlanFile, QuotaRate};
 
@@ -93,16 +94,16 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
             .with_journal(args.journal.as_deref())
             .with_warnings(console::unhidden_value_warnings())
             .with_quota_rates(quota_rates);
-        if let Err(e) = file.write(out, console::redaction()) {
+        let written = super::interrupt::finishing(|| file.write(out, console::redaction()));
+        if let Err(e) = written {
             errln!("error: {e}");
             return Outcome::Failure;
         }
         if !args.json {
             let sandbox = if args.cloud.sandbox { " --sandbox" } else { "" };
+            let out = printable_in_line(&out.display().to_string());
             outln!(
-                "\nSaved the plan to: {}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {}",
-                out.display(),
-                out.display()
+                "\nSaved the plan to: {out}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {out}"
             );
         }
     }

@@ -52,11 +52,8 @@ impl Session {
         quiet_stdout: bool,
     ) -> Result<Session, Failure> {
         let rt = runtime().map_err(|e| Failure::Other(format!("cannot start: {e}")))?;
-        {
-            let _in_runtime = rt.enter();
-            interrupt::listen()
-                .map_err(|e| Failure::Other(format!("cannot listen for signals: {e}")))?;
-        }
+        interrupt::listen()
+            .map_err(|e| Failure::Other(format!("cannot listen for signals: {e}")))?;
         let (cloud, sandbox, placements) = rt.block_on(async {
             let sandbox = if args.sandbox {
                 let region = args.region.as_deref().or(Some(sandbox::REGION));

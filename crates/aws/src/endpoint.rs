@@ -128,12 +128,14 @@ pub fn check_endpoint_url(source: &str, value: &str) -> Result<(), String> {
 }
 
 /// The environment variables that set endpoints for decom's services, in
-/// the SDK's naming (`AWS_ENDPOINT_URL_<SERVICE ID>`).
-pub const ENDPOINT_VARIABLES: [&str; 4] = [
+/// the SDK's naming (`AWS_ENDPOINT_URL_<SERVICE ID>`); STS's too, asked
+/// who the credentials are (an empty one made its SDK client panic).
+pub const ENDPOINT_VARIABLES: [&str; 5] = [
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_APPRUNNER",
     "AWS_ENDPOINT_URL_DIRECT_CONNECT",
     "AWS_ENDPOINT_URL_SUPPLYCHAIN",
+    "AWS_ENDPOINT_URL_STS",
 ];
 
 /// Checks `--endpoint-url` if given, else every endpoint variable that is

@@ -151,9 +151,31 @@ pub(crate) fn innermost(err: &(dyn Error + 'static)) -> String {
     }
 }
 
+/// AWS's message on one line, and at most [`MESSAGE_BYTES`] of it: a
+/// message of megabytes (a hostile or broken endpoint) would otherwise be
+/// printed, and journaled, whole.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.len() > MESSAGE_BYTES {
+            let mut end = MESSAGE_BYTES;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.truncate(end);
+            out.push_str(" ... (cut: the message is longer)");
+            break;
+        }
+    }
+    out
 }
+
+/// The most of an AWS error message shown (real ones are a sentence or two).
+const MESSAGE_BYTES: usize = 1000;
 
 fn chain<'a>(err: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
     std::iter::successors(Some(err), |e: &&'a (dyn Error + 'static)| (*e).source())
@@ -161,4 +183,19 @@ fn chain<'a>(err: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn Er
 
 fn find<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'a T> {
     chain(err).find_map(|e| e.downcast_ref::<T>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_one_line_and_a_huge_one_is_cut() {
+        assert_eq!(one_line(" not\n found\r\n\there "), "not found here");
+        for huge in ["é".repeat(3_000_000), "word ".repeat(1_000_000)] {
+            let shown = one_line(&huge);
+            assert!(shown.len() <= MESSAGE_BYTES + 40, "{}", shown.len());
+            assert!(shown.ends_with("(cut: the message is longer)"), "{shown}");
+        }
+    }
 }

@@ -16,6 +16,7 @@ use std::io::{ErrorKind, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use decom_parser::printable::printable_in_line;
 use time::OffsetDateTime;
 
 /// How long an empty or unreadable lock file counts as held.
@@ -31,7 +32,12 @@ pub struct Holder {
 
 impl std::fmt::Display for Holder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "pid {} on {} since {}", self.pid, self.host, self.since)
+        // The text is the lock file's: anyone's who can write there.
+        let (host, since) = (
+            printable_in_line(&self.host),
+            printable_in_line(&self.since),
+        );
+        write!(f, "pid {} on {host} since {since}", self.pid)
     }
 }
 
@@ -206,11 +212,7 @@ fn take_over(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
 }
 
 /// Writes this process in as the holder of the locked `file`.
-fn write_holder(
-    path: &Path,
-    mut file: File,
-    taken_over: Option<Holder>,
-) -> Result<Lock, LockError> {
+fn write_holder(path: &Path, file: File, taken_over: Option<Holder>) -> Result<Lock, LockError> {
     let me = Holder {
         pid: std::process::id(),
         host: hostname(),
@@ -225,12 +227,15 @@ fn write_holder(
         file.write_all(text.as_bytes())?;
         file.sync_all()
     };
-    write(&mut file).map_err(|e| io_error(path, e))?;
-    Ok(Lock {
+    let mut lock = Lock {
         path: path.to_path_buf(),
         file,
         taken_over,
-    })
+    };
+    // On failure (a full disk) the lock is dropped, so released: an empty
+    // or torn one left behind would hold off every apply for a minute.
+    write(&mut lock.file).map_err(|e| io_error(path, e))?;
+    Ok(lock)
 }
 
 fn is_link(path: &Path) -> bool {
@@ -338,6 +343,16 @@ mod tests {
         write_lock(dir.path(), &serde_json::to_string(&dead).unwrap());
         let lock = Lock::acquire(dir.path()).unwrap();
         assert_eq!(lock.taken_over, Some(dead));
+    }
+
+    #[test]
+    fn a_holders_text_is_shown_without_terminal_controls() {
+        let dir = tempfile::tempdir().unwrap();
+        let hostile = r#"{"pid":1,"host":"h\u001b]0;t\u0007\nx","since":"\u001b[31m"}"#;
+        write_lock(dir.path(), hostile);
+        let err = Lock::acquire(dir.path()).unwrap_err().to_string();
+        assert!(!err.contains('\u{1b}') && !err.contains('\n'), "{err:?}");
+        assert!(err.contains("h\\u{1b}]0;t\\u{7}"), "{err}");
     }
 
     #[test]

@@ -23,6 +23,19 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// [`printable`] for text shown inside one line: a newline or tab in it
+/// is escaped too.
+pub fn printable_in_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if is_invisible(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +52,6 @@ mod tests {
             "a\\u{1b}]0;t\\u{7}\\u{1b}[2J\\u{d}b\\u{9b}c\\u{2028}"
         );
         assert_eq!(printable("plain\tand\nlines é"), "plain\tand\nlines é");
+        assert_eq!(printable_in_line("a\nb\tc é"), "a\\u{a}b\\u{9}c é");
     }
 }
