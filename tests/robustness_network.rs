@@ -16,7 +16,7 @@ use common::fake_servers::{self, Blackhole, GarbageServer, HoldingProxy};
 use common::process::{finish_within, Lines};
 use common::quickstart::SERVICE_ARN;
 use common::sim::{TestSim, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN};
-use common::{stderr, stdout, Project};
+use common::{stderr, stdout, succeeded, Project};
 use decom_sim::{Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
 
 const FAST: &str = "--poll-interval-ms=20";
@@ -201,6 +201,48 @@ fn a_huge_aws_error_message_is_cut() {
     assert!(err.len() < 2_000, "{} bytes on stderr", err.len());
     assert!(err.contains("Denied: very long very long"), "{err}");
     assert!(err.contains("(cut: the message is longer)"), "{err}");
+}
+
+/// An AWS config file that is a FIFO blocked decom forever, even in the
+/// sandbox; /dev/zero was read until the kernel killed it (24 GB). The
+/// sandbox reads no profile file; elsewhere such a file is refused, in
+/// one line, before any request. /dev/null stays the usual "no file".
+#[cfg(unix)]
+#[test]
+fn an_aws_config_file_that_never_ends_is_refused_or_never_read() {
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    let fifo = p.path().join("config.fifo");
+    common::process::mkfifo(&fifo);
+    let fifo = fifo.display().to_string();
+    let hole = Blackhole::start();
+    for (variable, value) in [
+        ("AWS_CONFIG_FILE", fifo.as_str()),
+        ("AWS_CONFIG_FILE", "/dev/zero"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/zero"),
+    ] {
+        let child = spawn(&p, &hole.url(), &["plan"], &[(variable, value)]);
+        let out = finish_within(child, Duration::from_secs(60));
+        assert_one_short_error(&out, 1);
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{variable} {value} is not a regular file")),
+            "{err}"
+        );
+        let sandboxed = p.spawn(
+            &["plan", "--sandbox", "."],
+            &[(variable, value.to_string())],
+        );
+        succeeded(&finish_within(sandboxed, Duration::from_secs(60)));
+    }
+    assert_eq!(hole.connections(), 0, "no request was sent");
+    let child = spawn(
+        &p,
+        &hole.url(),
+        &["plan", "--request-timeout", "1s"],
+        &[("AWS_CONFIG_FILE", "/dev/null")],
+    );
+    let out = finish_within(child, Duration::from_secs(60));
+    assert!(!stderr(&out).contains("regular file"), "{}", stderr(&out));
 }
 
 #[test]

@@ -11,6 +11,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use tokio::sync::{OnceCell, Semaphore};
 
 use decom_parser::{AssumeRole, ResourceType};
@@ -126,6 +127,42 @@ pub enum SetupError {
     /// `--endpoint-url` or an `AWS_ENDPOINT_URL*` variable is unusable.
     #[error("{0}")]
     BadEndpoint(String),
+    /// The AWS config or credentials file is not one to read.
+    #[error("{0}")]
+    BadProfileFile(String),
+}
+
+/// The most of an AWS config or credentials file read (real ones are KBs).
+const MAX_PROFILE_FILE_BYTES: u64 = 16 << 20;
+
+/// Why the AWS config or credentials file the SDK would read is unusable,
+/// if it is: one that is not a regular file (a FIFO blocks the read, a
+/// device never ends) or is over [`MAX_PROFILE_FILE_BYTES`].
+fn profile_files_problem() -> Option<String> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    [
+        ("AWS_CONFIG_FILE", "config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    ]
+    .into_iter()
+    .find_map(|(variable, default)| {
+        let (path, named) = match std::env::var_os(variable) {
+            Some(path) => (std::path::PathBuf::from(path), format!("{variable} ")),
+            None => (home.as_ref()?.join(".aws").join(default), String::new()),
+        };
+        let meta = std::fs::metadata(&path).ok()?;
+        if path == std::path::Path::new("/dev/null") {
+            return None; // the usual way to say "no file": reads empty
+        }
+        let shown = decom_parser::printable::printable_in_line(&path.display().to_string());
+        if !meta.is_file() {
+            Some(format!("{named}{shown} is not a regular file: the AWS SDK cannot read its profiles from it"))
+        } else if meta.len() > MAX_PROFILE_FILE_BYTES {
+            Some(format!("{named}{shown} is larger than 16 MiB: not an AWS config or credentials file"))
+        } else {
+            None
+        }
+    })
 }
 
 fn profile_note(profile: &Option<String>) -> String {
@@ -278,6 +315,16 @@ impl AwsCloud {
             if let Some(url) = &self.options.endpoint_url {
                 loader = loader.endpoint_url(url);
             }
+            if self.options.static_credentials.is_some() || profile_files_problem().is_some() {
+                // The sandbox reads nothing of the machine's; and a file
+                // check_setup refuses is never read (/dev/zero is read
+                // without end, a FIFO blocks).
+                loader = loader.profile_files(
+                    EnvConfigFiles::builder()
+                        .with_contents(EnvConfigFileKind::Config, "")
+                        .build(),
+                );
+            }
             if let Some(c) = &self.options.static_credentials {
                 // Given credentials (the sandbox) need nothing from the
                 // machine: a region set here keeps the chain from asking
@@ -335,6 +382,11 @@ impl AwsCloud {
     /// no credentials.
     pub async fn check_setup(&self, profile: &Option<String>) -> Result<(), SetupError> {
         check_endpoints(self.options.endpoint_url.as_deref()).map_err(SetupError::BadEndpoint)?;
+        if self.options.static_credentials.is_none() {
+            if let Some(problem) = profile_files_problem() {
+                return Err(SetupError::BadProfileFile(problem));
+            }
+        }
         let config = self.config(profile).await;
         let no_credentials = |detail: String| SetupError::NoCredentials {
             profile: profile.clone(),
