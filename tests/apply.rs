@@ -1087,26 +1087,25 @@ resource "aws_dx_virtual_interface" "v" {
     (p, vec![connection, vif])
 }
 
-/// A lock whose text cannot be written (a full disk) is removed, not
-/// left: an empty lock holds off every apply for a minute ("another apply
-/// may be starting").
-#[test]
-fn a_lock_that_cannot_be_written_is_not_left_behind() {
-    let prlimit = std::path::Path::new("/usr/bin/prlimit");
-    if !prlimit.exists() {
-        eprintln!("skipping: prlimit (util-linux) is not installed");
-        return;
-    }
-    let (p, seed) = dx_chain();
-    let sim = TestSim::start(seed);
+const PRLIMIT: &str = "/usr/bin/prlimit";
+
+/// `decom apply . --auto-approve ARGS` with writes past `bytes` in any
+/// file failing (EFBIG: SIGXFSZ ignored, and exec keeps it ignored), as
+/// on a full disk.
+fn apply_with_file_size_limit(
+    p: &Project,
+    sim: &TestSim,
+    bytes: usize,
+    args: &[&str],
+) -> std::process::Output {
     let child = std::process::Command::new("sh")
         .current_dir(p.path())
-        .args(["-c", r#"trap "" XFSZ; exec "$@""#, "sh"])
-        .arg(prlimit)
-        .arg("--fsize=10")
+        .args(["-c", r#"trap "" XFSZ; exec "$@""#, "sh", PRLIMIT])
+        .arg(format!("--fsize={bytes}"))
         .arg("--")
         .arg(assert_cmd::cargo::cargo_bin("decom"))
         .args(["apply", ".", "--auto-approve", FAST])
+        .args(args)
         .env_clear()
         .env("NO_COLOR", "1")
         .envs(sim.env_vars())
@@ -1115,7 +1114,21 @@ fn a_lock_that_cannot_be_written_is_not_left_behind() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let out = finish_within(child, Duration::from_secs(60));
+    finish_within(child, Duration::from_secs(60))
+}
+
+/// A lock whose text cannot be written (a full disk) is removed, not
+/// left: an empty lock holds off every apply for a minute ("another apply
+/// may be starting").
+#[test]
+fn a_lock_that_cannot_be_written_is_not_left_behind() {
+    if !std::path::Path::new(PRLIMIT).exists() {
+        eprintln!("skipping: prlimit (util-linux) is not installed");
+        return;
+    }
+    let (p, seed) = dx_chain();
+    let sim = TestSim::start(seed);
+    let out = apply_with_file_size_limit(&p, &sim, 10, &[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("cannot take the lock"), "{err}");
@@ -1131,8 +1144,7 @@ fn a_lock_that_cannot_be_written_is_not_left_behind() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_journal_that_cannot_be_written_stops_new_deletions_and_fails_the_apply() {
-    let prlimit = std::path::Path::new("/usr/bin/prlimit");
-    if !prlimit.exists() {
+    if !std::path::Path::new(PRLIMIT).exists() {
         eprintln!("skipping: prlimit (util-linux) is not installed");
         return;
     }
@@ -1148,26 +1160,7 @@ fn a_journal_that_cannot_be_written_stops_new_deletions_and_fails_the_apply() {
     let sim = TestSim::start(seed);
     // Room for the first line and a little more (its time may be a few
     // digits longer), not for an event's.
-    let limit = format!("--fsize={}", first_line + 40);
-    let child = std::process::Command::new("sh")
-        .current_dir(p.path())
-        // An ignored SIGXFSZ makes a write past the limit fail (EFBIG)
-        // instead of killing the process; exec keeps it ignored.
-        .args(["-c", r#"trap "" XFSZ; exec "$@""#, "sh"])
-        .arg(prlimit)
-        .arg(&limit)
-        .arg("--")
-        .arg(assert_cmd::cargo::cargo_bin("decom"))
-        .args(["apply", ".", "--auto-approve", "--json", FAST])
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = finish_within(child, Duration::from_secs(60));
+    let out = apply_with_file_size_limit(&p, &sim, first_line + 40, &["--json"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}\n{}", stdout(&out));
     assert!(err.contains("cannot write the journal"), "{err}");
