@@ -25,6 +25,15 @@ fn spawn(sim: &TestSim, p: &Project, args: &[&str]) -> Child {
     p.spawn(args, &sim.env_vars())
 }
 
+/// `decom ARGS --lock-timeout 5m`, once it says it waits for another
+/// apply's lock; with its stderr.
+fn waiting_for_the_lock(sim: &TestSim, p: &Project, args: &[&str]) -> (Child, Lines) {
+    let mut child = spawn(sim, p, &[args, &["--lock-timeout", "5m", FAST]].concat());
+    let mut err = Lines::of(child.stderr.take().unwrap());
+    err.wait_for("waiting up to 5m0s for it (--lock-timeout)");
+    (child, err)
+}
+
 fn deletes(sim: &TestSim) -> Vec<AuditEntry> {
     sim.audit()
         .into_iter()
@@ -408,13 +417,7 @@ fn lock_timeout_waits_for_a_held_lock_then_applies() {
         stderr(&out)
     );
 
-    let mut child = spawn(
-        &sim,
-        &p,
-        &["apply", ".", "--auto-approve", "--lock-timeout", "5m", FAST],
-    );
-    let mut err = Lines::of(child.stderr.take().unwrap());
-    err.wait_for("waiting up to 5m0s for it (--lock-timeout)");
+    let (child, err) = waiting_for_the_lock(&sim, &p, &["apply", ".", "--auto-approve"]);
     assert!(
         sim.mutating_requests().is_empty(),
         "nothing deleted while waiting"
@@ -448,13 +451,7 @@ fn a_saved_plan_that_waited_for_the_lock_is_checked_against_state_read_under_it(
     assert_eq!(planned.status.code(), Some(0), "{}", stderr(&planned));
 
     let held = decom_executor::lock::Lock::acquire(&p.path().join(".decom")).unwrap();
-    let mut child = spawn(
-        &sim,
-        &p,
-        &["apply", "plan.bin", "--lock-timeout", "5m", FAST],
-    );
-    let mut err = Lines::of(child.stderr.take().unwrap());
-    err.wait_for("waiting up to 5m0s for it (--lock-timeout)");
+    let (child, err) = waiting_for_the_lock(&sim, &p, &["apply", "plan.bin"]);
     let mut late = SeedResource::new(Sim::SupplyChainDataLakeNamespace, "late");
     late.instance_id = Some(INSTANCE.into());
     sim.seed(vec![late]);
@@ -569,13 +566,7 @@ fn a_signal_while_waiting_for_the_lock_leaves_the_holders_lock() {
     let sim = TestSim::start(seed);
     let dir = p.path().join(".decom");
     let held = decom_executor::lock::Lock::acquire(&dir).unwrap();
-    let mut child = spawn(
-        &sim,
-        &p,
-        &["apply", ".", "--auto-approve", "--lock-timeout", "5m", FAST],
-    );
-    let mut err = Lines::of(child.stderr.take().unwrap());
-    err.wait_for("waiting up to 5m0s for it (--lock-timeout)");
+    let (child, err) = waiting_for_the_lock(&sim, &p, &["apply", ".", "--auto-approve"]);
     signal(&child, "TERM");
     let out = finish_within(child, Duration::from_secs(60));
     let said = err.rest();

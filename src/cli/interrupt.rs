@@ -9,6 +9,7 @@
 //! then on a signal raises the [`Interrupt`] level the scheduler watches:
 //! the first stops new deletions (requests in flight finish, the journal
 //! is closed, the lock released), a second aborts requests in flight.
+//! A file being written ([`finishing`]: the saved plan) is finished first.
 //!
 //! Signals are process-wide, so this state is too: the exit code of a
 //! signalled run is decided in one place (`cli::exit_code`).

@@ -12,25 +12,22 @@ pub fn is_invisible(c: char) -> bool {
 /// `text` with every character a terminal would act on (an escape, a
 /// carriage return; not a newline or tab) written as `\u{1b}`.
 pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            c if is_invisible(c) => out.extend(c.escape_unicode()),
-            c => out.push(c),
-        }
-    }
-    out
+    escaped(text, |c| is_invisible(c) && !matches!(c, '\n' | '\t'))
 }
 
 /// [`printable`] for text shown inside one line: a newline or tab in it
 /// is escaped too.
 pub fn printable_in_line(text: &str) -> String {
+    escaped(text, is_invisible)
+}
+
+fn escaped(text: &str, escape: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            c if is_invisible(c) => out.extend(c.escape_unicode()),
-            c => out.push(c),
+        if escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
         }
     }
     out

@@ -426,10 +426,12 @@ impl PlanFile {
         if !meta.is_file() {
             return Err(format!("{shown} is not a regular file"));
         }
+        if meta.len() == 0 {
+            return Ok(());
+        }
         let mut start = [0u8; MAGIC.len()];
         let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start));
         match read {
-            _ if meta.len() == 0 => Ok(()),
             Ok(()) if start == *MAGIC.as_bytes() => Ok(()),
             Err(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
                 Err(format!("cannot read {shown}: {e}"))
