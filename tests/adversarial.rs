@@ -647,6 +647,92 @@ fn plan_out_replaces_only_earlier_plans_and_never_writes_through_a_link() {
     assert!(litter.is_empty(), "temporary files left: {litter:?}");
 }
 
+/// `plan --out` naming decom's own state (`.decom`: a plan file there
+/// broke every later apply's lock), stdout's `-` (a file named `-` was
+/// written), or a directory that does not exist (found only after the
+/// whole refresh, in words naming a temporary file) is refused before any
+/// request. A path with a space is suggested to apply quoted.
+#[test]
+fn plan_out_never_lands_in_decoms_state_nor_in_a_missing_directory() {
+    let sim = TestSim::start(vec![SeedResource::new(Sim::DxConnection, "dc-1")]);
+    let p = Project::with_main(DC);
+    for (out, says) in [
+        ("-", "a plan is saved to a file"),
+        (".decom", "is decom's own state"),
+        (".decom/journal.jsonl", "is decom's own state"),
+        ("./.decom/../.decom/lock", "is decom's own state"),
+        ("missing/plan.bin", "the directory missing does not exist"),
+    ] {
+        let refused = run(&sim, &p, &["plan", ".", "--out", out]);
+        let err = stderr(&refused);
+        assert_eq!(refused.status.code(), Some(1), "{out}: {err}");
+        assert!(err.contains(says), "{out}: {err}");
+        assert!(sim.audit().is_empty(), "{out}: requests were sent");
+    }
+    assert!(!p.path().join("-").exists() && !p.path().join(".decom").exists());
+
+    let saved = succeeded(&run(&sim, &p, &["plan", ".", "--out", "my plan.bin"]));
+    assert!(saved.contains("decom apply 'my plan.bin'"), "{saved}");
+    succeeded(&run(&sim, &p, &["apply", "my plan.bin", FAST]));
+}
+
+/// Whatever a message quotes (a path typed on the command line, a flag's
+/// value, a label in the manifest) reaches the terminal with no control
+/// character and no bidirectional override ("Trojan Source": a label
+/// reading one way and meaning another), on stderr and in JSON, where the
+/// value is kept. Each once printed raw.
+#[test]
+fn quoted_text_never_reaches_the_terminal_raw() {
+    let raw = |text: &str| {
+        text.chars()
+            .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
+    };
+    let p = Project::with_main(DC);
+    let out = p
+        .decom(&["show", "x\u{1b}]0;pwned\u{7}.bin"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(r"x\u{1b}]0;pwned\u{7}.bin"), "{err}");
+    assert!(!raw(&err), "{err:?}");
+
+    let out = p
+        .decom(&[
+            "discover",
+            "--region",
+            "x\u{1b}[2J",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "AKID")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!raw(&err), "{err:?}");
+
+    let label = "admin\u{202e}\u{9b}txt";
+    p.write(
+        "main.hcl",
+        &format!("resource \"aws_dx_connection\" \"{label}\" {{\n  id = \"dxcon-1\"\n}}\n"),
+    );
+    let out = p.decom(&["validate", "."]).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(r"admin\u{202e}\u{9b}txt"), "{err}");
+    assert!(!raw(&err), "{err:?}");
+    let out = p.decom(&["validate", ".", "--json"]).output().unwrap();
+    let json = stdout(&out);
+    assert!(!raw(&json), "{json:?}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let message = report["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains(label), "the value is kept: {message:?}");
+}
+
 /// Names are anyone's free text: terminal escapes in a manifest value or
 /// label are shown escaped in every diagnostic, never acted on by the
 /// terminal (with no colour asked for, no control byte is printed at all:

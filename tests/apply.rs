@@ -1137,6 +1137,60 @@ fn a_lock_that_cannot_be_written_is_not_left_behind() {
     succeeded(&run(&sim, &p, &["apply", ".", "--auto-approve", FAST]));
 }
 
+const STRACE: &str = "/usr/bin/strace";
+
+/// SIGTERM after the lock file is created and before this apply is
+/// written into it (a window of microseconds, held open here by delaying
+/// the `flock` between the two for 3 s under strace) releases the lock:
+/// an empty lock left behind would refuse every apply for a minute.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_while_the_lock_is_being_taken_leaves_no_lock() {
+    let traced = |cmd: &mut std::process::Command| {
+        cmd.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=flock"])
+            .args(["-e", "inject=flock:delay_enter=3000000", "--"]);
+    };
+    let usable = std::process::Command::new(STRACE)
+        .args(["-o", "/dev/null", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !usable {
+        eprintln!("skipping: strace is not installed or cannot trace here");
+        return;
+    }
+    let (p, seed) = dx_chain();
+    let sim = TestSim::start(seed);
+    let mut cmd = std::process::Command::new(STRACE);
+    traced(&mut cmd);
+    let child = cmd
+        .current_dir(p.path())
+        .args(["/bin/sh", "-c", r#"echo $$ > decom.pid; exec "$@""#, "sh"])
+        .arg(assert_cmd::cargo::cargo_bin("decom"))
+        .args(["apply", ".", "--auto-approve", FAST])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(sim.env_vars())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lock = p.path().join(".decom/lock");
+    wait_until("the apply creates its lock file", || lock.exists());
+    let pid = std::fs::read_to_string(p.path().join("decom.pid")).unwrap();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = finish_within(child, Duration::from_secs(60));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(err.contains("stopped; nothing was deleted"), "{err}");
+    assert!(!lock.exists(), "the lock was left");
+    assert!(sim.mutating_requests().is_empty(), "{err}");
+}
+
 /// A journal that stops taking writes mid-apply (a full disk; here a
 /// file-size limit just past its first line) stops new deletions as a
 /// closed stdout does, and the apply fails: a teardown its audit trail

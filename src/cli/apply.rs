@@ -86,7 +86,8 @@ pub struct ApplyArgs {
     /// First interval, in milliseconds, between checks that a deletion
     /// finished; the backoff grows to 15 times it (a local simulator,
     /// LocalStack or moto suits a small one).
-    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    #[arg(long, value_name = "MS", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(1..))]
     poll_interval_ms: u64,
 }
 
@@ -366,7 +367,8 @@ fn take_lock(args: &ApplyArgs, state: &StateFiles) -> Result<HeldLock, Failure> 
             decom_executor::human(lock_timeout)
         );
     };
-    let lock = Lock::acquire_within(&state.dir, lock_timeout, waiting)
+    let attempt = super::interrupt::taking_lock;
+    let lock = Lock::acquire_within(&state.dir, lock_timeout, waiting, attempt)
         .map_err(|e| Failure::Other(e.to_string()))?;
     if let Some(dead) = &lock.taken_over {
         errln!("note: took over the lock of a previous apply that is no longer running ({dead})");
@@ -599,7 +601,7 @@ fn options(args: &ApplyArgs, sandboxed: bool) -> ApplyOptions {
     let initial = if sandboxed {
         Duration::from_millis(20)
     } else {
-        Duration::from_millis(args.poll_interval_ms.max(1))
+        Duration::from_millis(args.poll_interval_ms)
     };
     let defaults = ApplyOptions::default();
     ApplyOptions {

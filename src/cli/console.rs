@@ -7,6 +7,13 @@
 //! One process works on one manifest, so the redaction is process-wide:
 //! a print site cannot forget to pass it along.
 //!
+//! Nothing a terminal would act on reaches it from here, whatever a
+//! message quotes (a path, a live name, an AWS answer, a plan file's
+//! text): every control character is escaped as `\u{1b}` on the way out,
+//! but for the colours decom itself writes on a coloured stream
+//! ([`decom_parser::printable::for_terminal`]). Where text is made,
+//! quoted text is escaped too; this is the one gate nothing can skip.
+//!
 //! Writes never panic: a stdout whose reader went away (`decom ... | head`)
 //! is remembered as closed and left alone ([`stdout_closed`]); the command
 //! then stops its output, an apply stops as on SIGINT, and the exit code
@@ -17,7 +24,10 @@ use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
+use decom_parser::printable::{for_terminal, json_for_terminal};
 use decom_parser::{Manifest, Redaction, MIN_HIDDEN_LEN};
+
+use super::style::Style;
 
 static REDACTION: OnceLock<Redaction> = OnceLock::new();
 static NOTHING_HIDDEN: LazyLock<Redaction> = LazyLock::new(Redaction::default);
@@ -73,6 +83,19 @@ pub fn hidden(text: &str) -> Cow<'_, str> {
     redaction().text(text)
 }
 
+/// Which streams are coloured: only there do decom's own colour
+/// sequences pass ([`Style::detect`], once at start).
+pub fn use_style(style: Style) {
+    STDOUT.colored.store(style.stdout_color, Ordering::Relaxed);
+    STDERR.colored.store(style.stderr_color, Ordering::Relaxed);
+}
+
+/// A log line as stderr may show it: sensitive values hidden, nothing a
+/// terminal acts on (logs are never coloured).
+pub fn log_line(text: &str) -> String {
+    for_terminal(&hidden(text), false).into_owned()
+}
+
 /// Prints a JSON value on stdout with sensitive values hidden (in the
 /// value, so JSON escaping cannot hide one from the redaction).
 pub fn print_json(mut value: serde_json::Value, pretty: bool) {
@@ -82,7 +105,7 @@ pub fn print_json(mut value: serde_json::Value, pretty: bool) {
     } else {
         format!("{value}\n")
     };
-    STDOUT.write(&text);
+    STDOUT.write_raw(&json_for_terminal(&text));
 }
 
 /// `text` on stdout, sensitive values hidden (what `out!` prints).
@@ -138,6 +161,8 @@ enum Which {
 struct Stream {
     which: Which,
     closed: AtomicBool,
+    /// Whether decom's own colour sequences may pass.
+    colored: AtomicBool,
     /// The first failure other than a closed pipe.
     failure: OnceLock<String>,
 }
@@ -147,6 +172,7 @@ impl Stream {
         Stream {
             which,
             closed: AtomicBool::new(false),
+            colored: AtomicBool::new(false),
             failure: OnceLock::new(),
         }
     }
@@ -157,6 +183,12 @@ impl Stream {
     /// journal is the record. Either makes the run exit 1 at its end
     /// (`cli::exit_code`): its output is incomplete.
     fn write(&self, text: &str) {
+        let shown = for_terminal(text, self.colored.load(Ordering::Relaxed));
+        self.write_raw(&shown);
+    }
+
+    /// Writes `text` as it is: JSON, made safe by its own escaping.
+    fn write_raw(&self, text: &str) {
         self.attempt(|stream| stream.write_all(text.as_bytes()));
     }
 

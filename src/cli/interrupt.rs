@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard, OnceLock, PoisonError};
 
-use decom_executor::lock::Lock;
+use decom_executor::lock::{Lock, LockError};
 use decom_executor::Interrupt;
 use tokio::sync::watch;
 
@@ -175,20 +175,36 @@ pub fn listen() -> std::io::Result<()> {
 
 /// Runs `write` (a file a signal must not leave half-written, nor its
 /// temporary file behind) with a signal before deletions held until it
-/// ends; the process then exits as that signal would have.
+/// ends; the process then exits as that signal would have, once what
+/// `write` returned is dropped (a lock taken, released).
 pub fn finishing<T>(write: impl FnOnce() -> T) -> T {
     gate().writing = true;
     let done = write();
     let mut gate = gate();
     gate.writing = false;
     if let Some(signal) = gate.held_off {
+        drop(done);
         errln!(
-            "\n{} received: stopped once the file was written.",
+            "\n{} received: stopped; nothing was deleted.",
             signal.name()
         );
         std::process::exit(i32::from(signal.exit_code()));
     }
     done
+}
+
+/// One attempt at the apply's lock (creating its file, then writing this
+/// process in) with a signal held off until it ends, the lock registered
+/// for release by a later signal: a signal between the two steps left an
+/// empty lock file, which refuses every apply for a minute.
+pub fn taking_lock(take: &dyn Fn() -> Result<Lock, LockError>) -> Result<Lock, LockError> {
+    finishing(|| {
+        let taken = take();
+        if let Ok(lock) = &taken {
+            gate().held_lock = Some(lock.path().into());
+        }
+        taken
+    })
 }
 
 #[cfg(unix)]

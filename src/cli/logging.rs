@@ -97,6 +97,6 @@ impl Write for RedactedLine {
 impl Drop for RedactedLine {
     fn drop(&mut self) {
         let text = String::from_utf8_lossy(&self.0);
-        let _ = std::io::stderr().write_all(console::hidden(&text).as_bytes());
+        let _ = std::io::stderr().write_all(console::log_line(&text).as_bytes());
     }
 }

@@ -80,6 +80,7 @@ pub fn run() -> ExitCode {
         Err(e) => return usage(&e),
     };
     let style = style::Style::detect(cli.no_color);
+    console::use_style(style);
     let outcome = match cli.command {
         Command::Validate(args) => validate::run(args, style),
         Command::Graph(args) => graph::run(args, style),

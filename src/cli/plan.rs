@@ -1,9 +1,10 @@
 //! `decom plan`: refresh live state and show what apply would delete, in
 //! which order.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use decom_parser::printable::printable_in_line;
+use decom_executor::journal::Endpoint;
 use decom_parser::{Address, Manifest};
 use decom_plan::{self as planning, PlanFile, QuotaRate};
 
@@ -63,7 +64,7 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         }
     };
     if let Some(out) = &args.out {
-        if let Err(why) = check_out(out, &manifest) {
+        if let Err(why) = check_out(out, &manifest, &args) {
             errln!("error: {why}");
             return Outcome::Failure;
         }
@@ -101,9 +102,10 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         }
         if !args.json {
             let sandbox = if args.cloud.sandbox { " --sandbox" } else { "" };
-            let out = printable_in_line(&out.display().to_string());
+            let shown = out.display().to_string();
+            let word = shlex::try_quote(&shown).unwrap_or(Cow::Borrowed(&shown));
             outln!(
-                "\nSaved the plan to: {out}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {out}"
+                "\nSaved the plan to: {shown}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {word}"
             );
         }
     }
@@ -114,16 +116,53 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
 }
 
 /// Refuses, before any request, a `--out` that would overwrite the
-/// manifest or is not a file a plan can be written to.
-fn check_out(out: &Path, manifest: &Manifest) -> Result<(), String> {
+/// manifest or decom's state (a plan written as `.decom` broke every
+/// later apply), is not a file a plan can be written to, or is in a
+/// directory that does not exist (found only after the refresh, before).
+fn check_out(out: &Path, manifest: &Manifest, args: &PlanArgs) -> Result<(), String> {
+    let shown = out.display();
+    if out.as_os_str() == "-" {
+        return Err(
+            "--out - would write a file named \"-\": a plan is saved to a file \
+                    (--out plan.bin); --json prints it on stdout"
+                .into(),
+        );
+    }
     if is_manifest_file(manifest, out) {
         return Err(format!(
-            "--out {} would overwrite the manifest (or be read as part of it): \
+            "--out {shown} would overwrite the manifest (or be read as part of it): \
+             write the plan to another file, e.g. plan.bin"
+        ));
+    }
+    let state = args.manifest.state(args.journal.as_deref(), Endpoint::Real);
+    let out_at = located(out);
+    if out_at.starts_with(located(&state.dir)) || out_at == located(&state.journal) {
+        return Err(format!(
+            "--out {shown} is decom's own state ({}: the lock and journal of applies): \
              write the plan to another file, e.g. plan.bin",
-            out.display()
+            state.dir.display()
+        ));
+    }
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+        return Err(format!(
+            "--out {shown}: the directory {} does not exist",
+            dir.display()
         ));
     }
     PlanFile::check_replaceable(out).map_err(|why| format!("--out {why}"))
+}
+
+/// Where `path` is, for comparing: absolute, its directory with links
+/// and `..` resolved when it exists.
+fn located(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => dir
+            .canonicalize()
+            .map_or_else(|_| absolute.clone(), |dir| dir.join(name)),
+        _ => absolute,
+    }
 }
 
 /// Refresh and plan in a session of its own (`plan`, `graph --live`),

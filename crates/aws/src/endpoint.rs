@@ -124,7 +124,12 @@ pub fn check_endpoint_url(source: &str, value: &str) -> Result<(), String> {
             return bad("the port is not a number from 0 to 65535");
         }
     }
-    Ok(())
+    // What is left (an unclosed `[` of an IPv6 host, a character no URL
+    // may hold) the SDK's own URL type finds, at its first request.
+    match value.parse::<http::Uri>() {
+        Ok(_) => Ok(()),
+        Err(e) => bad(&format!("it is not a valid URL ({e})")),
+    }
 }
 
 /// The environment variables that set endpoints for decom's services, in
@@ -179,6 +184,8 @@ mod tests {
             "http://:80",
             "http://h:99999",
             "localhost:4566",
+            "http://[::1",
+            "http://h^st:80",
         ] {
             let e = check_endpoint_url("AWS_ENDPOINT_URL", bad).unwrap_err();
             assert!(e.starts_with("AWS_ENDPOINT_URL \""), "{e}");

@@ -83,16 +83,19 @@ impl Drop for Lock {
 impl Lock {
     /// Takes `dir/lock`, waiting up to `timeout` while another apply holds
     /// it (Terraform's `-lock-timeout`), checking again every
-    /// `LOCK_RETRY`. `waiting` is told once, when the wait begins.
+    /// `LOCK_RETRY`. `waiting` is told once, when the wait begins. Each
+    /// attempt is [`Lock::acquire`] run by `attempt` (which may hold off
+    /// signals while it runs: it creates the file, then writes it).
     pub fn acquire_within(
         dir: &Path,
         timeout: Duration,
         waiting: impl FnOnce(&LockError),
+        attempt: impl Fn(&dyn Fn() -> Result<Lock, LockError>) -> Result<Lock, LockError>,
     ) -> Result<Lock, LockError> {
         let deadline = Instant::now() + timeout;
         let mut waiting = Some(waiting);
         loop {
-            let err = match Lock::acquire(dir) {
+            let err = match attempt(&|| Lock::acquire(dir)) {
                 Err(e @ (LockError::Held { .. } | LockError::Unreadable { .. })) => e,
                 done => return done,
             };
@@ -186,6 +189,11 @@ fn create(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
 /// be seen from here; an empty or unreadable text may be a lock being
 /// created, until it is a minute old. `Ok(None)`: look again.
 fn take_over(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        let why =
+            "it is not a regular file (a FIFO or a device), so never a lock decom wrote; remove it";
+        return Err(io_error(path, std::io::Error::other(why)));
+    }
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => return Err(held(path, &file)),
@@ -353,6 +361,23 @@ mod tests {
         let err = Lock::acquire(dir.path()).unwrap_err().to_string();
         assert!(!err.contains('\u{1b}') && !err.contains('\n'), "{err:?}");
         assert!(err.contains("h\\u{1b}]0;t\\u{7}"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_where_the_lock_goes_is_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = std::ffi::CString::new(
+            dir.path()
+                .join("lock")
+                .into_os_string()
+                .into_encoded_bytes(),
+        )
+        .unwrap();
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        let err = Lock::acquire(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        assert!(dir.path().join("lock").exists(), "left as it is");
     }
 
     #[test]

@@ -3,10 +3,22 @@
 //! window title, clear the screen or move the cursor, and so hide or forge
 //! what the user reads.
 
-/// Control characters (C0, DEL, C1) and the Unicode line and paragraph
-/// separators: they end a line, or are not seen on a terminal.
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// Control characters (C0, DEL, C1), the Unicode line and paragraph
+/// separators, and the bidirectional controls: they end a line, are not
+/// seen on a terminal, or reorder what is seen around them so that text
+/// reads as other text ("Trojan Source").
 pub fn is_invisible(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' // line and paragraph separators
+                | '\u{061c}' | '\u{200e}' | '\u{200f}' // bidi marks
+                | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
+                | '\u{2066}'..='\u{2069}' // bidi isolates
+        )
 }
 
 /// `text` with every character a terminal would act on (an escape, a
@@ -19,6 +31,65 @@ pub fn printable(text: &str) -> String {
 /// is escaped too.
 pub fn printable_in_line(text: &str) -> String {
     escaped(text, is_invisible)
+}
+
+/// `text` as it may reach a terminal, whatever it quotes: [`printable`],
+/// except that a CR ending a line is kept and, where `keep_colors`,
+/// so are colour and weight sequences (SGR: `ESC [` digits `m`), the only
+/// escapes decom writes itself. Nothing else (a cursor move, a screen
+/// clear, a window title, a link) gets through. Borrowed when nothing is
+/// escaped, as nearly always.
+pub fn for_terminal(text: &str, keep_colors: bool) -> Cow<'_, str> {
+    let acted_on = |at: usize, c: char| {
+        is_invisible(c)
+            && !matches!(c, '\n' | '\t')
+            && !(c == '\r' && text[at + 1..].starts_with('\n'))
+            && !(c == '\u{1b}' && keep_colors && is_sgr(&text[at + 1..]))
+    };
+    if !text.char_indices().any(|(at, c)| acted_on(at, c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (at, c) in text.char_indices() {
+        if acted_on(at, c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `rest` (what follows an ESC) is a colour or weight sequence:
+/// `[`, parameters, `m`.
+fn is_sgr(rest: &str) -> bool {
+    let Some(params) = rest.strip_prefix('[') else {
+        return false;
+    };
+    let end = params
+        .find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':'))
+        .unwrap_or(params.len());
+    params[end..].starts_with('m')
+}
+
+/// JSON text (from `serde_json`, which escapes only C0 controls) with
+/// every other invisible character inside its strings written as a JSON
+/// `\uNNNN` escape: the same value, and nothing a terminal acts on.
+pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
+    let acted_on = |c: char| is_invisible(c) && !matches!(c, '\n' | '\t' | '\r');
+    if !json.chars().any(acted_on) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if acted_on(c) {
+            // Every invisible character is in the Basic Multilingual Plane.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn escaped(text: &str, escape: impl Fn(char) -> bool) -> String {
@@ -50,5 +121,36 @@ mod tests {
         );
         assert_eq!(printable("plain\tand\nlines é"), "plain\tand\nlines é");
         assert_eq!(printable_in_line("a\nb\tc é"), "a\\u{a}b\\u{9}c é");
+    }
+
+    #[test]
+    fn a_terminal_gets_colours_at_most() {
+        let hostile = "a\u{1b}[31mred\u{1b}[0m \u{1b}[2J\u{1b}]8;;http://x\u{7}l \u{202e}cba\r\n";
+        assert_eq!(
+            for_terminal(hostile, true),
+            "a\u{1b}[31mred\u{1b}[0m \\u{1b}[2J\\u{1b}]8;;http://x\\u{7}l \\u{202e}cba\r\n"
+        );
+        assert_eq!(
+            for_terminal(hostile, false),
+            "a\\u{1b}[31mred\\u{1b}[0m \\u{1b}[2J\\u{1b}]8;;http://x\\u{7}l \\u{202e}cba\r\n"
+        );
+        assert!(matches!(
+            for_terminal("plain\tline\n", false),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(for_terminal("lone\rcr", true), "lone\\u{d}cr");
+    }
+
+    #[test]
+    fn json_keeps_its_value_and_loses_what_a_terminal_acts_on() {
+        let value = serde_json::json!({"a": "x\u{1b}\u{9b}\u{7f}\u{202e}y\n"});
+        let text = format!("{value:#}");
+        let shown = json_for_terminal(&text);
+        assert!(
+            !shown.chars().any(|c| is_invisible(c) && c != '\n'),
+            "{shown}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap_or_default();
+        assert_eq!(back, value);
     }
 }

@@ -368,11 +368,16 @@ impl PlanFile {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        // Owner-only: tempfile creates its files 0600.
+        // Owner-only: tempfile creates its files 0600. Its errors name
+        // the temporary file, which the user never asked for: not shown.
+        let unnamed = |e: std::io::Error| {
+            e.raw_os_error()
+                .map_or(e, std::io::Error::from_raw_os_error)
+        };
         let new = tempfile::Builder::new()
             .prefix(".decom-plan-")
             .tempfile_in(dir)
-            .map_err(err)?;
+            .map_err(|e| err(unnamed(e)))?;
         self.write_to(new.as_file(), redaction).map_err(err)?;
         new.persist(path).map_err(|e| err(e.error))?;
         Ok(())
