@@ -10,7 +10,7 @@ use decom_plan::{self as planning, PlanFile, QuotaRate};
 
 use super::cloud_args::CloudArgs;
 use super::console::{self, err, errln, out, outln};
-use super::manifest_args::{is_manifest_file, ManifestArgs};
+use super::manifest_args::{is_manifest_file, resolved, ManifestArgs};
 use super::session::{Failure, Session};
 use super::style::Style;
 use super::Outcome;
@@ -122,11 +122,9 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
 fn check_out(out: &Path, manifest: &Manifest, args: &PlanArgs) -> Result<(), String> {
     let shown = out.display();
     if out.as_os_str() == "-" {
-        return Err(
-            "--out - would write a file named \"-\": a plan is saved to a file \
-                    (--out plan.bin); --json prints it on stdout"
-                .into(),
-        );
+        let why = "--out - would write a file named \"-\": a plan is saved to a file \
+                   (--out plan.bin); --json prints it on stdout";
+        return Err(why.into());
     }
     if is_manifest_file(manifest, out) {
         return Err(format!(
@@ -135,8 +133,12 @@ fn check_out(out: &Path, manifest: &Manifest, args: &PlanArgs) -> Result<(), Str
         ));
     }
     let state = args.manifest.state(args.journal.as_deref(), Endpoint::Real);
-    let out_at = located(out);
-    if out_at.starts_with(located(&state.dir)) || out_at == located(&state.journal) {
+    let out_at = resolved(out);
+    let in_state = out_at.as_ref().is_some_and(|at| {
+        resolved(&state.dir).is_some_and(|dir| at.starts_with(dir))
+            || resolved(&state.journal).as_ref() == Some(at)
+    });
+    if in_state {
         return Err(format!(
             "--out {shown} is decom's own state ({}: the lock and journal of applies): \
              write the plan to another file, e.g. plan.bin",
@@ -151,18 +153,6 @@ fn check_out(out: &Path, manifest: &Manifest, args: &PlanArgs) -> Result<(), Str
         ));
     }
     PlanFile::check_replaceable(out).map_err(|why| format!("--out {why}"))
-}
-
-/// Where `path` is, for comparing: absolute, its directory with links
-/// and `..` resolved when it exists.
-fn located(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    match (absolute.parent(), absolute.file_name()) {
-        (Some(dir), Some(name)) => dir
-            .canonicalize()
-            .map_or_else(|_| absolute.clone(), |dir| dir.join(name)),
-        _ => absolute,
-    }
 }
 
 /// Refresh and plan in a session of its own (`plan`, `graph --live`),
