@@ -660,7 +660,6 @@ fn plan_out_never_lands_in_decoms_state_nor_in_a_missing_directory() {
         ("-", "a plan is saved to a file"),
         (".decom", "is decom's own state"),
         (".decom/journal.jsonl", "is decom's own state"),
-        ("./.decom/../.decom/lock", "is decom's own state"),
         ("missing/plan.bin", "the directory missing does not exist"),
     ] {
         let refused = run(&sim, &p, &["plan", ".", "--out", out]);
@@ -674,6 +673,16 @@ fn plan_out_never_lands_in_decoms_state_nor_in_a_missing_directory() {
     let saved = succeeded(&run(&sim, &p, &["plan", ".", "--out", "my plan.bin"]));
     assert!(saved.contains("decom apply 'my plan.bin'"), "{saved}");
     succeeded(&run(&sim, &p, &["apply", "my plan.bin", FAST]));
+    let sideways = run(
+        &sim,
+        &p,
+        &["plan", ".", "--out", "./.decom/../.decom/p.bin"],
+    );
+    assert!(
+        stderr(&sideways).contains("is decom's own state"),
+        "{}",
+        stderr(&sideways)
+    );
 }
 
 /// Whatever a message quotes (a path typed on the command line, a flag's
