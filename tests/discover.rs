@@ -599,6 +599,14 @@ fn sandbox_and_bad_filters_are_refused_with_one_line() {
     assert!(run.err.contains("KEY=VALUE"), "{}", run.err);
     let run = discover(&sim, &["--name-regex", "("]);
     assert_eq!(run.code, Some(1));
+    assert!(
+        run.err
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with("not a regular expression: unclosed group")),
+        "{}",
+        run.err
+    );
     assert!(sim.audit().is_empty(), "no request for refused arguments");
 }
 

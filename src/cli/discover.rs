@@ -86,7 +86,19 @@ fn parse_type(s: &str) -> Result<ResourceType, String> {
 }
 
 fn parse_regex(s: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(s).map_err(|e| e.to_string())
+    regex::Regex::new(s).map_err(|e| match e {
+        // A drawing of the pattern with a caret under the fault, whose
+        // last line says what it is: that line, for a one-line error.
+        regex::Error::Syntax(drawing) => drawing
+            .lines()
+            .last()
+            .and_then(|line| line.strip_prefix("error: "))
+            .map_or_else(
+                || drawing.replace('\n', " "),
+                |why| format!("not a regular expression: {why}"),
+            ),
+        other => other.to_string(),
+    })
 }
 
 fn parse_tag(s: &str) -> Result<(String, String), String> {
