@@ -651,7 +651,8 @@ fn plan_out_replaces_only_earlier_plans_and_never_writes_through_a_link() {
 /// broke every later apply's lock), stdout's `-` (a file named `-` was
 /// written), or a directory that does not exist (found only after the
 /// whole refresh, in words naming a temporary file) is refused before any
-/// request. A path with a space is suggested to apply quoted.
+/// request. A path with a space is suggested to apply quoted, one that
+/// begins with a dash as `./-...` (pasted, it was read as a flag).
 #[test]
 fn plan_out_never_lands_in_decoms_state_nor_in_a_missing_directory() {
     let sim = TestSim::start(vec![SeedResource::new(Sim::DxConnection, "dc-1")]);
@@ -672,6 +673,11 @@ fn plan_out_never_lands_in_decoms_state_nor_in_a_missing_directory() {
 
     let saved = succeeded(&run(&sim, &p, &["plan", ".", "--out", "my plan.bin"]));
     assert!(saved.contains("decom apply 'my plan.bin'"), "{saved}");
+    let dashed = succeeded(&run(&sim, &p, &["plan", ".", "--out=--auto-approve"]));
+    assert!(
+        dashed.contains("decom apply ./--auto-approve\n"),
+        "{dashed}"
+    );
     succeeded(&run(&sim, &p, &["apply", "my plan.bin", FAST]));
     let sideways = run(
         &sim,
@@ -740,6 +746,55 @@ fn quoted_text_never_reaches_the_terminal_raw() {
         .as_str()
         .unwrap_or_default();
     assert!(message.contains(label), "the value is kept: {message:?}");
+}
+
+/// On a terminal, apply's live progress (drawn by its own writer, not
+/// `out!`) showed a live id raw: an ARN with a window title and a screen
+/// clear in it reached the screen. Colours of decom's own still do.
+#[cfg(unix)]
+#[test]
+fn progress_on_a_terminal_never_shows_escapes_raw() {
+    const SCRIPT: &str = "/usr/bin/script";
+    if !Path::new(SCRIPT).exists() {
+        eprintln!("skipping: script (util-linux) is not installed");
+        return;
+    }
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_apprunner_vpc_connector" "e" {
+  arn = "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/evil/1/\u001b]0;PWNED\u0007\u001b[2J"
+}
+"#,
+    );
+    let decom = assert_cmd::cargo::cargo_bin("decom");
+    let command = format!("'{}' apply --sandbox . --auto-approve", decom.display());
+    let out = std::process::Command::new(SCRIPT)
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(p.path())
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    // AWS refuses the delete (the ARN fails its pattern); the progress
+    // line naming it comes first.
+    let screen = String::from_utf8_lossy(&out.stdout);
+    let deleting = screen
+        .lines()
+        .find(|l| l.contains("Deleting..."))
+        .unwrap_or_default();
+    assert!(
+        deleting.contains(r"evil/1/\u{1b}]0;PWNED\u{7}\u{1b}[2J"),
+        "{screen:?}"
+    );
+    assert!(
+        !screen.contains("\u{1b}]0;PWNED") && !screen.contains("\u{1b}[2J"),
+        "{screen:?}"
+    );
 }
 
 /// Names are anyone's free text: terminal escapes in a manifest value or

@@ -96,6 +96,12 @@ pub fn log_line(text: &str) -> String {
     for_terminal(&hidden(text), false).into_owned()
 }
 
+/// `text` as `out!` would show it, for the one other writer to stdout
+/// (the live progress bar, which draws itself).
+pub fn stdout_text(text: &str) -> String {
+    STDOUT.shown(&hidden(text)).into_owned()
+}
+
 /// Prints a JSON value on stdout with sensitive values hidden (in the
 /// value, so JSON escaping cannot hide one from the redaction).
 pub fn print_json(mut value: serde_json::Value, pretty: bool) {
@@ -183,8 +189,13 @@ impl Stream {
     /// journal is the record. Either makes the run exit 1 at its end
     /// (`cli::exit_code`): its output is incomplete.
     fn write(&self, text: &str) {
-        let shown = for_terminal(text, self.colored.load(Ordering::Relaxed));
-        self.write_raw(&shown);
+        self.write_raw(&self.shown(text));
+    }
+
+    /// `text` with nothing a terminal acts on but, on a coloured
+    /// stream, decom's colours.
+    fn shown<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        for_terminal(text, self.colored.load(Ordering::Relaxed))
     }
 
     /// Writes `text` as it is: JSON, made safe by its own escaping.

@@ -124,8 +124,30 @@ fn single_dash_flag(args: impl Iterator<Item = std::ffi::OsString>) -> Option<St
 /// `--help` and `--version` (on stdout) exit 0; a usage error is 1 like
 /// any other error: 2 means only "plan --detailed-exitcode found changes".
 fn usage(e: &clap::Error) -> ExitCode {
-    // Printing cannot fail loudly: a closed stdout only loses the help.
-    let _ = e.print();
+    // Through the console like every other line: an error quotes the
+    // value given, which may be anyone's text (a CI variable). Coloured
+    // as the rest of decom's output would be; `--no-color` is looked for
+    // by hand, as the arguments did not parse.
+    let no_color = std::env::args_os().any(|a| a == "--no-color");
+    let style = style::Style::detect(no_color);
+    console::use_style(style);
+    let on_stderr = e.use_stderr();
+    let colored = if on_stderr {
+        style.stderr_color
+    } else {
+        style.stdout_color
+    };
+    let rendered = e.render();
+    let text = if colored {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    if on_stderr {
+        console::write_err(&text);
+    } else {
+        console::write_out(&text);
+    }
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
         _ => ExitCode::from(1),

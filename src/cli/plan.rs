@@ -103,7 +103,15 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
         if !args.json {
             let sandbox = if args.cloud.sandbox { " --sandbox" } else { "" };
             let shown = out.display().to_string();
-            let word = shlex::try_quote(&shown).unwrap_or(Cow::Borrowed(&shown));
+            // A path pasted as a word of a command: quoted, and never
+            // read as a flag (`--out=--auto-approve` suggested an apply
+            // without the plan).
+            let path = if shown.starts_with('-') {
+                format!("./{shown}")
+            } else {
+                shown.clone()
+            };
+            let word = shlex::try_quote(&path).unwrap_or(Cow::Borrowed(&path));
             outln!(
                 "\nSaved the plan to: {shown}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {word}"
             );

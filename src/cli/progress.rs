@@ -42,7 +42,7 @@ impl Progress {
             }
             Progress::Live(bar) => {
                 if let Some(line) = e.line() {
-                    bar.println(console::hidden(&line));
+                    bar.println(console::stdout_text(&line));
                 }
                 if settles(e.event) {
                     bar.inc(1);

@@ -35,9 +35,9 @@ pub fn printable_in_line(text: &str) -> String {
 
 /// `text` as it may reach a terminal, whatever it quotes: [`printable`],
 /// except that a CR ending a line is kept and, where `keep_colors`,
-/// so are colour and weight sequences (SGR: `ESC [` digits `m`), the only
-/// escapes decom writes itself. Nothing else (a cursor move, a screen
-/// clear, a window title, a link) gets through. Borrowed when nothing is
+/// so are the colour and weight sequences decom writes itself ([`is_sgr`]).
+/// Nothing else (a cursor move, a screen clear, a window title, a link,
+/// hidden or black-on-black text) gets through. Borrowed when nothing is
 /// escaped, as nearly always.
 pub fn for_terminal(text: &str, keep_colors: bool) -> Cow<'_, str> {
     let acted_on = |at: usize, c: char| {
@@ -60,16 +60,22 @@ pub fn for_terminal(text: &str, keep_colors: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether `rest` (what follows an ESC) is a colour or weight sequence:
-/// `[`, parameters, `m`.
+/// Whether `rest` (what follows an ESC) is `[PARAMS m` with only the
+/// parameters decom's styles use (through anstyle, miette and clap):
+/// reset, bold, dim, underline, and a foreground of red to cyan. Not
+/// conceal, reverse, a background, black or white: text from anyone
+/// with one of those could hide what follows on the user's terminal.
 fn is_sgr(rest: &str) -> bool {
+    const OURS: [&str; 14] = [
+        "", "0", "1", "2", "4", "22", "24", "31", "32", "33", "34", "35", "36", "39",
+    ];
     let Some(params) = rest.strip_prefix('[') else {
         return false;
     };
-    let end = params
-        .find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':'))
-        .unwrap_or(params.len());
-    params[end..].starts_with('m')
+    let Some(end) = params.find(|c: char| !(c.is_ascii_digit() || c == ';')) else {
+        return false;
+    };
+    params[end..].starts_with('m') && params[..end].split(';').all(|p| OURS.contains(&p))
 }
 
 /// JSON text (from `serde_json`, which escapes only C0 controls) with
@@ -139,6 +145,22 @@ mod tests {
             Cow::Borrowed(_)
         ));
         assert_eq!(for_terminal("lone\rcr", true), "lone\\u{d}cr");
+        // Colours that hide text are not decom's: escaped.
+        for hiding in [
+            "\u{1b}[8m",
+            "\u{1b}[30;40m",
+            "\u{1b}[7m",
+            "\u{1b}[38;2;0;0;0m",
+        ] {
+            assert!(
+                for_terminal(hiding, true).starts_with("\\u{1b}["),
+                "{hiding:?}"
+            );
+        }
+        assert_eq!(
+            for_terminal("\u{1b}[1;31mx\u{1b}[m", true),
+            "\u{1b}[1;31mx\u{1b}[m"
+        );
     }
 
     #[test]
