@@ -277,6 +277,9 @@ fn a_second_sigterm_aborts_deletes_held_in_flight() {
     wait_until("3 deletes held", || proxy.held() >= 3);
     signal(&child, "TERM");
     err.wait_for("no new deletions start");
+    // Pressed again after the message is read: signals within half a
+    // second of the first are the same cancel (see the test below).
+    std::thread::sleep(Duration::from_millis(700));
     signal(&child, "TERM");
     let out = wait_or_kill(child);
     let err = err.rest();
@@ -291,6 +294,46 @@ fn a_second_sigterm_aborts_deletes_held_in_flight() {
         .count();
     assert_eq!(aborted, 3);
     assert!(deletes(&sim).is_empty(), "the proxy let a delete through");
+}
+
+/// One cancel that arrives as two signals (`timeout` and CI runners
+/// signal the process, then its process group; here 0.1 s apart, as
+/// when the second finds the first handled) stops new
+/// deletions and lets the requests in flight finish: it is not a second
+/// cancel that abandons them (which it was, now and then).
+#[test]
+fn two_signals_close_together_are_one_cancel() {
+    let sim = realistic_quickstart_sim();
+    let proxy = HoldingProxy::deletes(&sim.endpoint_url());
+    let p = quickstart_project();
+    let mut child = spawn(
+        &p,
+        &sim,
+        &proxy.url(),
+        &["apply", ".", "--auto-approve", FAST],
+    );
+    let mut err = Lines::of(child.stderr.take().unwrap());
+    wait_until("3 deletes held", || proxy.held() >= 3);
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("sh")
+        .args([
+            "-c",
+            r#"kill -TERM "$1"; sleep 0.1; kill -TERM "$1""#,
+            "sh",
+            &pid,
+        ])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    err.wait_for("no new deletions start");
+    std::thread::sleep(Duration::from_millis(700));
+    proxy.release();
+    let out = wait_or_kill(child);
+    let err = err.rest();
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(!err.contains("aborting requests in flight"), "{err}");
+    assert_eq!(deletes(&sim).len(), 3, "the held deletes went through");
+    closed_cleanly(&p, "apply_interrupted");
 }
 
 /// A signal after the refresh, while plan prints to a reader that has

@@ -17,6 +17,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use decom_executor::lock::{Lock, LockError};
 use decom_executor::Interrupt;
@@ -53,6 +54,11 @@ impl Signal {
 }
 
 static FIRST_SIGNAL: OnceLock<Signal> = OnceLock::new();
+/// When deletions were first asked to stop.
+static FIRST_AT: OnceLock<Instant> = OnceLock::new();
+/// Signals this soon after the first are one cancel, not a second that
+/// aborts requests in flight.
+const ONE_CANCEL: Duration = Duration::from_millis(500);
 static SIGNALS: AtomicUsize = AtomicUsize::new(0);
 static LEVEL: LazyLock<watch::Sender<Interrupt>> =
     LazyLock::new(|| watch::Sender::new(Interrupt::Continue));
@@ -269,12 +275,17 @@ fn on_signal(received: Signal) {
         std::process::exit(i32::from(first.exit_code()));
     }
     drop(gate);
+    let since_first = FIRST_AT.get_or_init(Instant::now).elapsed();
     if SIGNALS.fetch_add(1, Ordering::SeqCst) == 0 {
         raise(Interrupt::Stop);
         errln!(
             "\n{name} received: no new deletions start; waiting for the requests in flight \
              to finish (press Ctrl-C again to abort requests in flight)..."
         );
+    } else if since_first < ONE_CANCEL {
+        // The same cancel again: `timeout` and CI runners signal the
+        // process and then its process group, and a person reads the
+        // first message before pressing Ctrl-C again.
     } else if raise(Interrupt::Abort) {
         errln!("\n{name} received again: aborting requests in flight.");
     }
