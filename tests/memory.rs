@@ -402,20 +402,27 @@ fn an_empty_or_garbage_lock_is_held_until_it_is_a_minute_old() {
 }
 
 /// `--lock-timeout`: an apply that finds the lock held waits for it (and
-/// says so), then goes on once it is released; without it, it is refused
-/// at once.
+/// says so), then goes on once it is released; without it, or with
+/// `0s`, it is refused at once.
 #[test]
 fn lock_timeout_waits_for_a_held_lock_then_applies() {
     let (p, seed) = dx_project(1);
     let sim = TestSim::start(seed);
     let held = decom_executor::lock::Lock::acquire(&p.path().join(".decom")).unwrap();
-    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("another apply is running"),
-        "{}",
-        stderr(&out)
-    );
+    // Terraform's spelling of the default, `0s`, too.
+    for zero in [&[][..], &["--lock-timeout", "0s"]] {
+        let out = run(
+            &sim,
+            &p,
+            &[&["apply", ".", "--auto-approve", FAST], zero].concat(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(
+            stderr(&out).contains("another apply is running"),
+            "{}",
+            stderr(&out)
+        );
+    }
 
     let (child, err) = waiting_for_the_lock(&sim, &p, &["apply", ".", "--auto-approve"]);
     assert!(

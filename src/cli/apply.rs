@@ -80,7 +80,7 @@ pub struct ApplyArgs {
 
     /// Wait this long for another apply's lock to be released before
     /// giving up (e.g. 30s, 5m; default: do not wait).
-    #[arg(long, value_name = "DURATION", value_parser = parse_max_age)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_lock_timeout)]
     lock_timeout: Option<Duration>,
 
     /// First interval, in milliseconds, between checks that a deletion
@@ -522,6 +522,14 @@ fn read_plan_file(path: &Path) -> Result<Option<(PlanFile, PlanChecksum)>, Failu
 /// `--max-plan-age`: the manifest language's duration syntax.
 fn parse_max_age(s: &str) -> Result<Duration, String> {
     decom_parser::parse_duration(s).ok_or_else(|| decom_parser::DURATION_EXAMPLE.to_string())
+}
+
+/// A duration, or zero: do not wait (Terraform's `-lock-timeout=0s`).
+fn parse_lock_timeout(s: &str) -> Result<Duration, String> {
+    match s {
+        "0" | "0s" | "0m" | "0h" => Ok(Duration::ZERO),
+        _ => parse_max_age(s),
+    }
 }
 
 /// A plan made against the sandbox simulator is a rehearsal: it never

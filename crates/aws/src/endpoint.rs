@@ -119,6 +119,11 @@ pub fn check_endpoint_url(source: &str, value: &str) -> Result<(), String> {
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad("it contains spaces or control characters");
     }
+    if let Some((_, after)) = host.split_once(']') {
+        if !(after.is_empty() || after.starts_with(':')) {
+            return bad("an IPv6 host in [] is followed by something other than :PORT");
+        }
+    }
     if let Some((_, port)) = host.rsplit_once(':').filter(|_| !host.ends_with(']')) {
         if port.parse::<u16>().is_err() {
             return bad("the port is not a number from 0 to 65535");
@@ -185,6 +190,7 @@ mod tests {
             "http://h:99999",
             "localhost:4566",
             "http://[::1",
+            "http://[::1]junk:80",
             "http://h^st:80",
         ] {
             let e = check_endpoint_url("AWS_ENDPOINT_URL", bad).unwrap_err();

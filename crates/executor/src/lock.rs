@@ -284,10 +284,16 @@ fn read_holder(mut file: &File) -> Option<Holder> {
     serde_json::from_str(&text).ok()
 }
 
+/// Whether `file` was modified less than `age` ago. A time in the future
+/// (clocks of two hosts apart) is young by as much: a lock file dated
+/// 2030 was held until then.
 fn younger_than(file: &File, age: Duration) -> bool {
     file.metadata()
         .and_then(|m| m.modified())
-        .is_ok_and(|modified| modified.elapsed().map_or(true, |elapsed| elapsed < age))
+        .is_ok_and(|modified| match modified.elapsed() {
+            Ok(elapsed) => elapsed < age,
+            Err(ahead) => ahead.duration() < age,
+        })
 }
 
 /// Refusal: a live process holds the `flock` (or is creating the file).
@@ -408,6 +414,30 @@ mod tests {
             let lock = Lock::acquire(dir.path()).unwrap();
             assert_eq!(lock.taken_over, None);
         }
+    }
+
+    /// Dated in the future (another host's clock, `touch -d 2030`): held
+    /// while within a minute of now, as a young one, then taken (it was
+    /// held until the date came).
+    #[test]
+    fn a_garbage_lock_dated_in_the_future_is_not_held_until_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let date = |ahead: Duration| {
+            write_lock(dir.path(), "garbage");
+            let file = File::options()
+                .write(true)
+                .open(dir.path().join("lock"))
+                .unwrap();
+            file.set_modified(std::time::SystemTime::now() + ahead)
+                .unwrap();
+        };
+        date(Duration::from_secs(5));
+        assert!(
+            Lock::acquire(dir.path()).is_err(),
+            "a skew of seconds is young"
+        );
+        date(Duration::from_secs(4 * 365 * 86_400));
+        assert!(Lock::acquire(dir.path()).is_ok());
     }
 
     /// Many racers over a lock left by a dead process: exactly one wins,
