@@ -728,6 +728,20 @@ fn quoted_text_never_reaches_the_terminal_raw() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(!raw(&err), "{err:?}");
 
+    let out = p
+        .decom(&[
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--state",
+            "s\u{1b}]0;pwned\u{7}.json",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(r"s\u{1b}]0;pwned\u{7}.json"), "{err}");
+
     let label = "admin\u{202e}\u{9b}txt";
     p.write(
         "main.hcl",

@@ -88,7 +88,13 @@ pub fn run() -> ExitCode {
         Command::Apply(args) => apply::run(args, style),
         Command::Show(args) => show::run(args, style),
         Command::Discover(args) => discover::run(args, style),
-        Command::Sim(args) => return decom_sim::run_cli(args),
+        Command::Sim(args) => match decom_sim::run_cli(args) {
+            Ok(()) => Outcome::Success,
+            Err(e) => {
+                errln!("error: decom sim: {e}");
+                Outcome::Failure
+            }
+        },
     };
     exit_code(outcome)
 }

@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::config::SimConfig;
@@ -89,17 +88,9 @@ impl SimArgs {
 
 /// Runs `decom sim` until SIGINT/SIGTERM. Prints
 /// `decom sim listening on http://127.0.0.1:PORT` as the first stdout line.
-pub fn run_cli(args: SimArgs) -> ExitCode {
-    match run(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: decom sim: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(args: SimArgs) -> Result<(), String> {
+/// The error, if it could not start, is for the caller to print (it may
+/// quote a path or a seed's id: the caller's console escapes it).
+pub fn run_cli(args: SimArgs) -> Result<(), String> {
     let config = args.to_config()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
