@@ -1098,11 +1098,33 @@ fn apply_with_file_size_limit(
     bytes: usize,
     args: &[&str],
 ) -> std::process::Output {
-    let child = std::process::Command::new("sh")
+    let limit = format!("--fsize={bytes}");
+    let wrapper = [
+        "sh",
+        "-c",
+        r#"trap "" XFSZ; exec "$@""#,
+        "sh",
+        PRLIMIT,
+        &limit,
+        "--",
+    ];
+    finish_within(
+        apply_behind(p, sim, &wrapper, args),
+        Duration::from_secs(60),
+    )
+}
+
+/// `WRAPPER... decom apply . --auto-approve ARGS` started in `p` with
+/// only `sim`'s environment, its output piped.
+fn apply_behind(
+    p: &Project,
+    sim: &TestSim,
+    wrapper: &[&str],
+    args: &[&str],
+) -> std::process::Child {
+    std::process::Command::new(wrapper[0])
         .current_dir(p.path())
-        .args(["-c", r#"trap "" XFSZ; exec "$@""#, "sh", PRLIMIT])
-        .arg(format!("--fsize={bytes}"))
-        .arg("--")
+        .args(&wrapper[1..])
         .arg(assert_cmd::cargo::cargo_bin("decom"))
         .args(["apply", ".", "--auto-approve", FAST])
         .args(args)
@@ -1113,8 +1135,7 @@ fn apply_with_file_size_limit(
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap();
-    finish_within(child, Duration::from_secs(60))
+        .unwrap()
 }
 
 /// A lock whose text cannot be written (a full disk) is removed, not
@@ -1146,10 +1167,6 @@ const STRACE: &str = "/usr/bin/strace";
 #[cfg(target_os = "linux")]
 #[test]
 fn a_signal_while_the_lock_is_being_taken_leaves_no_lock() {
-    let traced = |cmd: &mut std::process::Command| {
-        cmd.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=flock"])
-            .args(["-e", "inject=flock:delay_enter=3000000", "--"]);
-    };
     let usable = std::process::Command::new(STRACE)
         .args(["-o", "/dev/null", "true"])
         .status()
@@ -1160,21 +1177,23 @@ fn a_signal_while_the_lock_is_being_taken_leaves_no_lock() {
     }
     let (p, seed) = dx_chain();
     let sim = TestSim::start(seed);
-    let mut cmd = std::process::Command::new(STRACE);
-    traced(&mut cmd);
-    let child = cmd
-        .current_dir(p.path())
-        .args(["/bin/sh", "-c", r#"echo $$ > decom.pid; exec "$@""#, "sh"])
-        .arg(assert_cmd::cargo::cargo_bin("decom"))
-        .args(["apply", ".", "--auto-approve", FAST])
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(sim.env_vars())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let traced = [
+        STRACE,
+        "-f",
+        "-qq",
+        "-o",
+        "/dev/null",
+        "-e",
+        "trace=flock",
+        "-e",
+        "inject=flock:delay_enter=3000000",
+        "--",
+        "/bin/sh",
+        "-c",
+        r#"echo $$ > decom.pid; exec "$@""#,
+        "sh",
+    ];
+    let child = apply_behind(&p, &sim, &traced, &[]);
     let lock = p.path().join(".decom/lock");
     wait_until("the apply creates its lock file", || lock.exists());
     let pid = std::fs::read_to_string(p.path().join("decom.pid")).unwrap();

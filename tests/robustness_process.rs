@@ -261,8 +261,17 @@ fn stops_like_sigint(name: &str, code: i32) {
     only_the_first_wave_was_sent(&sim);
 }
 
-#[test]
-fn a_second_sigterm_aborts_deletes_held_in_flight() {
+/// An apply of the quickstart whose first wave's deletes are held in
+/// flight (never answered until `proxy` releases them).
+struct Held {
+    sim: TestSim,
+    proxy: HoldingProxy,
+    p: Project,
+    child: Child,
+    err: Lines,
+}
+
+fn apply_with_first_wave_held() -> Held {
     let sim = realistic_quickstart_sim();
     let proxy = HoldingProxy::deletes(&sim.endpoint_url());
     let p = quickstart_project();
@@ -272,9 +281,26 @@ fn a_second_sigterm_aborts_deletes_held_in_flight() {
         &proxy.url(),
         &["apply", ".", "--auto-approve", FAST],
     );
-    let mut err = Lines::of(child.stderr.take().unwrap());
-    // The first wave's deletes, never answered.
+    let err = Lines::of(child.stderr.take().unwrap());
     wait_until("3 deletes held", || proxy.held() >= 3);
+    Held {
+        sim,
+        proxy,
+        p,
+        child,
+        err,
+    }
+}
+
+#[test]
+fn a_second_sigterm_aborts_deletes_held_in_flight() {
+    let Held {
+        sim,
+        proxy: _holding,
+        p,
+        child,
+        mut err,
+    } = apply_with_first_wave_held();
     signal(&child, "TERM");
     err.wait_for("no new deletions start");
     // Pressed again after the message is read: signals within half a
@@ -303,17 +329,13 @@ fn a_second_sigterm_aborts_deletes_held_in_flight() {
 /// cancel that abandons them (which it was, now and then).
 #[test]
 fn two_signals_close_together_are_one_cancel() {
-    let sim = realistic_quickstart_sim();
-    let proxy = HoldingProxy::deletes(&sim.endpoint_url());
-    let p = quickstart_project();
-    let mut child = spawn(
-        &p,
-        &sim,
-        &proxy.url(),
-        &["apply", ".", "--auto-approve", FAST],
-    );
-    let mut err = Lines::of(child.stderr.take().unwrap());
-    wait_until("3 deletes held", || proxy.held() >= 3);
+    let Held {
+        sim,
+        proxy,
+        p,
+        child,
+        mut err,
+    } = apply_with_first_wave_held();
     let pid = child.id().to_string();
     let sent = std::process::Command::new("sh")
         .args([
