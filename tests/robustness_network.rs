@@ -288,6 +288,50 @@ fn unusable_endpoint_settings_are_one_line_errors_before_any_request() {
     assert_eq!(hole.connections(), 0, "no request was sent");
 }
 
+/// The same checks for an `endpoint_url` in the AWS config file, for the
+/// profile or for one service in its `services` section: empty, the SDK
+/// panicked (exit 101); malformed, it was tried.
+#[test]
+fn an_endpoint_url_in_the_aws_config_file_is_checked_like_the_variables() {
+    let p = Project::with_main(ONE_DX_CONNECTION);
+    for (config, named) in [
+        (
+            "endpoint_url =\n",
+            "endpoint_url in the AWS config file for AppRunner \"\"",
+        ),
+        (
+            "services = s\n[services s]\nsts =\n  endpoint_url =\n",
+            "endpoint_url in the AWS config file for STS \"\"",
+        ),
+        (
+            "endpoint_url = http://[::1]junk:80\n",
+            "endpoint_url in the AWS config file for AppRunner \"http://[::1]junk:80\"",
+        ),
+    ] {
+        let file = p.write(
+            "aws-config",
+            &format!("[default]\nregion = us-east-1\n{config}"),
+        );
+        let mut env: Vec<(&str, String)> = env_for("unused", &p)
+            .into_iter()
+            .filter(|(key, _)| *key != "AWS_ENDPOINT_URL")
+            .collect();
+        env.push(("AWS_CONFIG_FILE", file.display().to_string()));
+        let out = p
+            .decom(&["plan"])
+            .env_remove("AWS_ENDPOINT_URL")
+            .envs(env)
+            .output()
+            .unwrap();
+        assert_one_short_error(&out, 1);
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&format!("error: {named} is not a usable endpoint")),
+            "{err}"
+        );
+    }
+}
+
 fn ingress_project(count: usize, delete_timeout: &str) -> (Project, Vec<SeedResource>) {
     let mut service = SeedResource::new(Sim::AppRunnerService, "web");
     service.arn = Some(SERVICE_ARN.into());

@@ -18,7 +18,7 @@ use decom_parser::{AssumeRole, ResourceType};
 use decom_plan::{Principal, QuotaRate};
 
 use crate::attempts::AttemptWatch;
-use crate::endpoint::{check_endpoints, Origin, Timeouts};
+use crate::endpoint::{check_configured_endpoints, check_endpoints, Origin, Timeouts};
 use crate::error::CloudError;
 use crate::pace::{PaceWatch, PacedRetry, Pacer};
 
@@ -378,8 +378,8 @@ impl AwsCloud {
     }
 
     /// Fails with one clear error, before any request, if the endpoint
-    /// given (flag or `AWS_ENDPOINT_URL*`) is unusable or the chain yields
-    /// no credentials.
+    /// given (flag, `AWS_ENDPOINT_URL*` or the config file) is unusable or
+    /// the chain yields no credentials.
     pub async fn check_setup(&self, profile: &Option<String>) -> Result<(), SetupError> {
         check_endpoints(self.options.endpoint_url.as_deref()).map_err(SetupError::BadEndpoint)?;
         if self.options.static_credentials.is_none() {
@@ -388,6 +388,9 @@ impl AwsCloud {
             }
         }
         let config = self.config(profile).await;
+        if self.options.endpoint_url.is_none() {
+            check_configured_endpoints(&config).map_err(SetupError::BadEndpoint)?;
+        }
         let no_credentials = |detail: String| SetupError::NoCredentials {
             profile: profile.clone(),
             detail,

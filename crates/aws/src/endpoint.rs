@@ -4,6 +4,9 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use aws_types::service_config::ServiceConfigKey;
+use aws_types::SdkConfig;
+
 /// The time limits of every request (DESIGN section 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
@@ -161,6 +164,33 @@ pub fn check_endpoints(flag: Option<&str>) -> Result<(), String> {
                 return Err(format!("{name} is not valid UTF-8"));
             };
             check_endpoint_url(name, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks where the clients of `config` would send requests when no
+/// `--endpoint-url` is given and the variables passed
+/// [`check_endpoints`]: an `endpoint_url` in the AWS config file, for
+/// the profile or in its `services` section (an empty one panicked the
+/// SDK, a malformed one was tried).
+pub fn check_configured_endpoints(config: &SdkConfig) -> Result<(), String> {
+    const IN_FILE: &str = "endpoint_url in the AWS config file";
+    if let Some(url) = config.endpoint_url() {
+        check_endpoint_url(IN_FILE, url)?;
+    }
+    let Some(services) = config.service_config() else {
+        return Ok(());
+    };
+    // The service ids the SDK's clients ask by (`aws_sdk_*::config`).
+    for service in ["AppRunner", "Direct Connect", "SupplyChain", "STS"] {
+        let key = ServiceConfigKey::builder()
+            .service_id(service)
+            .env("AWS_ENDPOINT_URL")
+            .profile("endpoint_url")
+            .build();
+        if let Some(url) = key.ok().and_then(|key| services.load_config(key)) {
+            check_endpoint_url(&format!("{IN_FILE} for {service}"), &url)?;
         }
     }
     Ok(())
