@@ -662,6 +662,7 @@ fn plan_out_never_lands_in_decoms_state_nor_in_a_missing_directory() {
         (".decom", "is decom's own state"),
         (".decom/journal.jsonl", "is decom's own state"),
         ("missing/plan.bin", "the directory missing does not exist"),
+        ("p\u{1b}[8m.bin", "the name has control characters"),
     ] {
         let refused = run(&sim, &p, &["plan", ".", "--out", out]);
         let err = stderr(&refused);

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use decom_executor::journal::Endpoint;
+use decom_parser::printable::is_invisible;
 use decom_parser::{Address, Manifest};
 use decom_plan::{self as planning, PlanFile, QuotaRate};
 
@@ -123,8 +124,8 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
     }
 }
 
-/// Refuses, before any request, a `--out` that would overwrite the
-/// manifest or decom's state (a plan written as `.decom` broke every
+/// Refuses, before any request, a `--out` whose name cannot be shown
+/// as it is, or that would overwrite the manifest or decom's state (a plan written as `.decom` broke every
 /// later apply), is not a file a plan can be written to, or is in a
 /// directory that does not exist (found only after the refresh, before).
 fn check_out(out: &Path, manifest: &Manifest, args: &PlanArgs) -> Result<(), String> {
@@ -133,6 +134,15 @@ fn check_out(out: &Path, manifest: &Manifest, args: &PlanArgs) -> Result<(), Str
         let why = "--out - would write a file named \"-\": a plan is saved to a file \
                    (--out plan.bin); --json prints it on stdout";
         return Err(why.into());
+    }
+    // Shown escaped (or, not UTF-8, replaced), such a name could not be
+    // pasted back: the suggested `decom apply` would name another file.
+    let plain = out.to_str().is_some_and(|s| !s.chars().any(is_invisible));
+    if !plain {
+        return Err(format!(
+            "--out {shown}: the name has control characters or is not UTF-8; \
+             use a plain name, e.g. plan.bin"
+        ));
     }
     if is_manifest_file(manifest, out) {
         return Err(format!(

@@ -189,9 +189,8 @@ fn create(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
 /// be seen from here; an empty or unreadable text may be a lock being
 /// created, until it is a minute old. `Ok(None)`: look again.
 fn take_over(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
-        let why =
-            "it is not a regular file (a FIFO or a device), so never a lock decom wrote; remove it";
+    if let Some(why) = not_ours(&file) {
+        let why = format!("{why}, so never a lock decom wrote; remove it");
         return Err(io_error(path, std::io::Error::other(why)));
     }
     match file.try_lock() {
@@ -217,6 +216,26 @@ fn take_over(path: &Path, file: File) -> Result<Option<Lock>, LockError> {
         None => None,
     };
     write_holder(path, file, previous).map(Some)
+}
+
+/// Why `file` cannot be a lock decom made (taking one over writes into
+/// it): not a regular file, or one with another name too, a hard link
+/// to a file elsewhere that the takeover would overwrite.
+fn not_ours(file: &File) -> Option<&'static str> {
+    let Ok(meta) = file.metadata() else {
+        return Some("it cannot be looked at");
+    };
+    if !meta.is_file() {
+        return Some("it is not a regular file (a FIFO or a device)");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Some("it has another name too (a hard link)");
+        }
+    }
+    None
 }
 
 /// Writes this process in as the holder of the locked `file`.
@@ -384,6 +403,21 @@ mod tests {
         let err = Lock::acquire(dir.path()).unwrap_err().to_string();
         assert!(err.contains("not a regular file"), "{err}");
         assert!(dir.path().join("lock").exists(), "left as it is");
+    }
+
+    /// A stale lock is taken over by writing into it: a hard link there
+    /// to a file elsewhere was overwritten with this apply's holder.
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_where_the_lock_goes_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        std::fs::hard_link(&victim, dir.path().join("lock")).unwrap();
+        age(dir.path(), Duration::from_secs(300));
+        let err = Lock::acquire(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("hard link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
     }
 
     #[test]

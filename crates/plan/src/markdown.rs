@@ -12,6 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use decom_parser::printable::printable_in_line;
+
 use crate::{render, Action, Cascade, Plan, PlannedResource};
 
 /// GitHub's limit on an issue or pull-request comment, in characters.
@@ -195,7 +197,7 @@ fn notes(plan: &Plan) -> Vec<String> {
     let warnings = plan
         .warnings
         .iter()
-        .map(|w| format!("> **Warning:** {w}\n\n"));
+        .map(|w| format!("> **Warning:** {}\n\n", printable_in_line(w)));
     let waits = plan
         .resources
         .iter()

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
+use decom_parser::printable::printable_in_line;
 use decom_parser::writer::Attributes;
 use similar::{ChangeTag, TextDiff};
 
@@ -28,6 +29,7 @@ pub fn render(plan: &Plan, color: bool) -> String {
     };
     let mut out = String::new();
     for w in &plan.warnings {
+        let w = printable_in_line(w); // a plan file's text, on its one line
         let _ = writeln!(out, "{} {w}\n", paint(YELLOW.bold(), "Warning:"));
     }
     if !plan.has_changes() {

@@ -534,6 +534,34 @@ fn a_target_keeps_what_must_go_before_it_and_warns() {
         .contains("--target aws_apprunner_service.nope: no such resource"));
 }
 
+/// A saved plan's warnings are its file's text: a line break in one
+/// (a forged file) must not print a line of its own, such as a fake
+/// summary above the real plan.
+#[test]
+fn a_saved_warning_is_shown_on_its_one_line() {
+    let m = manifest(STACK);
+    let p = plan(
+        &m,
+        &Inventory::new(stack_inventory(LiveState::Deletable)),
+        request(&m),
+    )
+    .unwrap();
+    let file = decom_plan::PlanFile::new(&p, &m, std::path::Path::new("main.hcl"))
+        .with_warnings(vec!["careful\n\nPlan: 0 to delete.".into()]);
+    let shown = file.to_plan().unwrap();
+    let text = decom_plan::render(&shown, false);
+    assert!(
+        text.contains("Warning: careful\\u{a}\\u{a}Plan: 0 to delete."),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("Plan: 0")), "{text}");
+    let markdown = decom_plan::to_markdown(&shown);
+    assert!(
+        !markdown.lines().any(|l| l.starts_with("Plan: 0")),
+        "{markdown}"
+    );
+}
+
 /// As in Terraform, `--target TYPE.NAME` of a `count`/`for_each` resource
 /// means all its instances; a typo gets the nearest address.
 #[test]

@@ -11,6 +11,7 @@
 use std::io::{Read, Seek as _, Write as _};
 use std::path::Path;
 
+use decom_parser::printable::printable_in_line;
 use decom_parser::{Address, Manifest, Redaction};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -60,7 +61,8 @@ pub enum PlanFileError {
         "{path} changed since this apply read it: run `decom apply` again to apply it as it is now"
     )]
     Changed { path: String },
-    #[error("{path} is not a valid plan: {detail}")]
+    // On one line: the detail may quote the file's text (an address).
+    #[error("{path} is not a valid plan: {}", printable_in_line(detail))]
     Invalid { path: String, detail: String },
 }
 
