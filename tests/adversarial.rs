@@ -95,6 +95,45 @@ fn a_saved_plan_applied_with_another_accounts_credentials_is_never_already_gone(
     assert_eq!(a.snapshot().resources.len(), 1, "web still runs in A");
 }
 
+/// A saved plan of a resource named by id (which says neither region nor
+/// account) applied with another `--region`, or with another account's
+/// credentials: not found there, it was "already gone", exit 0, while it
+/// was still live where the plan found it. The plan is stale: the diff
+/// says where it was looked for each time.
+#[test]
+fn a_saved_plan_applied_in_another_region_or_account_is_stale_never_gone() {
+    let mut dc = SeedResource::new(Sim::DxConnection, "dc-1");
+    dc.id = Some("dxcon-00000001".into());
+    let a = account("111111111111", vec![dc]);
+    let p = Project::with_main(
+        "resource \"aws_dx_connection\" \"dc\" {\n  id = \"dxcon-00000001\"\n}\n",
+    );
+    let planned = succeeded(&run(&a, &p, &["plan", ".", "--out", "plan.bin"]));
+    assert!(planned.contains("1 to delete"), "{planned}");
+
+    let b = account("222222222222", Vec::new());
+    for (sim, args, now) in [
+        (
+            &a,
+            &["--region", "eu-west-1"][..],
+            "@ eu-west-1 111111111111",
+        ),
+        (&b, &[][..], "@ us-east-1 222222222222"),
+    ] {
+        let applied = run(sim, &p, &[&["apply", "plan.bin", FAST], args].concat());
+        let err = stderr(&applied);
+        assert_eq!(applied.status.code(), Some(1), "{}{err}", stdout(&applied));
+        assert!(err.contains("saved plan is stale"), "{err}");
+        assert!(
+            err.contains(&format!("+aws_dx_connection.dc: no-op {now}")),
+            "{err}"
+        );
+        assert!(!stdout(&applied).contains("already gone"));
+    }
+    assert!(a.mutating_requests().is_empty() && b.mutating_requests().is_empty());
+    succeeded(&run(&a, &p, &["apply", "plan.bin", FAST]));
+}
+
 /// `apply` deletes `dc-1` in account A (journal written), then the same
 /// manifest is planned with account B's credentials (B has no Direct
 /// Connect connection): the journal entry is of account A and must not

@@ -92,13 +92,16 @@ impl SavedLines {
         for r in &fresh.resources {
             let address = r.address.to_string();
             let saved_delete = self.deletes.contains(&address);
+            let line = fresh_line(r);
             let normalised = match saved_lines.get(&address) {
                 Some(s)
-                    if saved_still_holds(r, saved_delete, || same_identity(s, &fresh_line(r))) =>
+                    if saved_still_holds(r, saved_delete, place(s) == place(&line), || {
+                        same_identity(s, &line)
+                    }) =>
                 {
                     s.clone()
                 }
-                _ => fresh_line(r),
+                _ => line,
             };
             fresh_lines.insert(address, normalised);
         }
@@ -161,6 +164,8 @@ struct Saved {
     line: LineDigest,
     /// Its id and relations (see [`same_identity`]).
     identity: Option<LineDigest>,
+    /// Its region and account (see [`place`]).
+    place: Option<LineDigest>,
     delete: bool,
 }
 
@@ -211,6 +216,7 @@ impl BaselineLines {
         let saved = Saved {
             line: digest(line),
             identity: identity(line).map(digest),
+            place: place(line).map(digest),
             delete,
         };
         self.lines.insert(digest(address), saved);
@@ -269,7 +275,8 @@ impl Baseline {
             return true;
         };
         let line = redaction.text(&line(r)).into_owned();
-        let holds = saved_still_holds(r, saved.delete, || {
+        let same_place = saved.place == place(&line).map(digest);
+        let holds = saved_still_holds(r, saved.delete, same_place, || {
             saved.identity == identity(&line).map(digest)
         });
         !holds && digest(&line) != saved.line
@@ -284,19 +291,24 @@ impl Baseline {
 }
 
 /// Whether a saved resource's line stands for fresh `r` (the one rule of
-/// [`SavedLines::staleness`] and [`Baseline::is_stale`]): it is gone
-/// since, or someone else is deleting what the plan deletes (`saved_delete`,
-/// with the same id and relations: `same_identity`). Both are fine.
+/// [`SavedLines::staleness`] and [`Baseline::is_stale`]), looked for in
+/// the same region and account (`same_place`): it is gone since, or
+/// someone else is deleting what the plan deletes (`saved_delete`, with
+/// the same id and relations: `same_identity`). Both are fine. Not found
+/// in another region or account (an apply with another `--region`,
+/// `AWS_REGION` or credentials) is not "gone": it was looked for
+/// elsewhere, and taken as gone it was a false success.
 fn saved_still_holds(
     r: &PlannedResource,
     saved_delete: bool,
+    same_place: bool,
     same_identity: impl FnOnce() -> bool,
 ) -> bool {
     let gone = r.live.as_ref().is_none_or(|l| l.state == LiveState::Gone);
-    gone || (r.action == Action::Wait && saved_delete && same_identity())
+    same_place && (gone || (r.action == Action::Wait && saved_delete && same_identity()))
 }
 
-/// `ADDRESS: ACTION ID rel=VALUE...`
+/// `ADDRESS: ACTION ID rel=VALUE... @ REGION ACCOUNT`
 fn line(r: &PlannedResource) -> String {
     let action = match r.action {
         Action::Delete => "delete",
@@ -304,7 +316,21 @@ fn line(r: &PlannedResource) -> String {
         Action::NoOp => "no-op",
     };
     let facts = r.live.as_ref().map(facts).unwrap_or_default();
-    format!("{}: {action}{facts}", r.address)
+    let region = &r.placement.region;
+    let account = r
+        .placement
+        .account
+        .as_deref()
+        .unwrap_or("(account unknown)");
+    format!("{}: {action}{facts}{PLACE}{region} {account}", r.address)
+}
+
+/// Where a line's resource was looked for: its region and account.
+const PLACE: &str = " @ ";
+
+/// The region and account of a resource's line.
+fn place(line: &str) -> Option<&str> {
+    line.rsplit_once(PLACE).map(|(_, place)| place)
 }
 
 /// `ADDRESS: cascade ID rel=VALUE...`
