@@ -289,3 +289,39 @@ fn every_flag_in_help_is_in_the_command_docs() {
     let apply = stdout(&decom().args(["apply", "--help"]).output().unwrap());
     assert!(apply.contains("[PATH | PLANFILE]"), "{apply}");
 }
+
+/// A region of another shape (`US-EAST-1`) in a provider, an ARN or
+/// `--region` is refused: requests went to a region of that name, found
+/// nothing, and a resource named by ARN or id was "already gone", exit 0,
+/// while it was live.
+#[test]
+fn a_region_that_is_not_one_is_refused_wherever_it_is_given() {
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "US-EAST-1"
+}
+
+resource "aws_apprunner_vpc_connector" "shared" {
+  arn = "arn:aws:apprunner:Us-East-1:123456789012:vpcconnector/shared/1/89efcdab"
+}
+"#,
+    );
+    let out = p.decom(&["validate", "."]).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("invalid region \"US-EAST-1\""), "{err}");
+    assert!(
+        err.contains("is not an App Runner VPC connector ARN"),
+        "{err}"
+    );
+    let out = p
+        .decom(&["plan", ".", "--region", "US-EAST-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not an AWS region"),
+        "{}",
+        stderr(&out)
+    );
+}

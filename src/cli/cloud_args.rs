@@ -15,7 +15,7 @@ pub struct CloudArgs {
 
     /// Region for resources whose ARN and provider block name none
     /// (else AWS_REGION or the profile's region).
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
     pub region: Option<String>,
 
     /// AWS profile for providers that name none (else AWS_PROFILE or the default chain).
@@ -78,4 +78,12 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .worker_threads(2)
         .enable_all()
         .build()
+}
+
+fn parse_region(s: &str) -> Result<String, String> {
+    if decom_parser::is_region(s) {
+        Ok(s.to_string())
+    } else {
+        Err("not an AWS region: regions are lower-case, such as us-east-1".into())
+    }
 }

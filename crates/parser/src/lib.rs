@@ -27,8 +27,9 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 /// The one duration syntax (`90s`, `30m`, `1h30m`), for CLI flags too.
 pub use duration::{parse as parse_duration, EXAMPLE as DURATION_EXAMPLE};
 pub use manifest::{
-    split_reference, Address, AssumeRole, Dependency, DependencyKind, Identity, IdentityKind,
-    IdentityPart, InstanceKey, Knowable, Manifest, Provider, Relation, ResourceInstance, Variable,
+    is_region, split_reference, Address, AssumeRole, Dependency, DependencyKind, Identity,
+    IdentityKind, IdentityPart, InstanceKey, Knowable, Manifest, Provider, Relation,
+    ResourceInstance, Variable,
 };
 pub use redaction::{Redaction, MIN_HIDDEN_LEN};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};

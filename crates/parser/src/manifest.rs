@@ -278,3 +278,15 @@ pub struct ResourceInstance {
     /// The `resource "type" "name"` header.
     pub span: Span,
 }
+
+/// Whether `s` has the shape of an AWS region (`us-east-1`,
+/// `us-gov-west-1`): lower-case letters, digits and dashes, from a
+/// letter. A region of another shape is no region requests can go to:
+/// nothing is found there, and a resource named by id would be taken as
+/// already gone.
+pub fn is_region(s: &str) -> bool {
+    s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}

@@ -64,6 +64,15 @@ impl Evaluator<'_> {
                             }
                         };
                         match a.key {
+                            "region" if !crate::manifest::is_region(&s) => {
+                                self.report(
+                                    Diagnostic::error(format!("invalid region \"{s}\""), vspan)
+                                        .with_label("not an AWS region")
+                                        .with_help("regions are lower-case, such as \"us-east-1\""),
+                                );
+                                ok = false;
+                                continue;
+                            }
                             "region" => p.region = Some(s),
                             "profile" => p.profile = Some(s),
                             _ => {

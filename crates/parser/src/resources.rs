@@ -737,7 +737,7 @@ fn check_arn(
     let ok_prefix = arn == "arn"
         && ARN_PARTITIONS.contains(&partition)
         && service == want_service
-        && !region.is_empty()
+        && crate::manifest::is_region(region)
         && account.len() == 12
         && account.chars().all(|c| c.is_ascii_digit())
         && !resource.is_empty();
