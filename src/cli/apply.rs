@@ -330,6 +330,10 @@ fn changed_variables(file: &PlanFile, manifest: &Manifest) -> String {
         .sensitive_variables()
         .map(|n| format!("\"{n}\""))
         .collect();
+    if names.is_empty() {
+        // Only a forged or hand-edited file gets here: no name to give.
+        return String::new();
+    }
     format!(
         "\nThe manifest's files are unchanged but a variable's value is not: the sensitive \
          variable(s) {} must be passed with the values the plan was made with.",
