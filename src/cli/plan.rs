@@ -124,10 +124,11 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
     }
 }
 
-/// Refuses, before any request, a `--out` whose name cannot be shown
-/// as it is, or that would overwrite the manifest or decom's state (a plan written as `.decom` broke every
-/// later apply), is not a file a plan can be written to, or is in a
-/// directory that does not exist (found only after the refresh, before).
+/// Refuses, before any request, a `--out` whose name cannot be shown as
+/// it is, that would overwrite the manifest or decom's state (a plan
+/// written as `.decom` broke every later apply), that is not a file a
+/// plan can be written to, or that is in a directory that does not exist
+/// (found only after the refresh, before).
 fn check_out(out: &Path, manifest: &Manifest, args: &PlanArgs) -> Result<(), String> {
     let shown = out.display();
     if out.as_os_str() == "-" {

@@ -24,13 +24,14 @@ pub fn is_invisible(c: char) -> bool {
 /// `text` with every character a terminal would act on (an escape, a
 /// carriage return; not a newline or tab) written as `\u{1b}`.
 pub fn printable(text: &str) -> String {
-    escaped(text, |c| is_invisible(c) && !matches!(c, '\n' | '\t'))
+    let acted_on = |_, c| is_invisible(c) && !matches!(c, '\n' | '\t');
+    escaped(text, acted_on, rust_escape).into_owned()
 }
 
 /// [`printable`] for text shown inside one line: a newline or tab in it
 /// is escaped too.
 pub fn printable_in_line(text: &str) -> String {
-    escaped(text, is_invisible)
+    escaped(text, |_, c| is_invisible(c), rust_escape).into_owned()
 }
 
 /// `text` as it may reach a terminal, whatever it quotes: [`printable`],
@@ -46,18 +47,7 @@ pub fn for_terminal(text: &str, keep_colors: bool) -> Cow<'_, str> {
             && !(c == '\r' && text[at + 1..].starts_with('\n'))
             && !(c == '\u{1b}' && keep_colors && is_sgr(&text[at + 1..]))
     };
-    if !text.char_indices().any(|(at, c)| acted_on(at, c)) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for (at, c) in text.char_indices() {
-        if acted_on(at, c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escaped(text, acted_on, rust_escape)
 }
 
 /// Whether `rest` (what follows an ESC) is `[PARAMS m` with only the
@@ -82,15 +72,28 @@ fn is_sgr(rest: &str) -> bool {
 /// every other invisible character inside its strings written as a JSON
 /// `\uNNNN` escape: the same value, and nothing a terminal acts on.
 pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
-    let acted_on = |c: char| is_invisible(c) && !matches!(c, '\n' | '\t' | '\r');
-    if !json.chars().any(acted_on) {
-        return Cow::Borrowed(json);
+    let acted_on = |_, c| is_invisible(c) && !matches!(c, '\n' | '\t' | '\r');
+    // Every invisible character is in the Basic Multilingual Plane.
+    let json_escape = |out: &mut String, c: char| {
+        let _ = write!(out, "\\u{:04x}", u32::from(c));
+    };
+    escaped(json, acted_on, json_escape)
+}
+
+/// `text` with each character `acted_on` (by its byte offset) written by
+/// `escape`; borrowed when there is none, as nearly always.
+fn escaped(
+    text: &str,
+    acted_on: impl Fn(usize, char) -> bool,
+    escape: impl Fn(&mut String, char),
+) -> Cow<'_, str> {
+    if !text.char_indices().any(|(at, c)| acted_on(at, c)) {
+        return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if acted_on(c) {
-            // Every invisible character is in the Basic Multilingual Plane.
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+    let mut out = String::with_capacity(text.len() + 16);
+    for (at, c) in text.char_indices() {
+        if acted_on(at, c) {
+            escape(&mut out, c);
         } else {
             out.push(c);
         }
@@ -98,16 +101,9 @@ pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn escaped(text: &str, escape: impl Fn(char) -> bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if escape(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// `\u{1b}`, as Rust writes it.
+fn rust_escape(out: &mut String, c: char) {
+    out.extend(c.escape_unicode());
 }
 
 #[cfg(test)]
