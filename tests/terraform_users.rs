@@ -395,6 +395,43 @@ fn a_moved_plan_needs_its_sensitive_variables_and_the_planned_values() {
     assert!(!err.contains(SECRET), "{err}");
 }
 
+/// A plan made next to its manifest, then copied alone into another
+/// directory: that directory (with no manifest in it) is not taken for
+/// the manifest "next to the plan file"; the error lists where it looked.
+#[test]
+fn a_plan_file_copied_alone_says_where_it_looked_for_its_manifest() {
+    let p = Project::with_main(MANIFEST);
+    let token = format!("token={SECRET}");
+    let made = p
+        .decom(&[
+            "plan",
+            "--sandbox",
+            ".",
+            "--var",
+            &token,
+            "--out",
+            "plan.bin",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("plan.bin");
+    std::fs::copy(p.path().join("plan.bin"), &copy).unwrap();
+    let out = decom_in(
+        elsewhere.path(),
+        &["apply", "--sandbox", "plan.bin", "--var", &token, FAST],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot find the manifest of the plan file"),
+        "{err}"
+    );
+    assert!(err.contains("none of these holds it"), "{err}");
+    assert!(!err.contains("no *.hcl files"), "{err}");
+}
+
 /// The PR comment says where and when the plan was made, from which
 /// commit (and that the tree was dirty), repeats the plan's warnings and
 /// shows the resources as a `diff`.

@@ -50,7 +50,7 @@ pub fn find_manifest(plan_path: &Path, file: &PlanFile) -> Result<PathBuf, Strin
         }
     }
     candidates.push(PathBuf::from(file.manifest_path()));
-    if let Some(found) = candidates.iter().find(|c| c.exists()) {
+    if let Some(found) = candidates.iter().find(|c| holds_a_manifest(c)) {
         return Ok(tidy(found));
     }
     let looked: Vec<String> = candidates
@@ -58,7 +58,7 @@ pub fn find_manifest(plan_path: &Path, file: &PlanFile) -> Result<PathBuf, Strin
         .map(|c| format!("  {}", c.display()))
         .collect();
     Err(format!(
-        "cannot find the manifest of the plan file {}: it was made from `{}`{}{}, and none of these exists:\n{}\n\
+        "cannot find the manifest of the plan file {}: it was made from `{}`{}{}, and none of these holds it:\n{}\n\
          Check out the repository the plan was made from (the plan file records where the manifest is \
          relative to itself and to the git root), or apply from the directory the plan was made in.",
         plan_path.display(),
@@ -75,6 +75,21 @@ pub fn find_manifest(plan_path: &Path, file: &PlanFile) -> Result<PathBuf, Strin
             .unwrap_or_default(),
         looked.join("\n")
     ))
+}
+
+/// A `.hcl` file, or a directory with one: the plan file copied alone
+/// into a directory must not find that directory (with nothing in it) as
+/// "its manifest next to it".
+fn holds_a_manifest(path: &Path) -> bool {
+    if path.is_file() {
+        return true;
+    }
+    std::fs::read_dir(path).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let p = e.path();
+            p.extension().is_some_and(|x| x == "hcl") && p.is_file()
+        })
+    })
 }
 
 /// The plan's non-sensitive variable values as `DECOM_VAR_`-level inputs:

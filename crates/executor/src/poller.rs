@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use decom_parser::Address;
+use decom_plan::LiveState;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -44,6 +45,9 @@ enum Command {
 pub enum PollUpdate {
     /// Observed gone: the wait is over.
     Gone,
+    /// Still there, in another status than last seen (what a timeout
+    /// says it was last seen in).
+    Seen { state: LiveState, status: String },
     /// A status check failed (`attempt`: the how-manieth check of this
     /// resource); it is asked again. Reported on the 1st, 2nd, 4th, 8th...
     /// failure in a row, so a long outage is visible without a flood.
@@ -89,6 +93,8 @@ struct Entry {
     /// Status checks asked so far.
     checks: u32,
     failures_in_a_row: u32,
+    /// The status last seen, to tell the scheduler only of a change.
+    last_status: Option<String>,
 }
 
 impl Entry {
@@ -126,6 +132,7 @@ impl Group {
             interval: schedule.initial,
             checks: 0,
             failures_in_a_row: 0,
+            last_status: None,
         });
         entry.waiters.push(waiter);
         self.next_due = Some(self.next_due.map_or(entry.due, |d| d.min(entry.due)));
@@ -181,7 +188,19 @@ impl Group {
                     self.waiting.remove(&id);
                     continue;
                 }
-                Observation::Present { .. } => e.failures_in_a_row = 0,
+                Observation::Present { state, status } => {
+                    e.failures_in_a_row = 0;
+                    if e.last_status.as_ref() != Some(&status) {
+                        e.tell(
+                            &PollUpdate::Seen {
+                                state,
+                                status: status.clone(),
+                            },
+                            updates,
+                        );
+                        e.last_status = Some(status);
+                    }
+                }
                 Observation::Failed(error) => {
                     e.failures_in_a_row += 1;
                     if e.failures_in_a_row.is_power_of_two() {

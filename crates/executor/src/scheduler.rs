@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use decom_parser::{Address, ResourceType};
-use decom_plan::{Cascade, Placement};
+use decom_plan::{Cascade, LiveState, Placement};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -344,6 +344,11 @@ impl<'p> Run<'p> {
                     self.settle(address, Outcome::Deleted, on_event);
                 }
             }
+            PollUpdate::Seen { state, status } => {
+                if let Some(wait) = self.waits.get_mut(address) {
+                    wait.last_seen = Some((state, status));
+                }
+            }
             PollUpdate::CheckFailed { attempt, error } => {
                 if let Some(wait) = self.waits.get(address) {
                     let detail = format!("attempt {attempt}: {error}");
@@ -370,10 +375,7 @@ impl<'p> Run<'p> {
                     {
                         poller.unwatch(address.clone(), work.clone());
                     }
-                    let why = format!(
-                        "timed out after {} waiting for AWS to confirm the deletion (raise timeouts {{ delete = ... }})",
-                        human(wait.timeout)
-                    );
+                    let why = timed_out(&wait);
                     on_event(&self.waited(&address, &wait, EventKind::Failed, why.clone()));
                     self.settle(&address, Outcome::Failed(why), on_event);
                 }
@@ -456,6 +458,24 @@ fn group_of<'p>(plan: &'p ApprovedPlan, address: &Address) -> Option<Group<'p>> 
     match &**plan.work.get(address)? {
         Work::Delete(order, _) => Some((order.live().resource_type, order.placement())),
         Work::Wait(..) | Work::Nothing => None,
+    }
+}
+
+/// Why a wait that timed out failed, with the status AWS last showed (as
+/// Terraform's "last state"). A steady status is no slow deletion: more
+/// time would not help.
+fn timed_out(wait: &Wait) -> String {
+    let waited = human(wait.timeout);
+    let unconfirmed = format!("timed out after {waited} waiting for AWS to confirm the deletion");
+    match &wait.last_seen {
+        Some((LiveState::Deletable, status)) => format!(
+            "{unconfirmed}: AWS shows it {status}, a state it is not deleted from, so the delete \
+             did not take (run `decom plan` to see it)"
+        ),
+        Some((_, status)) => {
+            format!("{unconfirmed}, last seen {status} (raise timeouts {{ delete = ... }})")
+        }
+        None => format!("{unconfirmed} (raise timeouts {{ delete = ... }})"),
     }
 }
 

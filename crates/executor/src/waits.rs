@@ -9,6 +9,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::time::Duration;
 
 use decom_parser::Address;
+use decom_plan::LiveState;
 use tokio::time::Instant;
 
 /// One resource being waited for (what it is, the plan's work says).
@@ -16,6 +17,8 @@ pub(crate) struct Wait {
     /// When its work started (events report the time since).
     pub started: Instant,
     pub timeout: Duration,
+    /// What the last status check found it in, if one answered.
+    pub last_seen: Option<(LiveState, String)>,
     deadline: Instant,
     next_still: Instant,
 }
@@ -28,6 +31,7 @@ impl Wait {
         Wait {
             started,
             timeout,
+            last_seen: None,
             deadline,
             next_still: later(started, still).min(deadline),
         }
@@ -88,6 +92,10 @@ impl Waits {
 
     pub fn get(&self, address: &Address) -> Option<&Wait> {
         self.waiting.get(address)
+    }
+
+    pub fn get_mut(&mut self, address: &Address) -> Option<&mut Wait> {
+        self.waiting.get_mut(address)
     }
 
     /// Ends the wait of `address`, if it is waiting.

@@ -161,11 +161,43 @@ async fn a_resource_never_seen_gone_fails_at_its_timeout_and_skips_what_follows(
     assert!(cloud.deleted().is_empty(), "{:?}", cloud.deleted());
     assert_eq!(
         run.details(EventKind::Failed, "stuck"),
-        ["timed out after 1s waiting for AWS to confirm the deletion (raise timeouts { delete = ... })"]
+        [
+            "timed out after 1s waiting for AWS to confirm the deletion, last seen Deleting \
+          (raise timeouts { delete = ... })"
+        ]
     );
     assert_eq!(
         run.details(EventKind::Skipped, "after"),
         ["upstream failed: aws_supplychain_instance.stuck"]
+    );
+}
+
+/// A delete AWS accepted, then the resource back in a steady state
+/// (AWS did not carry it out): at its timeout it fails saying so, not
+/// that more time would help.
+#[tokio::test]
+async fn a_resource_back_in_a_steady_state_fails_saying_the_delete_did_not_take() {
+    let plan = approved(
+        &[resource("reverted", &[], "1s")],
+        vec![live("reverted", LiveState::Deletable)],
+    );
+    let running = Observation::Present {
+        state: LiveState::Deletable,
+        status: "Active".into(),
+    };
+    let cloud = FakeCloud::new()
+        .on_observe(&id("reverted"), [present(), running])
+        .into_arc();
+    let run = run(cloud.clone(), &plan).await;
+
+    assert_eq!(counts(&run.summary), (0, 1, 0), "{:?}", run.summary);
+    assert_eq!(cloud.deletes_of(&id("reverted")), 1);
+    assert_eq!(
+        run.details(EventKind::Failed, "reverted"),
+        [
+            "timed out after 1s waiting for AWS to confirm the deletion: AWS shows it Active, \
+          a state it is not deleted from, so the delete did not take (run `decom plan` to see it)"
+        ]
     );
 }
 
