@@ -592,3 +592,39 @@ fn sandbox_never_asks_the_instance_metadata_service() {
         "the sandbox asked the metadata service"
     );
 }
+
+/// Two blocks naming one resource (by name or by id) in the sandbox get
+/// the error a real account gives: one live resource, named twice. The
+/// sandbox seeded one resource per block ("2 live ... are named") or
+/// refused to start ("duplicate identity").
+#[test]
+fn sandbox_seeds_one_resource_for_two_blocks_that_name_it() {
+    for (ty, attr, value, named) in [
+        (
+            "aws_apprunner_vpc_connector",
+            "name",
+            "same",
+            "arn:aws:apprunner:us-east-1:",
+        ),
+        (
+            "aws_dx_connection",
+            "id",
+            "dxcon-abc12345",
+            "dxcon-abc12345",
+        ),
+    ] {
+        let p = Project::with_main(&format!(
+            "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n\
+             resource \"{ty}\" \"a\" {{\n  {attr} = \"{value}\"\n}}\n\
+             resource \"{ty}\" \"b\" {{\n  {attr} = \"{value}\"\n}}\n"
+        ));
+        let out = p.decom(&["plan", "--sandbox", "."]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{ty}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{ty}.b and {ty}.a both name {named}")),
+            "{ty}: {err}"
+        );
+        assert!(err.contains("same live resource as another block"), "{err}");
+    }
+}

@@ -7,7 +7,7 @@
 //! manifest leaves it to live state) and the relations the manifest
 //! declares.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use decom_aws::StaticCredentials;
@@ -93,12 +93,16 @@ pub fn seed(manifest: &Manifest, placements: &Placements) -> Result<SimState, St
             break;
         }
     }
+    let mut seeded_once = HashSet::new();
     let mut resources: Vec<serde_json::Value> = manifest
         .resources
         .iter()
         .filter_map(|r| {
             let s = identities.get(&r.address)?;
             let ty = r.address.resource_type;
+            if !seeded_once.insert((ty, &s.region, &s.account, &s.id)) {
+                return None; // another block names the same resource
+            }
             let mut entry = serde_json::Map::new();
             entry.insert("type".into(), ty.name().into());
             entry.insert("region".into(), s.region.clone().into());
@@ -212,10 +216,15 @@ fn identity(
         .get(&r.address)
         .map_or_else(|| REGION.into(), |p| p.region.clone());
     let (id, name) = match r.identity.kind {
-        IdentityKind::Name => (
-            generated_id(ty, &given, &region, account, &hex_for(&r.address, 0)),
-            given,
-        ),
+        IdentityKind::Name => {
+            // Of the name, not the block: two blocks naming one resource
+            // get one live resource, as they would in AWS.
+            let key = format!("{}/{region}/{account}/{given}", ty.name());
+            (
+                generated_id(ty, &given, &region, account, &hex_for(&key, 0)),
+                given,
+            )
+        }
         IdentityKind::Arn => {
             if let Some(arn_region) = given.split(':').nth(3).filter(|s| !s.is_empty()) {
                 region = arn_region.to_string();
@@ -289,12 +298,12 @@ fn value(v: &Knowable<String>, seeded: &HashMap<&Address, Seeded>) -> Option<Str
     }
 }
 
-/// A stable 32-hex suffix per address.
-fn hex_for(address: &Address, salt: u64) -> String {
+/// A stable 32-hex suffix per key.
+fn hex_for(key: &str, salt: u64) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (address.to_string(), salt).hash(&mut h);
+    (key, salt).hash(&mut h);
     let a = h.finish();
-    (address.to_string(), salt + 1).hash(&mut h);
+    (key, salt + 1).hash(&mut h);
     format!("{a:016x}{:016x}", h.finish())
 }
 
@@ -328,6 +337,6 @@ fn generated_id(ty: ResourceType, name: &str, region: &str, account: &str, hex: 
 /// empty (a service simply has no connector).
 fn placeholder(rel: &Relation, region: &str, account: &str, address: &Address) -> Option<String> {
     let target = rel.targets.first().filter(|_| rel.required)?;
-    let hex = hex_for(address, 7);
+    let hex = hex_for(&address.to_string(), 7);
     Some(generated_id(*target, "undeclared", region, account, &hex))
 }
