@@ -1160,6 +1160,47 @@ fn a_lock_that_cannot_be_written_is_not_left_behind() {
 
 const STRACE: &str = "/usr/bin/strace";
 
+/// A wrapper that runs a command with each `syscall` held 3 s under
+/// strace (writing the command's pid to `decom.pid` first), or `None`
+/// where strace is missing or cannot trace here.
+fn delaying(syscall: &str) -> Option<Vec<String>> {
+    let usable = std::process::Command::new(STRACE)
+        .args(["-o", "/dev/null", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !usable {
+        eprintln!("skipping: strace is not installed or cannot trace here");
+        return None;
+    }
+    let args = [
+        STRACE,
+        "-f",
+        "-qq",
+        "-o",
+        "/dev/null",
+        "-e",
+        &format!("trace={syscall}"),
+        "-e",
+        &format!("inject={syscall}:delay_enter=3000000"),
+        "--",
+        "/bin/sh",
+        "-c",
+        r#"echo $$ > decom.pid; exec "$@""#,
+        "sh",
+    ];
+    Some(args.iter().map(|a| a.to_string()).collect())
+}
+
+/// SIGTERM to the process whose pid `delaying`'s wrapper wrote in `dir`.
+fn terminate_traced(dir: &std::path::Path) {
+    let pid = std::fs::read_to_string(dir.join("decom.pid")).unwrap();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
 /// SIGTERM after the lock file is created and before this apply is
 /// written into it (a window of microseconds, held open here by delaying
 /// the `flock` between the two for 3 s under strace) releases the lock:
@@ -1167,47 +1208,61 @@ const STRACE: &str = "/usr/bin/strace";
 #[cfg(target_os = "linux")]
 #[test]
 fn a_signal_while_the_lock_is_being_taken_leaves_no_lock() {
-    let usable = std::process::Command::new(STRACE)
-        .args(["-o", "/dev/null", "true"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !usable {
-        eprintln!("skipping: strace is not installed or cannot trace here");
+    let Some(traced) = delaying("flock") else {
         return;
-    }
+    };
+    let traced: Vec<&str> = traced.iter().map(String::as_str).collect();
     let (p, seed) = dx_chain();
     let sim = TestSim::start(seed);
-    let traced = [
-        STRACE,
-        "-f",
-        "-qq",
-        "-o",
-        "/dev/null",
-        "-e",
-        "trace=flock",
-        "-e",
-        "inject=flock:delay_enter=3000000",
-        "--",
-        "/bin/sh",
-        "-c",
-        r#"echo $$ > decom.pid; exec "$@""#,
-        "sh",
-    ];
     let child = apply_behind(&p, &sim, &traced, &[]);
     let lock = p.path().join(".decom/lock");
     wait_until("the apply creates its lock file", || lock.exists());
-    let pid = std::fs::read_to_string(p.path().join("decom.pid")).unwrap();
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", pid.trim()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    terminate_traced(p.path());
     let out = finish_within(child, Duration::from_secs(60));
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(143), "{err}");
     assert!(err.contains("stopped; nothing was deleted"), "{err}");
     assert!(!lock.exists(), "the lock was left");
     assert!(sim.mutating_requests().is_empty(), "{err}");
+}
+
+/// SIGTERM while `plan --out` moves its finished temporary file into
+/// place (the `renameat` held 3 s under strace): the plan file is written
+/// whole, no temporary file is left, and the process exits as the signal
+/// says (143).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_while_the_plan_file_is_written_leaves_it_whole_and_no_temporary_file() {
+    let Some(traced) = delaying("renameat") else {
+        return;
+    };
+    let (p, _) = dx_chain();
+    let child = std::process::Command::new(&traced[0])
+        .current_dir(p.path())
+        .args(&traced[1..])
+        .arg(assert_cmd::cargo::cargo_bin("decom"))
+        .args(["plan", "--sandbox", ".", "--out", "plan.bin"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let temporary = || {
+        std::fs::read_dir(p.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".decom-plan-"))
+    };
+    wait_until("plan --out writes its temporary file", temporary);
+    terminate_traced(p.path());
+    let out = finish_within(child, Duration::from_secs(60));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(err.contains("stopped; nothing was deleted"), "{err}");
+    assert!(!temporary(), "a temporary plan file was left");
+    let shown = p.decom(&["show", "plan.bin"]).output().unwrap();
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
 }
 
 /// A journal that stops taking writes mid-apply (a full disk; here a
