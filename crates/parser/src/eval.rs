@@ -24,7 +24,7 @@ use crate::fasthash::FastMap;
 use crate::limits::{self, Budget, TooBig};
 use crate::manifest::Address;
 use crate::source::{FileId, SourceMap, Span};
-use crate::value::Value;
+use crate::value::{parse_number, NotANumber, Value, EXACT_UP_TO};
 use decom_kinds::ResourceType;
 
 /// An error was found and already reported; evaluation of whatever needed
@@ -299,12 +299,28 @@ impl<'a> Evaluator<'a> {
         match expr {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
-            Expression::Number(n) => match n.value().as_f64() {
-                Some(f) if f.is_finite() => Ok(Value::Number(f)),
-                _ => Err(self.report(
-                    Diagnostic::error("number out of range", span).with_label("too large"),
-                )),
-            },
+            Expression::Number(n) => {
+                // The literal as written (`- 12` for a negative one), for
+                // the digits hcl's f64 or u64 has already rounded.
+                let written: Option<String> = n
+                    .as_repr()
+                    .map(|r| r.chars().filter(|c| !c.is_whitespace()).collect());
+                let parsed = match (&written, n.value().as_f64()) {
+                    (Some(text), _) => parse_number(text),
+                    (None, Some(f)) if f.is_finite() => Ok(f),
+                    (None, _) => Err(NotANumber::Misspelled),
+                };
+                match parsed {
+                    Ok(f) => Ok(Value::Number(f)),
+                    Err(NotANumber::Inexact) => {
+                        let text = written.unwrap_or_default();
+                        Err(self.report(inexact_literal(&text, span)))
+                    }
+                    Err(NotANumber::Misspelled) => Err(self.report(
+                        Diagnostic::error("number out of range", span).with_label("too large"),
+                    )),
+                }
+            }
             Expression::String(s) => match limits::check_bytes(s.value().len()) {
                 Ok(()) => Ok(Value::String(s.value().clone())),
                 Err(why) => Err(self.too_big(why, span)),
@@ -811,6 +827,19 @@ pub(crate) fn template_string(v: &Value) -> Option<String> {
     }
 }
 
+/// A whole-number literal with more digits than a number keeps.
+fn inexact_literal(text: &str, span: Option<Span>) -> Diagnostic {
+    Diagnostic::error(
+        format!(
+            "the whole number {text} has more digits than a number keeps exactly \
+             (up to {EXACT_UP_TO})"
+        ),
+        span,
+    )
+    .with_label("would be rounded")
+    .with_help(format!("quote it (\"{text}\") to use it as text"))
+}
+
 /// Numbers as Terraform prints them: whole numbers without a fraction.
 pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -869,7 +898,7 @@ impl OpError {
 fn num_operand(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => Some(*n),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        Value::String(s) => parse_number(s).ok(),
         _ => None,
     }
 }

@@ -86,15 +86,22 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The `*.hcl` regular files directly in `dir`, sorted by file name.
+/// The `*.hcl` entries directly in `dir` that are not directories nor
+/// hidden, sorted by file name. One that is no readable regular file (a
+/// dangling symlink, a FIFO, no permission) is kept, for `read_one` to
+/// refuse: skipped, it took its blocks with it (a provider's
+/// `allowed_account_ids`, and the guard of every resource).
 fn list_hcl_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let p = entry.path();
         let is_hcl = p.extension().is_some_and(|e| e == "hcl");
-        // Follows symlinks: a linked file counts, a directory never does.
-        if is_hcl && p.is_file() {
+        // As Terraform: a name starting with `.` is an editor's lock or
+        // swap file (Emacs's `.#main.hcl` is a dangling symlink).
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        // Follows symlinks: a linked directory never counts.
+        if is_hcl && !hidden && !p.is_dir() {
             out.push(p);
         }
     }

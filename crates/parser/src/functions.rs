@@ -16,7 +16,7 @@ use crate::eval::{format_number, template_string, Eval, Evaluator, Reported, Sco
 use crate::limits::{self, Budget};
 use crate::source::Span;
 use crate::suggest;
-use crate::value::Value;
+use crate::value::{inexact_string, parse_number, NotANumber, Value};
 
 /// name, minimum args, maximum args (None: variadic), signature for hints.
 const FUNCTIONS: [(&str, usize, Option<usize>, &str); 15] = [
@@ -378,7 +378,7 @@ fn apply(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
             };
             let i = match idx {
                 Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => n,
-                Value::String(s) => match s.trim().parse::<f64>() {
+                Value::String(s) => match parse_number(&s) {
                     Ok(n) if n >= 0.0 && n.fract() == 0.0 => n,
                     _ => {
                         return Err(fail(
@@ -445,9 +445,12 @@ fn apply(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
         "tonumber" => match next() {
             Value::Null => Ok(Value::Null),
             Value::Number(n) => Ok(Value::Number(n)),
-            Value::String(s) => match s.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => Ok(Value::Number(n)),
-                _ => Err(fail(
+            Value::String(s) => match parse_number(&s) {
+                Ok(n) => Ok(Value::Number(n)),
+                Err(NotANumber::Inexact) => {
+                    Err(fail(inexact_string(&s), "keep it a string", Some(0)))
+                }
+                Err(NotANumber::Misspelled) => Err(fail(
                     format!("cannot convert \"{s}\" to a number"),
                     "give a string that spells a number, e.g. \"42\"",
                     Some(0),

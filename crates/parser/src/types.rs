@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use hcl_edit::expr::Expression;
 
 use crate::eval::format_number;
-use crate::value::Value;
+use crate::value::{inexact_string, parse_number, NotANumber, Value};
 
 /// A parsed `type = ...` constraint.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,9 +76,10 @@ pub(crate) fn convert(v: Value, t: &TypeC) -> Result<Value, String> {
         (TypeC::String, Value::Number(n)) => Ok(Value::String(format_number(n))),
         (TypeC::String, Value::Bool(b)) => Ok(Value::String(b.to_string())),
         (TypeC::Number, Value::Number(n)) => Ok(Value::Number(n)),
-        (TypeC::Number, Value::String(s)) => match s.trim().parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(Value::Number(n)),
-            _ => Err(format!("expected number, got string \"{s}\"")),
+        (TypeC::Number, Value::String(s)) => match parse_number(&s) {
+            Ok(n) => Ok(Value::Number(n)),
+            Err(NotANumber::Inexact) => Err(inexact_string(&s)),
+            Err(NotANumber::Misspelled) => Err(format!("expected number, got string \"{s}\"")),
         },
         (TypeC::Bool, Value::Bool(b)) => Ok(Value::Bool(b)),
         (TypeC::Bool, Value::String(s)) if s == "true" || s == "false" => {

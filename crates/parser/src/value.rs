@@ -34,3 +34,42 @@ impl Value {
         }
     }
 }
+
+/// Why text is not a number [`parse_number`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotANumber {
+    /// It does not spell a (finite) number.
+    Misspelled,
+    /// A whole number with more digits than an `f64` keeps.
+    Inexact,
+}
+
+/// The largest whole number [`parse_number`] takes: up to it, every
+/// whole number is exact in an `f64`.
+pub(crate) const EXACT_UP_TO: &str = "9007199254740992";
+
+/// `text` (a literal, or a string converted to a number) as a number. A
+/// whole number that a number cannot hold exactly is refused, never
+/// rounded: `build = 20241203235959123` became `...124` in a name, which
+/// named another live resource.
+pub(crate) fn parse_number(text: &str) -> Result<f64, NotANumber> {
+    let text = text.trim();
+    let n: f64 = text.parse().map_err(|_| NotANumber::Misspelled)?;
+    if !n.is_finite() {
+        return Err(NotANumber::Misspelled);
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    // Every whole number up to 2^53 is exact, and prints back as written.
+    let within = |whole: i128| whole.unsigned_abs() <= 1 << 53;
+    if digits.bytes().all(|b| b.is_ascii_digit()) && !text.parse::<i128>().is_ok_and(within) {
+        return Err(NotANumber::Inexact);
+    }
+    Ok(n)
+}
+
+/// Why a string is no number: it has more digits than a number keeps.
+pub(crate) fn inexact_string(text: &str) -> String {
+    format!(
+        "\"{text}\" has more digits than a number keeps exactly (whole numbers up to {EXACT_UP_TO})"
+    )
+}

@@ -532,6 +532,48 @@ fn unreadable_path_and_empty_directory() {
     assert!(d.items[0].message.contains("no *.hcl files in directory"));
 }
 
+/// A `*.hcl` entry that cannot be read is an error, never skipped: the
+/// provider block (with its `allowed_account_ids`) in a symlinked file
+/// whose target is gone vanished with it, and the manifest was valid.
+/// Hidden names (an editor's `.#main.hcl` lock, itself a dangling
+/// symlink) are ignored, as Terraform ignores them.
+#[cfg(unix)]
+#[test]
+fn a_manifest_file_that_cannot_be_read_is_an_error_never_skipped() {
+    let dir = Dir::new();
+    dir.write(
+        "main.hcl",
+        "resource \"aws_dx_connection\" \"c\" {\n  name = \"prod\"\n}\n",
+    );
+    let root = dir.dir.path();
+    std::os::unix::fs::symlink("../shared/providers.hcl", root.join("providers.hcl")).unwrap();
+    std::os::unix::fs::symlink("user@host.1234", root.join(".#main.hcl")).unwrap();
+    let d = load(&dir.path(), &VariableInputs::default()).unwrap_err();
+    assert_eq!(d.items.len(), 1, "{:?}", d.items);
+    assert!(
+        d.items[0].message.starts_with("cannot read `")
+            && d.items[0].message.contains("providers.hcl`"),
+        "{}",
+        d.items[0].message
+    );
+
+    std::fs::remove_file(root.join("providers.hcl")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(root.join("pipe.hcl"))
+        .status();
+    if fifo.is_ok_and(|s| s.success()) {
+        let d = load(&dir.path(), &VariableInputs::default()).unwrap_err();
+        assert!(
+            d.items[0].message.contains("not a regular file"),
+            "{:?}",
+            d.items
+        );
+        std::fs::remove_file(root.join("pipe.hcl")).unwrap();
+    }
+    let m = load(&dir.path(), &VariableInputs::default()).unwrap();
+    assert_eq!(m.resources.len(), 1);
+}
+
 #[test]
 fn invalid_utf8_is_a_diagnostic() {
     let dir = Dir::new();

@@ -361,3 +361,97 @@ fn sensitive_values_never_appear_in_diagnostics() {
         "{out}"
     );
 }
+
+/// A whole number with more digits than a number keeps is refused
+/// wherever it becomes a number, never rounded: from a var file
+/// (`build = 20241203235959123` named `link-...124`, another live
+/// resource), a literal, `tonumber`, and a `number` variable's string.
+/// What a number keeps exactly still loads.
+#[test]
+fn whole_numbers_are_kept_exactly_or_refused() {
+    let dir = Dir::new();
+    dir.write(
+        "main.hcl",
+        "variable \"build\" {\n  type = string\n}\n\
+         resource \"aws_dx_connection\" \"c\" {\n  name = \"link-${var.build}\"\n}\n",
+    );
+    let file = dir.write("ci.vars", "build = 20241203235959123\n");
+    let inputs = VariableInputs {
+        files: vec![file],
+        ..Default::default()
+    };
+    let d = load(&dir.path(), &inputs).unwrap_err();
+    assert!(
+        d.items[0].message.contains(
+            "the whole number 20241203235959123 has more digits than a number keeps exactly"
+        ),
+        "{:?}",
+        d.items
+    );
+    assert_eq!(
+        d.items[0].help.as_deref(),
+        Some("quote it (\"20241203235959123\") to use it as text")
+    );
+
+    for (expression, refused) in [
+        (
+            "\"x-${9007199254740993}\"",
+            "the whole number 9007199254740993",
+        ),
+        (
+            "\"x-${-9007199254740993}\"",
+            "the whole number -9007199254740993",
+        ),
+        (
+            "\"x-${99999999999999999999999}\"",
+            "the whole number 99999999999999999999999",
+        ),
+        (
+            "\"x-${1180591620717411303424}\"",
+            "the whole number 1180591620717411303424",
+        ),
+        (
+            "\"x-${tonumber(\"20241203235959123\")}\"",
+            "\"20241203235959123\" has more digits",
+        ),
+    ] {
+        let text = format!("resource \"aws_dx_connection\" \"c\" {{\n  name = {expression}\n}}\n");
+        let d = errs(&text);
+        assert!(
+            d.items[0].message.contains(refused),
+            "{expression}: {:?}",
+            d.items
+        );
+    }
+    let d = load_with(
+        DECL,
+        &VariableInputs {
+            cli: vec![("n".into(), "20241203235959123".into())],
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        d.items[0]
+            .message
+            .contains("\"20241203235959123\" has more digits"),
+        "{:?}",
+        d.items
+    );
+
+    for (expression, name) in [
+        ("\"x-${9007199254740992}\"", "x-9007199254740992"),
+        ("\"x-${-12}\"", "x--12"),
+        ("\"x-${1.5e3}\"", "x-1500"),
+        ("\"x-${tonumber(\"0042\")}\"", "x-42"),
+    ] {
+        let text = format!("resource \"aws_dx_connection\" \"c\" {{\n  name = {expression}\n}}\n");
+        let m = ok(&text);
+        let r = res(&m, "aws_dx_connection.c");
+        assert_eq!(
+            r.identity.value,
+            decom_parser::Knowable::Known(name.to_string()),
+            "{expression}"
+        );
+    }
+}
