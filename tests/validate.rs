@@ -314,14 +314,20 @@ resource "aws_apprunner_vpc_connector" "shared" {
         err.contains("is not an App Runner VPC connector ARN"),
         "{err}"
     );
-    let out = p
-        .decom(&["plan", ".", "--region", "US-EAST-1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("not an AWS region"),
-        "{}",
-        stderr(&out)
-    );
+    // `discover` too, before any request: it wrote the region into a
+    // manifest validate refuses; an empty one used the default region.
+    for args in [
+        &["plan", ".", "--region", "US-EAST-1"][..],
+        &["discover", "--region", "us-east-1,EU-WEST-1"],
+        &["discover", "--region", ""],
+    ] {
+        let out = p.decom(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("not an AWS region"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
 }

@@ -80,7 +80,7 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-fn parse_region(s: &str) -> Result<String, String> {
+pub(crate) fn parse_region(s: &str) -> Result<String, String> {
     if decom_parser::is_region(s) {
         Ok(s.to_string())
     } else {

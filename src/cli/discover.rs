@@ -46,7 +46,12 @@ pub struct DiscoverArgs {
     /// Look in this region (repeatable, or comma-separated; default:
     /// AWS_REGION or the profile's region). The first is the manifest's
     /// default provider; the others get a provider alias.
-    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+    #[arg(
+        long = "region",
+        value_name = "REGION",
+        value_delimiter = ',',
+        value_parser = super::cloud_args::parse_region
+    )]
     regions: Vec<String>,
 
     /// Also include what would block deleting a match: the services using a
@@ -147,7 +152,7 @@ fn discover(args: &DiscoverArgs) -> Result<(String, String), String> {
             .map_err(|e| e.to_string())?;
         let mut regions: Vec<String> = Vec::new();
         for r in &args.regions {
-            if !r.is_empty() && !regions.contains(r) {
+            if !regions.contains(r) {
                 regions.push(r.clone());
             }
         }
