@@ -139,7 +139,9 @@ impl std::str::FromStr for Address {
         let key = match key {
             None => None,
             Some(k) if k.starts_with('"') && k.ends_with('"') && k.len() >= 2 => {
-                Some(InstanceKey::Key(k[1..k.len() - 1].to_string()))
+                let key = unescape_key(&k[1..k.len() - 1])
+                    .ok_or_else(|| format!("`{s}`: the key is not a string as decom writes it (a `\"` or `\\` inside is written `\\\"`, `\\\\`)"))?;
+                Some(InstanceKey::Key(key))
             }
             Some(k) => Some(InstanceKey::Index(k.parse().map_err(|_| {
                 format!("`{s}`: instance key must be a number or a quoted string")
@@ -151,6 +153,35 @@ impl std::str::FromStr for Address {
             key,
         })
     }
+}
+
+/// The key `Display` wrote (Rust's string escapes: `\"`, `\\`, `\n`,
+/// `\u{1b}`...) back as it is, or `None` where it is not so written (a
+/// bare `"` inside).
+fn unescape_key(written: &str) -> Option<String> {
+    let mut out = String::with_capacity(written.len());
+    let mut chars = written.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => out.push(match chars.next()? {
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                '0' => '\0',
+                'u' => {
+                    let rest = chars.as_str().strip_prefix('{')?;
+                    let (hex, after) = rest.split_once('}')?;
+                    chars = after.chars();
+                    char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+                }
+                other @ ('"' | '\\' | '\'') => other,
+                _ => return None,
+            }),
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// A value that is either known from the manifest or known only after
@@ -289,4 +320,46 @@ pub fn is_region(s: &str) -> bool {
         && s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An address reads back as it is written (plan, `--json`, graph),
+    /// whatever its key holds: `--target` of a printed `m["a\"b"]` was
+    /// "no such resource", a saved plan's such address another one, and
+    /// `m["a"b"]` was taken.
+    #[test]
+    fn an_address_reads_back_as_it_is_written() {
+        for key in [
+            "ok",
+            "a\"b",
+            "c\\d",
+            "tab\there\n",
+            "esc\u{1b}[31m",
+            "é",
+            "[x]",
+            "'q'",
+            "",
+        ] {
+            let address = Address {
+                resource_type: ResourceType::DxConnection,
+                name: "m".into(),
+                key: Some(InstanceKey::Key(key.into())),
+            };
+            let written = address.to_string();
+            assert_eq!(written.parse::<Address>(), Ok(address), "{written}");
+        }
+        for malformed in [
+            r#"aws_dx_connection.m["a"b"]"#,
+            r#"aws_dx_connection.m["a\qb"]"#,
+        ] {
+            let refused = malformed.parse::<Address>().unwrap_err();
+            assert!(
+                refused.contains("not a string as decom writes it"),
+                "{refused}"
+            );
+        }
+    }
 }
