@@ -350,13 +350,25 @@ impl<'a> Evaluator<'a> {
                 let mut out = BTreeMap::new();
                 let mut failed = false;
                 let mut budget = Budget::default();
-                for (k, v) in obj.iter() {
-                    let key = match k {
+                for (written, v) in obj.iter() {
+                    let key = match written {
                         ObjectKey::Ident(id) => Ok(id.as_str().to_string()),
                         ObjectKey::Expression(e) => self.object_key(e, scope),
                     };
                     let val = self.eval(v.expr(), scope);
                     match (key, val) {
+                        // Two spellings of one key (`"web"`, `web`,
+                        // `(local.k)`): the parser refuses only the same
+                        // spelling twice, and the first value was dropped.
+                        (Ok(k), Ok(_)) if out.contains_key(&k) => {
+                            let at = self.span(scope, written);
+                            self.report(
+                                Diagnostic::error(format!("duplicate object key \"{k}\""), at)
+                                    .with_label("this key is already in the object")
+                                    .with_help("give each key once"),
+                            );
+                            failed = true;
+                        }
                         (Ok(k), Ok(v)) => {
                             if let Err(why) = budget.add(Some(&k), &v) {
                                 return Err(self.too_big(why, span));

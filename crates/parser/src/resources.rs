@@ -624,6 +624,29 @@ impl Evaluator<'_> {
                     }
                     out.push((target.address, span));
                 }
+                Ok(Resolved::All(_, base)) if ops.len() > 1 => {
+                    // Only the name was read: `[*]`, `.*` or an attribute
+                    // follows it.
+                    let splat = matches!(
+                        ops[1].value(),
+                        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)
+                    );
+                    let what = if splat {
+                        "splat expressions (`[*]`, `.*`) are not supported"
+                    } else {
+                        "`depends_on` names resources, not attributes"
+                    };
+                    let label = if splat {
+                        "unsupported"
+                    } else {
+                        "attribute not allowed here"
+                    };
+                    self.report(
+                        Diagnostic::error(what, Some(span))
+                            .with_label(label)
+                            .with_help(format!("write {base} (all its instances)")),
+                    );
+                }
                 Ok(Resolved::All(idx, base)) => {
                     if let Ok(exp) = self.expansion(idx) {
                         for i in 0..exp.len() {

@@ -813,3 +813,55 @@ fn a_composite_part_referencing_an_undeclared_resource_is_an_error() {
         "{p:#?}"
     );
 }
+
+/// Two spellings of one object key were one entry, the first value
+/// dropped without a word (one spelling twice is the parser's syntax
+/// error): each is an error at the second key.
+#[test]
+fn one_key_spelled_two_ways_is_an_error() {
+    for object in [
+        r#"{ "web" = "svc-a", web = "svc-b" }"#,
+        r#"{ "1" = "svc-a", 1 = "svc-b" }"#,
+        r#"{ ("web") = "svc-a", web = "svc-b" }"#,
+    ] {
+        let text = format!(
+            "resource \"aws_dx_connection\" \"m\" {{\n  for_each = {object}\n  name = each.value\n}}\n"
+        );
+        let d = errs(&text);
+        let key = if object.contains('1') { "1" } else { "web" };
+        let column = 14 + object.rfind(&format!(", {key}")).unwrap() + 2;
+        assert_one(&d, &format!("duplicate object key \"{key}\""), 2, column);
+    }
+}
+
+/// A splat or an attribute after a counted resource in `depends_on` is
+/// refused as everywhere else (it was read as the whole resource).
+#[test]
+fn depends_on_refuses_a_splat_after_a_counted_resource() {
+    for (entry, message) in [
+        (
+            "aws_dx_connection.c[*]",
+            "splat expressions (`[*]`, `.*`) are not supported",
+        ),
+        (
+            "aws_dx_connection.c.*",
+            "splat expressions (`[*]`, `.*`) are not supported",
+        ),
+        (
+            "aws_dx_connection.c.id",
+            "`depends_on` names resources, not attributes",
+        ),
+    ] {
+        let text = format!(
+            "resource \"aws_dx_connection\" \"c\" {{\n  count = 2\n  name = \"c${{count.index}}\"\n}}\n\
+             resource \"aws_dx_connection\" \"d\" {{\n  name = \"d\"\n  depends_on = [{entry}]\n}}\n"
+        );
+        let d = errs(&text);
+        assert_one(&d, message, 7, 17);
+        assert_eq!(
+            d.items[0].help.as_deref(),
+            Some("write aws_dx_connection.c (all its instances)"),
+            "{entry}"
+        );
+    }
+}
