@@ -57,6 +57,12 @@ impl Window {
             }
             (from, to)
         };
+        // A CRLF file's last line shown ends at its CR, not a `?` for it.
+        let to = if to > end && text[..to].ends_with('\r') {
+            to - 1
+        } else {
+            to
+        };
         Window {
             name,
             text: text[from..to].to_string(),
@@ -95,6 +101,16 @@ impl Window {
         (from, to - from)
     }
 
+    /// The 0-based column in the file of the window's byte `at`, in
+    /// characters (miette counts bytes: `éééé` moved a column by 4).
+    fn column_at(&self, at: usize) -> usize {
+        let at = floor_boundary(&self.text, at);
+        match self.text[..at].rfind('\n') {
+            Some(i) => self.text[i + 1..at].chars().count(),
+            None => self.first_column + self.text[..at].chars().count(),
+        }
+    }
+
     /// The window's text on one line (for `--json`'s snippet).
     pub fn span_line(&self, at: usize) -> &str {
         let at = at.min(self.text.len());
@@ -116,10 +132,10 @@ impl SourceCode for Window {
         let inner = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
-        let column = if inner.line() == 0 {
-            inner.column() + self.first_column
+        let column = if context_lines_before == 0 {
+            self.column_at(span.offset())
         } else {
-            inner.column()
+            inner.column() // 0: the context starts a line
         };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -180,5 +196,19 @@ mod tests {
         assert_eq!(w.first_column, at - CUT_MARGIN);
         let contents = w.read_span(&(w.span(at, at + 1).into()), 0, 0).unwrap();
         assert_eq!(contents.column(), at);
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "resource \"x\" \"y\" {\n  name = \"\u{e9}\u{e9}\u{e9}\u{e9}-${var.nope}\"\n}\n";
+        let at = text.find("var.nope").unwrap();
+        let w = Window::around("f".into(), text, at, at + 8);
+        let contents = w.read_span(&(w.span(at, at + 8).into()), 0, 0).unwrap();
+        assert_eq!((contents.line(), contents.column()), (1, 17));
+        let long = format!("x = \"{}{}\"\n", "\u{e9}".repeat(300), "${var.nope}");
+        let at = long.find("var.nope").unwrap();
+        let w = Window::around("f".into(), &long, at, at + 8);
+        let contents = w.read_span(&(w.span(at, at + 8).into()), 0, 0).unwrap();
+        assert_eq!(contents.column(), 5 + 300 + 2);
     }
 }
