@@ -207,9 +207,8 @@ fn load_inner(input: Input<'_>, inputs: &VariableInputs) -> Result<Manifest, Dia
     let mut ev = Evaluator::new(&sources, decls);
     ev.diags = diags;
     let variables = ev.resolve_variables(inputs, &var_bodies);
-    let providers = ev.eval_providers();
+    let (providers, aliases) = ev.eval_providers();
     ev.eval_locals();
-    let aliases: Vec<String> = providers.iter().filter_map(|p| p.alias.clone()).collect();
     let resources = ev.build_resources(&aliases);
     let mut diags = std::mem::take(&mut ev.diags);
     let sensitive_values: Vec<String> = std::mem::take(&mut ev.taint.strings).into_iter().collect();

@@ -18,7 +18,9 @@ use crate::source::Span;
 use crate::value::Value;
 
 impl Evaluator<'_> {
-    pub(crate) fn eval_providers(&mut self) -> Vec<Provider> {
+    /// The valid provider blocks, and every alias declared, a block with
+    /// errors' too: its resources are not also told the alias is missing.
+    pub(crate) fn eval_providers(&mut self) -> (Vec<Provider>, Vec<String>) {
         let mut out: Vec<Provider> = Vec::new();
         let mut aliases: HashMap<String, Span> = HashMap::new();
         let mut default_at: Option<Span> = None;
@@ -150,7 +152,7 @@ impl Evaluator<'_> {
                 out.push(p);
             }
         }
-        out
+        (out, aliases.into_keys().collect())
     }
 
     fn account_ids(&mut self, a: Attr<'_>, v: Value) -> Option<Vec<String>> {

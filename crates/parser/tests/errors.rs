@@ -865,3 +865,28 @@ fn depends_on_refuses_a_splat_after_a_counted_resource() {
         );
     }
 }
+
+/// A provider block with an error is that one error: the resources using
+/// its alias are not also told the alias is not declared.
+#[test]
+fn a_broken_aliased_provider_is_one_error() {
+    let d = errs(
+        r#"provider "aws" {
+  alias  = "p"
+  region = "us-west-2"
+  assume_role {
+    role_arn = "not-an-arn"
+  }
+}
+resource "aws_dx_connection" "c" {
+  provider = aws.p
+  name     = "x"
+}
+resource "aws_dx_connection" "d" {
+  provider = aws.p
+  name     = "y"
+}
+"#,
+    );
+    assert_one(&d, "assume_role needs a role_arn", 5, 16);
+}
