@@ -45,12 +45,18 @@ impl CloudError {
         }
     }
 
-    /// The service said the resource does not exist (Direct Connect says
-    /// it with its one client error code).
+    /// The service said the resource does not exist. Direct Connect says
+    /// it with its one client error code, in words that differ by type:
+    /// "Could not find Connection with ID ..." (and Lag), "... does not
+    /// exist" (virtual interfaces, gateways, associations), "...
+    /// doesn't exist." (as the Terraform AWS provider matches them).
     pub fn is_not_found(&self) -> bool {
+        const DX_NOT_FOUND: [&str; 3] = ["does not exist", "doesn't exist", "Could not find"];
         match self.code.as_deref() {
             Some("ResourceNotFoundException" | "NotFoundException") => true,
-            Some("DirectConnectClientException") => self.message.contains("does not exist"),
+            Some("DirectConnectClientException") => DX_NOT_FOUND
+                .iter()
+                .any(|words| self.message.contains(words)),
             _ => false,
         }
     }
@@ -196,6 +202,27 @@ mod tests {
         let creating = "You can't delete Service arn:x while it is in OPERATION_IN_PROGRESS status";
         assert_eq!(
             kind("InvalidStateException", creating),
+            DeleteErrorKind::Retryable
+        );
+    }
+
+    /// Direct Connect's words for "not found" differ by type (its one
+    /// client error code says nothing). A connection or LAG AWS forgot,
+    /// said in its words, was a retry to the timeout, not "already gone".
+    #[test]
+    fn direct_connect_says_not_found_in_the_words_of_each_type() {
+        for message in [
+            "Could not find Connection with ID dxcon-ffabc123",
+            "Could not find Lag with ID dxlag-ffabc123",
+            "Virtual interface dxvif-ffabc123 does not exist",
+            "DescribeHostedConnections failed for connection dxcon-ffabc123 doesn't exist.",
+        ] {
+            let k = kind("DirectConnectClientException", message);
+            assert_eq!(k, DeleteErrorKind::NotFound, "{message}");
+        }
+        let busy = "Connection dxcon-1 has virtual interfaces and cannot be deleted";
+        assert_eq!(
+            kind("DirectConnectClientException", busy),
             DeleteErrorKind::Retryable
         );
     }

@@ -97,12 +97,15 @@ async fn dataset_names(c: &Scn, ns: &str) -> Vec<String> {
 async fn namespaces_datasets_and_their_cascade() {
     let sim = start(seeded_instance()).await;
     let c = scn(&sim).await;
-    assert_eq!(namespace_names(&c).await, ["asc", "default"]);
+    // The built-in namespaces exist (their datasets are listed, below)
+    // but are never listed: "only return custom namespaces" (the model).
+    assert!(namespace_names(&c).await.is_empty());
     namespace(&c, "planning").await;
     dataset(&c, "planning", "orders").await;
     dataset(&c, "planning", "items").await;
     dataset(&c, "default", "kept").await;
-    assert_eq!(namespace_names(&c).await, ["asc", "default", "planning"]);
+    assert_eq!(namespace_names(&c).await, ["planning"]);
+    assert_eq!(dataset_names(&c, "default").await, ["kept"]);
     assert_eq!(dataset_names(&c, "planning").await, ["items", "orders"]);
 
     let dup = c
@@ -224,7 +227,7 @@ async fn seeded_children_are_listed_and_snapshotted() {
     })
     .await;
     let c = scn(&sim).await;
-    assert_eq!(namespace_names(&c).await, ["asc", "default", "sales"]);
+    assert_eq!(namespace_names(&c).await, ["sales"]);
     assert_eq!(dataset_names(&c, "sales").await, ["orders"]);
     let snap = sim.snapshot();
     let ds = snap

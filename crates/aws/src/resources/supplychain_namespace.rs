@@ -2,8 +2,11 @@
 //! instance (pages carry everything; the model has no status), one
 //! GetDataLakeNamespace for apply to watch one, DeleteDataLakeNamespace
 //! (which takes the namespace's datasets with it). The id is
-//! `INSTANCE_ID,NAME`; the built-in `asc` and `default` are listed too
-//! (they go with their instance, never on their own).
+//! `INSTANCE_ID,NAME`. AWS lists only custom namespaces ("instance
+//! pre-defined namespaces are not included", says the model), yet every
+//! instance has the built-in `asc` and `default`, whose datasets go with
+//! it: they are added to each list, so that their datasets are listed
+//! and shown (they go with their instance, never on their own).
 
 use decom_kinds::composite;
 use decom_parser::{RelationAttr, ResourceType};
@@ -30,8 +33,30 @@ fn live(region: &str, ns: &aws_sdk_supplychain::types::DataLakeNamespace) -> Liv
     )
 }
 
-/// The namespaces of `instance_id` (an error if AWS does not know it).
+/// A built-in namespace of `instance_id` (no ARN: AWS lists none).
+fn built_in(region: &str, instance_id: &str, name: &str) -> LiveResource {
+    let relations = [(RelationAttr::InstanceId, instance_id.to_string())];
+    scn_child(TYPE, region, &[instance_id, name], None, &relations)
+}
+
+/// The namespaces of `instance_id`, the built-in ones first (an error if
+/// AWS does not know the instance).
 async fn list(at: At<'_>, instance_id: &str) -> Result<Vec<LiveResource>, CloudError> {
+    let mut namespaces: Vec<LiveResource> = TYPE
+        .kind()
+        .aws_owned_names
+        .iter()
+        .map(|name| built_in(at.region, instance_id, name))
+        .collect();
+    let custom = list_custom(at, instance_id).await?;
+    // Were AWS to list a built-in one after all, it is not added twice.
+    namespaces.retain(|b| !custom.iter().any(|c| c.id == b.id));
+    namespaces.extend(custom);
+    Ok(namespaces)
+}
+
+/// What ListDataLakeNamespaces lists: the custom namespaces.
+async fn list_custom(at: At<'_>, instance_id: &str) -> Result<Vec<LiveResource>, CloudError> {
     let At {
         cloud,
         clients: c,

@@ -230,7 +230,9 @@ def test_supplychain_data_lake_and_flows(endpoint):
     wait_for(lambda: scn.get_instance(instanceId=iid)["instance"]["state"] == "Active", "instance Active")
     scn.create_data_lake_namespace(instanceId=iid, name="py_ns", tags={"team": "ops"})
     names = [n["name"] for n in scn.list_data_lake_namespaces(instanceId=iid)["namespaces"]]
-    assert names == ["asc", "default", "py_ns"]
+    # Only custom namespaces: the model says the built-in ones are not listed.
+    assert names == ["py_ns"]
+    assert scn.get_data_lake_namespace(instanceId=iid, name="asc")["namespace"]["name"] == "asc"
     ds = scn.create_data_lake_dataset(instanceId=iid, namespace="py_ns", name="orders")["dataset"]
     assert ds["arn"].endswith(f"instance/{iid}/namespaces/py_ns/datasets/orders")
     assert scn.list_tags_for_resource(resourceArn=scn.get_data_lake_namespace(instanceId=iid, name="py_ns")["namespace"]["arn"])["tags"] == {"team": "ops"}

@@ -66,7 +66,7 @@ fn find(ctx: &mut Ctx<'_>, id: &str) -> Result<Resource, ApiError> {
     ctx.store
         .get(ctx.at, T::DxLag, id, ctx.now)
         .map(|r| r.clone())
-        .ok_or_else(|| client_error(format!("Lag {id} does not exist")))
+        .ok_or_else(|| client_error(format!("Could not find Lag with ID {id}")))
 }
 
 /// The LAG `id` if it exists and is not deleting or deleted (it can take
@@ -93,7 +93,7 @@ pub(super) fn create(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             .store
             .get(ctx.at, T::DxConnection, c, ctx.now)
             .map(|r| r.clone())
-            .ok_or_else(|| client_error(format!("Connection {c} does not exist")))?;
+            .ok_or_else(|| client_error(format!("Could not find Connection with ID {c}")))?;
         if conn.relation.is_some() || conn.is_terminal() || conn.status == "deleting" {
             return Err(client_error(format!(
                 "Connection {c} cannot join a new LAG (state {}, LAG {})",
@@ -184,7 +184,7 @@ pub(super) fn delete(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             Store::enter(&timing, lag, "deleting", now);
             lag.clone()
         }
-        None => return Err(client_error(format!("Lag {id} does not exist"))),
+        None => return Err(client_error(format!("Could not find Lag with ID {id}"))),
     };
     Ok(Output::new(lag_json(&r, &m, ctx.at.account)))
 }

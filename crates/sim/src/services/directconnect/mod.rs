@@ -229,7 +229,7 @@ fn describe_connections(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             .store
             .get(ctx.at, T::DxConnection, id, ctx.now)
             .map(|r| r.clone())
-            .ok_or_else(|| client_error(format!("Connection {id} does not exist")))?;
+            .ok_or_else(|| client_error(format!("Could not find Connection with ID {id}")))?;
         return Ok(Output::new(
             json!({ "connections": [connection_json(&r, &account)] }),
         ));
@@ -258,7 +258,7 @@ fn delete_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         .store
         .get(ctx.at, T::DxConnection, id, now)
         .map(|r| r.status.clone())
-        .ok_or_else(|| client_error(format!("Connection {id} does not exist")))?;
+        .ok_or_else(|| client_error(format!("Could not find Connection with ID {id}")))?;
     if matches!(status.as_str(), "deleting" | "deleted" | "rejected") {
         return Err(client_error(format!(
             "Connection {id} is in state {status} and cannot be deleted"
@@ -284,7 +284,11 @@ fn delete_connection(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
             Store::enter(&timing, r, "deleting", now);
             r.clone()
         }
-        None => return Err(client_error(format!("Connection {id} does not exist"))),
+        None => {
+            return Err(client_error(format!(
+                "Could not find Connection with ID {id}"
+            )))
+        }
     };
     Ok(Output::new(connection_json(&r, ctx.at.account)))
 }
@@ -307,7 +311,7 @@ fn create_vif(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
         .store
         .get(ctx.at, carrier, &conn_id, now)
         .map(|r| r.clone())
-        .ok_or_else(|| client_error(format!("Connection {conn_id} does not exist")))?;
+        .ok_or_else(|| client_error(format!("Could not find Connection with ID {conn_id}")))?;
     if matches!(
         conn.status.as_str(),
         "deleting" | "deleted" | "rejected" | "down"

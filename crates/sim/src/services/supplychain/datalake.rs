@@ -112,13 +112,13 @@ pub(super) fn get_namespace(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     ))
 }
 
+/// The custom namespaces only: "this API only return custom namespaces,
+/// instance pre-defined namespaces are not included" (the model's
+/// documentation of ListDataLakeNamespaces).
 pub(super) fn list_namespaces(input: &Value, ctx: &mut Ctx<'_>) -> OpResult {
     let instance = get_str(input, "instanceId").unwrap_or_default();
-    let inst = readable_instance(ctx, instance)?;
-    let mut items: Vec<(String, Value)> = crate::store::BUILT_IN_NAMESPACES
-        .iter()
-        .map(|b| (b.to_string(), built_in_json(ctx, &inst, b)))
-        .collect();
+    readable_instance(ctx, instance)?;
+    let mut items: Vec<(String, Value)> = Vec::new();
     for r in ctx
         .store
         .dependents(ctx.at, instance, T::SupplyChainDataLakeNamespace, ctx.now)
