@@ -297,3 +297,96 @@ fn a_live_tag_in_protect_tags_refuses_the_plan_and_tags_are_read_only_then() {
     assert_eq!(count(&audit, "DescribeTags"), 1);
     assert!(audit.iter().all(|e| !e.operation.starts_with("Delete")));
 }
+
+/// A name deleted by an earlier run, in the base account.
+fn web_deleted_by_an_earlier_run(sim: &TestSim, p: &Project) {
+    p.write(
+        "main.hcl",
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\
+         resource \"aws_apprunner_service\" \"web\" {\n  name = \"web\"\n}\n",
+    );
+    let out = run(sim, p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Deleted resources stay visible 5 scaled minutes (0.3 s here); then
+    // AWS forgets them, and only the journal knows the name went.
+    std::thread::sleep(Duration::from_millis(700));
+}
+
+/// The journal's memory of a name counts only in the account STS says a
+/// provider's credentials are for. Another provider's resource live in
+/// the journal entry's account made the entry count for every provider:
+/// a name the role's account never had was "Already gone", exit 0, and
+/// the apply deleted the rest.
+#[test]
+fn a_journal_entry_counts_only_in_the_account_of_the_providers_credentials() {
+    let seed = vec![
+        in_account(Sim::AppRunnerService, "web", BASE),
+        in_account(Sim::AppRunnerVpcConnector, "kept", BASE),
+        in_account(Sim::AppRunnerService, "web", OTHER),
+    ];
+    let sim = sim_with(seed, Latencies::default());
+    let p = Project::new();
+    web_deleted_by_an_earlier_run(&sim, &p);
+    p.write(
+        "main.hcl",
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+provider "aws" {
+  alias  = "typo"
+  region = "us-east-1"
+  assume_role {
+    role_arn = "arn:aws:iam::999999999999:role/deleter"
+  }
+}
+resource "aws_apprunner_vpc_connector" "kept" {
+  name = "kept"
+}
+resource "aws_apprunner_service" "web" {
+  provider = aws.typo
+  name     = "web"
+}
+"#,
+    );
+    let before = sim.audit().len();
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
+    assert!(
+        err.contains("no aws_apprunner_service named \"web\" in us-east-1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("these credentials are for account 999999999999"),
+        "{err}"
+    );
+    let deletes = sim.audit()[before..]
+        .iter()
+        .filter(|e| e.operation.starts_with("Delete"))
+        .count();
+    assert_eq!(deletes, 0, "nothing is deleted after a plan error");
+}
+
+/// A re-run of a finished teardown is "already gone" when STS says the
+/// credentials are for the account the journal remembers the name in,
+/// even with nothing else live there to show it (the re-run was an
+/// error: "nothing live shows that these credentials are for that
+/// account").
+#[test]
+fn a_rerun_of_a_finished_teardown_is_already_gone_in_the_callers_account() {
+    let sim = sim_with(
+        vec![in_account(Sim::AppRunnerService, "web", BASE)],
+        Latencies::default(),
+    );
+    let p = Project::new();
+    web_deleted_by_an_earlier_run(&sim, &p);
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("already gone"), "{}", stdout(&out));
+}

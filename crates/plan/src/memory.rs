@@ -251,14 +251,17 @@ impl Memory {
     }
 }
 
-/// Which accounts a resource may be in, as far as the plan can tell
-/// before caller identity is known: the accounts of what live state
-/// shows (the caller's list calls return the caller's resources),
-/// narrowed by the provider's `allowed_account_ids`. When nothing live is
-/// seen the account is unknown, and no memory counts: a false "already
+/// Which account a resource may be in: the one STS says its provider's
+/// credentials are for; before (or without) caller identity, the
+/// accounts of what live state shows (the caller's list calls return the
+/// caller's resources); narrowed by the provider's `allowed_account_ids`.
+/// When nothing tells the account, no memory counts: a false "already
 /// gone" under another account's credentials would be a false success.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountScope<'a> {
+    /// The provider's caller account, when STS said it.
+    caller: Option<&'a str>,
+    /// What live state shows, of every provider's accounts.
     seen: &'a HashSet<String>,
     /// `allowed_account_ids`; empty: no guard.
     allowed: &'a [String],
@@ -266,12 +269,27 @@ pub struct AccountScope<'a> {
 
 impl<'a> AccountScope<'a> {
     pub fn new(seen: &'a HashSet<String>, allowed: &'a [String]) -> AccountScope<'a> {
-        AccountScope { seen, allowed }
+        AccountScope {
+            caller: None,
+            seen,
+            allowed,
+        }
+    }
+
+    /// The scope of a provider whose credentials STS says are for
+    /// `caller`: that account only. What live state shows is of every
+    /// provider: another provider's account there made an entry of it
+    /// "already gone" for this one.
+    pub fn of_caller(self, caller: Option<&'a str>) -> AccountScope<'a> {
+        AccountScope { caller, ..self }
     }
 
     fn admits(&self, account: &str) -> bool {
-        self.seen.contains(account)
-            && (self.allowed.is_empty() || self.allowed.iter().any(|a| a == account))
+        let known = match self.caller {
+            Some(caller) => caller == account,
+            None => self.seen.contains(account),
+        };
+        known && (self.allowed.is_empty() || self.allowed.iter().any(|a| a == account))
     }
 }
 

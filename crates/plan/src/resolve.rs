@@ -103,11 +103,11 @@ pub fn resolve(
             .provider(&r.provider)
             .map(|p| p.allowed_account_ids.as_slice())
             .unwrap_or_default();
-        let accounts = AccountScope::new(&seen, allowed);
         let caller = request
             .placements
             .get(&r.address)
             .and_then(|p| p.account.as_deref());
+        let accounts = AccountScope::new(&seen, allowed).of_caller(caller);
         let at = At {
             region,
             caller,
@@ -463,10 +463,14 @@ fn find_live(
             let remembered = memory.remembered(ty, region, value).next();
             let help = if let Some(m) = remembered {
                 let account = m.account.unwrap_or("unknown");
+                let these = match at.caller {
+                    Some(caller) => format!("these credentials are for account {caller}"),
+                    None => "nothing live shows that these credentials are for that account".into(),
+                };
                 format!(
-                    "an earlier run resolved this name to {} in account {account}, but nothing live shows \
-                     that these credentials are for that account, so the earlier deletion does not count \
-                     as proof it is gone here; if it is, remove this block",
+                    "an earlier run resolved this name to {} in account {account}, but {these}, \
+                     so the earlier deletion does not count as proof it is gone here; if it is, \
+                     remove this block",
                     m.id
                 )
             } else if names.is_empty() {
