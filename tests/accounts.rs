@@ -390,3 +390,91 @@ fn a_rerun_of_a_finished_teardown_is_already_gone_in_the_callers_account() {
     );
     assert!(stdout(&out).contains("already gone"), "{}", stdout(&out));
 }
+
+/// A provider's `profile` is what its requests are made with, even with
+/// keys in the environment (a CI job's, a shell's left-overs): the SDK's
+/// default chain reads the environment first, and the profile (here a
+/// role in the other account) was passed over without a word, the
+/// service deleted in the environment keys' account. A profile that does
+/// not exist is an error, not the environment's keys.
+#[test]
+fn a_providers_profile_wins_over_keys_in_the_environment() {
+    let seed = vec![
+        in_account(Sim::AppRunnerService, "web", BASE),
+        in_account(Sim::AppRunnerService, "web", OTHER),
+    ];
+    let sim = sim_with(seed, Latencies::default());
+    let p = Project::new();
+    let config = p.write(
+        "aws-config",
+        &format!("[profile base]\n\n[profile staging]\nrole_arn = {ROLE}\nsource_profile = base\n"),
+    );
+    let credentials = p.write(
+        "aws-credentials",
+        "[base]\naws_access_key_id = AKIDBASEPROFILE\naws_secret_access_key = secret\n",
+    );
+    let manifest = |profile: &str| {
+        format!(
+            "provider \"aws\" {{\n  region  = \"us-east-1\"\n  profile = \"{profile}\"\n}}\n\
+             resource \"aws_apprunner_service\" \"web\" {{\n  name = \"web\"\n}}\n"
+        )
+    };
+    let apply = || {
+        let mut cmd = p.decom(&["apply", ".", "--auto-approve", FAST]);
+        sim.env(&mut cmd);
+        cmd.env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .output()
+            .unwrap()
+    };
+
+    p.write("main.hcl", &manifest("nope"));
+    let out = apply();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
+    assert!(err.contains("nope"), "{err}");
+    assert_eq!(count(&sim.audit(), "DeleteService"), 0);
+
+    p.write("main.hcl", &manifest("staging"));
+    let out = apply();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let audit = sim.audit();
+    // (Renewed before nearly every request: a one-hour session is 3.6 s
+    // at the simulator's time scale, within the SDK's refresh margin.)
+    assert!(count(&audit, "AssumeRole") >= 1);
+    let deleted: Vec<&str> = audit
+        .iter()
+        .filter(|e| e.operation == "DeleteService")
+        .map(|e| e.account.as_deref().unwrap_or("?"))
+        .collect();
+    assert_eq!(deleted, [OTHER]);
+}
+
+/// When a role's credentials cannot be had, the error says so and why,
+/// never naming the endpoint of the request that waited for them (it
+/// named the simulator, which was up, for an STS endpoint that refused).
+#[test]
+fn credentials_that_cannot_be_had_are_said_so_not_blamed_on_the_endpoint() {
+    let sim = sim_with(two_account_seed(), Latencies::default());
+    let p = Project::with_main(&format!(
+        "provider \"aws\" {{\n  region = \"us-east-1\"\n  assume_role {{\n    role_arn = \"{ROLE}\"\n  }}\n}}\n\
+         resource \"aws_supplychain_instance\" \"planning\" {{\n  name = \"planning\"\n}}\n"
+    ));
+    let mut cmd = p.decom(&["plan", "."]);
+    sim.env(&mut cmd);
+    // The role's AssumeRole goes there; the rest to the simulator.
+    let out = cmd
+        .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot get credentials: "), "{err}");
+    assert!(!err.contains(&sim.endpoint_url()), "{err}");
+}

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -119,7 +121,7 @@ struct QuotaKey {
 /// Setting up a connection failed before any request.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SetupError {
-    #[error("no AWS credentials found{}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with AWS_PROFILE or --profile, or run `aws sso login` ({detail})", profile_note(.profile))]
+    #[error("{}", no_credentials(.profile, .detail))]
     NoCredentials {
         profile: Option<String>,
         detail: String,
@@ -165,11 +167,19 @@ fn profile_files_problem() -> Option<String> {
     })
 }
 
-fn profile_note(profile: &Option<String>) -> String {
-    profile
-        .as_ref()
-        .map(|p| format!(" for profile \"{p}\""))
-        .unwrap_or_default()
+fn no_credentials(profile: &Option<String>, detail: &str) -> String {
+    match profile {
+        // Named, the profile is used whatever the environment holds.
+        Some(p) => format!(
+            "no AWS credentials for profile \"{p}\": check that the AWS config or credentials file \
+             has it, with keys, a source_profile or a credential_source, or run \
+             `aws sso login --profile {p}` ({detail})"
+        ),
+        None => format!(
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a \
+             profile with AWS_PROFILE or --profile, or run `aws sso login` ({detail})"
+        ),
+    }
 }
 
 /// Attempts per status-check request (see [`AwsCloud::status_check_clients`]).
@@ -315,15 +325,13 @@ impl AwsCloud {
             if let Some(url) = &self.options.endpoint_url {
                 loader = loader.endpoint_url(url);
             }
-            if self.options.static_credentials.is_some() || profile_files_problem().is_some() {
+            let no_files =
+                self.options.static_credentials.is_some() || profile_files_problem().is_some();
+            if no_files {
                 // The sandbox reads nothing of the machine's; and a file
                 // check_setup refuses is never read (/dev/zero is read
                 // without end, a FIFO blocks).
-                loader = loader.profile_files(
-                    EnvConfigFiles::builder()
-                        .with_contents(EnvConfigFileKind::Config, "")
-                        .build(),
-                );
+                loader = loader.profile_files(no_profile_files());
             }
             if let Some(c) = &self.options.static_credentials {
                 // Given credentials (the sandbox) need nothing from the
@@ -339,7 +347,13 @@ impl AwsCloud {
                     "decom-static",
                 ));
             }
-            loader.load().await
+            let loaded = loader.load().await;
+            match profile {
+                Some(name) if self.options.static_credentials.is_none() => {
+                    with_profile_credentials(loaded, name, no_files)
+                }
+                _ => loaded,
+            }
         })
         .await
         .clone()
@@ -402,7 +416,9 @@ impl AwsCloud {
             .provide_credentials()
             .await
             .map(drop)
-            .map_err(|e| no_credentials(e.to_string()))
+            // The cause: the error's own text is "the credential provider
+            // was not enabled", not which profile is missing.
+            .map_err(|e| no_credentials(crate::sdk_error::innermost(&e)))
     }
 
     /// Clients for a target, built on first use.
@@ -588,6 +604,44 @@ const DEFAULT_SESSION_NAME: &str = "decom";
 /// aws-config's AssumeRole credentials provider for `role`, signing its
 /// AssumeRole calls with `base`'s credentials at `base`'s endpoint. STS
 /// needs a region; with none from the chain it is STS's own us-east-1.
+/// Profile files with nothing in them.
+fn no_profile_files() -> EnvConfigFiles {
+    EnvConfigFiles::builder()
+        .with_contents(EnvConfigFileKind::Config, "")
+        .build()
+}
+
+/// `config` with the named profile's own credentials (its keys, or its
+/// `role_arn` from its `source_profile` or `credential_source`), whatever
+/// the environment holds. The SDK's default chain reads
+/// `AWS_ACCESS_KEY_ID` first, so a provider's `profile` (or `--profile`)
+/// was silently passed over for the environment's keys, and requests went
+/// to their account; the AWS CLI's `--profile` and Terraform's `profile`
+/// both win over them. A profile that does not exist is an error when
+/// credentials are first asked for.
+fn with_profile_credentials(config: SdkConfig, profile: &str, no_files: bool) -> SdkConfig {
+    let mut shared = ProviderConfig::without_region().with_region(config.region().cloned());
+    if let Some(http) = config.http_client() {
+        shared = shared.with_http_client(http);
+    }
+    if let Some(sleep) = config.sleep_impl() {
+        shared = shared.with_sleep_impl(sleep);
+    }
+    if let Some(timeouts) = config.timeout_config() {
+        shared = shared.with_timeout_config(timeouts.clone());
+    }
+    let mut provider = ProfileFileCredentialsProvider::builder()
+        .configure(&shared)
+        .profile_name(profile);
+    if no_files {
+        provider = provider.profile_files(no_profile_files());
+    }
+    config
+        .into_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider.build()))
+        .build()
+}
+
 async fn assume_role_provider(
     role: &AssumeRole,
     base: &SdkConfig,

@@ -6,8 +6,10 @@
 
 use std::error::Error;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_apprunner::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_apprunner::operation::RequestId;
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::ConnectorError;
 
@@ -98,6 +100,9 @@ fn timed_out(endpoint: &str, origin: &Origin, err: &(dyn Error + 'static)) -> St
 
 /// Why a request got no HTTP answer at all.
 pub(crate) fn connector_cause(c: &ConnectorError, endpoint: &str) -> String {
+    if let Some(credentials) = find::<CredentialsError>(c) {
+        return credentials_cause(credentials);
+    }
     if c.is_timeout() {
         return format!("cannot connect to {endpoint}: timed out");
     }
@@ -105,6 +110,21 @@ pub(crate) fn connector_cause(c: &ConnectorError, endpoint: &str) -> String {
         return format!("cannot connect to {endpoint}: {}", io_cause(c));
     }
     format!("cannot send to {endpoint}: {}", innermost(c))
+}
+
+/// Why credentials could not be had (STS refused to let a role be
+/// assumed, its endpoint refused the connection): the request was never
+/// sent, so its endpoint is not named, and STS's own words are kept
+/// (they were "cannot send to ENDPOINT: no details").
+fn credentials_cause(credentials: &CredentialsError) -> String {
+    if let Some(refused) = find::<AssumeRoleError>(credentials) {
+        return format!(
+            "cannot get credentials: STS refused AssumeRole: {}: {}",
+            refused.code().unwrap_or("no error code"),
+            one_line(refused.message().unwrap_or("(no message)"))
+        );
+    }
+    format!("cannot get credentials: {}", innermost(credentials))
 }
 
 /// The cause of an I/O failure in the words a person looks for.

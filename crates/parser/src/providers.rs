@@ -267,12 +267,46 @@ impl Evaluator<'_> {
                     continue;
                 }
             };
+            // STS's AssumeRole limits, checked here rather than refused
+            // at the first request in STS's words.
+            let refused = match a.key {
+                "session_name" if !sts_text(&s, 2..=64, "") => {
+                    Some("2 to 64 letters, digits or any of _+=,.@-")
+                }
+                "external_id" if !sts_text(&s, 2..=1224, ":/") => {
+                    Some("2 to 1224 letters, digits or any of _+=,.@:/-")
+                }
+                _ => None,
+            };
+            if let Some(takes) = refused {
+                self.report(
+                    Diagnostic::error(
+                        format!("invalid assume_role.{} \"{s}\": STS takes {takes}", a.key),
+                        vspan,
+                    )
+                    .with_label("refused by STS")
+                    .with_help("e.g. \"decom-teardown\""),
+                );
+                ok = false;
+                continue;
+            }
             match a.key {
                 "role_arn" => role.role_arn = s,
                 "session_name" => role.session_name = Some(s),
                 "external_id" => role.external_id = Some(s),
                 _ => match duration::parse(&s) {
-                    Some(d) => role.duration = Some(d),
+                    Some(d) if (900..=43_200).contains(&d.as_secs()) => role.duration = Some(d),
+                    Some(_) => {
+                        self.report(
+                            Diagnostic::error(
+                                format!("assume_role.duration \"{s}\" is outside what STS allows"),
+                                vspan,
+                            )
+                            .with_label("not between 15m and 12h")
+                            .with_help("a role session lasts 15m to 12h (and at most the role's own maximum); decom renews it, so an apply may run longer"),
+                        );
+                        ok = false;
+                    }
                     None => {
                         self.report(
                             Diagnostic::error(
@@ -318,4 +352,12 @@ fn is_role_arn(arn: &str) -> bool {
                 && account.chars().all(|c| c.is_ascii_digit())
                 && resource.strip_prefix("role/").is_some_and(|n| !n.is_empty())
     )
+}
+
+/// Text STS's AssumeRole takes in a session name or external id: its
+/// length in `len`, of ASCII letters, digits, `_+=,.@-` and `more`.
+fn sts_text(s: &str, len: std::ops::RangeInclusive<usize>, more: &str) -> bool {
+    len.contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) || more.contains(c))
 }

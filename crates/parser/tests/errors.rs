@@ -890,3 +890,44 @@ resource "aws_dx_connection" "d" {
     );
     assert_one(&d, "assume_role needs a role_arn", 5, 16);
 }
+
+/// What STS's AssumeRole refuses is a validate error, not a failure at
+/// the first request ("cannot send to ENDPOINT: no details" before).
+#[test]
+fn assume_role_values_sts_refuses_are_validate_errors() {
+    for (attr, value, message) in [
+        (
+            "session_name",
+            "tear down",
+            "invalid assume_role.session_name \"tear down\": STS takes 2 to 64",
+        ),
+        (
+            "session_name",
+            "x",
+            "invalid assume_role.session_name \"x\"",
+        ),
+        (
+            "external_id",
+            "a;b",
+            "invalid assume_role.external_id \"a;b\": STS takes 2 to 1224",
+        ),
+        (
+            "duration",
+            "13h",
+            "assume_role.duration \"13h\" is outside what STS allows",
+        ),
+        (
+            "duration",
+            "5m",
+            "assume_role.duration \"5m\" is outside what STS allows",
+        ),
+    ] {
+        let text = format!(
+            "provider \"aws\" {{\n  assume_role {{\n    role_arn = \"arn:aws:iam::210987654321:role/deleter\"\n    {attr} = \"{value}\"\n  }}\n}}\n\
+             resource \"aws_dx_connection\" \"c\" {{\n  name = \"c\"\n}}\n"
+        );
+        let d = errs(&text);
+        assert_one(&d, message, 4, 8 + attr.len());
+    }
+    ok("provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::210987654321:role/deleter\"\n    session_name = \"ci-job_1@x.y\"\n    external_id = \"a:b/c\"\n    duration = \"12h\"\n  }\n}\nresource \"aws_dx_connection\" \"c\" {\n  name = \"c\"\n}\n");
+}
