@@ -40,6 +40,10 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 0.25, value_name = "P")]
     pub fault_drop_share: f64,
 
+    /// Share (0..1) of the dropped requests carried out before the drop: the answer is lost, not the change.
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub fault_commit_share: f64,
+
     /// Seed of generated ids and of the fault sequence.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
@@ -78,6 +82,7 @@ impl SimArgs {
             throttle_rps: self.throttle_rps,
             fault_rate: self.fault_rate,
             fault_drop_share: self.fault_drop_share,
+            fault_commit_share: self.fault_commit_share,
             seed: self.seed,
             audit_log: self.audit_log.clone(),
             initial_state,

@@ -139,6 +139,10 @@ pub struct SimConfig {
     /// Share (0.0–1.0) of the faulted requests whose connection is dropped
     /// without a response instead of answered 500. Default 0.25.
     pub fault_drop_share: f64,
+    /// Share (0.0–1.0) of the dropped requests carried out before their
+    /// connection is dropped: the answer is lost, not the change (audited
+    /// with its status and the error `AnswerDropped`). Default 0.
+    pub fault_commit_share: f64,
     /// Seed of the id generator and the fault sequence.
     pub seed: u64,
     /// Append one JSON line per request to this file.
@@ -161,6 +165,7 @@ impl Default for SimConfig {
             throttle_rps: None,
             fault_rate: 0.0,
             fault_drop_share: 0.25,
+            fault_commit_share: 0.0,
             seed: 0,
             audit_log: None,
             initial_state: None,
@@ -203,6 +208,12 @@ impl SimConfig {
             return Err(format!(
                 "fault drop share must be between 0 and 1, got {}",
                 self.fault_drop_share
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.fault_commit_share) {
+            return Err(format!(
+                "fault commit share must be between 0 and 1, got {}",
+                self.fault_commit_share
             ));
         }
         if let Some(rps) = self.throttle_rps {

@@ -18,6 +18,9 @@ pub(crate) enum Verdict {
     Throttle,
     Fail500,
     Drop,
+    /// Carry the request out, then drop its connection: the answer is
+    /// lost, not the change (a delete the client must find already done).
+    DropAfterCommit,
 }
 
 #[derive(Debug)]
@@ -43,6 +46,7 @@ pub(crate) struct Faults {
     buckets: Mutex<Buckets>,
     rate: f64,
     drop_share: f64,
+    commit_share: f64,
     seed: u64,
     counter: AtomicU64,
 }
@@ -52,12 +56,20 @@ fn unit(x: u64) -> f64 {
 }
 
 impl Faults {
-    pub(crate) fn new(rps: Option<f64>, rate: f64, drop_share: f64, seed: u64) -> Faults {
+    /// `commit_share`: of the dropped requests, the share carried out first.
+    pub(crate) fn new(
+        rps: Option<f64>,
+        rate: f64,
+        drop_share: f64,
+        commit_share: f64,
+        seed: u64,
+    ) -> Faults {
         Faults {
             rps,
             buckets: Mutex::new(HashMap::new()),
             rate,
             drop_share,
+            commit_share,
             seed,
             counter: AtomicU64::new(0),
         }
@@ -91,7 +103,11 @@ impl Faults {
         let h = mix(self.seed ^ mix(n.wrapping_add(0x5EED)));
         if unit(h) < self.rate {
             if unit(mix(h)) < self.drop_share {
-                Verdict::Drop
+                if unit(mix(mix(h))) < self.commit_share {
+                    Verdict::DropAfterCommit
+                } else {
+                    Verdict::Drop
+                }
             } else {
                 Verdict::Fail500
             }
@@ -108,7 +124,7 @@ mod tests {
     #[test]
     fn same_seed_same_sequence() {
         let seq = |seed| {
-            let f = Faults::new(None, 0.3, 0.5, seed);
+            let f = Faults::new(None, 0.3, 0.5, 0.0, seed);
             (0..200)
                 .map(|_| f.decide(quota("111111111111", "us-east-1", ServiceKind::AppRunner)))
                 .collect::<Vec<_>>()
@@ -129,7 +145,7 @@ mod tests {
 
     #[test]
     fn bucket_throttles_beyond_burst() {
-        let f = Faults::new(Some(5.0), 0.0, 0.0, 0);
+        let f = Faults::new(Some(5.0), 0.0, 0.0, 0.0, 0);
         let dx = quota("111111111111", "us-east-1", ServiceKind::DirectConnect);
         let ok = (0..20)
             .filter(|_| f.decide(dx.clone()) == Verdict::Proceed)
@@ -140,7 +156,7 @@ mod tests {
 
     #[test]
     fn each_account_region_and_service_has_its_own_bucket() {
-        let f = Faults::new(Some(2.0), 0.0, 0.0, 0);
+        let f = Faults::new(Some(2.0), 0.0, 0.0, 0.0, 0);
         let drained = quota("111111111111", "us-east-1", ServiceKind::DirectConnect);
         while f.decide(drained.clone()) == Verdict::Proceed {}
         for other in [

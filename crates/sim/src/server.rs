@@ -122,6 +122,7 @@ impl Core {
                 config.throttle_rps,
                 config.fault_rate,
                 config.fault_drop_share,
+                config.fault_commit_share,
                 config.seed,
             ),
             requests: AtomicU64::new(0),
@@ -530,6 +531,21 @@ impl Core {
                 match self.faults.decide(quota) {
                     Verdict::Drop => {
                         self.audit_entry(&c, region, account, target, 0, Some("ConnectionDropped"));
+                        return None;
+                    }
+                    Verdict::DropAfterCommit => {
+                        let status = match self.execute(&c, at, input) {
+                            Ok((_, _, status)) => status,
+                            Err(e) => e.status,
+                        };
+                        self.audit_entry(
+                            &c,
+                            region,
+                            account,
+                            target,
+                            status,
+                            Some("AnswerDropped"),
+                        );
                         return None;
                     }
                     Verdict::Throttle => Err(ApiError::throttled(c.service)),
