@@ -583,3 +583,47 @@ fn a_signal_while_waiting_for_the_lock_leaves_the_holders_lock() {
     assert!(dir.join("lock").exists(), "the holder's lock is left");
     drop(held);
 }
+
+/// A journal whose start is not decom's (its first line cut: a rotation,
+/// a bad copy) is refused by apply and not believed by plan either: plan
+/// found the name "already gone" in it, exit 0, where apply refused.
+#[test]
+fn plan_does_not_believe_a_journal_apply_refuses() {
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        initial_state: Some(SimState {
+            resources: vec![
+                SeedResource::new(Sim::SupplyChainInstance, "alpha"),
+                SeedResource::new(Sim::SupplyChainInstance, "bystander"),
+            ],
+        }),
+        ..SimConfig::default()
+    });
+    let p = Project::with_main(&instance_manifest("alpha"));
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    wait_until("AWS forgets the deleted instance", || {
+        sim.snapshot().resources.len() == 1
+    });
+    let out = run(&sim, &p, &["plan", "."]);
+    assert!(stdout(&out).contains("1 already gone"), "{}", stdout(&out));
+
+    let journal = p.path().join(".decom/journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    std::fs::write(&journal, &text[12..]).unwrap();
+    let out = run(&sim, &p, &["plan", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
+    assert!(err.contains("not a decom journal"), "{err}");
+    assert!(
+        err.contains("no aws_supplychain_instance named \"alpha\""),
+        "{err}"
+    );
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not a decom journal"),
+        "{}",
+        stderr(&out)
+    );
+}

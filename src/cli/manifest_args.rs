@@ -135,7 +135,15 @@ impl StateFiles {
     /// the journal as far as it was `written`. A journal that is there
     /// but cannot be read is said, not skipped in silence: a resume would
     /// otherwise fail with "no ... named".
+    /// A file that is not one of decom's journals is not read either:
+    /// apply refuses it, and `plan` found names "already gone" in it.
     pub fn recall(&self, written: journal::Written) -> Memory {
+        if let Err(why) = journal::check_is_journal(&self.journal) {
+            super::console::errln!(
+                "warning: {why}; what earlier runs deleted is not known to this one"
+            );
+            return Memory::default();
+        }
         journal::recall(&self.journal, self.endpoint, written).unwrap_or_else(|e| {
             super::console::errln!(
                 "warning: cannot read the journal {} ({e}): what earlier runs deleted is not known to this one",
