@@ -178,9 +178,13 @@ const NOT_A_JOURNAL: &str = "it has content that is not a decom journal, and app
 /// that names a file with content that is not a decom journal; apply
 /// checks again as it opens it.
 pub fn check_is_journal(path: &Path) -> Result<(), String> {
+    // Absent (it is created), or refused as not a regular file elsewhere;
+    // looked at before it is opened: opening a FIFO blocks.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
     let journal = match File::open(path) {
         Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => file,
-        // Absent (it is created), or refused as not a regular file elsewhere.
         _ => return Ok(()),
     };
     match begins_as_a_journal(journal) {
