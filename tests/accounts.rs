@@ -478,3 +478,47 @@ fn credentials_that_cannot_be_had_are_said_so_not_blamed_on_the_endpoint() {
     assert!(err.contains("cannot get credentials: "), "{err}");
     assert!(!err.contains(&sim.endpoint_url()), "{err}");
 }
+
+/// `--endpoint-url` (the flag, not the variable) is where a named
+/// profile's role is assumed too: aws-config's credential providers
+/// build their STS clients from the environment only, and sent
+/// AssumeRole to AWS's real STS.
+#[test]
+fn a_profiles_role_is_assumed_at_the_endpoint_url_given() {
+    let sim = sim_with(
+        vec![in_account(Sim::AppRunnerService, "web", OTHER)],
+        Latencies::default(),
+    );
+    let p = Project::with_main(
+        "provider \"aws\" {\n  region  = \"us-east-1\"\n  profile = \"deleter\"\n}\n\
+         resource \"aws_apprunner_service\" \"web\" {\n  name = \"web\"\n}\n",
+    );
+    let config = p.write(
+        "aws-config",
+        &format!("[profile deleter]\nrole_arn = {ROLE}\ncredential_source = Environment\n"),
+    );
+    let mut cmd = p.decom(&["apply", ".", "--auto-approve", FAST]);
+    sim.env(&mut cmd);
+    let out = cmd
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")
+        .env("AWS_CONFIG_FILE", &config)
+        .args(["--endpoint-url", &sim.endpoint_url()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let audit = sim.audit();
+    assert!(count(&audit, "AssumeRole") >= 1);
+    let deleted: Vec<&str> = audit
+        .iter()
+        .filter(|e| e.operation == "DeleteService")
+        .map(|e| e.account.as_deref().unwrap_or("?"))
+        .collect();
+    assert_eq!(deleted, [OTHER]);
+}

@@ -52,7 +52,7 @@ pub struct ApplyArgs {
     manifest: ManifestArgs,
 
     #[command(flatten)]
-    cloud: CloudArgs,
+    pub(super) cloud: CloudArgs,
 
     /// Apply without asking for confirmation (apply PATH only).
     #[arg(long)]

@@ -72,6 +72,25 @@ impl CloudArgs {
     }
 }
 
+/// Makes `--endpoint-url` the endpoint of every AWS client in this
+/// process, called while it has one thread (setting the environment
+/// races with any other thread reading it). decom's own clients take the
+/// flag from their config; the STS clients aws-config builds inside its
+/// credential providers (a named profile's `role_arn`, web identity)
+/// read only the environment and the profile file, and sent AssumeRole,
+/// signed with the source credentials, to AWS's real STS. The flag wins
+/// over the service-specific variables, as it does for decom's clients.
+pub fn endpoint_for_every_client(url: &str) {
+    let specific: Vec<std::ffi::OsString> = std::env::vars_os()
+        .map(|(name, _)| name)
+        .filter(|name| name.to_string_lossy().starts_with("AWS_ENDPOINT_URL_"))
+        .collect();
+    for name in specific {
+        std::env::remove_var(name);
+    }
+    std::env::set_var("AWS_ENDPOINT_URL", url);
+}
+
 /// A runtime for one command.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

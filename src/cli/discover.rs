@@ -63,7 +63,7 @@ pub struct DiscoverArgs {
     /// Send AWS requests here (the simulator, LocalStack...); else the
     /// standard AWS_ENDPOINT_URL* variables, else AWS.
     #[arg(long, value_name = "URL")]
-    endpoint_url: Option<String>,
+    pub(super) endpoint_url: Option<String>,
 
     /// AWS profile (else AWS_PROFILE or the default chain); written into
     /// the generated provider blocks.

@@ -26,7 +26,7 @@ pub struct GraphArgs {
     live: bool,
 
     #[command(flatten)]
-    cloud: CloudArgs,
+    pub(super) cloud: CloudArgs,
 }
 
 pub fn run(args: GraphArgs, style: Style) -> Outcome {

@@ -68,6 +68,19 @@ enum Command {
     Sim(decom_sim::SimArgs),
 }
 
+impl Command {
+    /// The `--endpoint-url` given to a command that talks to the cloud.
+    fn endpoint_url(&self) -> Option<&str> {
+        match self {
+            Command::Graph(a) => a.cloud.endpoint_url.as_deref(),
+            Command::Plan(a) => a.cloud.endpoint_url.as_deref(),
+            Command::Apply(a) => a.cloud.endpoint_url.as_deref(),
+            Command::Discover(a) => a.endpoint_url.as_deref(),
+            Command::Validate(_) | Command::Show(_) | Command::Sim(_) => None,
+        }
+    }
+}
+
 pub fn run() -> ExitCode {
     malloc::configure();
     logging::init();
@@ -79,6 +92,9 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage(&e),
     };
+    if let Some(url) = cli.command.endpoint_url() {
+        cloud_args::endpoint_for_every_client(url);
+    }
     let style = style::Style::detect(cli.no_color);
     console::use_style(style);
     let outcome = match cli.command {

@@ -32,7 +32,7 @@ pub struct PlanArgs {
     manifest: ManifestArgs,
 
     #[command(flatten)]
-    cloud: CloudArgs,
+    pub(super) cloud: CloudArgs,
 
     /// Save the plan to FILE for `decom apply FILE` (and `decom show FILE`).
     #[arg(long, value_name = "FILE")]
