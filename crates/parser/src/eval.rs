@@ -24,7 +24,7 @@ use crate::fasthash::FastMap;
 use crate::limits::{self, Budget, TooBig};
 use crate::manifest::Address;
 use crate::source::{FileId, SourceMap, Span};
-use crate::value::{parse_number, NotANumber, Value, EXACT_UP_TO};
+use crate::value::{parse_number, NotANumber, Value, EXACT_UP_TO, KEPT, MAX_EXACT};
 use decom_kinds::ResourceType;
 
 /// An error was found and already reported; evaluation of whatever needed
@@ -843,8 +843,8 @@ pub(crate) fn template_string(v: &Value) -> Option<String> {
 fn inexact_literal(text: &str, span: Option<Span>) -> Diagnostic {
     Diagnostic::error(
         format!(
-            "the whole number {text} has more digits than a number keeps exactly \
-             (up to {EXACT_UP_TO})"
+            "the number {text} has more digits than a number keeps exactly \
+             ({KEPT})"
         ),
         span,
     )
@@ -990,6 +990,12 @@ fn binary(op: BinaryOperator, l: Value, r: Value) -> Result<Value, OpError> {
                 Value::Number(n) if !n.is_finite() => Err(OpError(
                     "arithmetic result out of range".to_string(),
                     "use smaller numbers".to_string(),
+                )),
+                // From 2^53 on, a result may have been rounded (2^53 + 1
+                // is 2^53), and its digits may end up in a name.
+                Value::Number(n) if n.abs() >= MAX_EXACT => Err(OpError(
+                    format!("the result {} is beyond what a number keeps exactly (whole numbers below {EXACT_UP_TO})", format_number(n)),
+                    "use smaller numbers, or keep large numbers as text".to_string(),
                 )),
                 v => Ok(v),
             }

@@ -58,18 +58,41 @@ pub(crate) fn parse_number(text: &str) -> Result<f64, NotANumber> {
     if !n.is_finite() {
         return Err(NotANumber::Misspelled);
     }
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    // Every whole number up to 2^53 is exact, and prints back as written.
-    let within = |whole: i128| whole.unsigned_abs() <= 1 << 53;
-    if digits.bytes().all(|b| b.is_ascii_digit()) && !text.parse::<i128>().is_ok_and(within) {
-        return Err(NotANumber::Inexact);
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let exact = if unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        // Every whole number up to 2^53 is exact, and prints back as written.
+        text.parse::<i128>()
+            .is_ok_and(|whole| whole.unsigned_abs() <= 1 << 53)
+    } else {
+        // `20241203235959123.0`, `2.0241203235959123e16`: an f64 keeps 15
+        // significant digits of what is written.
+        n.abs() <= MAX_EXACT && significant_digits(unsigned) <= 15
+    };
+    if exact {
+        Ok(n)
+    } else {
+        Err(NotANumber::Inexact)
     }
-    Ok(n)
+}
+
+/// What a number keeps exactly, as errors say it.
+pub(crate) const KEPT: &str = "15 significant digits; whole numbers up to 9007199254740992";
+
+/// 2^53: every whole number up to it is exact in an `f64`.
+pub(crate) const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// The significant digits of a number written with a fraction or an
+/// exponent (`0012.3400e5`: `1234`).
+fn significant_digits(unsigned: &str) -> usize {
+    let mantissa = unsigned.split(['e', 'E']).next().unwrap_or_default();
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if mantissa.contains('.') {
+        digits.truncate(digits.trim_end_matches('0').len());
+    }
+    digits.trim_start_matches('0').len()
 }
 
 /// Why a string is no number: it has more digits than a number keeps.
 pub(crate) fn inexact_string(text: &str) -> String {
-    format!(
-        "\"{text}\" has more digits than a number keeps exactly (whole numbers up to {EXACT_UP_TO})"
-    )
+    format!("\"{text}\" has more digits than a number keeps exactly ({KEPT})")
 }

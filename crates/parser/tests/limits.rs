@@ -127,11 +127,7 @@ fn more_than_100000_resources_is_refused_at_the_count_that_passes_it() {
 fn a_huge_count_is_refused() {
     let d =
         errs("resource \"aws_supplychain_instance\" \"a\" {\n  count = 1e300\n  name = \"a\"\n}\n");
-    assert!(
-        positions(&d)[0].0.contains("too large"),
-        "{:#?}",
-        positions(&d)
-    );
+    assert!(positions(&d)[0].0.contains("1e300"), "{:#?}", positions(&d));
 }
 
 fn load_with_var_file(file: &std::path::Path) -> decom_parser::Diagnostics {

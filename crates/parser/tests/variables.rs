@@ -382,9 +382,9 @@ fn whole_numbers_are_kept_exactly_or_refused() {
     };
     let d = load(&dir.path(), &inputs).unwrap_err();
     assert!(
-        d.items[0].message.contains(
-            "the whole number 20241203235959123 has more digits than a number keeps exactly"
-        ),
+        d.items[0]
+            .message
+            .contains("the number 20241203235959123 has more digits than a number keeps exactly"),
         "{:?}",
         d.items
     );
@@ -394,25 +394,37 @@ fn whole_numbers_are_kept_exactly_or_refused() {
     );
 
     for (expression, refused) in [
-        (
-            "\"x-${9007199254740993}\"",
-            "the whole number 9007199254740993",
-        ),
-        (
-            "\"x-${-9007199254740993}\"",
-            "the whole number -9007199254740993",
-        ),
+        ("\"x-${9007199254740993}\"", "the number 9007199254740993"),
+        ("\"x-${-9007199254740993}\"", "the number -9007199254740993"),
         (
             "\"x-${99999999999999999999999}\"",
-            "the whole number 99999999999999999999999",
+            "the number 99999999999999999999999",
         ),
         (
             "\"x-${1180591620717411303424}\"",
-            "the whole number 1180591620717411303424",
+            "the number 1180591620717411303424",
         ),
         (
             "\"x-${tonumber(\"20241203235959123\")}\"",
             "\"20241203235959123\" has more digits",
+        ),
+        // Spelled with a fraction or an exponent, or made by arithmetic.
+        (
+            "\"x-${20241203235959123.0}\"",
+            "the number 20241203235959123.0",
+        ),
+        (
+            "\"x-${2.0241203235959123e16}\"",
+            "the number 2.0241203235959123e16",
+        ),
+        ("\"x-${1e20}\"", "the number 1e20"),
+        (
+            "\"x-${9007199254740992 + 1}\"",
+            "the result 9007199254740992 is beyond",
+        ),
+        (
+            "\"x-${123456789 * 987654321}\"",
+            "is beyond what a number keeps exactly",
         ),
     ] {
         let text = format!("resource \"aws_dx_connection\" \"c\" {{\n  name = {expression}\n}}\n");
@@ -444,6 +456,8 @@ fn whole_numbers_are_kept_exactly_or_refused() {
         ("\"x-${-12}\"", "x--12"),
         ("\"x-${1.5e3}\"", "x-1500"),
         ("\"x-${tonumber(\"0042\")}\"", "x-42"),
+        ("\"x-${123456789012345.0}\"", "x-123456789012345"),
+        ("\"x-${0.5 * 4}\"", "x-2"),
     ] {
         let text = format!("resource \"aws_dx_connection\" \"c\" {{\n  name = {expression}\n}}\n");
         let m = ok(&text);
