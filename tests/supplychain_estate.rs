@@ -267,6 +267,31 @@ fn the_built_in_namespaces_are_refused_at_validate() {
     }
 }
 
+/// A namespace block whose name is known only after refresh, and turns
+/// out to be a built-in one (here the instance's own name, `default`), is
+/// refused by plan as validate refuses it written out: planned, its
+/// delete was refused by AWS and the instance skipped.
+#[test]
+fn a_namespace_that_resolves_to_a_built_in_one_is_refused_by_plan() {
+    let sim = TestSim::start(vec![instance(INSTANCE, "default")]);
+    let p = Project::with_main(&format!(
+        "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n\
+         resource \"aws_supplychain_instance\" \"p\" {{\n  id = \"{INSTANCE}\"\n}}\n\
+         resource \"aws_supplychain_data_lake_namespace\" \"n\" {{\n  instance_id = aws_supplychain_instance.p.id\n  name        = aws_supplychain_instance.p.name\n}}\n"
+    ));
+    let out = run(&sim, &p, &["apply", ".", "--auto-approve"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
+    assert!(
+        err.contains("`default` is a aws_supplychain_data_lake_namespace that AWS owns"),
+        "{err}"
+    );
+    assert!(!sim
+        .audit()
+        .iter()
+        .any(|e| e.operation.starts_with("Delete")));
+}
+
 #[test]
 fn an_instance_without_children_has_no_cascades() {
     let sim = TestSim::start(vec![instance(INSTANCE, "planning")]);

@@ -692,7 +692,6 @@ fn dedup(mut deps: Vec<Dependency>) -> Vec<Dependency> {
     deps
 }
 
-/// A composite part that cannot be one (empty, or holding the separator).
 /// The error for a `name` that AWS owns (a Supply Chain instance's `asc`
 /// and `default` namespaces): such a resource goes only with its parent,
 /// never by a request of its own, so no manifest may name it.

@@ -135,7 +135,10 @@ pub fn resolve(
         };
         match &r.identity.value {
             Knowable::Known(v) => match find_live(r, &region, v) {
-                Ok(live) => resolution.insert(r, live),
+                Ok(live) => match aws_owned(r, live.as_ref()) {
+                    Some(refused) => problems.push(refused),
+                    None => resolution.insert(r, live),
+                },
                 Err(d) => problems.push(d),
             },
             Knowable::AfterRefresh(reference) => deferred.push((r, reference.clone())),
@@ -151,7 +154,10 @@ pub fn resolve(
                     let placement = request.placements.get(&r.address);
                     let region = placement.map(|p| p.region.clone()).unwrap_or_default();
                     match find_live(r, &region, &value) {
-                        Ok(live) => resolution.insert(r, live),
+                        Ok(live) => match aws_owned(r, live.as_ref()) {
+                            Some(refused) => problems.push(refused),
+                            None => resolution.insert(r, live),
+                        },
                         Err(d) => problems.push(d),
                     }
                 }
@@ -539,6 +545,29 @@ fn arn_account(r: &ResourceInstance, value: &str) -> Option<String> {
     };
     let account = arn.split(':').nth(4).filter(|a| !a.is_empty())?;
     Some(account.to_string())
+}
+
+/// A block that resolved to a resource AWS owns (a Supply Chain
+/// instance's `default` namespace, its name a reference known only after
+/// refresh): refused as validate refuses the name written out. AWS
+/// refuses its delete; it goes only with its parent.
+fn aws_owned(r: &ResourceInstance, live: Option<&LiveResource>) -> Option<Diagnostic> {
+    let live = live?;
+    let ty = r.address.resource_type;
+    if !ty.kind().aws_owned_names.contains(&live.name.as_str()) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            format!(
+                "{}: `{}` is a {ty} that AWS owns: it is deleted only with its parent, never on its own",
+                r.address, live.name
+            ),
+            Some(r.identity.span),
+        )
+        .with_label("resolves to one AWS owns")
+        .with_help("remove this block; the plan shows what goes with its parent"),
+    )
 }
 
 fn foreign_account(r: &ResourceInstance, value: &str, owner: &str, caller: &str) -> Diagnostic {
