@@ -522,3 +522,39 @@ fn a_profiles_role_is_assumed_at_the_endpoint_url_given() {
         .collect();
     assert_eq!(deleted, [OTHER]);
 }
+
+/// A manifest whose every provider names a profile needs no default
+/// credentials: plan asked the default chain too, and failed on a runner
+/// that has only the named profile.
+#[test]
+fn providers_that_all_name_a_profile_need_no_default_credentials() {
+    let sim = sim_with(
+        vec![in_account(Sim::AppRunnerService, "web", BASE)],
+        Latencies::default(),
+    );
+    let p = Project::with_main(
+        "provider \"aws\" {\n  region  = \"us-east-1\"\n  profile = \"credonly\"\n}\n\
+         resource \"aws_apprunner_service\" \"web\" {\n  name = \"web\"\n}\n",
+    );
+    let credentials = p.write(
+        "aws-credentials",
+        "[credonly]\naws_access_key_id = AKIDCREDONLY\naws_secret_access_key = secret\n",
+    );
+    let mut cmd = p.decom(&["plan", "."]);
+    sim.env(&mut cmd);
+    let out = cmd
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("Plan: 1 to delete"), "{}", stdout(&out));
+}

@@ -82,7 +82,16 @@ impl Session {
                 .iter()
                 .map(|p| p.profile.clone().or_else(|| args.profile.clone()))
                 .collect();
-            profiles.push(args.profile.clone());
+            // The chain's default only where a resource uses no declared
+            // provider: a manifest whose every provider names a profile
+            // needs no default credentials.
+            if manifest
+                .resources
+                .iter()
+                .any(|r| manifest.provider(&r.provider).is_none())
+            {
+                profiles.push(args.profile.clone());
+            }
             profiles.sort();
             profiles.dedup();
             for profile in &profiles {
