@@ -407,7 +407,10 @@ fn a_providers_profile_wins_over_keys_in_the_environment() {
     let p = Project::new();
     let config = p.write(
         "aws-config",
-        &format!("[profile base]\n\n[profile staging]\nrole_arn = {ROLE}\nsource_profile = base\n"),
+        &format!(
+            "[profile base]\n\n[profile staging]\nrole_arn = {ROLE}\nsource_profile = base\n\n\
+             [profile badsession]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = has space\n"
+        ),
     );
     let credentials = p.write(
         "aws-credentials",
@@ -433,6 +436,17 @@ fn a_providers_profile_wins_over_keys_in_the_environment() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
     assert!(err.contains("nope"), "{err}");
+    assert_eq!(count(&sim.audit(), "DeleteService"), 0);
+
+    // A profile whose role STS refuses says so in STS's words.
+    p.write("main.hcl", &manifest("badsession"));
+    let out = apply();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
+    assert!(
+        err.contains("no AWS credentials for profile \"badsession\": STS refused AssumeRole: ValidationError"),
+        "{err}"
+    );
     assert_eq!(count(&sim.audit(), "DeleteService"), 0);
 
     p.write("main.hcl", &manifest("staging"));
@@ -556,5 +570,9 @@ fn providers_that_all_name_a_profile_need_no_default_credentials() {
         stdout(&out),
         stderr(&out)
     );
-    assert!(stdout(&out).contains("Plan: 1 to delete"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Plan: 1 to delete"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -171,9 +171,10 @@ fn no_credentials(profile: &Option<String>, detail: &str) -> String {
     match profile {
         // Named, the profile is used whatever the environment holds.
         Some(p) => format!(
-            "no AWS credentials for profile \"{p}\": check that the AWS config or credentials file \
-             has it, with keys, a source_profile or a credential_source, or run \
-             `aws sso login --profile {p}` ({detail})"
+            "no AWS credentials for profile \"{p}\": {detail} (the profile is used whatever the \
+             environment holds: check that the AWS config or credentials file has it, and its \
+             keys, role_arn, source_profile or credential_source, or run \
+             `aws sso login --profile {p}`)"
         ),
         None => format!(
             "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a \
@@ -418,7 +419,7 @@ impl AwsCloud {
             .map(drop)
             // The cause: the error's own text is "the credential provider
             // was not enabled", not which profile is missing.
-            .map_err(|e| no_credentials(crate::sdk_error::innermost(&e)))
+            .map_err(|e| no_credentials(crate::sdk_error::credentials_detail(&e)))
     }
 
     /// Clients for a target, built on first use.

@@ -117,14 +117,23 @@ pub(crate) fn connector_cause(c: &ConnectorError, endpoint: &str) -> String {
 /// sent, so its endpoint is not named, and STS's own words are kept
 /// (they were "cannot send to ENDPOINT: no details").
 fn credentials_cause(credentials: &CredentialsError) -> String {
-    if let Some(refused) = find::<AssumeRoleError>(credentials) {
-        return format!(
-            "cannot get credentials: STS refused AssumeRole: {}: {}",
+    format!(
+        "cannot get credentials: {}",
+        credentials_detail(credentials)
+    )
+}
+
+/// What went wrong getting credentials: STS's own words where it refused
+/// a role, else the deepest cause.
+pub(crate) fn credentials_detail(credentials: &CredentialsError) -> String {
+    match find::<AssumeRoleError>(credentials) {
+        Some(refused) => format!(
+            "STS refused AssumeRole: {}: {}",
             refused.code().unwrap_or("no error code"),
             one_line(refused.message().unwrap_or("(no message)"))
-        );
+        ),
+        None => innermost(credentials),
     }
-    format!("cannot get credentials: {}", innermost(credentials))
 }
 
 /// The cause of an I/O failure in the words a person looks for.
