@@ -23,6 +23,9 @@ const CUT_MARGIN: usize = 80;
 pub(crate) struct Window {
     name: String,
     text: String,
+    /// Where [`Self::printable`] replaced characters, the text as it was
+    /// (the same bytes' length): what columns are counted in.
+    as_written: Option<String>,
     /// 0-based line number of the window's first line in the file.
     first_line: usize,
     /// Characters of the first line that lie before the window.
@@ -66,6 +69,7 @@ impl Window {
         Window {
             name,
             text: text[from..to].to_string(),
+            as_written: None,
             first_line: text[..from].matches('\n').count(),
             first_column: text[text[..from].rfind('\n').map_or(0, |i| i + 1)..from]
                 .chars()
@@ -89,7 +93,9 @@ impl Window {
                 shown.push(c);
             }
         }
-        self.text = shown;
+        if shown != self.text {
+            self.as_written = Some(std::mem::replace(&mut self.text, shown));
+        }
         self
     }
 
@@ -104,10 +110,11 @@ impl Window {
     /// The 0-based column in the file of the window's byte `at`, in
     /// characters (miette counts bytes: `éééé` moved a column by 4).
     fn column_at(&self, at: usize) -> usize {
-        let at = floor_boundary(&self.text, at);
-        match self.text[..at].rfind('\n') {
-            Some(i) => self.text[i + 1..at].chars().count(),
-            None => self.first_column + self.text[..at].chars().count(),
+        let text = self.as_written.as_deref().unwrap_or(&self.text);
+        let at = floor_boundary(text, at);
+        match text[..at].rfind('\n') {
+            Some(i) => text[i + 1..at].chars().count(),
+            None => self.first_column + text[..at].chars().count(),
         }
     }
 
@@ -210,5 +217,11 @@ mod tests {
         let w = Window::around("f".into(), &long, at, at + 8);
         let contents = w.read_span(&(w.span(at, at + 8).into()), 0, 0).unwrap();
         assert_eq!(contents.column(), 5 + 300 + 2);
+        // Shown as `?`s, an invisible character is still one column.
+        let text = "x = \"\u{202e}\u{202e}-${var.nope}\"\n";
+        let at = text.find("var.nope").unwrap();
+        let w = Window::around("f".into(), text, at, at + 8).printable();
+        let contents = w.read_span(&(w.span(at, at + 8).into()), 0, 0).unwrap();
+        assert_eq!(contents.column(), 5 + 2 + 3);
     }
 }
