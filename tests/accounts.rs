@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::sim::TestSim;
-use common::{stderr, stdout, Project};
+use common::{stderr, stdout, succeeded, Project};
 use decom_sim::{AuditEntry, Latencies, ResourceType as Sim, SeedResource, SimConfig, SimState};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -58,6 +58,23 @@ fn resource_calls(audit: &[AuditEntry]) -> Vec<&AuditEntry> {
 
 fn count(audit: &[AuditEntry], operation: &str) -> usize {
     audit.iter().filter(|e| e.operation == operation).count()
+}
+
+/// The accounts of the `operation` requests, in order.
+fn accounts_of<'a>(audit: &'a [AuditEntry], operation: &str) -> Vec<&'a str> {
+    audit
+        .iter()
+        .filter(|e| e.operation == operation)
+        .map(|e| e.account.as_deref().unwrap_or("?"))
+        .collect()
+}
+
+/// A manifest deleting the service `web` through a provider with `profile`.
+fn web_with_profile(profile: &str) -> String {
+    format!(
+        "provider \"aws\" {{\n  region  = \"us-east-1\"\n  profile = \"{profile}\"\n}}\n\
+         resource \"aws_apprunner_service\" \"web\" {{\n  name = \"web\"\n}}\n"
+    )
 }
 
 /// The base account's connector by the default provider; the other
@@ -381,14 +398,8 @@ fn a_rerun_of_a_finished_teardown_is_already_gone_in_the_callers_account() {
     let p = Project::new();
     web_deleted_by_an_earlier_run(&sim, &p);
     let out = run(&sim, &p, &["apply", ".", "--auto-approve", FAST]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(stdout(&out).contains("already gone"), "{}", stdout(&out));
+    let text = succeeded(&out);
+    assert!(text.contains("already gone"), "{text}");
 }
 
 /// A provider's `profile` is what its requests are made with, even with
@@ -416,12 +427,6 @@ fn a_providers_profile_wins_over_keys_in_the_environment() {
         "aws-credentials",
         "[base]\naws_access_key_id = AKIDBASEPROFILE\naws_secret_access_key = secret\n",
     );
-    let manifest = |profile: &str| {
-        format!(
-            "provider \"aws\" {{\n  region  = \"us-east-1\"\n  profile = \"{profile}\"\n}}\n\
-             resource \"aws_apprunner_service\" \"web\" {{\n  name = \"web\"\n}}\n"
-        )
-    };
     let apply = || {
         let mut cmd = p.decom(&["apply", ".", "--auto-approve", FAST]);
         sim.env(&mut cmd);
@@ -431,7 +436,7 @@ fn a_providers_profile_wins_over_keys_in_the_environment() {
             .unwrap()
     };
 
-    p.write("main.hcl", &manifest("nope"));
+    p.write("main.hcl", &web_with_profile("nope"));
     let out = apply();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
@@ -439,7 +444,7 @@ fn a_providers_profile_wins_over_keys_in_the_environment() {
     assert_eq!(count(&sim.audit(), "DeleteService"), 0);
 
     // A profile whose role STS refuses says so in STS's words.
-    p.write("main.hcl", &manifest("badsession"));
+    p.write("main.hcl", &web_with_profile("badsession"));
     let out = apply();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
@@ -449,25 +454,14 @@ fn a_providers_profile_wins_over_keys_in_the_environment() {
     );
     assert_eq!(count(&sim.audit(), "DeleteService"), 0);
 
-    p.write("main.hcl", &manifest("staging"));
+    p.write("main.hcl", &web_with_profile("staging"));
     let out = apply();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     let audit = sim.audit();
     // (Renewed before nearly every request: a one-hour session is 3.6 s
     // at the simulator's time scale, within the SDK's refresh margin.)
     assert!(count(&audit, "AssumeRole") >= 1);
-    let deleted: Vec<&str> = audit
-        .iter()
-        .filter(|e| e.operation == "DeleteService")
-        .map(|e| e.account.as_deref().unwrap_or("?"))
-        .collect();
-    assert_eq!(deleted, [OTHER]);
+    assert_eq!(accounts_of(&audit, "DeleteService"), [OTHER]);
 }
 
 /// When a role's credentials cannot be had, the error says so and why,
@@ -503,10 +497,7 @@ fn a_profiles_role_is_assumed_at_the_endpoint_url_given() {
         vec![in_account(Sim::AppRunnerService, "web", OTHER)],
         Latencies::default(),
     );
-    let p = Project::with_main(
-        "provider \"aws\" {\n  region  = \"us-east-1\"\n  profile = \"deleter\"\n}\n\
-         resource \"aws_apprunner_service\" \"web\" {\n  name = \"web\"\n}\n",
-    );
+    let p = Project::with_main(&web_with_profile("deleter"));
     let config = p.write(
         "aws-config",
         &format!("[profile deleter]\nrole_arn = {ROLE}\ncredential_source = Environment\n"),
@@ -520,21 +511,10 @@ fn a_profiles_role_is_assumed_at_the_endpoint_url_given() {
         .args(["--endpoint-url", &sim.endpoint_url()])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     let audit = sim.audit();
     assert!(count(&audit, "AssumeRole") >= 1);
-    let deleted: Vec<&str> = audit
-        .iter()
-        .filter(|e| e.operation == "DeleteService")
-        .map(|e| e.account.as_deref().unwrap_or("?"))
-        .collect();
-    assert_eq!(deleted, [OTHER]);
+    assert_eq!(accounts_of(&audit, "DeleteService"), [OTHER]);
 }
 
 /// A manifest whose every provider names a profile needs no default
@@ -546,10 +526,7 @@ fn providers_that_all_name_a_profile_need_no_default_credentials() {
         vec![in_account(Sim::AppRunnerService, "web", BASE)],
         Latencies::default(),
     );
-    let p = Project::with_main(
-        "provider \"aws\" {\n  region  = \"us-east-1\"\n  profile = \"credonly\"\n}\n\
-         resource \"aws_apprunner_service\" \"web\" {\n  name = \"web\"\n}\n",
-    );
+    let p = Project::with_main(&web_with_profile("credonly"));
     let credentials = p.write(
         "aws-credentials",
         "[credonly]\naws_access_key_id = AKIDCREDONLY\naws_secret_access_key = secret\n",
@@ -563,13 +540,7 @@ fn providers_that_all_name_a_profile_need_no_default_credentials() {
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    succeeded(&out);
     assert!(
         stdout(&out).contains("Plan: 1 to delete"),
         "{}",
