@@ -602,9 +602,6 @@ impl AwsCloud {
 /// The session name a role is assumed with when the manifest names none.
 const DEFAULT_SESSION_NAME: &str = "decom";
 
-/// aws-config's AssumeRole credentials provider for `role`, signing its
-/// AssumeRole calls with `base`'s credentials at `base`'s endpoint. STS
-/// needs a region; with none from the chain it is STS's own us-east-1.
 /// Profile files with nothing in them.
 fn no_profile_files() -> EnvConfigFiles {
     EnvConfigFiles::builder()
@@ -643,6 +640,9 @@ fn with_profile_credentials(config: SdkConfig, profile: &str, no_files: bool) ->
         .build()
 }
 
+/// aws-config's AssumeRole credentials provider for `role`, signing its
+/// AssumeRole calls with `base`'s credentials at `base`'s endpoint. STS
+/// needs a region; with none from the chain it is STS's own us-east-1.
 async fn assume_role_provider(
     role: &AssumeRole,
     base: &SdkConfig,
