@@ -339,3 +339,52 @@ fn a_disassociating_association_is_a_wait_and_one_of_an_unknown_gateway_is_gone(
     );
     assert!(sim.mutating_requests().is_empty(), "{:#?}", sim.audit());
 }
+
+/// An association named by its id alone (as `discover` writes it when
+/// its gateway is not in the manifest), or with another gateway than
+/// live, is looked up by its id: it was "already gone", exit 0, without a
+/// request, and stayed associated. Alone it is deleted; with the wrong
+/// gateway the plan refuses.
+#[test]
+fn an_association_named_by_id_alone_is_found_and_deleted_not_already_gone() {
+    let other_gateway = "11111111-2222-4333-8444-555555555555";
+    let sim = TestSim::with_config(SimConfig {
+        time_scale: 0.001,
+        initial_state: Some(SimState {
+            resources: vec![
+                seed(Sim::DxGateway, "transit", GATEWAY),
+                seed(Sim::DxGateway, "other", other_gateway),
+                association(ASSOCIATION, GATEWAY),
+            ],
+        }),
+        ..SimConfig::default()
+    });
+    let p = Project::with_main(&format!(
+        "resource \"aws_dx_gateway_association\" \"a\" {{\n  id            = \"{ASSOCIATION}\"\n  dx_gateway_id = \"{other_gateway}\"\n}}\n"
+    ));
+    let out = run(&sim, &p, &["plan"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{}\n{err}", stdout(&out));
+    assert!(err.contains("does not match live state"), "{err}");
+
+    p.write(
+        "main.hcl",
+        &format!(
+            "resource \"aws_dx_gateway_association\" \"a\" {{\n  id = \"{ASSOCIATION}\"\n}}\n"
+        ),
+    );
+    let out = run(
+        &sim,
+        &p,
+        &["apply", "--auto-approve", "--poll-interval-ms=20"],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
+    assert!(text.contains("Apply complete: 1 deleted"), "{text}");
+    // Exactly one accepted delete of it.
+    accepted(
+        &sim.audit(),
+        "DeleteDirectConnectGatewayAssociation",
+        ASSOCIATION,
+    );
+}

@@ -40,7 +40,7 @@ use futures_util::future::{try_join, try_join_all};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use decom_kinds::{blocking_holders, blocking_targets};
-use decom_parser::{Manifest, ResourceInstance, ResourceType};
+use decom_parser::{IdentityKind, Knowable, Manifest, ResourceInstance, ResourceType};
 use decom_plan::{Inventory, LiveResource, LiveState, Placements};
 
 use crate::connect::{AwsCloud, Clients, Target};
@@ -67,6 +67,13 @@ pub async fn refresh(
         .map(|(target, ty)| list(cloud, target, *ty, None));
     let mut inventory = Inventory::new(try_join_all(pages).await?.into_iter().flatten());
     children_and_describes(cloud, &placed, &mut inventory, &lists).await?;
+    let unlisted = unlisted_by_id(&placed, &inventory);
+    let described = unlisted
+        .into_iter()
+        .map(|(target, ty, id)| describe(cloud, target, ty, id));
+    for r in try_join_all(described).await? {
+        inventory.insert(r);
+    }
     let more = target_scope(&placed, &inventory, &lists);
     let pages = more
         .iter()
@@ -229,6 +236,34 @@ fn target_scope(
         }
     }
     scope
+}
+
+/// Planned resources named by their exact id, of kinds AWS lists only
+/// per parent, that no list showed: their parent is not planned, or not
+/// the one the manifest says. Each is described by its id: a Direct
+/// Connect gateway association named by `id` alone (as `discover` writes
+/// it) was "already gone" without a request, and left live.
+fn unlisted_by_id(
+    placed: &[(Target, &ResourceInstance)],
+    inventory: &Inventory,
+) -> BTreeSet<(Target, ResourceType, String)> {
+    placed
+        .iter()
+        .filter_map(|(target, r)| {
+            let ty = r.address.resource_type;
+            let exact = matches!(r.identity.kind, IdentityKind::Id | IdentityKind::Arn);
+            match &r.identity.value {
+                Knowable::Known(id)
+                    if exact
+                        && api(ty).listed_per().is_some()
+                        && inventory.get(ty, id).is_none() =>
+                {
+                    Some((target.clone(), ty, id.clone()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// The (target, type, id) describes the plan cannot do without.
