@@ -17,7 +17,6 @@ fn run(sim: &TestSim, p: &Project, args: &[&str]) -> std::process::Output {
     cmd.output().unwrap()
 }
 
-/// Asserts the run exited 0, showing its output if not.
 /// The position of the (only) accepted `operation` in the audit log.
 fn accepted(audit: &[AuditEntry], operation: &str) -> usize {
     let at: Vec<usize> = audit
@@ -901,4 +900,51 @@ fn a_revision_created_during_the_apply_is_not_deleted() {
         stdout(&out),
         stderr(&out)
     );
+}
+
+/// The region's default auto scaling configuration, named by its ARN or
+/// its name, is refused by plan: AWS refuses its delete. Left out of the
+/// list, it was "already gone" by ARN (exit 0, still ACTIVE) and "no
+/// ... named" by name. `discover` never writes it.
+#[test]
+fn the_regions_default_configuration_is_refused_not_already_gone() {
+    let sim = TestSim::start(Vec::new());
+    let default = "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/DefaultConfiguration/1/00000000000000000000000000000001";
+    for identity in [
+        format!("arn = \"{default}\""),
+        "name = \"DefaultConfiguration\"".into(),
+    ] {
+        let p = Project::with_main(&format!(
+            "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n\
+             resource \"aws_apprunner_auto_scaling_configuration_version\" \"d\" {{\n  {identity}\n}}\n"
+        ));
+        let out = run(&sim, &p, &["plan"]);
+        let err = stderr(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{identity}: {}\n{err}",
+            stdout(&out)
+        );
+        assert!(
+            err.contains(&format!("{default} is the default aws_apprunner_auto_scaling_configuration_version of us-east-1: AWS refuses to delete it")),
+            "{identity}: {err}"
+        );
+    }
+    let p = Project::new();
+    let out = run(
+        &sim,
+        &p,
+        &[
+            "discover",
+            "--type",
+            "aws_apprunner_auto_scaling_configuration_version",
+        ],
+    );
+    assert!(
+        !stdout(&out).contains("DefaultConfiguration"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(sim.mutating_requests().is_empty());
 }

@@ -130,14 +130,9 @@ pub async fn discover(
         .filter(|(_, ty)| wanted.contains(ty))
         .flat_map(|(t, ty)| inventory.of_type_in(*ty, &t.region))
         .filter(|r| r.state != LiveState::Gone && (request.name_filter)(&r.name))
-        // What AWS owns (a Supply Chain instance's `asc` and `default`)
-        // goes only with its parent: a manifest may not name it.
-        .filter(|r| {
-            !r.resource_type
-                .kind()
-                .aws_owned_names
-                .contains(&r.name.as_str())
-        })
+        // What AWS keeps (a Supply Chain instance's `asc` and `default`,
+        // the region's default configuration): a manifest may not name it.
+        .filter(|r| !r.is_aws_kept())
         .cloned()
         .collect();
 

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 pub use relation::{End, Relation, RelationAttr};
 pub use state::{LiveState, States};
-pub use table::CHILD_PRESENT;
+pub use table::{ACCOUNT_DEFAULT, CHILD_PRESENT};
 
 /// A resource type decom knows how to delete. Serialized by its manifest
 /// name (`aws_apprunner_service`).

@@ -396,6 +396,10 @@ pub static SUPPLYCHAIN_INSTANCE: Kind = Kind {
 /// The status refresh gives a child that is there (the model has none).
 pub const CHILD_PRESENT: &str = "Present";
 
+/// The status refresh gives an auto scaling configuration that is its
+/// region's default (`IsDefault`): AWS refuses its delete while it is.
+pub const ACCOUNT_DEFAULT: &str = "ACTIVE (the region's default)";
+
 /// How a Supply Chain child's status reads: only "not found" is gone.
 const SUPPLYCHAIN_CHILD_STATES: States = States {
     gone: &["Deleted"],

@@ -37,6 +37,17 @@ pub struct LiveRelation {
 }
 
 impl LiveResource {
+    /// What AWS keeps and no manifest may delete: a name AWS owns (a
+    /// Supply Chain instance's `asc` and `default`), or its region's
+    /// default auto scaling configuration.
+    pub fn is_aws_kept(&self) -> bool {
+        self.resource_type
+            .kind()
+            .aws_owned_names
+            .contains(&self.name.as_str())
+            || self.status == decom_kinds::ACCOUNT_DEFAULT
+    }
+
     /// The live value of `attr`: `None` if refresh did not learn it,
     /// `Some(None)` if it is empty.
     pub fn relation(&self, attr: RelationAttr) -> Option<Option<&str>> {

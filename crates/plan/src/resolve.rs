@@ -547,26 +547,29 @@ fn arn_account(r: &ResourceInstance, value: &str) -> Option<String> {
     Some(account.to_string())
 }
 
-/// A block that resolved to a resource AWS owns (a Supply Chain
-/// instance's `default` namespace, its name a reference known only after
-/// refresh): refused as validate refuses the name written out. AWS
-/// refuses its delete; it goes only with its parent.
+/// A block that resolved to what AWS keeps: a Supply Chain instance's
+/// `default` namespace (its name a reference known only after refresh),
+/// refused as validate refuses the name written out; or the region's
+/// default auto scaling configuration, which was left out of the list
+/// and so "already gone". AWS refuses the delete of either.
 fn aws_owned(r: &ResourceInstance, live: Option<&LiveResource>) -> Option<Diagnostic> {
-    let live = live?;
+    let live = live.filter(|l| l.is_aws_kept())?;
     let ty = r.address.resource_type;
-    if !ty.kind().aws_owned_names.contains(&live.name.as_str()) {
-        return None;
-    }
-    Some(
-        Diagnostic::error(
-            format!(
-                "{}: `{}` is a {ty} that AWS owns: it is deleted only with its parent, never on its own",
-                r.address, live.name
-            ),
-            Some(r.identity.span),
+    let (why, help) = if live.status == decom_kinds::ACCOUNT_DEFAULT {
+        (
+            format!("{} is the default {ty} of {}: AWS refuses to delete it", live.id, live.region),
+            "make another configuration the default first (UpdateDefaultAutoScalingConfiguration), or remove this block",
         )
-        .with_label("resolves to one AWS owns")
-        .with_help("remove this block; the plan shows what goes with its parent"),
+    } else {
+        (
+            format!("`{}` is a {ty} that AWS owns: it is deleted only with its parent, never on its own", live.name),
+            "remove this block; the plan shows what goes with its parent",
+        )
+    };
+    Some(
+        Diagnostic::error(format!("{}: {why}", r.address), Some(r.identity.span))
+            .with_label("resolves to one AWS keeps")
+            .with_help(help),
     )
 }
 

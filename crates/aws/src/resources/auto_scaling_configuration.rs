@@ -1,11 +1,14 @@
 //! `aws_apprunner_auto_scaling_configuration_version`: one resource per
 //! revision. ListAutoScalingConfigurations returns name, ARN and status of
-//! every active revision (the region's default configuration, which AWS
-//! owns and never deletes, is left out); DescribeAutoScalingConfiguration
-//! the same for one. A delete removes exactly one approved revision.
+//! every active revision; DescribeAutoScalingConfiguration the same for
+//! one. The region's default configuration (`IsDefault`) is kept, with the
+//! status [`ACCOUNT_DEFAULT`]: left out, a block naming it was "already
+//! gone", while AWS refuses its delete. A delete removes exactly one
+//! approved revision.
 
+use decom_kinds::ACCOUNT_DEFAULT;
 use decom_parser::ResourceType;
-use decom_plan::LiveResource;
+use decom_plan::{LiveResource, LiveState};
 
 use super::{all_pages, arn, described, send, Answer, At, KindApi, Listed, Shown};
 use crate::error::CloudError;
@@ -29,6 +32,16 @@ fn live(region: &str, arn_: &str, name: &str, status: &str) -> LiveResource {
     }
 }
 
+/// The status decom reads: AWS's, or [`ACCOUNT_DEFAULT`] for an active
+/// region default.
+fn status_of(status: &str, is_default: Option<bool>) -> &str {
+    if is_default == Some(true) && TYPE.state_of(status) != LiveState::Gone {
+        ACCOUNT_DEFAULT
+    } else {
+        status
+    }
+}
+
 async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
     let At {
         cloud,
@@ -47,9 +60,9 @@ async fn list(at: At<'_>) -> Result<Vec<LiveResource>, CloudError> {
         let items = page
             .auto_scaling_configuration_summary_list()
             .iter()
-            .filter(|s| s.is_default() != Some(true))
             .filter_map(|s| {
                 let status = s.status().map(|s| s.as_str()).unwrap_or_default();
+                let status = status_of(status, s.is_default());
                 Some(live(
                     region,
                     s.auto_scaling_configuration_arn()?,
@@ -98,6 +111,7 @@ async fn describe(at: At<'_>, config_arn: &str) -> Result<Option<LiveResource>, 
     described("DescribeAutoScalingConfiguration", region, answer, |out| {
         let a = out.auto_scaling_configuration()?;
         let status = a.status().map(|s| s.as_str()).unwrap_or_default();
+        let status = status_of(status, a.is_default());
         Some(live(
             region,
             a.auto_scaling_configuration_arn()?,
