@@ -224,6 +224,11 @@ pub fn resolve(
     }
 
     resolution.add_revisions(manifest, inventory);
+    // An older revision of a name may be what AWS keeps (the default).
+    problems.extend(manifest.resources.iter().filter_map(|r| {
+        let revisions = resolution.revisions(&r.address);
+        revisions.iter().find_map(|l| aws_owned(r, Some(l)))
+    }));
     problems.extend(resolution.same_live_resource_twice(manifest));
     if problems.is_empty() {
         Ok(resolution)

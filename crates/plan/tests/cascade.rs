@@ -512,6 +512,26 @@ resource "aws_apprunner_auto_scaling_configuration_version" "web" {
             .map(|l| l.id.clone())
     }
 
+    /// Any revision of a name can be its region's default (AWS's
+    /// UpdateDefaultAutoScalingConfiguration); an older one that is
+    /// refuses the plan as the latest would: AWS refuses its delete.
+    #[test]
+    fn an_older_revision_that_is_the_regions_default_refuses_the_plan() {
+        let m = manifest(BY_NAME);
+        let mut default = web(1);
+        default.status = decom_kinds::ACCOUNT_DEFAULT.into();
+        let request = PlanRequest::new(&m, Defaults::default());
+        let Err(refused) = plan(&m, &Inventory::new(vec![default.clone(), web(2)]), request) else {
+            panic!("planned");
+        };
+        assert_eq!(refused.items.len(), 1, "{refused:?}");
+        let message = &refused.items[0].message;
+        assert!(
+            message.contains(&format!("{} is the default", default.id)),
+            "{message}"
+        );
+    }
+
     #[test]
     fn revisions_in_another_region_are_never_included() {
         let m = manifest(BY_NAME);
