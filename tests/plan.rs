@@ -628,3 +628,45 @@ fn sandbox_seeds_one_resource_for_two_blocks_that_name_it() {
         assert!(err.contains("same live resource as another block"), "{err}");
     }
 }
+
+/// A saved sandbox plan says it is a rehearsal wherever `show` prints it
+/// (a PR comment of one read as a plan of the account), and the
+/// Markdown table keeps its columns whatever an address holds (a `|` in
+/// a key split its row on GitHub).
+#[test]
+fn show_marks_a_sandbox_plan_and_keeps_markdown_columns() {
+    let p = Project::with_main(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_dx_connection" "c" {
+  for_each = { "a|b" = "dxcon-aaaa1111" }
+  id       = each.value
+}
+resource "aws_dx_virtual_interface" "v" {
+  id            = "dxvif-bbbb2222"
+  connection_id = aws_dx_connection.c["a|b"].id
+}
+"#,
+    );
+    let out = p
+        .decom(&["plan", "--sandbox", ".", "--out", "p.bin"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let markdown = stdout(&p.decom(&["show", "p.bin", "--markdown"]).output().unwrap());
+    assert!(markdown.starts_with("> **SANDBOX: "), "{markdown}");
+    let text = stdout(&p.decom(&["show", "p.bin"]).output().unwrap());
+    assert!(text.starts_with("SANDBOX: "), "{text}");
+    let json = p.decom(&["show", "p.bin", "--json"]).output().unwrap();
+    assert!(stderr(&json).starts_with("SANDBOX: "), "{}", stderr(&json));
+    let rows: Vec<&str> = markdown
+        .lines()
+        .filter(|l| l.contains("a|b") || l.contains("a\\|b"))
+        .collect();
+    assert!(!rows.is_empty(), "{markdown}");
+    for row in rows.iter().filter(|r| r.starts_with('|')) {
+        let cells = row.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 6, "{row}");
+    }
+}

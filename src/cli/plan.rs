@@ -113,9 +113,13 @@ pub fn run(args: PlanArgs, style: Style) -> Outcome {
                 shown.clone()
             };
             let word = shlex::try_quote(&path).unwrap_or(Cow::Borrowed(&path));
-            outln!(
-                "\nSaved the plan to: {shown}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {word}"
-            );
+            if plan.has_changes() {
+                outln!(
+                    "\nSaved the plan to: {shown}\n\nTo delete exactly these resources, run:\n  decom apply{sandbox} {word}"
+                );
+            } else {
+                outln!("\nSaved the plan to: {shown}\n\nIt deletes nothing: applying it changes nothing.");
+            }
         }
     }
     match (args.detailed_exitcode, plan.has_changes()) {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use decom_plan::{self as planning, PlanFile};
 
-use super::console::{self, errln, out};
+use super::console::{self, errln, out, outln};
 use super::style::Style;
 use super::Outcome;
 
@@ -27,8 +27,10 @@ pub struct ShowArgs {
 }
 
 pub fn run(args: ShowArgs, style: Style) -> Outcome {
-    let plan = match PlanFile::read(&args.plan_file).and_then(|f| {
+    let (plan, sandbox) = match PlanFile::read(&args.plan_file).and_then(|f| {
+        let sandbox = f.sandbox();
         f.to_plan()
+            .map(|plan| (plan, sandbox))
             .map_err(|detail| planning::PlanFileError::Invalid {
                 path: args.plan_file.display().to_string(),
                 detail,
@@ -40,11 +42,22 @@ pub fn run(args: ShowArgs, style: Style) -> Outcome {
             return Outcome::Failure;
         }
     };
+    // A rehearsal says so wherever it is shown, as `plan --sandbox` did:
+    // a PR comment of one must not read as a plan of the account.
     if args.json {
+        if sandbox {
+            errln!("{}", super::sandbox::BANNER);
+        }
         console::print_json(planning::to_json(&plan, console::redaction()), true);
     } else if args.markdown {
+        if sandbox {
+            outln!("> **{}**\n", super::sandbox::BANNER);
+        }
         out!("{}", planning::to_markdown(&plan));
     } else {
+        if sandbox {
+            outln!("{}\n", super::sandbox::BANNER);
+        }
         out!("{}", planning::render(&plan, style.stdout_color));
     }
     Outcome::Success

@@ -222,7 +222,7 @@ fn row(plan: &Plan, r: &PlannedResource) -> String {
     let mut why: Vec<String> = before
         .iter()
         .take(MAX_REASONS)
-        .map(|b| format!("after `{b}`"))
+        .map(|b| format!("after `{}`", cell(&b.to_string())))
         .collect();
     if before.len() > MAX_REASONS {
         why.push(format!("and {} more", before.len() - MAX_REASONS));
@@ -230,7 +230,7 @@ fn row(plan: &Plan, r: &PlannedResource) -> String {
     format!(
         "| {} | `{}` | {action} | `{}` | {} |\n",
         r.wave,
-        r.address,
+        cell(&r.address.to_string()),
         cell(id),
         if why.is_empty() {
             "—".to_string()
@@ -268,7 +268,7 @@ fn cascade_row(c: &Cascade, wave: usize) -> String {
     format!(
         "| {wave} | `{}` | deleted with `{}` ({}) | `{}` | with its parent |\n",
         cell(&c.address()),
-        c.parent,
+        cell(&c.parent.to_string()),
         c.how(),
         cell(&c.live.id)
     )
