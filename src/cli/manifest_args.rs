@@ -135,6 +135,7 @@ impl StateFiles {
     /// the journal as far as it was `written`. A journal that is there
     /// but cannot be read is said, not skipped in silence: a resume would
     /// otherwise fail with "no ... named".
+    ///
     /// A file that is not one of decom's journals is not read either:
     /// apply refuses it, and `plan` found names "already gone" in it.
     pub fn recall(&self, written: journal::Written) -> Memory {

@@ -77,19 +77,11 @@ pub fn find_manifest(plan_path: &Path, file: &PlanFile) -> Result<PathBuf, Strin
     ))
 }
 
-/// A `.hcl` file, or a directory with one: the plan file copied alone
-/// into a directory must not find that directory (with nothing in it) as
-/// "its manifest next to it".
+/// A file, or a directory the loader finds manifest files in: the plan
+/// file copied alone into a directory must not find that directory (with
+/// nothing in it) as "its manifest next to it".
 fn holds_a_manifest(path: &Path) -> bool {
-    if path.is_file() {
-        return true;
-    }
-    std::fs::read_dir(path).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let p = e.path();
-            p.extension().is_some_and(|x| x == "hcl") && p.is_file()
-        })
-    })
+    path.is_file() || decom_parser::manifest_files(path).is_ok_and(|files| !files.is_empty())
 }
 
 /// The plan's non-sensitive variable values as `DECOM_VAR_`-level inputs:

@@ -41,7 +41,7 @@ pub(crate) fn read_manifest(
         }
     };
     let paths: Vec<PathBuf> = if meta.is_dir() {
-        match list_hcl_files(path) {
+        match manifest_files(path) {
             Ok(mut p) => {
                 p.retain(|f| !var_files.iter().any(|v| same_file(f, v)));
                 p
@@ -91,7 +91,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// dangling symlink, a FIFO, no permission) is kept, for `read_one` to
 /// refuse: skipped, it took its blocks with it (a provider's
 /// `allowed_account_ids`, and the guard of every resource).
-fn list_hcl_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;

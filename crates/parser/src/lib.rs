@@ -26,6 +26,7 @@ pub use decom_kinds::{RelationAttr, ResourceType};
 pub use diagnostic::{Diagnostic, Diagnostics};
 /// The one duration syntax (`90s`, `30m`, `1h30m`), for CLI flags too.
 pub use duration::{parse as parse_duration, EXAMPLE as DURATION_EXAMPLE};
+pub use files::manifest_files;
 pub use manifest::{
     is_region, split_reference, Address, AssumeRole, Dependency, DependencyKind, Identity,
     IdentityKind, IdentityPart, InstanceKey, Knowable, Manifest, Provider, Relation,
